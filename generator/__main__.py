@@ -1,0 +1,4 @@
+"""Lets `python -m generator` run the same command line as `timeline`."""
+from generator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,337 @@
+"""The check stage: loaded documents → typed items with references resolved.
+
+Every field is validated against its declaration in `schema`, ids are checked
+for uniqueness, references (actors by id, name or alias; sources; quote
+speakers; related events; affiliations) are resolved, and the warnings of the
+content format are raised. Every problem becomes a `Diagnostic`; nothing raises.
+"""
+from __future__ import annotations
+
+import difflib
+import unicodedata
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import tzinfo
+from itertools import combinations
+from pathlib import Path
+from typing import Iterable
+
+from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, did_you_mean
+from generator.load import Document, load_file
+from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag, members_by_actor
+from generator.schema import (
+    ACTOR_FIELDS, EVENT_FIELDS, SITE_FIELDS, SOURCE_FIELDS, Context, slug_problem, slugify, validate,
+)
+
+SITE_FILE = "site.yml"
+SIMILAR_TITLES = 0.6
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Everything that passed the checks, drafts included, in file order."""
+
+    events: tuple[Event, ...]
+    actors: dict[str, Actor]
+    sources: dict[str, Source]
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A validated document, its id and its field values."""
+
+    id: str
+    document: Document
+    values: dict  # the valid fields only
+    complete: bool  # every field valid: a model item can be made
+
+    def where(self, *at: object) -> Position:
+        return self.document.where(tuple(at))
+
+
+# --- site.yml -------------------------------------------------------------------
+
+
+def check_site_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """site.yml as a SiteConfig, or None with the reasons."""
+    path = root / SITE_FILE
+    if not path.is_file():
+        return None, [Diagnostic(ERROR, f"no {SITE_FILE} here: is {root} a timeline site? (`timeline init` makes one)", SITE_FILE)]
+    document, diagnostics = load_file(path, SITE_FILE)
+    if document is None:
+        return None, diagnostics
+    values, problems = validate(document, SITE_FIELDS, Context(zoneinfo.ZoneInfo("UTC")))
+    diagnostics += problems
+    if problems:
+        return None, diagnostics
+    try:
+        zoneinfo.ZoneInfo(values["timezone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        diagnostics.append(Diagnostic.at(ERROR, document.where(("timezone",)), f'timezone: "{values["timezone"]}" is not an IANA time zone name (like Europe/Paris or UTC)'))
+        return None, diagnostics
+    return SiteConfig(**values), diagnostics
+
+
+def site_timezone(config: SiteConfig) -> tzinfo:
+    return zoneinfo.ZoneInfo(config.timezone)
+
+
+# --- content --------------------------------------------------------------------
+
+
+def check_content(documents: dict[str, tuple[Document, ...]], config: SiteConfig) -> tuple[Checked, list[Diagnostic]]:
+    context = Context(site_timezone(config))
+    diagnostics: list[Diagnostic] = []
+    sources = _validate_kind(documents["sources"], SOURCE_FIELDS, context, diagnostics)
+    actors = _validate_kind(documents["actors"], ACTOR_FIELDS, context, diagnostics)
+    events = _validate_kind(documents["events"], EVENT_FIELDS, context, diagnostics)
+    names = ActorNames(actors)
+    diagnostics += names.clashes
+    source_ids = {item.id for item in sources}
+    event_ids = {item.id for item in events}
+    made_actors = {item.id: (item, _make_actor(item, names, diagnostics)) for item in actors}
+    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics)) for item in events]
+    checked_actors = {actor_id: actor for actor_id, (item, actor) in made_actors.items() if item.complete}
+    checked_sources = {item.id: _make_source(item) for item in sources if item.complete}
+    complete_events = [(item, event) for item, event in made_events if item.complete]
+    checked_events = tuple(event for _, event in complete_events)
+    if len(complete_events) == len(events):  # otherwise usage cannot be told reliably
+        diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors, sources)
+    diagnostics += _warn_late_occurrences(complete_events, checked_sources)
+    diagnostics += _warn_lookalikes(complete_events)
+    return Checked(checked_events, checked_actors, checked_sources), diagnostics
+
+
+def _validate_kind(documents: Iterable[Document], fields, context: Context, diagnostics: list[Diagnostic]) -> list[_Item]:
+    """Validated items of one kind with unique, well-formed ids."""
+    items: list[_Item] = []
+    first_seen: dict[str, Document] = {}
+    for document in documents:
+        values, problems = validate(document, fields, context)
+        diagnostics.extend(problems)
+        item_id = values.get("id") or Path(document.path).stem
+        if not values.get("id"):
+            problem = slug_problem(item_id)
+            if problem:
+                diagnostics.append(Diagnostic(ERROR, f'the file name "{item_id}" {problem}; rename the file' + (" or set id:" if "id" in values else ""), document.path, 1, 1))
+                continue
+        if item_id in first_seen:
+            at = document.where(("id",)) if values.get("id") else Position(document.path, 1, 1)
+            diagnostics.append(Diagnostic.at(ERROR, at, f'duplicate id "{item_id}": {first_seen[item_id].path} has it already'))
+            continue
+        first_seen[item_id] = document
+        items.append(_Item(item_id, document, values, complete=not problems))
+    return items
+
+
+def fold(text: str) -> str:
+    """Case and accents folded, spaces collapsed: how names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace("’", "'").casefold().split())
+
+
+class ActorNames:
+    """Finds an actor by id, name or alias (case and accents ignored)."""
+
+    def __init__(self, actors: list[_Item]):
+        self.ids = {item.id for item in actors}
+        owners: dict[str, set[str]] = defaultdict(set)
+        for item in actors:
+            for name in (item.values["name"], *item.values["aliases"]):
+                owners[fold(name)].add(item.id)
+        self.by_name = {name: ids for name, ids in owners.items()}
+        self.clashes = [
+            Diagnostic.at(WARNING, item.where("aliases"), f'the name "{name}" also belongs to {", ".join(sorted(owners[fold(name)] - {item.id}))}: references to it are ambiguous')
+            for item in actors
+            for name in item.values["aliases"]
+            if len(owners[fold(name)]) > 1
+        ]
+        self.known = sorted(self.ids) + sorted({n for item in actors for n in (item.values["name"], *item.values["aliases"])})
+
+    def resolve(self, reference: str) -> tuple[str | None, str]:
+        """(actor id, '') or (None, why not)."""
+        if reference in self.ids:
+            return reference, ""
+        owners = self.by_name.get(fold(reference), set())
+        if len(owners) == 1:
+            return next(iter(owners)), ""
+        if owners:
+            return None, f'"{reference}" could be any of {", ".join(sorted(owners))}: use the id'
+        return None, f'unknown actor "{reference}"{did_you_mean(reference, self.known)}'
+
+
+def _resolve_actors(references: Iterable[str], item: _Item, field: str, names: ActorNames, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
+    resolved: list[str] = []
+    for index, reference in enumerate(references):
+        actor_id, problem = names.resolve(reference)
+        if actor_id is None:
+            diagnostics.append(Diagnostic.at(ERROR, item.where(field, index), f"{field}: {problem}"))
+        elif actor_id in resolved:
+            diagnostics.append(Diagnostic.at(WARNING, item.where(field, index), f'{field}: "{reference}" names {actor_id} a second time'))
+        else:
+            resolved.append(actor_id)
+    return tuple(resolved)
+
+
+def _make_actor(item: _Item, names: ActorNames, diagnostics: list[Diagnostic]) -> Actor:
+    values = item.values
+    affiliations = _resolve_actors(values.get("affiliations", ()), item, "affiliations", names, diagnostics)
+    if item.id in affiliations:
+        diagnostics.append(Diagnostic.at(ERROR, item.where("affiliations"), "affiliations: an actor cannot be affiliated with itself"))
+        affiliations = tuple(a for a in affiliations if a != item.id)
+    roles = []
+    for index, role in enumerate(values.get("roles", ())):
+        of = None
+        if role["of"]:
+            of, problem = names.resolve(role["of"])
+            if of is None:
+                diagnostics.append(Diagnostic.at(ERROR, item.where("roles", index, "of"), f"roles[{index + 1}].of: {problem}"))
+        start, end = role["from"], role["to"]
+        if start and end and end.latest < start.earliest:
+            diagnostics.append(Diagnostic.at(ERROR, item.where("roles", index, "to"), f"roles[{index + 1}].to: ends ({end.edtf}) before it begins ({start.edtf})"))
+        roles.append(Role(role["title"], of, start, end))
+    return Actor(
+        id=item.id, name=values.get("name", item.id), kind=values.get("kind", "other"), aliases=tuple(values.get("aliases", ())),
+        affiliations=affiliations, roles=tuple(roles), description=values.get("description", ""), path=item.document.path,
+    )
+
+
+def _make_source(item: _Item) -> Source:
+    values = item.values
+    return Source(
+        id=item.id, title=values["title"], publisher=values["publisher"], published=values["published"],
+        url=values["url"], author=values["author"], date_note=values["date_note"], path=item.document.path,
+    )
+
+
+def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids: set[str], diagnostics: list[Diagnostic]) -> Event | None:
+    """The event, or None when a field was invalid (its references are checked all the same)."""
+    values = item.values
+    actors = _resolve_actors(values.get("actors", ()), item, "actors", names, diagnostics)
+    citations = _citations(item, source_ids, diagnostics)
+    quotes = _quotes(item, actors, names, source_ids, {c.source for c in citations}, diagnostics)
+    tags = _tags(item, diagnostics)
+    related = _related(item, event_ids, diagnostics)
+    if not item.complete:
+        return None
+    return Event(
+        id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
+        actors=actors, sources=citations, tags=tags, location=values["location"],
+        quotes=quotes, date_note=values["date_note"], status=values["status"],
+        related=related, draft=values["draft"], path=item.document.path,
+    )
+
+
+def _known(reference: str, known: set[str], what: str, at: Position, field: str, diagnostics: list[Diagnostic]) -> bool:
+    if reference in known:
+        return True
+    diagnostics.append(Diagnostic.at(ERROR, at, f'{field}: unknown {what} "{reference}"{did_you_mean(reference, known)}'))
+    return False
+
+
+def _citations(item: _Item, source_ids: set[str], diagnostics: list[Diagnostic]) -> tuple[Citation, ...]:
+    citations: dict[str, Citation] = {}
+    for index, cited in enumerate(item.values.get("sources", ())):
+        at = item.where("sources", index)
+        if not _known(cited["source"], source_ids, "source", at, "sources", diagnostics):
+            continue
+        if cited["source"] in citations:
+            diagnostics.append(Diagnostic.at(WARNING, at, f'sources: "{cited["source"]}" is cited twice'))
+            continue
+        citations[cited["source"]] = Citation(cited["source"], cited["note"])
+    return tuple(citations.values())
+
+
+def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids: set[str], cited: set[str], diagnostics: list[Diagnostic]) -> tuple[Quote, ...]:
+    quotes = []
+    for index, quote in enumerate(item.values.get("quotes", ())):
+        speaker, problem = names.resolve(quote["by"])
+        if speaker is None:
+            diagnostics.append(Diagnostic.at(ERROR, item.where("quotes", index, "by"), f"quotes[{index + 1}].by: {problem}"))
+            continue
+        if speaker not in actors:
+            diagnostics.append(Diagnostic.at(WARNING, item.where("quotes", index, "by"), f"quotes[{index + 1}].by: {speaker} is not among the event's actors"))
+        source = quote["source"]
+        if source:
+            at = item.where("quotes", index, "source")
+            if not _known(source, source_ids, "source", at, f"quotes[{index + 1}].source", diagnostics):
+                continue
+            if source not in cited:
+                diagnostics.append(Diagnostic.at(WARNING, at, f"quotes[{index + 1}].source: {source} is not among the event's sources"))
+        quotes.append(Quote(speaker, quote["text"], source))
+    return tuple(quotes)
+
+
+def _tags(item: _Item, diagnostics: list[Diagnostic]) -> tuple[Tag, ...]:
+    tags: dict[str, Tag] = {}
+    for index, label in enumerate(item.values.get("tags", ())):
+        slug = slugify(label)
+        if not slug:
+            diagnostics.append(Diagnostic.at(ERROR, item.where("tags", index), f'tags: "{label}" has no letter or digit to make a page name from'))
+        elif slug not in tags:
+            tags[slug] = Tag(slug, label)
+    return tuple(tags.values())
+
+
+def _related(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) -> tuple[str, ...]:
+    related = []
+    for index, other in enumerate(item.values.get("related", ())):
+        at = item.where("related", index)
+        if other == item.id:
+            diagnostics.append(Diagnostic.at(ERROR, at, "related: an event cannot be related to itself"))
+        elif _known(other, event_ids, "event", at, "related", diagnostics) and other not in related:
+            related.append(other)
+    return tuple(related)
+
+
+# --- warnings across files ---------------------------------------------------------
+
+
+def _warn_unused(events: tuple[Event, ...], checked_actors: dict[str, Actor], actors: list[_Item], sources: list[_Item]) -> list[Diagnostic]:
+    """Actors no event names (directly or through a member) and sources no event cites."""
+    named = {a for e in events for a in (*e.actors, *(q.by for q in e.quotes))}
+    members = members_by_actor(checked_actors)
+    named |= {actor for actor, its_members in members.items() if its_members & named}
+    cited = {s for e in events for s in (*(c.source for c in e.sources), *(q.source for q in e.quotes if q.source))}
+    warnings = [
+        Diagnostic(WARNING, f'actor "{item.id}" is named by no event', item.document.path, 1, 1)
+        for item in actors
+        if item.id not in named
+    ]
+    warnings += [
+        Diagnostic(WARNING, f'source "{item.id}" is cited by no event', item.document.path, 1, 1)
+        for item in sources
+        if item.id not in cited
+    ]
+    return warnings
+
+
+def _warn_late_occurrences(events: list[tuple[_Item, Event]], sources: dict[str, Source]) -> list[Diagnostic]:
+    """An event said to have occurred after every source reporting it was published."""
+    warnings = []
+    for item, event in events:
+        published = [sources[c.source].published for c in event.sources]
+        if event.status != "occurred" or not published or any(p is None for p in published):
+            continue
+        last = max(published, key=lambda p: p.latest)
+        if event.date.earliest > last.latest:
+            warnings.append(Diagnostic.at(WARNING, item.where("date"), f"date: {event.date.edtf} is after the publication of every source reporting it (the last, {last.edtf}); is it status: planned?"))
+    return warnings
+
+
+def _warn_lookalikes(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
+    """Two events on the same date with shared actors and similar titles."""
+    by_date: dict[str, list[tuple[_Item, Event]]] = defaultdict(list)
+    for item, event in events:
+        by_date[event.date.edtf].append((item, event))
+    warnings = []
+    for same_day in by_date.values():
+        for (_, first), (item, second) in combinations(same_day, 2):
+            if not set(first.actors) & set(second.actors):
+                continue
+            similarity = difflib.SequenceMatcher(None, first.title.casefold(), second.title.casefold()).ratio()
+            if similarity >= SIMILAR_TITLES:
+                warnings.append(Diagnostic.at(WARNING, item.where("title"), f'looks like the same happening as "{first.id}" ({first.path}): same date, shared actors, similar title'))
+    return warnings

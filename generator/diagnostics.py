@@ -1,0 +1,82 @@
+"""Diagnostics: what the checker says about the content, and how it is printed.
+
+Every stage reports problems as `Diagnostic` values instead of raising, so one run
+reports all of them. They print the way compilers do (`path:line:col: error: ...`),
+as JSON, or as GitHub Actions annotations.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable, Sequence
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Position:
+    path: str
+    line: int = 0  # 1-based; 0 when the whole file is meant
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str  # ERROR or WARNING
+    message: str
+    path: str
+    line: int = 0
+    column: int = 0
+
+    @classmethod
+    def at(cls, severity: str, where: Position, message: str) -> "Diagnostic":
+        return cls(severity, message, where.path, where.line, where.column)
+
+    def text(self) -> str:
+        place = self.path
+        if self.line:
+            place += f":{self.line}:{self.column or 1}"
+        return f"{place}: {self.severity}: {self.message}"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean "x"?)' when a choice is close to `word`, else ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == ERROR for d in diagnostics)
+
+
+def sort_in_file_order(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.path, d.line, d.column, d.message))
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    errors = sum(d.severity == ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    return (
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} "
+        f"in {_plural(files, 'file')}"
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def format_diagnostics(diagnostics: Sequence[Diagnostic], style: str) -> str:
+    """All diagnostics as text, json or github annotations (without the summary)."""
+    if style == "json":
+        return json.dumps([asdict(d) for d in diagnostics], indent=2, ensure_ascii=False)
+    if style == "github":
+        return "\n".join(_github(d) for d in diagnostics)
+    return "\n".join(d.text() for d in diagnostics)
+
+
+def _github(d: Diagnostic) -> str:
+    message = d.message.replace("%", "%25").replace("\n", "%0A")
+    return f"::{d.severity} file={d.path},line={d.line or 1},col={d.column or 1}::{message}"

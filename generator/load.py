@@ -1,0 +1,230 @@
+"""The load stage: YAML files → plain values, each with its file, line and column.
+
+Loading is safe and bounded: only the plain YAML types are accepted (custom and
+`!!python/...` tags are refused), duplicate keys are reported (PyYAML would keep the
+last silently), files over a size limit are refused before they are parsed, and
+aliases cannot expand into more than a fixed number of nodes. Timestamps are kept
+as their text, so the date parser sees what the author wrote.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from generator.diagnostics import ERROR, WARNING, Diagnostic, Position
+
+try:  # the C loader is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+MAX_NODES = 100_000
+MAX_DEPTH = 50
+
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null")}
+_TIMESTAMP = _YAML + "timestamp"
+
+KINDS = ("events", "actors", "sources")
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML file's value, with the position of every key and value in it."""
+
+    path: str  # as shown to the author, relative to the site root
+    data: Any
+    value_positions: dict[tuple, Position] = field(default_factory=dict)
+    key_positions: dict[tuple, Position] = field(default_factory=dict)
+
+    def where(self, at: tuple = ()) -> Position:
+        """The position of the key at `at` (or its value, or its nearest parent)."""
+        while True:
+            found = self.key_positions.get(at) or self.value_positions.get(at)
+            if found or not at:
+                return found or Position(self.path, 1, 1)
+            at = at[:-1]
+
+    def value_at(self, at: tuple) -> Position:
+        return self.value_positions.get(at) or self.where(at)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark: Any = None):
+        super().__init__(message)
+        self.mark = mark
+
+
+def load_file(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[Diagnostic]]:
+    """Read one YAML file into a Document, or say why it cannot be read."""
+    def fail(message: str, line: int = 1, column: int = 1) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(ERROR, message, shown_as, line, column)]
+
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            return fail(f"file is {size:,} bytes, over the limit of {max_bytes:,} (set max_file_bytes in site.yml to raise it)")
+        raw = file.read_bytes()
+    except OSError as err:
+        return fail(f"cannot read file: {err.strerror}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        return fail(f"not UTF-8 text: byte 0x{raw[err.start]:02x} cannot be decoded (save the file as UTF-8)", line, column)
+    if not text.strip() or all(not l.strip() or l.lstrip().startswith("#") for l in text.splitlines()):
+        return fail("empty file: expected a mapping of fields")
+    return parse_text(text, shown_as)
+
+
+def parse_text(text: str, shown_as: str) -> tuple[Document | None, list[Diagnostic]]:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or "syntax error"
+        if err.context:
+            problem = f"{err.context}: {problem}" if "found" not in (err.context or "") else problem
+        return None, [_at_mark(shown_as, mark, f"YAML syntax error: {problem}")]
+    except yaml.YAMLError as err:
+        return None, [Diagnostic(ERROR, f"YAML error: {err}", shown_as, 1, 1)]
+    except RecursionError:
+        return None, [Diagnostic(ERROR, f"YAML nested too deeply (more than {MAX_DEPTH} levels)", shown_as, 1, 1)]
+    finally:
+        loader.dispose()
+    if root is None:
+        return None, [Diagnostic(ERROR, "empty file: expected a mapping of fields", shown_as, 1, 1)]
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        return None, [_at_mark(shown_as, root.start_mark, f"the file holds {kind}; expected a mapping of fields (key: value)")]
+    builder = _Builder(shown_as)
+    try:
+        data = builder.build(root, (), 0)
+    except _Refused as refusal:
+        return None, [*builder.diagnostics, _at_mark(shown_as, refusal.mark, str(refusal))]
+    document = Document(shown_as, data, builder.values, builder.keys)
+    return document, builder.diagnostics
+
+
+def _at_mark(path: str, mark: Any, message: str) -> Diagnostic:
+    if mark is None:
+        return Diagnostic(ERROR, message, path, 1, 1)
+    return Diagnostic(ERROR, message, path, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain values, noting positions."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.values: dict[tuple, Position] = {}
+        self.keys: dict[tuple, Position] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.nodes = 0
+
+    def position(self, node: yaml.Node) -> Position:
+        return Position(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, at: tuple, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Refused(f"too many values (over {MAX_NODES:,}); aliases expanding without bound?", node.start_mark)
+        if depth > MAX_DEPTH:
+            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
+        self.values[at] = self.position(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, at, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _YAML + "seq":
+                raise _Refused(_tag_refused(node.tag), node.start_mark)
+            return [self.build(item, at + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, at: tuple, depth: int) -> dict:
+        if node.tag != _YAML + "map":
+            raise _Refused(_tag_refused(node.tag), node.start_mark)
+        result: dict = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list or mapping"
+                self.diagnostics.append(_at_mark(self.path, key_node.start_mark, f"key {shown!s} must be a word, not {_type_name(key)}"))
+                continue
+            if key in result:
+                first = self.keys[at + (key,)]
+                self.diagnostics.append(_at_mark(self.path, key_node.start_mark, f'duplicate key "{key}" (first at line {first.line}); only one may stay'))
+                continue
+            self.keys[at + (key,)] = self.position(key_node)
+            result[key] = self.build(value_node, at + (key,), depth + 1)
+        return result
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == _TIMESTAMP:
+            return node.value
+        if node.tag not in _SCALAR_TAGS:
+            raise _Refused(_tag_refused(node.tag), node.start_mark)
+        constructor = yaml.SafeLoader.yaml_constructors[node.tag]
+        return constructor(_SCALAR_CONSTRUCTOR, node)
+
+
+_SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _tag_refused(tag: str) -> str:
+    shown = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+    return f"the tag {shown} is not allowed: content holds only plain YAML values"
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def content_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """Every YAML file under root/content, sorted, as (kind, path); kind '' when misplaced."""
+    content = root / "content"
+    if not content.is_dir():
+        return
+    for directory, subdirs, files in os.walk(content):
+        subdirs.sort()
+        for name in sorted(files):
+            if name.endswith((".yml", ".yaml")) and not name.startswith("."):
+                path = Path(directory) / name
+                relative = path.relative_to(content).parts
+                kind = relative[0] if len(relative) > 1 and relative[0] in KINDS else ""
+                if kind in ("actors", "sources") and len(relative) != 2:
+                    kind = ""
+                yield kind, path
+
+
+def load_content(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, tuple[Document, ...]], list[Diagnostic]]:
+    """Load every content file; returns ({kind: documents}, diagnostics)."""
+    by_kind: dict[str, list[Document]] = {kind: [] for kind in KINDS}
+    diagnostics: list[Diagnostic] = []
+    real_root = root.resolve()
+    for kind, path in content_files(root):
+        shown = path.relative_to(root).as_posix()
+        if not _inside(path, real_root):
+            diagnostics.append(Diagnostic(ERROR, "symbolic link pointing outside the site folder: refused", shown))
+            continue
+        if not kind:
+            diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/ and content/sources/: ignored", shown))
+            continue
+        document, problems = load_file(path, shown, max_bytes)
+        diagnostics.extend(problems)
+        if document is not None:
+            by_kind[kind].append(document)
+    return {k: tuple(v) for k, v in by_kind.items()}, diagnostics
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        path.resolve().relative_to(real_root)
+        return True
+    except ValueError:
+        return False

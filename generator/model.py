@@ -1,0 +1,210 @@
+"""The model stage: the checked content as an immutable `Timeline`.
+
+A `Timeline` holds the events in their total order with their actors and sources
+resolved, and the indexes the site needs. Actors, tags, years and sources are all
+"a term with a list of events": one `Taxonomy` of `Term`s serves all four.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from generator.dates import EDTF
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    of: str | None = None  # actor id
+    start: EDTF | None = None
+    end: EDTF | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()  # actor ids
+    roles: tuple[Role, ...] = ()
+    description: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str = ""
+    published: EDTF | None = None
+    url: str = ""
+    author: str = ""
+    date_note: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str  # source id
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    by: str  # actor id
+    text: str
+    source: str | None = None  # source id
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    date: EDTF
+    summary: str  # Markdown
+    actors: tuple[str, ...]  # actor ids, in the author's order
+    sources: tuple[Citation, ...]
+    tags: tuple[Tag, ...] = ()
+    location: str = ""
+    quotes: tuple[Quote, ...] = ()
+    date_note: str = ""
+    status: str = "occurred"
+    related: tuple[str, ...] = ()  # event ids
+    draft: bool = False
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event on a term's list; `via` names the member actor it came through."""
+
+    event: str  # event id
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    label: str
+    entries: tuple[Entry, ...]  # in chronological order
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A kind of term (actors, tags, years, sources) and its terms, by slug."""
+
+    name: str
+    terms: Mapping[str, Term]
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str = ""
+    base_url: str = ""
+    language: str = "en"
+    output: str = "_site"
+    timezone: str = "UTC"
+    max_file_bytes: int = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Timeline:
+    config: SiteConfig
+    events: tuple[Event, ...]  # in the total order of their dates
+    actors: Mapping[str, Actor]
+    sources: Mapping[str, Source]
+    taxonomies: Mapping[str, Taxonomy] = field(default_factory=dict)
+    events_by_id: Mapping[str, Event] = field(default_factory=dict)
+
+
+def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:
+    """For each actor, every actor affiliated with it, directly or through others.
+
+    A role's `of` counts as an affiliation: a minister of France is one of its members.
+    """
+    parents = {
+        actor.id: {*actor.affiliations, *(role.of for role in actor.roles if role.of)} & actors.keys()
+        for actor in actors.values()
+    }
+    members: dict[str, set[str]] = {actor_id: set() for actor_id in actors}
+    for actor_id in actors:
+        seen: set[str] = set()
+        pending = list(parents[actor_id])
+        while pending:
+            parent = pending.pop()
+            if parent in seen or parent == actor_id:
+                continue
+            seen.add(parent)
+            members[parent].add(actor_id)
+            pending.extend(parents[parent])
+    return members
+
+
+def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source], drafts: bool = False) -> Timeline:
+    """The Timeline of checked items: events ordered, drafts left out unless asked for."""
+    ordered = tuple(sorted((e for e in events if drafts or not e.draft), key=lambda e: (*e.date.sort_key, e.id)))
+    return Timeline(
+        config=config,
+        events=ordered,
+        actors=dict(sorted(actors.items())),
+        sources=dict(sorted(sources.items())),
+        taxonomies={
+            "actors": _actor_taxonomy(ordered, actors),
+            "tags": _taxonomy("tags", ordered, lambda e: [(t.slug, t.label) for t in e.tags]),
+            "years": _taxonomy("years", ordered, lambda e: [(str(y), str(y)) for y in years_of(e)]),
+            "sources": _taxonomy("sources", ordered, lambda e: [(s, sources[s].title) for s in cited_sources(e)]),
+        },
+        events_by_id={e.id: e for e in ordered},
+    )
+
+
+def years_of(event: Event) -> range:
+    """Every year an event's date touches (an interval may span several)."""
+    return range(event.date.earliest.year, event.date.latest.year + 1)
+
+
+def cited_sources(event: Event) -> list[str]:
+    """The event's sources, and those its quotes come from, each once."""
+    cited = [c.source for c in event.sources]
+    return cited + [q.source for q in event.quotes if q.source and q.source not in cited]
+
+
+def _taxonomy(name: str, events: tuple[Event, ...], terms_of) -> Taxonomy:
+    labels: dict[str, str] = {}
+    entries: dict[str, list[Entry]] = {}
+    for event in events:
+        for slug, label in terms_of(event):
+            labels.setdefault(slug, label)
+            entries.setdefault(slug, []).append(Entry(event.id))
+    return Taxonomy(name, {slug: Term(slug, labels[slug], tuple(entries[slug])) for slug in sorted(entries)})
+
+
+def _actor_taxonomy(events: tuple[Event, ...], actors: Mapping[str, Actor]) -> Taxonomy:
+    """Each actor's events, with those of its members marked by `via`."""
+    members = members_by_actor(actors)
+    affiliated_to: dict[str, list[str]] = {actor_id: [] for actor_id in actors}
+    for parent, its_members in members.items():
+        for member in its_members:
+            affiliated_to[member].append(parent)
+    entries: dict[str, list[Entry]] = {actor_id: [] for actor_id in actors}
+    for event in events:
+        direct = set(event.actors)
+        reached: dict[str, str] = {}
+        for actor_id in event.actors:
+            for parent in sorted(affiliated_to[actor_id]):
+                if parent not in direct:
+                    reached.setdefault(parent, actor_id)
+        for actor_id in event.actors:
+            entries[actor_id].append(Entry(event.id))
+        for parent, via in reached.items():
+            entries[parent].append(Entry(event.id, via))
+    terms = {actor_id: Term(actor_id, actors[actor_id].name, tuple(entries[actor_id])) for actor_id in sorted(actors)}
+    return Taxonomy("actors", terms)

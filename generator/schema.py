@@ -1,0 +1,374 @@
+"""Declarations of every field of site.yml, events, actors and sources.
+
+Each field is declared once, with its type, whether it is required, its default,
+help text and an example. Validation, the format documentation and the `new`
+scaffolds all follow from these declarations (as MkDocs does for its settings).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any, Sequence
+
+from generator import dates
+from generator.diagnostics import ERROR, Diagnostic, did_you_mean
+from generator.load import Document
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 80
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+MAX_LIST = 1000
+
+
+class Invalid(Exception):
+    """A value does not fit its declaration: one or more (message, path below it)."""
+
+    def __init__(self, message: str = "", at: tuple = (), problems: list[tuple[str, tuple]] | None = None):
+        self.problems = problems if problems is not None else [(message, at)]
+        super().__init__(self.problems[0][0])
+
+
+@dataclass(frozen=True)
+class Context:
+    """What conversion needs to know besides the value itself."""
+
+    timezone: tzinfo
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if value is None:
+        return "empty"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f'"{value}"'
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by single hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG].strip("-")
+
+
+def slug_problem(value: str) -> str | None:
+    """Why `value` is not a valid id, or None."""
+    if len(value) > MAX_SLUG:
+        return f"is {len(value)} characters long; ids have at most {MAX_SLUG}"
+    if not SLUG_RE.match(value):
+        suggestion = slugify(value)
+        hint = f' (try "{suggestion}")' if suggestion else ""
+        return f"is not a valid id: use lowercase a-z, 0-9 and single hyphens{hint}"
+    if value in WINDOWS_RESERVED:
+        return "is a reserved file name on Windows"
+    return None
+
+
+# --- value types ---------------------------------------------------------------
+
+
+class FieldType:
+    label = "value"
+
+    def convert(self, value: Any, context: Context) -> Any:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Text(FieldType):
+    max_length: int = 100_000
+    single_line: bool = False
+    label: str = "text"
+
+    def convert(self, value: Any, context: Context) -> str:
+        if not isinstance(value, str):
+            hint = ' (put it in quotes to keep it as text)' if isinstance(value, (bool, int, float)) else ""
+            raise Invalid(f"expected {self.label}, got {describe(value)}{hint}")
+        text = value.strip()
+        if not text:
+            raise Invalid(f"expected {self.label}, got an empty string")
+        if self.single_line and "\n" in text:
+            raise Invalid("must fit on one line")
+        if len(text) > self.max_length:
+            raise Invalid(f"is {len(text):,} characters long; at most {self.max_length:,} are allowed")
+        return text
+
+
+@dataclass(frozen=True)
+class Slug(Text):
+    label: str = "an id"
+
+    def convert(self, value: Any, context: Context) -> str:
+        text = super().convert(value, context)
+        problem = slug_problem(text)
+        if problem:
+            raise Invalid(f'"{text}" {problem}')
+        return text
+
+
+@dataclass(frozen=True)
+class Reference(Text):
+    """A name for another item (an id, or for actors also a name or alias); resolved by the checker."""
+
+    label: str = "a reference"
+    max_length: int = 200
+    single_line: bool = True
+
+
+@dataclass(frozen=True)
+class Url(Text):
+    label: str = "a URL"
+    single_line: bool = True
+
+    def convert(self, value: Any, context: Context) -> str:
+        text = super().convert(value, context)
+        if not re.match(r"^https?://[^\s/?#]+[^\s]*$", text, re.IGNORECASE):
+            raise Invalid(f'"{text[:80]}" is not an http or https URL')
+        return text
+
+
+@dataclass(frozen=True)
+class Date(FieldType):
+    label: str = "a date"
+
+    def convert(self, value: Any, context: Context) -> dates.EDTF:
+        if isinstance(value, bool) or value is None:
+            raise Invalid(f"expected a date such as 2017-05-29, got {describe(value)}")
+        try:
+            return dates.parse(value, context.timezone)
+        except dates.DateError as err:
+            raise Invalid(str(err)) from None
+
+
+@dataclass(frozen=True)
+class Boolean(FieldType):
+    label: str = "true or false"
+
+    def convert(self, value: Any, context: Context) -> bool:
+        if not isinstance(value, bool):
+            raise Invalid(f"expected true or false, got {describe(value)}")
+        return value
+
+
+@dataclass(frozen=True)
+class Number(FieldType):
+    minimum: int = 0
+    label: str = "a whole number"
+
+    def convert(self, value: Any, context: Context) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid(f"expected a whole number, got {describe(value)}")
+        if value < self.minimum:
+            raise Invalid(f"must be at least {self.minimum}")
+        return value
+
+
+@dataclass(frozen=True)
+class Choice(FieldType):
+    options: tuple[str, ...] = ()
+    label: str = "one of"
+
+    def convert(self, value: Any, context: Context) -> str:
+        if value not in self.options:
+            choices = ", ".join(self.options)
+            hint = did_you_mean(value, self.options) if isinstance(value, str) else ""
+            raise Invalid(f"expected one of {choices}, got {describe(value)}{hint}")
+        return value
+
+
+@dataclass(frozen=True)
+class ListOf(FieldType):
+    item: FieldType = field(default_factory=Text)
+    min_items: int = 0
+    max_items: int = MAX_LIST
+    label: str = "a list"
+
+    def convert(self, value: Any, context: Context) -> list:
+        if isinstance(value, (str, int, float, dict)) and not isinstance(value, bool):
+            value = [value]  # a single item may be written without the list
+        if not isinstance(value, list):
+            raise Invalid(f"expected a list, got {describe(value)}")
+        if len(value) < self.min_items:
+            raise Invalid(f"needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}")
+        if len(value) > self.max_items:
+            raise Invalid(f"has {len(value):,} items; at most {self.max_items:,} are allowed")
+        result, problems = [], []
+        for index, item in enumerate(value):
+            try:
+                result.append(self.item.convert(item, context))
+            except Invalid as err:
+                problems.extend((message, (index, *at)) for message, at in err.problems)
+        if problems:
+            raise Invalid(problems=problems)
+        return result
+
+
+@dataclass(frozen=True)
+class Record(FieldType):
+    """A mapping with declared fields (a quote, a role, a cited source)."""
+
+    fields: tuple["Field", ...] = ()
+    shorthand: str | None = None  # a plain string stands for this field
+    label: str = "a mapping"
+
+    def convert(self, value: Any, context: Context) -> dict:
+        if self.shorthand and isinstance(value, str):
+            value = {self.shorthand: value}
+        if not isinstance(value, dict):
+            raise Invalid(f"expected {self.label}, got {describe(value)}")
+        problems = check_fields(value, self.fields, context)
+        if problems:
+            raise Invalid(problems=problems)
+        return fill_defaults(value, self.fields, context)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    required: bool = False
+    default: Any = None
+    help: str = ""
+    example: Any = None
+
+
+def check_fields(value: dict, fields: Sequence[Field], context: Context) -> list[tuple[str, tuple]]:
+    """Problems in a mapping against its declarations, as (message, path)."""
+    known = {f.name: f for f in fields}
+    problems: list[tuple[str, tuple]] = []
+    for key in value:
+        if key not in known:
+            problems.append((f"unknown field{did_you_mean(str(key), known)}", (key,)))
+    for declared in fields:
+        if declared.name not in value or value[declared.name] is None:
+            if declared.required:
+                problems.append((f'missing required field "{declared.name}" ({declared.help})', ()))
+            continue
+        try:
+            declared.type.convert(value[declared.name], context)
+        except Invalid as err:
+            problems.extend((message, (declared.name, *at)) for message, at in err.problems)
+    return problems
+
+
+def field_path(path: tuple) -> str:
+    """("quotes", 0, "by") → 'quotes[1].by' (items counted from 1, as authors do)."""
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def fill_defaults(value: dict, fields: Sequence[Field], context: Context) -> dict:
+    """The converted values of a mapping known to be valid, with defaults filled in."""
+    result = {}
+    for declared in fields:
+        raw = value.get(declared.name)
+        if raw is not None:
+            result[declared.name] = declared.type.convert(raw, context)
+        elif not declared.required:
+            result[declared.name] = declared.default
+    return result
+
+
+def validate(document: Document, fields: Sequence[Field], context: Context) -> tuple[dict, list[Diagnostic]]:
+    """A document's valid fields converted (defaults filled in), and every problem found.
+
+    Fields that are invalid are left out of the result, so later checks can still look
+    at the others; the result is complete only when there is no problem.
+    """
+    data = document.data
+    problems = check_fields(data, fields, context)
+    diagnostics = [
+        Diagnostic.at(ERROR, document.where(path), f"{field_path(path)}: {message}" if path else message)
+        for message, path in problems
+    ]
+    failed = {path[0] for _, path in problems if path}
+    valid = {key: value for key, value in data.items() if key not in failed}
+    return fill_defaults(valid, fields, context), diagnostics
+
+
+# --- the declarations -----------------------------------------------------------
+
+EVENT_STATUSES = ("occurred", "planned", "disputed")
+ACTOR_KINDS = ("person", "state", "organization", "armed-group", "media", "other")
+
+SITE_FIELDS = (
+    Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="France and the Syrian war"),
+    Field("description", Text(), default="", help="one paragraph of Markdown shown on the home page", example="How French diplomacy handled the war in Syria, 2016–2018."),
+    Field("base_url", Url(), default="", help="absolute URL where the site will live; needed for feeds, sitemap and canonical links", example="https://example.org/syria/"),
+    Field("language", Text(max_length=35, single_line=True), default="en", help="BCP 47 language tag of the site", example="en"),
+    Field("output", Text(max_length=500, single_line=True), default="_site", help="the folder the site is written to", example="_site"),
+    Field("timezone", Text(max_length=64, single_line=True), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
+    Field("max_file_bytes", Number(minimum=1), default=4 * 1024 * 1024, help="content files larger than this are refused unread", example=4194304),
+)
+
+CITATION = Record(
+    fields=(
+        Field("source", Reference(), required=True, help="the id of a source"),
+        Field("note", Text(max_length=2000), default="", help="what this source says of the event"),
+    ),
+    shorthand="source",
+    label="a source id or {source: id, note: text}",
+)
+
+QUOTE = Record(
+    fields=(
+        Field("by", Reference(), required=True, help="the actor who said it"),
+        Field("text", Text(max_length=5000), required=True, help="the words, as reported"),
+        Field("source", Reference(), default=None, help="the id of the source that reports it"),
+    ),
+    label="a quote {by: actor, text: words, source: source id}",
+)
+
+EVENT_FIELDS = (
+    Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example='Macron warns Putin of "immediate retaliation" over chemical weapons'),
+    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, with ~ ? or %", example="2017-05-29"),
+    Field("summary", Text(), required=True, help="what happened, in Markdown, in your own words", example="Hosting Vladimir Putin at Versailles, Emmanuel Macron says ..."),
+    Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["emmanuel-macron", "vladimir-putin"]),
+    Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["afp-2017-05-29-macron-retaliation"]),
+    Field("tags", ListOf(Text(max_length=80, single_line=True)), default=(), help="free words, made into slugs for their pages", example=["chemical-weapons", "red-line"]),
+    Field("location", Text(max_length=200, single_line=True), default="", help="where it happened, as free text", example="Versailles, France"),
+    Field("quotes", ListOf(QUOTE), default=(), help="{by: actor, text: what was said, source: source id}"),
+    Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of 29 May 2017'),
+    Field("status", Choice(EVENT_STATUSES), default="occurred", help="occurred, planned (announced, not yet happened when reported) or disputed", example="occurred"),
+    Field("related", ListOf(Slug()), default=(), help="ids of other events", example=[]),
+    Field("draft", Boolean(), default=False, help="true leaves the event out unless the build asks for drafts", example=False),
+    Field("id", Slug(), default=None, help="overrides the file's name as the event's id"),
+)
+
+ROLE = Record(
+    fields=(
+        Field("title", Text(max_length=200, single_line=True), required=True, help="the office held"),
+        Field("of", Reference(), default=None, help="the actor (state, organisation) the office belongs to"),
+        Field("from", Date(), default=None, help="when it began"),
+        Field("to", Date(), default=None, help="when it ended"),
+    ),
+    label="a role {title: office, of: actor, from: date, to: date}",
+)
+
+ACTOR_FIELDS = (
+    Field("name", Text(max_length=200, single_line=True), required=True, help="the name shown on the site", example="Jean-Yves Le Drian"),
+    Field("kind", Choice(ACTOR_KINDS), required=True, help="person, state, organization, armed-group, media or other", example="person"),
+    Field("aliases", ListOf(Text(max_length=200, single_line=True)), default=(), help="other spellings that events may use", example=["Le Drian"]),
+    Field("affiliations", ListOf(Reference()), default=(), help="actors this one belongs to (a minister to their state)", example=["france"]),
+    Field("roles", ListOf(ROLE), default=(), help="offices held, with dates"),
+    Field("description", Text(), default="", help="a neutral description, in Markdown", example="French foreign minister from May 2017."),
+)
+
+SOURCE_FIELDS = (
+    Field("title", Text(max_length=500, single_line=True), required=True, help="the article's or document's title", example="France expects Russia to clarify its stance"),
+    Field("publisher", Text(max_length=200, single_line=True), default="", help="who published it", example="TASS"),
+    Field("published", Date(), default=None, help="when it was published; leave out when unknown", example="2018-05-23"),
+    Field("url", Url(), default="", help="where to read it (http or https)", example="https://example.org/article"),
+    Field("author", Text(max_length=200, single_line=True), default="", help="who wrote it", example="Jane Doe"),
+    Field("date_note", Text(max_length=2000), default="", help="how the publication date was worked out", example="a Wednesday in the week of the summit"),
+)
+
+FIELDS_BY_KIND = {"events": EVENT_FIELDS, "actors": ACTOR_FIELDS, "sources": SOURCE_FIELDS}
