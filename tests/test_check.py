@@ -1,0 +1,176 @@
+"""The checker: one test per rule of the content format, each with a small fixture."""
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import check_site
+
+from conftest import write_files
+
+EVENT = """\
+title: An event
+date: 2017-05-29
+actors: [macron]
+summary: Something happened.
+sources: [afp]
+"""
+
+
+def messages(site: Path, severity: str = "error") -> list[str]:
+    return [f"{d.path}:{d.line}: {d.message}" for d in check_site(site).diagnostics if d.severity == severity]
+
+
+def one(site: Path, fragment: str, severity: str = "error") -> str:
+    found = [m for m in messages(site, severity) if fragment in m]
+    assert len(found) == 1, messages(site, severity)
+    return found[0]
+
+
+def event(site: Path, name: str, text: str) -> Path:
+    return write_files(site, {f"content/events/{name}.yml": text})
+
+
+def test_minimal_site_is_clean(minimal_site: Path):
+    report = check_site(minimal_site)
+    assert report.diagnostics == [] and report.timeline is not None
+
+
+@pytest.mark.parametrize("field", ["title", "date", "summary", "actors", "sources"])
+def test_missing_required_field(minimal_site: Path, field: str):
+    text = "\n".join(line for line in EVENT.replace("macron", "emmanuel-macron").replace("afp", "afp-red-line").splitlines() if not line.startswith(field))
+    event(minimal_site, "e", text + "\n")
+    assert one(minimal_site, f'missing required field "{field}"').startswith("content/events/e.yml:")
+
+
+@pytest.mark.parametrize("value", ["yes", "no", "on", "NO", "2017", "3.5"])
+def test_title_read_as_boolean_or_number_is_an_error(minimal_site: Path, value: str):
+    event(minimal_site, "e", EVENT.replace("An event", value).replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    assert one(minimal_site, "title: expected text").startswith("content/events/e.yml:1:")
+
+
+def test_location_read_as_boolean_is_an_error(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("macron", "emmanuel-macron").replace("afp", "afp-red-line") + "location: no\n")
+    assert "put it in quotes" in one(minimal_site, "location:")
+
+
+@pytest.mark.parametrize("date,words", [
+    ("2018-02-30", "28 days"), ("05/06/2018", "ambiguous"), ("2018-05-25/2018-05-24", "ends before"), ("someday", ""),
+])
+def test_bad_dates(minimal_site: Path, date: str, words: str):
+    event(minimal_site, "e", EVENT.replace("2017-05-29", date).replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    assert words in one(minimal_site, "date:")
+
+
+def test_unknown_actor_and_source_get_did_you_mean(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("macron", "emmanuel-macronn").replace("afp", "afp-red-lin"))
+    assert 'did you mean "emmanuel-macron"' in one(minimal_site, "unknown actor")
+    assert 'did you mean "afp-red-line"' in one(minimal_site, "unknown source")
+
+
+def test_actor_by_name_or_alias_any_case_and_accents(minimal_site: Path):
+    write_files(minimal_site, {"content/actors/jean-yves-le-drian.yml": "name: Jean-Yves Le Drian\nkind: person\naliases: [Le Drian]\n"})
+    event(minimal_site, "e", EVENT.replace("[macron]", "[MACRON, le drián]").replace("afp", "afp-red-line"))
+    report = check_site(minimal_site)
+    assert report.timeline is not None, report.diagnostics
+    assert report.timeline.events_by_id["e"].actors == ("emmanuel-macron", "jean-yves-le-drian")
+
+
+def test_ambiguous_alias(minimal_site: Path):
+    write_files(minimal_site, {
+        "content/actors/a.yml": "name: A\nkind: person\naliases: [The Minister]\n",
+        "content/actors/b.yml": "name: B\nkind: person\naliases: [the minister]\n",
+    })
+    event(minimal_site, "e", EVENT.replace("[macron]", "[The Minister]").replace("afp", "afp-red-line"))
+    assert "could be any of a, b" in one(minimal_site, "The Minister")
+
+
+def test_misspelt_key_suggests_the_right_one(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("summary", "sumary").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    assert 'did you mean "summary"' in one(minimal_site, "unknown field")
+
+
+def test_duplicate_ids_across_sub_folders(minimal_site: Path):
+    body = EVENT.replace("macron", "emmanuel-macron").replace("afp", "afp-red-line")
+    event(minimal_site, "2017/same", body)
+    event(minimal_site, "2018/same", body.replace("An event", "Another"))
+    assert "content/events/2017/same.yml" in one(minimal_site, 'duplicate id "same"')
+
+
+@pytest.mark.parametrize("bad_id", ["../up", "a/b", "Upper", "two--hyphens", "con", "x" * 81])
+def test_ids_outside_the_slug_rule(minimal_site: Path, bad_id: str):
+    body = EVENT.replace("macron", "emmanuel-macron").replace("afp", "afp-red-line")
+    event(minimal_site, "e", body + f"id: '{bad_id}'\n")
+    assert "id" in one(minimal_site, "id:")
+
+
+def test_file_name_that_is_not_a_slug(minimal_site: Path):
+    event(minimal_site, "Bad Name", EVENT.replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    assert 'try "bad-name"' in one(minimal_site, "is not a valid id")
+
+
+def test_quotes_speaker_and_source(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("afp", "afp-red-line") + "quotes:\n  - by: nobody\n    text: hi\n  - by: france\n    text: ho\n")
+    assert "quotes[1].by" in one(minimal_site, "unknown actor")
+    assert "not among the event's actors" in one(minimal_site, "quotes[2].by", "warning")
+
+
+def test_related_events_must_exist(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("macron", "emmanuel-macron").replace("afp", "afp-red-line") + "related: [red-lin, e]\n")
+    assert 'did you mean "red-line"' in one(minimal_site, "unknown event")
+    assert one(minimal_site, "related to itself")
+
+
+def test_every_problem_is_reported_in_file_order(minimal_site: Path):
+    event(minimal_site, "a", "title: yes\ndate: 2018-13\nactors: [nobody]\nsummary: s\nsources: [none]\n")
+    event(minimal_site, "b", "title: [x]\n")
+    found = messages(minimal_site)
+    assert len(found) >= 6, found
+    assert found == sorted(found, key=lambda m: (m.split(":")[0], int(m.split(":")[1])))
+
+
+def test_unused_actor_and_source_warn(minimal_site: Path):
+    write_files(minimal_site, {"content/actors/nobody.yml": "name: Nobody\nkind: other\n", "content/sources/unread.yml": "title: Unread\n"})
+    assert one(minimal_site, 'actor "nobody"', "warning")
+    assert one(minimal_site, 'source "unread"', "warning")
+
+
+def test_state_used_through_its_members_is_not_unused(minimal_site: Path):
+    assert not [m for m in messages(minimal_site, "warning") if "france" in m]
+
+
+def test_lookalike_events_warn(minimal_site: Path):
+    event(minimal_site, "copy", EVENT.replace("An event", "Macron draws a red line on chemical arms").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    assert "red-line" in one(minimal_site, "same happening", "warning")
+
+
+def test_occurred_after_every_source_warns_but_planned_does_not(minimal_site: Path):
+    body = EVENT.replace("2017-05-29", "2017-07").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line")
+    event(minimal_site, "late", body)
+    assert "status: planned" in one(minimal_site, "after the publication", "warning")
+    event(minimal_site, "late", body + "status: planned\n")
+    assert not [m for m in messages(minimal_site, "warning") if "after the publication" in m]
+
+
+def test_role_that_ends_before_it_begins(minimal_site: Path):
+    write_files(minimal_site, {"content/actors/emmanuel-macron.yml": "name: Emmanuel Macron\nkind: person\nroles:\n  - title: President\n    of: france\n    from: 2017-05-14\n    to: 2017-01\n"})
+    assert "before it begins" in one(minimal_site, "roles[1].to")
+
+
+def test_site_yml_errors_are_configuration_errors(minimal_site: Path):
+    (minimal_site / "site.yml").write_text("title: T\ntimezone: Mars/Olympus\nbase_url: ftp://x\ntitel: y\n")
+    report = check_site(minimal_site)
+    assert report.config_failed
+    text = "\n".join(d.message for d in report.diagnostics)
+    assert "base_url" in text and 'did you mean "title"' in text
+
+
+def test_unknown_timezone(minimal_site: Path):
+    (minimal_site / "site.yml").write_text("title: T\ntimezone: Mars/Olympus\n")
+    report = check_site(minimal_site)
+    assert report.config_failed and "IANA" in report.diagnostics[0].message
+
+
+def test_drafts_are_checked_but_left_out_unless_asked(minimal_site: Path):
+    event(minimal_site, "d", EVENT.replace("An event", "A draft").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line") + "draft: true\n")
+    assert "d" not in check_site(minimal_site).timeline.events_by_id
+    assert "d" in check_site(minimal_site, drafts=True).timeline.events_by_id

@@ -1,0 +1,127 @@
+"""Loading YAML: positions, refusals and the limits that keep loading safe."""
+from pathlib import Path
+
+from generator.load import MAX_DEPTH, content_files, load_content, load_file, parse_text
+
+from conftest import write_files
+
+
+def only_error(diagnostics):
+    assert len(diagnostics) == 1, diagnostics
+    assert diagnostics[0].severity == "error"
+    return diagnostics[0]
+
+
+def test_positions_of_keys_and_values():
+    document, diagnostics = parse_text("title: A\nactors:\n  - one\n  - two\n", "e.yml")
+    assert diagnostics == []
+    assert document.data == {"title": "A", "actors": ["one", "two"]}
+    assert document.where(("actors",)).line == 2
+    assert (document.where(("actors", 1)).line, document.where(("actors", 1)).column) == (4, 5)
+    assert document.where(("missing", "deeper")).line == 1
+
+
+def test_timestamps_stay_as_written_text_and_booleans_are_booleans():
+    document, _ = parse_text("date: 2017-05-29\nflag: yes\nn: 2017\n", "e.yml")
+    assert document.data == {"date": "2017-05-29", "flag": True, "n": 2017}
+
+
+def test_duplicate_key_is_reported_with_both_lines():
+    document, diagnostics = parse_text("title: A\ndate: 2017\ntitle: B\n", "e.yml")
+    error = only_error(diagnostics)
+    assert (error.line, error.column) == (3, 1)
+    assert 'duplicate key "title"' in error.message and "line 1" in error.message
+    assert document.data["title"] == "A"
+
+
+def test_syntax_error_names_its_line():
+    document, diagnostics = parse_text("title: A\n  bad: [\n", "e.yml")
+    assert document is None
+    error = only_error(diagnostics)
+    assert error.line == 2 and "YAML syntax error" in error.message
+
+
+def test_list_or_scalar_file_is_refused():
+    for text, kind in (("- a\n- b\n", "a list"), ("just words\n", "a single value")):
+        document, diagnostics = parse_text(text, "e.yml")
+        assert document is None
+        assert kind in only_error(diagnostics).message
+
+
+def test_python_and_custom_tags_are_refused():
+    for text in ("x: !!python/object/apply:os.system [ls]\n", "x: !custom 3\n", "x: !!binary aGk=\n"):
+        document, diagnostics = parse_text(text, "e.yml")
+        assert document is None
+        assert "is not allowed" in only_error(diagnostics).message
+
+
+def test_alias_bomb_is_bounded():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 10):
+        prev = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} [{', '.join([prev] * 10)}]")
+    document, diagnostics = parse_text("\n".join(lines) + "\n", "bomb.yml")
+    assert document is None
+    assert "too many values" in only_error(diagnostics).message
+
+
+def test_deep_nesting_is_refused():
+    text = "x: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
+    document, diagnostics = parse_text(text, "deep.yml")
+    assert document is None
+    assert "nested" in only_error(diagnostics).message
+
+
+def test_empty_file_and_comment_only_file(tmp_path: Path):
+    for body in ("", "\n\n", "# only a comment\n"):
+        path = tmp_path / "e.yml"
+        path.write_text(body)
+        document, diagnostics = load_file(path, "e.yml")
+        assert document is None and "empty file" in only_error(diagnostics).message
+
+
+def test_bytes_that_are_not_utf8_name_line_and_column(tmp_path: Path):
+    path = tmp_path / "e.yml"
+    path.write_bytes(b"title: ok\nlocation: caf\xe9\n")
+    document, diagnostics = load_file(path, "e.yml")
+    error = only_error(diagnostics)
+    assert document is None and "not UTF-8" in error.message
+    assert (error.line, error.column) == (2, 14)
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path):
+    path = tmp_path / "e.yml"
+    path.write_bytes("\ufefftitle: Café\n".encode("utf-8"))
+    document, diagnostics = load_file(path, "e.yml")
+    assert diagnostics == [] and document.data == {"title": "Café"}
+
+
+def test_file_over_the_size_limit_is_refused_before_parsing(tmp_path: Path):
+    path = tmp_path / "big.yml"
+    path.write_text("title: x\n" + "# padding\n" * 200)
+    document, diagnostics = load_file(path, "big.yml", max_bytes=100)
+    assert document is None and "over the limit" in only_error(diagnostics).message
+
+
+def test_content_files_sorted_and_kinds(tmp_path: Path):
+    write_files(tmp_path, {
+        "content/events/2018/b.yml": "x: 1\n", "content/events/a.yaml": "x: 1\n",
+        "content/actors/p.yml": "x: 1\n", "content/actors/deep/q.yml": "x: 1\n",
+        "content/notes.yml": "x: 1\n", "content/events/readme.md": "no",
+    })
+    found = [(kind, path.relative_to(tmp_path / "content").as_posix()) for kind, path in content_files(tmp_path)]
+    assert found == [
+        ("", "notes.yml"), ("actors", "actors/p.yml"), ("", "actors/deep/q.yml"),
+        ("events", "events/a.yaml"), ("events", "events/2018/b.yml"),
+    ]
+
+
+def test_symlink_outside_the_site_is_refused(tmp_path: Path):
+    outside = tmp_path / "secret.yml"
+    outside.write_text("title: secret\n")
+    site = tmp_path / "site"
+    (site / "content" / "events").mkdir(parents=True)
+    (site / "content" / "events" / "link.yml").symlink_to(outside)
+    documents, diagnostics = load_content(site)
+    assert documents["events"] == ()
+    assert "outside the site" in only_error(diagnostics).message
