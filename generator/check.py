@@ -11,7 +11,7 @@ import difflib
 import unicodedata
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from itertools import combinations
 from pathlib import Path
@@ -53,14 +53,16 @@ class _Item:
 # --- site.yml -------------------------------------------------------------------
 
 
-def check_site_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
-    """site.yml as a SiteConfig, or None with the reasons."""
+def check_site_config(root: Path, overrides: dict | None = None) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """site.yml (with command-line `overrides` of its keys) as a SiteConfig, or None with the reasons."""
     path = root / SITE_FILE
     if not path.is_file():
         return None, [Diagnostic(ERROR, f"no {SITE_FILE} here: is {root} a timeline site? (`timeline init` makes one)", SITE_FILE)]
     document, diagnostics = load_file(path, SITE_FILE)
     if document is None:
         return None, diagnostics
+    if overrides:
+        document = replace(document, data={**document.data, **overrides})
     values, problems = validate(document, SITE_FIELDS, Context(zoneinfo.ZoneInfo("UTC")))
     diagnostics += problems
     if problems:

@@ -24,9 +24,12 @@ class CheckReport:
         return self.config is None
 
 
-def check_site(root: Path, drafts: bool = False) -> CheckReport:
-    """Load, check and model the site in `root`, reporting every problem."""
-    config, diagnostics = check_site_config(root)
+def check_site(root: Path, drafts: bool = False, overrides: dict | None = None) -> CheckReport:
+    """Load, check and model the site in `root`, reporting every problem.
+
+    `overrides` are site.yml keys given on the command line; they win over the file.
+    """
+    config, diagnostics = check_site_config(root, overrides or {})
     if config is None:
         return CheckReport(None, None, diagnostics, 1)
     documents, load_diagnostics = load_content(root, config.max_file_bytes)

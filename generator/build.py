@@ -1,0 +1,42 @@
+"""`build`: the whole pipeline, from the site's folder to its output folder."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.pipeline import CheckReport, check_site
+from generator.plan import plan_site
+from generator.render import Renderer, builtin_dir, render_pages
+from generator.write import WriteResult, check_output_folder, collect_static, write_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    report: CheckReport
+    written: WriteResult | None  # None when the content had errors: nothing was written
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+
+
+def output_folder(site_root: Path, output: str) -> Path:
+    path = Path(output)
+    return path if path.is_absolute() else site_root / path
+
+
+def build_site(site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False, overrides: dict | None = None) -> BuildResult:
+    """Check, plan, render and write the site; write nothing when the content has errors."""
+    started = time.perf_counter()
+    report = check_site(site_root, drafts=drafts, overrides=overrides)
+    if report.timeline is None or (strict and report.diagnostics):
+        return BuildResult(report, None)
+    timeline = report.timeline
+    output = output_folder(site_root, timeline.config.output)
+    check_output_folder(output, site_root, force)
+    pages, exports = plan_site(timeline)
+    rendered = render_pages(Renderer(timeline, site_root), pages)
+    rendered.update((export.path, export.make(timeline)) for export in exports)
+    static = collect_static([builtin_dir("static"), site_root / "static"])
+    written = write_site(output, rendered, static)
+    return BuildResult(report, written, len(pages), len(rendered) + len(static), time.perf_counter() - started)

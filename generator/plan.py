@@ -1,0 +1,137 @@
+"""The plan stage: the Timeline → the list of pages and files the site is made of.
+
+A `Page` names its output path, the templates that may render it (the first that
+exists wins, so a site can override one kind of page) and its context. Actors,
+tags, years and sources are all planned by one mechanism, `TermKind`. Exports
+(feeds, JSON, ICS, CSV, sitemap) are `Export`s: a path and a function of the
+Timeline.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from generator import exports
+from generator.model import Entry, Event, Taxonomy, Term, Timeline
+
+PER_PAGE = 200  # events on one page of a term's list; longer lists are paginated
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # site path: "events/x/" for a folder's index.html, or "404.html"
+    templates: tuple[str, ...]
+    context: Mapping[str, Any]
+
+    @property
+    def output(self) -> str:
+        return output_path(self.path)
+
+
+@dataclass(frozen=True)
+class Export:
+    path: str
+    make: Callable[[Timeline], bytes]
+
+
+@dataclass(frozen=True)
+class TermKind:
+    """How one taxonomy becomes pages: where its terms live and what they are called."""
+
+    taxonomy: str  # key in Timeline.taxonomies
+    singular: str
+    title: str
+    term_path: str  # with {slug}
+    index_path: str | None  # the page listing every term, if any
+
+    def path(self, slug: str) -> str:
+        return self.term_path.format(slug=slug)
+
+
+TERM_KINDS = (
+    TermKind("actors", "actor", "Actors", "actors/{slug}/", "actors/"),
+    TermKind("tags", "tag", "Tags", "tags/{slug}/", "tags/"),
+    TermKind("years", "year", "Years", "{slug}/", None),
+    TermKind("sources", "source", "Sources", "sources/{slug}/", "sources/"),
+)
+KIND_BY_SINGULAR = {kind.singular: kind for kind in TERM_KINDS}
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int  # from 1
+    count: int
+    previous: str | None  # site paths
+    next: str | None
+
+
+def output_path(path: str) -> str:
+    """Where a site path is written: folders get their index.html."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def plan_site(timeline: Timeline) -> tuple[list[Page], list[Export]]:
+    """Every page and export of the site, in a stable order."""
+    pages = [_home(timeline), *_event_pages(timeline)]
+    for kind in TERM_KINDS:
+        pages += _term_pages(kind, timeline.taxonomies[kind.taxonomy], timeline)
+    pages.append(Page("404.html", ("404.html",), {"title": "Page not found"}))
+    return pages, exports.planned_exports(timeline)
+
+
+def _home(timeline: Timeline) -> Page:
+    return Page("", ("home.html",), {"title": timeline.config.title, "events": timeline.events})
+
+
+def _event_pages(timeline: Timeline) -> list[Page]:
+    events = timeline.events
+    return [
+        Page(
+            f"events/{event.id}/",
+            ("event.html",),
+            {
+                "title": event.title,
+                "event": event,
+                "previous": events[index - 1] if index else None,
+                "next": events[index + 1] if index + 1 < len(events) else None,
+            },
+        )
+        for index, event in enumerate(events)
+    ]
+
+
+def _term_pages(kind: TermKind, taxonomy: Taxonomy, timeline: Timeline) -> list[Page]:
+    pages: list[Page] = []
+    terms = list(taxonomy.terms.values())
+    if kind.index_path is not None:
+        pages.append(Page(kind.index_path, (f"{kind.taxonomy}.html", "terms.html"), {"title": kind.title, "kind": kind, "terms": terms}))
+    for position, term in enumerate(terms):
+        neighbours = {
+            "previous_term": terms[position - 1] if position else None,
+            "next_term": terms[position + 1] if position + 1 < len(terms) else None,
+        }
+        pages += _paginated(kind, term, timeline, neighbours)
+    return pages
+
+
+def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict) -> list[Page]:
+    base = kind.path(term.slug)
+    chunks = [term.entries[i:i + PER_PAGE] for i in range(0, len(term.entries), PER_PAGE)] or [()]
+    paths = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
+    pages = []
+    for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
+        pagination = Pagination(
+            number, len(chunks),
+            paths[number - 2] if number > 1 else None,
+            paths[number] if number < len(chunks) else None,
+        )
+        context = {
+            "title": term.label, "kind": kind, "term": term, "entries": _entries(chunk, timeline),
+            "pagination": pagination, **extra,
+        }
+        pages.append(Page(path, (f"{kind.singular}.html", "term.html"), context))
+    return pages
+
+
+def _entries(entries: tuple[Entry, ...], timeline: Timeline) -> list[tuple[Event, str | None]]:
+    return [(timeline.events_by_id[entry.event], entry.via) for entry in entries]
