@@ -1,0 +1,62 @@
+"""The build command end to end: output, summary, failures that keep the last site."""
+from pathlib import Path
+
+from generator.cli import main
+
+from conftest import write_files
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_every_kind_of_page_and_a_summary(minimal_site: Path, capsys):
+    assert main(["build", "--site", str(minimal_site)]) == 0
+    out = minimal_site / "_site"
+    for page in ("index.html", "events/red-line/index.html", "actors/france/index.html", "tags/chemical-weapons/index.html",
+                 "2017/index.html", "sources/afp-red-line/index.html", "actors/index.html", "404.html"):
+        assert (out / page).is_file(), page
+    assert "built" in capsys.readouterr().err
+
+
+def test_output_and_base_url_flags_override_site_yml(minimal_site: Path, tmp_path: Path):
+    out = tmp_path / "elsewhere"
+    assert main(["build", "--site", str(minimal_site), "--output", str(out), "--base-url", "https://example.org/x/"]) == 0
+    assert (out / "index.html").exists()
+    assert "https://example.org/x/" in (out / "404.html").read_text()
+
+
+def test_failed_build_leaves_the_previous_site_byte_identical(minimal_site: Path, capsys):
+    assert main(["build", "--site", str(minimal_site)]) == 0
+    before = snapshot(minimal_site / "_site")
+    write_files(minimal_site, {"content/events/broken.yml": "title: [unclosed\n"})
+    assert main(["build", "--site", str(minimal_site)]) == 1
+    assert "nothing written" in capsys.readouterr().err
+    assert snapshot(minimal_site / "_site") == before
+
+
+def test_strict_build_fails_on_warnings_and_writes_nothing(minimal_site: Path):
+    write_files(minimal_site, {"content/sources/unread.yml": "title: Unread\n"})
+    assert main(["build", "--strict", "--site", str(minimal_site)]) == 1
+    assert not (minimal_site / "_site").exists()
+
+
+def test_same_input_gives_byte_identical_output(minimal_site: Path, tmp_path: Path):
+    main(["build", "--site", str(minimal_site), "--output", str(tmp_path / "a")])
+    main(["build", "--site", str(minimal_site), "--output", str(tmp_path / "b")])
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_refuses_foreign_output_folder_without_force(minimal_site: Path, capsys):
+    write_files(minimal_site, {"_site/mine.txt": "precious"})
+    assert main(["build", "--site", str(minimal_site)]) == 2
+    assert "did not make" in capsys.readouterr().err
+    assert (minimal_site / "_site" / "mine.txt").read_text() == "precious"
+
+
+def test_drafts_only_with_the_flag(minimal_site: Path):
+    write_files(minimal_site, {"content/events/d.yml": "title: A draft\ndate: 2017-06\nactors: [france]\nsummary: s\nsources: [afp-red-line]\ndraft: true\n"})
+    main(["build", "--site", str(minimal_site)])
+    assert not (minimal_site / "_site/events/d/index.html").exists()
+    main(["build", "--drafts", "--site", str(minimal_site)])
+    assert (minimal_site / "_site/events/d/index.html").exists()

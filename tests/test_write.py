@@ -1,0 +1,64 @@
+"""Writing the output: atomic swap, untouched unchanged files, refusals."""
+from pathlib import Path
+
+import pytest
+
+from generator.write import MARKER, WriteError, check_output_folder, collect_static, write_site
+
+
+def test_fresh_write_then_unchanged_files_are_linked_not_rewritten(tmp_path: Path):
+    out = tmp_path / "_site"
+    first = write_site(out, {"index.html": b"home", "a/index.html": b"a"}, {})
+    assert (first.written, first.kept) == (2, 0)
+    inode = (out / "index.html").stat().st_ino
+    second = write_site(out, {"index.html": b"home", "a/index.html": b"changed"}, {})
+    assert (second.written, second.kept) == (1, 1)
+    assert (out / "index.html").stat().st_ino == inode
+    assert (out / "a/index.html").read_bytes() == b"changed"
+    assert (out / MARKER).exists()
+
+
+def test_removed_pages_disappear_and_no_staging_folder_is_left(tmp_path: Path):
+    out = tmp_path / "_site"
+    write_site(out, {"old.html": b"x", "keep.html": b"k"}, {})
+    write_site(out, {"keep.html": b"k"}, {})
+    assert not (out / "old.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_static_files_are_copied_and_later_folders_override(tmp_path: Path):
+    theme, site = tmp_path / "theme", tmp_path / "static"
+    for folder, text in ((theme, "theme"), (site, "site")):
+        (folder / "assets").mkdir(parents=True)
+        (folder / "assets" / "style.css").write_text(text)
+    (theme / "assets" / "only-theme.js").write_text("js")
+    files = collect_static([theme, site])
+    assert files["assets/style.css"].read_text() == "site"
+    assert "assets/only-theme.js" in files
+
+
+def test_page_and_static_file_on_one_path_is_an_error(tmp_path: Path):
+    static = tmp_path / "static" / "index.html"
+    static.parent.mkdir()
+    static.write_text("x")
+    with pytest.raises(WriteError, match="both be written"):
+        write_site(tmp_path / "_site", {"index.html": b"page"}, {"index.html": static})
+
+
+def test_output_folder_refusals(tmp_path: Path):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    with pytest.raises(WriteError, match="contains the site"):
+        check_output_folder(site, site, force=False)
+    with pytest.raises(WriteError, match="contains the site"):
+        check_output_folder(tmp_path, site, force=False)
+    with pytest.raises(WriteError, match="inside the site's content"):
+        check_output_folder(site / "content" / "out", site, force=False)
+    foreign = site / "_site"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(WriteError, match="did not make"):
+        check_output_folder(foreign, site, force=False)
+    check_output_folder(foreign, site, force=True)
+    (foreign / "notes.txt").unlink()
+    check_output_folder(foreign, site, force=False)  # empty is fine
