@@ -15,6 +15,7 @@ from generator import __version__
 from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics, summary_line
 from generator.build import build_site
 from generator.pipeline import CheckReport, check_site
+from generator.scaffold import ScaffoldError, init_site, new_item
 from generator.write import WriteError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -53,6 +54,35 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument("-v", "--verbose", action="store_true", help="print every warning and more detail")
     build.set_defaults(run=run_build)
+
+    new = commands.add_parser("new", help="write a new event, actor or source file with every field")
+    new.add_argument("kind", choices=("event", "actor", "source"))
+    new.add_argument("title", help="the event's or source's title, or the actor's name")
+    new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
+    new.add_argument("--date", help="event: when it happened")
+    new.add_argument("--actor", action="append", dest="actors", default=[], metavar="ACTOR", help="event: an actor (repeatable)")
+    new.add_argument("--source", action="append", dest="sources", default=[], metavar="ID", help="event: a source id (repeatable)")
+    new.add_argument("--tag", action="append", dest="tags", default=[], metavar="TAG", help="event: a tag (repeatable)")
+    new.add_argument("--location", help="event: where it happened")
+    new.add_argument("--kind", dest="actor_kind", help="actor: person, state, organization, armed-group, media or other")
+    new.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="actor: another spelling (repeatable)")
+    new.add_argument("--publisher", help="source: who published it")
+    new.add_argument("--published", help="source: when it was published")
+    new.add_argument("--url", help="source: where to read it")
+    new.set_defaults(run=run_new)
+
+    init = commands.add_parser("init", help="make a new, empty timeline site")
+    init.add_argument("folder", type=Path, help="where to make it (absent or empty)")
+    init.add_argument("--title", help="the site's title")
+    init.set_defaults(run=run_init)
+
+    extract = commands.add_parser("extract", help="draft events from a plain-text article")
+    extract.add_argument("article", type=Path, help="the article, as a UTF-8 text file")
+    extract.add_argument("--published", help="the article's publication date (otherwise looked for in the text)")
+    extract.add_argument("--source-id", help="the id of the source file to write (default: from the title)")
+    extract.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
+    extract.add_argument("--dry-run", action="store_true", help="report what would be drafted, write nothing")
+    extract.set_defaults(run=run_extract)
     return parser
 
 
@@ -111,3 +141,34 @@ def run_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    options = {
+        "event": {"date": args.date, "actors": args.actors, "sources": args.sources, "tags": args.tags, "location": args.location},
+        "actor": {"kind": args.actor_kind, "aliases": args.aliases},
+        "source": {"publisher": args.publisher, "published": args.published, "url": args.url},
+    }[args.kind]
+    try:
+        path = new_item(args.site, args.kind, args.title, options)
+    except ScaffoldError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {path}; fill in its empty fields, then run `timeline check`", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    try:
+        written = init_site(args.folder, args.title)
+    except ScaffoldError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"made a new site in {args.folder} ({len(written)} files); next: cd {args.folder} && timeline build", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    from generator.extract import run_extract as extract
+
+    return extract(args.article, site_root=args.site, published=args.published, source_id=args.source_id, out=sys.stdout, dry_run=args.dry_run)

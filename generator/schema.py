@@ -248,7 +248,10 @@ def check_fields(value: dict, fields: Sequence[Field], context: Context) -> list
     for declared in fields:
         if declared.name not in value or value[declared.name] is None:
             if declared.required:
-                problems.append((f'missing required field "{declared.name}" ({declared.help})', ()))
+                if declared.name in value:  # present but empty: point at it
+                    problems.append((f"required, but empty ({declared.help})", (declared.name,)))
+                else:
+                    problems.append((f'missing required field "{declared.name}" ({declared.help})', ()))
             continue
         try:
             declared.type.convert(value[declared.name], context)

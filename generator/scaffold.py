@@ -1,0 +1,102 @@
+"""`timeline new` and `timeline init`: new files written from the field declarations.
+
+A new file lists every field of its kind: the ones the command line filled in as
+values, required ones left empty (so `timeline check` points at them until they are
+filled), and optional ones as commented hints with their help text. Nothing is
+ever overwritten.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+from generator import dates
+from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, Field, slugify
+
+FOLDERS = {"event": "events", "actor": "actors", "source": "sources"}
+TITLE_FIELD = {"event": "title", "actor": "name", "source": "title"}
+
+
+class ScaffoldError(Exception):
+    """The file cannot be made; the message says why."""
+
+
+def _dump(key: str, value: Any) -> str:
+    """`key: value` on one line, lists in flow style: [a, b]."""
+    flow = isinstance(value, (list, tuple))
+    text = yaml.safe_dump({key: list(value) if flow else value}, allow_unicode=True, default_flow_style=flow, sort_keys=False, width=10_000)
+    return text.strip()[1:-1] if flow else text.rstrip("\n")
+
+
+def render_fields(fields: Sequence[Field], values: dict[str, Any]) -> str:
+    """YAML text with a line for every declared field."""
+    lines = []
+    for declared in fields:
+        if declared.name in values:
+            lines.append(_dump(declared.name, values[declared.name]))
+        elif declared.required:
+            lines.append(f"{declared.name}:  # required: {declared.help}")
+        elif declared.example not in (None, "", [], ()):
+            lines.append(f"# {_dump(declared.name, declared.example)}  # {declared.help}")
+        else:
+            lines.append(f"# {declared.name}:  # {declared.help}")
+    return "\n".join(lines) + "\n"
+
+
+def new_item(site_root: Path, kind: str, title: str, options: dict[str, Any]) -> Path:
+    """Write a new event, actor or source file; return its path."""
+    slug = slugify(title)
+    if not slug:
+        raise ScaffoldError(f'"{title}" has no letter or digit to make a file name from')
+    values = {TITLE_FIELD[kind]: title, **{k: v for k, v in options.items() if v not in (None, [], ())}}
+    folder = site_root / "content" / FOLDERS[kind]
+    if kind == "event" and "date" in values:
+        try:
+            parsed = dates.parse(values["date"])
+        except dates.DateError as err:
+            raise ScaffoldError(f"--date: {err}") from None
+        values["date"] = parsed.edtf
+        folder = folder / str(parsed.earliest.year)
+    path = folder / f"{slug}.yml"
+    if path.exists():
+        raise ScaffoldError(f"{path} exists already; nothing was written")
+    text = f"# A new {kind}. Fill in the empty fields; uncomment the others you need.\n"
+    text += render_fields(FIELDS_BY_KIND[FOLDERS[kind]], values)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    return path
+
+
+def init_site(folder: Path, title: str | None = None) -> list[Path]:
+    """Make a new timeline site in `folder` (absent or empty) with one example of each kind."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ScaffoldError(f"{folder} exists and is not empty; choose a new folder")
+    title = title or folder.resolve().name.replace("-", " ").replace("_", " ").capitalize() or "My timeline"
+    today = date.today().isoformat()
+    files = {
+        "site.yml": render_fields(SITE_FIELDS, {"title": title, "description": "What this timeline follows, in a paragraph."}),
+        "content/actors/example-person.yml": render_fields(FIELDS_BY_KIND["actors"], {
+            "name": "Example Person", "kind": "person", "aliases": ["E. Person"],
+            "description": "Replace with a neutral description of the person.",
+        }),
+        "content/sources/example-source.yml": render_fields(FIELDS_BY_KIND["sources"], {
+            "title": "An example article", "publisher": "Example News", "published": today, "url": "https://example.org/article",
+        }),
+        f"content/events/{today[:4]}/first-event.yml": render_fields(FIELDS_BY_KIND["events"], {
+            "title": "The first event", "date": today, "actors": ["example-person"],
+            "summary": "What happened, in your own words. **Markdown** works here.",
+            "sources": ["example-source"], "tags": ["example"],
+        }),
+        ".gitignore": "_site/\n.timeline-cache/\n",
+    }
+    written = []
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
