@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-v", "--verbose", action="store_true", help="print every warning and more detail")
     build.set_defaults(run=run_build)
 
+    serve = commands.add_parser("serve", help="build, serve on loopback, rebuild and reload on change (for authoring only)")
+    serve.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--drafts", action="store_true", help="include events marked draft: true")
+    serve.set_defaults(run=run_serve)
+
     new = commands.add_parser("new", help="write a new event, actor or source file with every field")
     new.add_argument("kind", choices=("event", "actor", "source"))
     new.add_argument("title", help="the event's or source's title, or the actor's name")
@@ -172,3 +179,13 @@ def run_extract(args: argparse.Namespace) -> int:
     from generator.extract import run_extract as extract
 
     return extract(args.article, site_root=args.site, published=args.published, source_id=args.source_id, out=sys.stdout, dry_run=args.dry_run)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from generator.serve import serve
+
+    try:
+        return serve(args.site, args.port, args.bind, args.drafts)
+    except OSError as err:
+        print(f"error: cannot serve on {args.bind}:{args.port}: {err.strerror}", file=sys.stderr)
+        return EXIT_USAGE

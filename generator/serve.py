@@ -1,0 +1,270 @@
+"""`timeline serve`: build, serve the output on loopback, rebuild on change, reload pages.
+
+For authoring only, not for production. Pages are served with a small script
+added on the fly (never written into the site) that listens to a server-sent
+event stream: after a successful rebuild it reloads the page; after a failed one
+it shows the diagnostics in an overlay, while the last good site stays served.
+Only files inside the output folder are ever served.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, TextIO
+from urllib.parse import unquote, urlsplit
+
+from generator.build import build_site, output_folder
+from generator.diagnostics import ERROR
+from generator.write import WriteError
+
+CLIENT_PATH = "/__timeline/client.js"
+EVENTS_PATH = "/__timeline/events"
+KEEPALIVE_SECONDS = 15.0
+WATCHED = ("content", "templates", "static")
+TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
+    ".ics": "text/calendar; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".png": "image/png", ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg", ".webp": "image/webp", ".ico": "image/x-icon", ".woff2": "font/woff2", ".wasm": "application/wasm",
+    ".pf_meta": "application/octet-stream",
+}
+
+
+@dataclass
+class BuildState:
+    """The outcome of the latest build, shared by the watcher and the request threads."""
+
+    version: int = 0  # counts successful builds
+    ok: bool = False
+    diagnostics: list[str] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, ok: bool, diagnostics: list[str]) -> None:
+        with self.changed:
+            self.ok, self.diagnostics = ok, diagnostics
+            if ok:
+                self.version += 1
+            self.changed.notify_all()
+
+    def snapshot(self) -> dict:
+        return {"version": self.version, "ok": self.ok, "diagnostics": list(self.diagnostics)}
+
+
+def rebuild(site_root: Path, state: BuildState, drafts: bool, log: TextIO) -> None:
+    """Build once and publish the outcome; problems are printed, never raised."""
+    started = time.perf_counter()
+    try:
+        result = build_site(site_root, drafts=drafts, overrides={"base_url": None})  # served at the root of loopback
+    except WriteError as err:
+        state.publish(False, [f"error: {err}"])
+        print(f"error: {err}", file=log)
+        return
+    except Exception:  # a bug in a template or in timeline itself: keep serving the last good site
+        trace = traceback.format_exc()
+        state.publish(False, ["internal error while building:", trace])
+        print(trace, file=log)
+        return
+    lines = [d.text() for d in result.report.diagnostics]
+    for line in lines:
+        print(line, file=log)
+    if result.written is None:
+        errors = [line for d, line in zip(result.report.diagnostics, lines) if d.severity == ERROR]
+        state.publish(False, errors or lines)
+        print(f"build failed; still serving the last good site ({len(errors)} errors)", file=log)
+    else:
+        state.publish(True, [])
+        print(f"rebuilt: {result.written.written} files written in {time.perf_counter() - started:.3f} s", file=log)
+
+
+def resolve_request(root: Path, raw_path: str) -> Path | None:
+    """The file inside `root` a request path names, or None (never anything outside)."""
+    path = unquote(urlsplit(raw_path).path)
+    if "\x00" in path or "\\" in path:
+        return None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        return None
+    candidate = root.joinpath(*parts)
+    try:
+        real = candidate.resolve()
+        real.relative_to(root.resolve())
+    except (ValueError, OSError):
+        return None
+    if real.is_dir():
+        real = real / "index.html"
+    return real if real.is_file() else None
+
+
+def make_handler(output: Path, state: BuildState, stopping: threading.Event) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "timeline-serve (authoring only)"
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal shows builds
+            pass
+
+        def do_GET(self) -> None:
+            route = urlsplit(self.path).path
+            if route == EVENTS_PATH:
+                self._events()
+            elif route == CLIENT_PATH:
+                self._send(HTTPStatus.OK, LIVERELOAD_JS.encode(), TYPES[".js"])
+            else:
+                self._file()
+
+        do_HEAD = do_GET
+
+        def _file(self) -> None:
+            target = resolve_request(output, self.path)
+            status = HTTPStatus.OK
+            if target is None:
+                status, target = HTTPStatus.NOT_FOUND, output / "404.html"
+                if not target.is_file():
+                    self._send(status, b"not found\n", TYPES[".txt"])
+                    return
+            body = target.read_bytes()
+            kind = TYPES.get(target.suffix, "application/octet-stream")
+            if target.suffix == ".html":
+                body = inject_client(body)
+            self._send(status, body, kind)
+
+        def _send(self, status: HTTPStatus, body: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _events(self) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = None
+            try:
+                while not stopping.is_set():
+                    with state.changed:
+                        snapshot = state.snapshot()
+                        if snapshot == seen:
+                            state.changed.wait(KEEPALIVE_SECONDS)
+                            snapshot = state.snapshot()
+                    if snapshot != seen:
+                        self.wfile.write(f"event: state\ndata: {json.dumps(snapshot)}\n\n".encode())
+                        seen = snapshot
+                    else:
+                        self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+def inject_client(html: bytes) -> bytes:
+    tag = f'<script src="{CLIENT_PATH}"></script>'.encode()
+    index = html.rfind(b"</body>")
+    return html[:index] + tag + html[index:] if index >= 0 else html + tag
+
+
+class DevServer:
+    """The server and its watcher, startable and stoppable (tests run it in-process)."""
+
+    def __init__(self, site_root: Path, port: int = 8000, bind: str = "127.0.0.1", drafts: bool = False, log: TextIO | None = None):
+        self.site_root = site_root.resolve()
+        self.drafts = drafts
+        self.log = log or sys.stderr
+        self.state = BuildState()
+        self.stopping = threading.Event()
+        rebuild(self.site_root, self.state, drafts, self.log)
+        self.output = self._output()
+        self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
+        self.httpd.daemon_threads = True
+        self.threads: list[threading.Thread] = []
+
+    def _output(self) -> Path:
+        from generator.check import check_site_config
+
+        config, _ = check_site_config(self.site_root)
+        return output_folder(self.site_root, config.output if config else "_site").resolve()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> "DevServer":
+        for target in (self.httpd.serve_forever, self._watch):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self.threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        with self.state.changed:
+            self.state.changed.notify_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def _watch(self) -> None:
+        import watchfiles
+
+        for _changes in watchfiles.watch(self.site_root, watch_filter=self._relevant, debounce=30, step=10, stop_event=self.stopping, yield_on_timeout=False):
+            rebuild(self.site_root, self.state, self.drafts, self.log)
+
+    def _relevant(self, change: object, path: str) -> bool:
+        try:
+            relative = Path(path).relative_to(self.site_root)
+        except ValueError:
+            return False
+        parts = relative.parts
+        if not parts or any(p.startswith(".") for p in parts):
+            return False
+        return parts == ("site.yml",) or parts[0] in WATCHED
+
+
+def serve(site_root: Path, port: int, bind: str, drafts: bool, log: TextIO = sys.stderr) -> int:
+    server = DevServer(site_root, port, bind, drafts, log).start()
+    print(f"serving {server.output} at {server.url} — for authoring only, not for production; Ctrl-C stops", file=log)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
+
+
+LIVERELOAD_JS = """\
+// Added by `timeline serve` only: reloads the page after a rebuild, shows build errors.
+(function () {
+  var version = null;
+  var source = new EventSource("/__timeline/events");
+  function overlay(lines) {
+    var box = document.getElementById("timeline-overlay");
+    if (!lines.length) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "timeline-overlay";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:99999;overflow:auto;margin:0;padding:1.5rem;" +
+        "background:rgba(20,20,20,.95);color:#fff;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "The build failed; this is the last good page.\\n\\n" + lines.join("\\n");
+  }
+  source.addEventListener("state", function (event) {
+    var state = JSON.parse(event.data);
+    if (version !== null && state.ok && state.version !== version) { location.reload(); return; }
+    version = state.version;
+    overlay(state.ok ? [] : state.diagnostics);
+  });
+})();
+"""

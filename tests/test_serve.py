@@ -1,0 +1,104 @@
+"""The development server: rebuild on change, reload signal, error overlay, no traversal."""
+import io
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from generator.serve import CLIENT_PATH, EVENTS_PATH, DevServer, resolve_request
+
+from conftest import write_files
+
+WAIT = 20.0  # generous: a slow CI machine must not fail these
+
+
+@pytest.fixture
+def server(minimal_site: Path):
+    running = DevServer(minimal_site, port=0, log=io.StringIO()).start()
+    yield running
+    running.stop()
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=WAIT) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+class StateStream:
+    """Reads the server-sent events in a thread, keeping every state received."""
+
+    def __init__(self, url: str):
+        self.states: list[dict] = []
+        self.response = urllib.request.urlopen(url + EVENTS_PATH.lstrip("/"), timeout=WAIT)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.response:
+                line = raw.decode().strip()
+                if line.startswith("data: "):
+                    self.states.append(json.loads(line[6:]))
+        except Exception:
+            pass
+
+    def wait_for(self, predicate) -> dict:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            for state in self.states:
+                if predicate(state):
+                    return state
+            time.sleep(0.02)
+        raise AssertionError(f"no matching state in {self.states}")
+
+
+def edit_event(site: Path, title: str) -> None:
+    path = site / "content/events/red-line.yml"
+    path.write_text(path.read_text().replace(path.read_text().splitlines()[0], f"title: {title}"))
+
+
+def test_edit_is_rebuilt_served_and_signalled(server: DevServer, minimal_site: Path):
+    status, html = get(server.url + "events/red-line/")
+    assert status == 200 and CLIENT_PATH in html
+    stream = StateStream(server.url)
+    first = stream.wait_for(lambda s: s["ok"])
+    edit_event(minimal_site, "A changed title")
+    stream.wait_for(lambda s: s["ok"] and s["version"] > first["version"])
+    assert "A changed title" in get(server.url + "events/red-line/index.html")[1]
+
+
+def test_broken_file_shows_overlay_state_then_recovers(server: DevServer, minimal_site: Path):
+    stream = StateStream(server.url)
+    first = stream.wait_for(lambda s: s["ok"])
+    write_files(minimal_site, {"content/events/broken.yml": "title: [oops\n"})
+    failed = stream.wait_for(lambda s: not s["ok"])
+    assert any("content/events/broken.yml:" in line for line in failed["diagnostics"])
+    status, html = get(server.url)  # the last good site is still served
+    assert status == 200 and "Minimal test site" in html
+    assert b"timeline-overlay" in urllib.request.urlopen(server.url + CLIENT_PATH.lstrip("/")).read()
+    (minimal_site / "content/events/broken.yml").unlink()
+    stream.wait_for(lambda s: s["ok"] and s["version"] > first["version"])
+
+
+@pytest.mark.parametrize("path", [
+    "/../site.yml", "/..%2fsite.yml", "/%2e%2e/site.yml", "/%2E%2E%2Fcontent/events/red-line.yml",
+    "/assets/..%2f..%2fsite.yml", "/..\\site.yml", "/%00", "//etc/passwd",
+])
+def test_path_traversal_gets_404(server: DevServer, path: str):
+    status, body = get(server.url.rstrip("/") + path)
+    assert status == 404
+    assert "red line" not in body.lower() or "page not found" in body.lower()
+
+
+def test_resolve_request_stays_inside(tmp_path: Path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "secret").write_text("x")
+    (tmp_path / "out" / "link").symlink_to(tmp_path / "secret")
+    assert resolve_request(tmp_path / "out", "/link") is None
+    assert resolve_request(tmp_path / "out", "/../secret") is None
