@@ -5,9 +5,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from generator.pipeline import CheckReport, check_site
 from generator.plan import plan_site
-from generator.render import Renderer, builtin_dir, render_pages
+from generator.render import Renderer, builtin_dir, make_environment, render_pages
 from generator.write import WriteResult, check_output_folder, collect_static, write_site
 
 
@@ -25,8 +27,17 @@ def output_folder(site_root: Path, output: str) -> Path:
     return path if path.is_absolute() else site_root / path
 
 
-def build_site(site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False, overrides: dict | None = None) -> BuildResult:
-    """Check, plan, render and write the site; write nothing when the content has errors."""
+CACHE_DIR = ".timeline-cache"
+
+
+def build_site(
+    site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
+    overrides: dict | None = None, env: jinja2.Environment | None = None,
+) -> BuildResult:
+    """Check, plan, render and write the site; write nothing when the content has errors.
+
+    `env` is a Jinja environment to reuse (serve keeps one across builds).
+    """
     started = time.perf_counter()
     report = check_site(site_root, drafts=drafts, overrides=overrides)
     if report.timeline is None or (strict and report.diagnostics):
@@ -35,7 +46,8 @@ def build_site(site_root: Path, *, drafts: bool = False, strict: bool = False, f
     output = output_folder(site_root, timeline.config.output)
     check_output_folder(output, site_root, force)
     pages, exports = plan_site(timeline)
-    rendered = render_pages(Renderer(timeline, site_root), pages)
+    env = env or make_environment(site_root, site_root / CACHE_DIR / "templates")
+    rendered = render_pages(Renderer(timeline, site_root, env), pages)
     rendered.update((export.path, export.make(timeline)) for export in exports)
     static = collect_static([builtin_dir("static"), site_root / "static"])
     written = write_site(output, rendered, static)

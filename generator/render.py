@@ -63,19 +63,38 @@ def page_root(path: str, base_url: str) -> str:
     return "../" * output_path(path).count("/")
 
 
+def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment: the site's templates/ over the theme's.
+
+    Compiled templates are kept in `cache_dir` (keyed by their source), so a build
+    does not compile again what the last one compiled. A long-lived process (serve)
+    keeps one environment; Jinja recompiles a template when its file changes.
+    """
+    bytecode = None
+    if cache_dir is not None:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        except OSError:
+            bytecode = None  # a read-only site still builds, only slower
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(site_root / "templates"), str(builtin_dir("templates"))]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=bytecode,
+    )
+
+
 class Renderer:
     """Renders pages of one Timeline with the site's templates over the built-in ones."""
 
-    def __init__(self, timeline: Timeline, site_root: Path):
+    def __init__(self, timeline: Timeline, site_root: Path, env: jinja2.Environment | None = None):
         self.timeline = timeline
         self.markdown = Markdown()
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(site_root / "templates"), str(builtin_dir("templates"))]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        # A shared environment (kept by serve across builds) is re-pointed at this Timeline.
+        self.env = env or make_environment(site_root)
         self.env.filters.update(
             markdown=self.markdown.to_html,
             first_paragraph=self.markdown.first_paragraph,

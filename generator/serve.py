@@ -20,8 +20,11 @@ from pathlib import Path
 from typing import Callable, TextIO
 from urllib.parse import unquote, urlsplit
 
-from generator.build import build_site, output_folder
+import jinja2
+
+from generator.build import CACHE_DIR, build_site, output_folder
 from generator.diagnostics import ERROR
+from generator.render import make_environment
 from generator.write import WriteError
 
 CLIENT_PATH = "/__timeline/client.js"
@@ -57,11 +60,12 @@ class BuildState:
         return {"version": self.version, "ok": self.ok, "diagnostics": list(self.diagnostics)}
 
 
-def rebuild(site_root: Path, state: BuildState, drafts: bool, log: TextIO) -> None:
+def rebuild(site_root: Path, state: BuildState, drafts: bool, log: TextIO, env: jinja2.Environment | None = None) -> None:
     """Build once and publish the outcome; problems are printed, never raised."""
     started = time.perf_counter()
     try:
-        result = build_site(site_root, drafts=drafts, overrides={"base_url": None})  # served at the root of loopback
+        # base_url left out: the site is served at the root of loopback
+        result = build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env)
     except WriteError as err:
         state.publish(False, [f"error: {err}"])
         print(f"error: {err}", file=log)
@@ -183,7 +187,8 @@ class DevServer:
         self.log = log or sys.stderr
         self.state = BuildState()
         self.stopping = threading.Event()
-        rebuild(self.site_root, self.state, drafts, self.log)
+        self.env = make_environment(self.site_root, self.site_root / CACHE_DIR / "templates")
+        rebuild(self.site_root, self.state, drafts, self.log, self.env)
         self.output = self._output()
         self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
         self.httpd.daemon_threads = True
@@ -218,7 +223,7 @@ class DevServer:
         import watchfiles
 
         for _changes in watchfiles.watch(self.site_root, watch_filter=self._relevant, debounce=30, step=10, stop_event=self.stopping, yield_on_timeout=False):
-            rebuild(self.site_root, self.state, self.drafts, self.log)
+            rebuild(self.site_root, self.state, self.drafts, self.log, self.env)
 
     def _relevant(self, change: object, path: str) -> bool:
         try:

@@ -1,0 +1,118 @@
+"""What every export shares: the site's URLs and ids, timestamps derived from content.
+
+Links are absolute when the site has a `base_url` and relative otherwise, like the
+pages themselves. Feeds and calendars also need ids that never change; without a
+`base_url` they are `tag:` URIs (RFC 4151) under the fixed authority `timeline,2000`
+and the site's title as a slug, e.g. `tag:timeline,2000:france-and-syria/events/x/`.
+Changing the title therefore changes those ids: set `base_url` for lasting ones.
+
+No timestamp comes from the clock: an event is "updated" when the newest source
+citing it was published (else at the end of its own date), and a whole file's
+timestamp is the newest of its events' unless SOURCE_DATE_EPOCH is set.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Iterable
+from urllib.parse import urlsplit
+
+import nh3
+
+from generator.dates import UTC
+from generator.model import Event, Timeline, cited_sources
+from generator.plan import output_path
+from generator.render import Markdown, page_root
+from generator.schema import slugify
+
+TAG_AUTHORITY = "tag:timeline,2000:"
+DEFAULT_HOST = "timeline"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|blockquote|pre|tr)>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """How the exports of one site name its pages and files."""
+
+    base_url: str  # with a trailing "/", or "" when the site has none
+    tag_prefix: str
+
+    @classmethod
+    def of(cls, timeline: Timeline) -> SiteLinks:
+        base = timeline.config.base_url
+        if base and not base.endswith("/"):
+            base += "/"
+        slug = slugify(timeline.config.title) or "site"
+        return cls(base, f"{TAG_AUTHORITY}{slug}/")
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or DEFAULT_HOST
+
+    def absolute(self, path: str) -> str | None:
+        """The absolute URL of a site path ("events/x/", "feed.xml"), if the site has a base_url."""
+        return self.base_url + path if self.base_url else None
+
+    def link(self, path: str, from_file: str = "") -> str:
+        """A link to `path`: absolute when possible, else relative to the file `from_file`."""
+        return self.absolute(path) or page_root(from_file, "") + output_path(path)
+
+    def id(self, path: str) -> str:
+        """A lasting, absolute identifier for the thing at `path`."""
+        return self.absolute(path) or self.tag_prefix + path
+
+
+def event_path(event: Event) -> str:
+    return f"events/{event.id}/"
+
+
+def iso(moment: dt.datetime) -> str:
+    """An instant as RFC 3339 / ISO 8601 text in UTC: 2017-05-29T23:59:59Z."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
+def event_updated(event: Event, timeline: Timeline) -> dt.datetime:
+    """When the event was last reported: its newest source's publication, else its own date."""
+    published = [timeline.sources[s].published for s in cited_sources(event)]
+    return max((p.latest for p in published if p is not None), default=event.date.latest)
+
+
+def newest(events: Iterable[Event], timeline: Timeline) -> dt.datetime:
+    """The timestamp of a file made of `events`: SOURCE_DATE_EPOCH, else the newest update."""
+    return source_date_epoch() or max((event_updated(e, timeline) for e in events), default=EPOCH)
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The reproducible-builds timestamp, if the environment sets one."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}")
+    return dt.datetime.fromtimestamp(int(value), UTC)
+
+
+def plain_text(markdown: Markdown, text: str) -> str:
+    """Markdown as plain text: its sanitised HTML without tags, a blank line between blocks."""
+    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n\n", str(markdown.to_html(text)))
+    stripped = html.unescape(nh3.clean(marked, tags=set()))
+    return re.sub(r"\n\s*\n\s*", "\n\n", stripped).strip()
+
+
+def xml_bytes(root: ET.Element) -> bytes:
+    """An XML document, indented, in UTF-8 with its declaration."""
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def text_element(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    """A child element holding `text`, less any character XML cannot hold."""
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = _XML_INVALID.sub("", text)
+    return element

@@ -1,0 +1,135 @@
+"""The content as data: `events.json` (everything, dates normalised) and `events.csv`.
+
+Both follow the chronology. Optional text that an item does not give is `null` in
+JSON and an empty cell in CSV. A CSV cell that a spreadsheet would run as a formula
+(starting with = + - @, a tab or a carriage return) gets a leading apostrophe.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from generator.dates import EDTF
+from generator.exports.common import SiteLinks, event_path, iso
+from generator.model import Actor, Event, Source, Timeline
+from generator.plan import output_path
+
+CSV_COLUMNS = (
+    "id", "date_edtf", "earliest", "latest", "precision", "title", "status", "location",
+    "actors", "actor_ids", "tags", "sources", "url",
+)
+LIST_SEPARATOR = "; "
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def events_json(timeline: Timeline) -> bytes:
+    """Every event, actor and source, with dates in normalised form."""
+    links = SiteLinks.of(timeline)
+    config = timeline.config
+    document = {
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url or None,
+        "generated_from": "timeline",
+        "events": [_event(event, timeline, links) for event in timeline.events],
+        "actors": [_actor(actor) for actor in timeline.actors.values()],
+        "sources": [_source(source) for source in timeline.sources.values()],
+    }
+    return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def date_json(date: EDTF) -> dict[str, Any]:
+    return {
+        "edtf": date.edtf,
+        "earliest": iso(date.earliest),
+        "latest": iso(date.latest),
+        "precision": date.precision.label,
+        "approximate": date.approximate,
+        "uncertain": date.uncertain,
+        "display": date.display(),
+    }
+
+
+def _event(event: Event, timeline: Timeline, links: SiteLinks) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "title": event.title,
+        "url": output_path(event_path(event)),
+        "absolute_url": links.absolute(event_path(event)),
+        "date": date_json(event.date),
+        "date_note": event.date_note or None,
+        "status": event.status,
+        "location": event.location or None,
+        "summary": event.summary,
+        "actors": [_actor_ref(timeline.actors[a]) | {"kind": timeline.actors[a].kind} for a in event.actors],
+        "tags": [{"slug": tag.slug, "label": tag.label} for tag in event.tags],
+        "sources": [_source(timeline.sources[c.source]) | {"note": c.note or None} for c in event.sources],
+        "quotes": [
+            {"by": _actor_ref(timeline.actors[q.by]), "text": q.text, "source": q.source} for q in event.quotes
+        ],
+        "related": list(event.related),
+    }
+
+
+def _actor_ref(actor: Actor) -> dict[str, Any]:
+    return {"id": actor.id, "name": actor.name}
+
+
+def _actor(actor: Actor) -> dict[str, Any]:
+    return _actor_ref(actor) | {
+        "kind": actor.kind,
+        "aliases": list(actor.aliases),
+        "affiliations": list(actor.affiliations),
+        "roles": [
+            {
+                "title": role.title,
+                "of": role.of,
+                "from": role.start.edtf if role.start else None,
+                "to": role.end.edtf if role.end else None,
+            }
+            for role in actor.roles
+        ],
+        "description": actor.description or None,
+    }
+
+
+def _source(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "publisher": source.publisher or None,
+        "published": source.published.edtf if source.published else None,
+        "url": source.url or None,
+        "author": source.author or None,
+    }
+
+
+def events_csv(timeline: Timeline) -> bytes:
+    """One row per event, under a header row (RFC 4180)."""
+    links = SiteLinks.of(timeline)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for event in timeline.events:
+        writer.writerow([defuse_formula(cell) for cell in _row(event, timeline, links)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _row(event: Event, timeline: Timeline, links: SiteLinks) -> list[str]:
+    date = event.date
+    return [
+        event.id, date.edtf, iso(date.earliest), iso(date.latest), date.precision.label,
+        event.title, event.status, event.location,
+        LIST_SEPARATOR.join(timeline.actors[a].name for a in event.actors),
+        LIST_SEPARATOR.join(event.actors),
+        LIST_SEPARATOR.join(tag.label for tag in event.tags),
+        LIST_SEPARATOR.join(c.source for c in event.sources),
+        links.link(event_path(event)),
+    ]
+
+
+def defuse_formula(cell: str) -> str:
+    """A cell a spreadsheet will show as text, never evaluate."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell

@@ -1,0 +1,45 @@
+"""`sitemap.xml` (sitemaps.org 0.9, only with a `base_url`) and `robots.txt`.
+
+The sitemap lists every HTML page the plan makes, by its absolute URL, in the
+plan's order, except the 404 page. The plan is asked for its pages only when the
+sitemap is made, after `plan_site` has returned, so the two never call each other
+in a loop. Crawlers read robots.txt only at a host's root: from a sub-path it is
+harmless, and copied to the root it points them at the sitemap.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from generator import plan
+from generator.exports.common import SiteLinks, text_element, xml_bytes
+from generator.model import Timeline
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP = "sitemap.xml"
+NOT_LISTED = frozenset({"404.html"})
+
+
+def page_paths(timeline: Timeline) -> list[str]:
+    """The site paths of the pages a sitemap lists, in the plan's order."""
+    pages, _ = plan.plan_site(timeline)
+    return [page.path for page in pages if page.path not in NOT_LISTED]
+
+
+def sitemap_xml(timeline: Timeline) -> bytes:
+    """The absolute URL of every page; the site must have a base_url."""
+    links = SiteLinks.of(timeline)
+    if not links.base_url:
+        raise ValueError("a sitemap needs the site's base_url")
+    urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
+    for path in page_paths(timeline):
+        text_element(ET.SubElement(urlset, "url"), "loc", links.base_url + path)
+    return xml_bytes(urlset)
+
+
+def robots_txt(timeline: Timeline) -> bytes:
+    """Allow every crawler everything; point at the sitemap when there is one."""
+    lines = ["User-agent: *", "Allow: /"]
+    sitemap = SiteLinks.of(timeline).absolute(SITEMAP)
+    if sitemap:
+        lines.append(f"Sitemap: {sitemap}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
