@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.pipeline import CheckReport, check_site
+from generator.pipeline import CACHE_DIR, CheckReport, check_site
 from generator.plan import plan_site
 from generator.render import Renderer, builtin_dir, make_environment, render_pages
 from generator.write import WriteResult, check_output_folder, collect_static, write_site
@@ -25,9 +25,6 @@ class BuildResult:
 def output_folder(site_root: Path, output: str) -> Path:
     path = Path(output)
     return path if path.is_absolute() else site_root / path
-
-
-CACHE_DIR = ".timeline-cache"
 
 
 def build_site(

@@ -14,15 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from itertools import combinations
-from pathlib import Path
-from typing import Iterable
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable
 
-from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, did_you_mean
-from generator.load import Document, load_file
+from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, did_you_mean, has_errors
+from generator.load import Document, load_file, parse_file
 from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag, members_by_actor
-from generator.schema import (
-    ACTOR_FIELDS, EVENT_FIELDS, SITE_FIELDS, SOURCE_FIELDS, Context, slug_problem, slugify, validate,
-)
+from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, Context, slug_problem, slugify, validate
 
 SITE_FILE = "site.yml"
 SIMILAR_TITLES = 0.6
@@ -38,16 +36,59 @@ class Checked:
 
 
 @dataclass(frozen=True)
-class _Item:
-    """A validated document, its id and its field values."""
+class FileResult:
+    """One content file loaded and validated: the unit that is cached and run in parallel."""
 
-    id: str
-    document: Document
-    values: dict  # the valid fields only
+    kind: str  # events, actors or sources
+    path: str  # as shown to the author
+    values: dict | None  # the valid fields (None when the file could not be read)
+    diagnostics: tuple[Diagnostic, ...]
     complete: bool  # every field valid: a model item can be made
 
+
+Locate = Callable[[str, tuple], Position]
+
+
+def check_file(kind: str, file: Path, shown: str, context: Context, max_bytes: int) -> FileResult:
+    """Load one file and validate its fields against its kind's declarations."""
+    document, problems = load_file(file, shown, max_bytes)
+    if document is None:
+        return FileResult(kind, shown, None, tuple(problems), False)
+    values, invalid = validate(document, FIELDS_BY_KIND[kind], context)
+    diagnostics = (*problems, *invalid)
+    return FileResult(kind, shown, values, diagnostics, not has_errors(diagnostics))
+
+
+class Locator:
+    """Positions inside content files, for diagnostics found after loading.
+
+    Files are parsed again only when a diagnostic needs a position in them, so the
+    cached results need not carry every key's line and column.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.documents: dict[str, Document | None] = {}
+
+    def where(self, shown: str, at: tuple) -> Position:
+        if shown not in self.documents:
+            self.documents[shown] = parse_file(self.root / shown, shown)
+        document = self.documents[shown]
+        return document.where(at) if document else Position(shown, 1, 1)
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A validated file, its id and its field values."""
+
+    id: str
+    path: str
+    values: dict  # the valid fields only
+    complete: bool  # every field valid: a model item can be made
+    locate: Locate
+
     def where(self, *at: object) -> Position:
-        return self.document.where(tuple(at))
+        return self.locate(self.path, tuple(at))
 
 
 # --- site.yml -------------------------------------------------------------------
@@ -82,12 +123,17 @@ def site_timezone(config: SiteConfig) -> tzinfo:
 # --- content --------------------------------------------------------------------
 
 
-def check_content(documents: dict[str, tuple[Document, ...]], config: SiteConfig) -> tuple[Checked, list[Diagnostic]]:
-    context = Context(site_timezone(config))
+def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked, list[Diagnostic]]:
+    """Ids, references and cross-file warnings over every checked file."""
+    by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": []}
     diagnostics: list[Diagnostic] = []
-    sources = _validate_kind(documents["sources"], SOURCE_FIELDS, context, diagnostics)
-    actors = _validate_kind(documents["actors"], ACTOR_FIELDS, context, diagnostics)
-    events = _validate_kind(documents["events"], EVENT_FIELDS, context, diagnostics)
+    for result in files:
+        diagnostics.extend(result.diagnostics)
+        if result.values is not None:
+            by_kind[result.kind].append(result)
+    sources = _identify(by_kind["sources"], locate, diagnostics)
+    actors = _identify(by_kind["actors"], locate, diagnostics)
+    events = _identify(by_kind["events"], locate, diagnostics)
     names = ActorNames(actors)
     diagnostics += names.clashes
     source_ids = {item.id for item in sources}
@@ -105,25 +151,24 @@ def check_content(documents: dict[str, tuple[Document, ...]], config: SiteConfig
     return Checked(checked_events, checked_actors, checked_sources), diagnostics
 
 
-def _validate_kind(documents: Iterable[Document], fields, context: Context, diagnostics: list[Diagnostic]) -> list[_Item]:
-    """Validated items of one kind with unique, well-formed ids."""
+def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagnostic]) -> list[_Item]:
+    """Items of one kind with unique, well-formed ids."""
     items: list[_Item] = []
-    first_seen: dict[str, Document] = {}
-    for document in documents:
-        values, problems = validate(document, fields, context)
-        diagnostics.extend(problems)
-        item_id = values.get("id") or Path(document.path).stem
+    first_seen: dict[str, str] = {}
+    for result in results:
+        values = result.values
+        item_id = values.get("id") or PurePosixPath(result.path).stem
         if not values.get("id"):
             problem = slug_problem(item_id)
             if problem:
-                diagnostics.append(Diagnostic(ERROR, f'the file name "{item_id}" {problem}; rename the file' + (" or set id:" if "id" in values else ""), document.path, 1, 1))
+                diagnostics.append(Diagnostic(ERROR, f'the file name "{item_id}" {problem}; rename the file' + (" or set id:" if "id" in values else ""), result.path, 1, 1))
                 continue
         if item_id in first_seen:
-            at = document.where(("id",)) if values.get("id") else Position(document.path, 1, 1)
-            diagnostics.append(Diagnostic.at(ERROR, at, f'duplicate id "{item_id}": {first_seen[item_id].path} has it already'))
+            at = locate(result.path, ("id",)) if values.get("id") else Position(result.path, 1, 1)
+            diagnostics.append(Diagnostic.at(ERROR, at, f'duplicate id "{item_id}": {first_seen[item_id]} has it already'))
             continue
-        first_seen[item_id] = document
-        items.append(_Item(item_id, document, values, complete=not problems))
+        first_seen[item_id] = result.path
+        items.append(_Item(item_id, result.path, values, result.complete, locate))
     return items
 
 
@@ -196,7 +241,7 @@ def _make_actor(item: _Item, names: ActorNames, diagnostics: list[Diagnostic]) -
         roles.append(Role(role["title"], of, start, end))
     return Actor(
         id=item.id, name=values.get("name", item.id), kind=values.get("kind", "other"), aliases=tuple(values.get("aliases", ())),
-        affiliations=affiliations, roles=tuple(roles), description=values.get("description", ""), path=item.document.path,
+        affiliations=affiliations, roles=tuple(roles), description=values.get("description", ""), path=item.path,
     )
 
 
@@ -204,7 +249,7 @@ def _make_source(item: _Item) -> Source:
     values = item.values
     return Source(
         id=item.id, title=values["title"], publisher=values["publisher"], published=values["published"],
-        url=values["url"], author=values["author"], date_note=values["date_note"], path=item.document.path,
+        url=values["url"], author=values["author"], date_note=values["date_note"], path=item.path,
     )
 
 
@@ -222,25 +267,24 @@ def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids:
         id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
         actors=actors, sources=citations, tags=tags, location=values["location"],
         quotes=quotes, date_note=values["date_note"], status=values["status"],
-        related=related, draft=values["draft"], path=item.document.path,
+        related=related, draft=values["draft"], path=item.path,
     )
 
 
-def _known(reference: str, known: set[str], what: str, at: Position, field: str, diagnostics: list[Diagnostic]) -> bool:
+def _known(reference: str, known: set[str], what: str, item: _Item, at: tuple, field: str, diagnostics: list[Diagnostic]) -> bool:
     if reference in known:
         return True
-    diagnostics.append(Diagnostic.at(ERROR, at, f'{field}: unknown {what} "{reference}"{did_you_mean(reference, known)}'))
+    diagnostics.append(Diagnostic.at(ERROR, item.where(*at), f'{field}: unknown {what} "{reference}"{did_you_mean(reference, known)}'))
     return False
 
 
 def _citations(item: _Item, source_ids: set[str], diagnostics: list[Diagnostic]) -> tuple[Citation, ...]:
     citations: dict[str, Citation] = {}
     for index, cited in enumerate(item.values.get("sources", ())):
-        at = item.where("sources", index)
-        if not _known(cited["source"], source_ids, "source", at, "sources", diagnostics):
+        if not _known(cited["source"], source_ids, "source", item, ("sources", index), "sources", diagnostics):
             continue
         if cited["source"] in citations:
-            diagnostics.append(Diagnostic.at(WARNING, at, f'sources: "{cited["source"]}" is cited twice'))
+            diagnostics.append(Diagnostic.at(WARNING, item.where("sources", index), f'sources: "{cited["source"]}" is cited twice'))
             continue
         citations[cited["source"]] = Citation(cited["source"], cited["note"])
     return tuple(citations.values())
@@ -257,11 +301,10 @@ def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids:
             diagnostics.append(Diagnostic.at(WARNING, item.where("quotes", index, "by"), f"quotes[{index + 1}].by: {speaker} is not among the event's actors"))
         source = quote["source"]
         if source:
-            at = item.where("quotes", index, "source")
-            if not _known(source, source_ids, "source", at, f"quotes[{index + 1}].source", diagnostics):
+            if not _known(source, source_ids, "source", item, ("quotes", index, "source"), f"quotes[{index + 1}].source", diagnostics):
                 continue
             if source not in cited:
-                diagnostics.append(Diagnostic.at(WARNING, at, f"quotes[{index + 1}].source: {source} is not among the event's sources"))
+                diagnostics.append(Diagnostic.at(WARNING, item.where("quotes", index, "source"), f"quotes[{index + 1}].source: {source} is not among the event's sources"))
         quotes.append(Quote(speaker, quote["text"], source))
     return tuple(quotes)
 
@@ -280,10 +323,9 @@ def _tags(item: _Item, diagnostics: list[Diagnostic]) -> tuple[Tag, ...]:
 def _related(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) -> tuple[str, ...]:
     related = []
     for index, other in enumerate(item.values.get("related", ())):
-        at = item.where("related", index)
         if other == item.id:
-            diagnostics.append(Diagnostic.at(ERROR, at, "related: an event cannot be related to itself"))
-        elif _known(other, event_ids, "event", at, "related", diagnostics) and other not in related:
+            diagnostics.append(Diagnostic.at(ERROR, item.where("related", index), "related: an event cannot be related to itself"))
+        elif _known(other, event_ids, "event", item, ("related", index), "related", diagnostics) and other not in related:
             related.append(other)
     return tuple(related)
 
@@ -298,12 +340,12 @@ def _warn_unused(events: tuple[Event, ...], checked_actors: dict[str, Actor], ac
     named |= {actor for actor, its_members in members.items() if its_members & named}
     cited = {s for e in events for s in (*(c.source for c in e.sources), *(q.source for q in e.quotes if q.source))}
     warnings = [
-        Diagnostic(WARNING, f'actor "{item.id}" is named by no event', item.document.path, 1, 1)
+        Diagnostic(WARNING, f'actor "{item.id}" is named by no event', item.path, 1, 1)
         for item in actors
         if item.id not in named
     ]
     warnings += [
-        Diagnostic(WARNING, f'source "{item.id}" is cited by no event', item.document.path, 1, 1)
+        Diagnostic(WARNING, f'source "{item.id}" is cited by no event', item.path, 1, 1)
         for item in sources
         if item.id not in cited
     ]

@@ -7,6 +7,7 @@ Python traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import Sequence, TextIO
@@ -22,6 +23,10 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A build makes hundreds of thousands of small objects that live to its end;
+    # the default collector thresholds would scan them again and again (measured:
+    # 40% of a 10,000-event check). Collect far less often.
+    gc.set_threshold(200_000, 20, 100)
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

@@ -14,6 +14,7 @@ import difflib
 import enum
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Union
 
@@ -129,15 +130,19 @@ class PartialDate:
             return Precision.DAY
         return Precision.MONTH if self.month is not None else Precision.YEAR
 
+    @cached_property
+    def _bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        return _bounds(self)
+
     @property
     def earliest(self) -> dt.datetime:
-        return _bounds(self)[0]
+        return self._bounds[0]
 
     @property
     def latest(self) -> dt.datetime:
-        return _bounds(self)[1]
+        return self._bounds[1]
 
-    @property
+    @cached_property
     def edtf(self) -> str:
         return (
             _numeric_text(self.year, self.month, self.day, self.hour, self.minute, self.second)
@@ -160,7 +165,7 @@ class PartialDate:
     def display(self) -> str:
         return _qualify(_plain_display(self), self.approximate, self.uncertain)
 
-    @property
+    @cached_property
     def sort_key(self) -> SortKey:
         return _sort_key(self)
 
@@ -182,15 +187,15 @@ class Interval:
     def precision(self) -> Precision:
         return self.start.precision
 
-    @property
+    @cached_property
     def earliest(self) -> dt.datetime:
         return self.start.earliest
 
-    @property
+    @cached_property
     def latest(self) -> dt.datetime:
         return self.end.latest
 
-    @property
+    @cached_property
     def edtf(self) -> str:
         return f"{self.start.edtf}/{self.end.edtf}"
 
@@ -212,7 +217,7 @@ class Interval:
             return _qualify(_compact_range(start, end), start.approximate, start.uncertain)
         return f"{start.display()} – {end.display()}"
 
-    @property
+    @cached_property
     def sort_key(self) -> SortKey:
         return _sort_key(self)
 

@@ -29,28 +29,26 @@ MAX_DEPTH = 50
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null")}
 _TIMESTAMP = _YAML + "timestamp"
+_STR = _YAML + "str"
 
 KINDS = ("events", "actors", "sources")
 
 @dataclass(frozen=True)
 class Document:
-    """One YAML file's value, with the position of every key and value in it."""
+    """One YAML file's value, with the (line, column) of every key and value in it."""
 
     path: str  # as shown to the author, relative to the site root
     data: Any
-    value_positions: dict[tuple, Position] = field(default_factory=dict)
-    key_positions: dict[tuple, Position] = field(default_factory=dict)
+    value_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, at: tuple = ()) -> Position:
         """The position of the key at `at` (or its value, or its nearest parent)."""
         while True:
             found = self.key_positions.get(at) or self.value_positions.get(at)
             if found or not at:
-                return found or Position(self.path, 1, 1)
+                return Position(self.path, *(found or (1, 1)))
             at = at[:-1]
-
-    def value_at(self, at: tuple) -> Position:
-        return self.value_positions.get(at) or self.where(at)
 
 
 class _Refused(Exception):
@@ -59,16 +57,17 @@ class _Refused(Exception):
         self.mark = mark
 
 
-def load_file(file: Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[Diagnostic]]:
+def load_file(file: str | Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[Diagnostic]]:
     """Read one YAML file into a Document, or say why it cannot be read."""
     def fail(message: str, line: int = 1, column: int = 1) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic(ERROR, message, shown_as, line, column)]
 
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            return fail(f"file is {size:,} bytes, over the limit of {max_bytes:,} (set max_file_bytes in site.yml to raise it)")
-        raw = file.read_bytes()
+        with open(file, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                return fail(f"file is {size:,} bytes, over the limit of {max_bytes:,} (set max_file_bytes in site.yml to raise it)")
+            raw = handle.read(max_bytes + 1)
     except OSError as err:
         return fail(f"cannot read file: {err.strerror}")
     try:
@@ -123,13 +122,15 @@ class _Builder:
 
     def __init__(self, path: str):
         self.path = path
-        self.values: dict[tuple, Position] = {}
-        self.keys: dict[tuple, Position] = {}
+        self.values: dict[tuple, tuple[int, int]] = {}
+        self.keys: dict[tuple, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.nodes = 0
 
-    def position(self, node: yaml.Node) -> Position:
-        return Position(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+    @staticmethod
+    def position(node: yaml.Node) -> tuple[int, int]:
+        mark = node.start_mark
+        return mark.line + 1, mark.column + 1
 
     def build(self, node: yaml.Node, at: tuple, depth: int) -> Any:
         self.nodes += 1
@@ -157,15 +158,16 @@ class _Builder:
                 self.diagnostics.append(_at_mark(self.path, key_node.start_mark, f"key {shown!s} must be a word, not {_type_name(key)}"))
                 continue
             if key in result:
-                first = self.keys[at + (key,)]
-                self.diagnostics.append(_at_mark(self.path, key_node.start_mark, f'duplicate key "{key}" (first at line {first.line}); only one may stay'))
+                first_line = self.keys[at + (key,)][0]
+                self.diagnostics.append(_at_mark(self.path, key_node.start_mark, f'duplicate key "{key}" (first at line {first_line}); only one may stay'))
                 continue
             self.keys[at + (key,)] = self.position(key_node)
             result[key] = self.build(value_node, at + (key,), depth + 1)
         return result
 
     def scalar(self, node: yaml.Node) -> Any:
-        if node.tag == _TIMESTAMP:
+        tag = node.tag
+        if tag == _STR or tag == _TIMESTAMP:
             return node.value
         if node.tag not in _SCALAR_TAGS:
             raise _Refused(_tag_refused(node.tag), node.start_mark)
@@ -185,46 +187,52 @@ def _type_name(value: Any) -> str:
     return {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
 
 
-def content_files(root: Path) -> Iterator[tuple[str, Path]]:
+def content_files(root: Path) -> Iterator[tuple[str, str]]:
     """Every YAML file under root/content, sorted, as (kind, path); kind '' when misplaced."""
-    content = root / "content"
-    if not content.is_dir():
+    content = os.path.join(root, "content")
+    if not os.path.isdir(content):
         return
     for directory, subdirs, files in os.walk(content):
         subdirs.sort()
+        relative_dir = os.path.relpath(directory, content).replace(os.sep, "/")
+        parts = [] if relative_dir == "." else relative_dir.split("/")
+        kind = parts[0] if parts and parts[0] in KINDS else ""
+        if kind in ("actors", "sources") and len(parts) != 1:
+            kind = ""
         for name in sorted(files):
             if name.endswith((".yml", ".yaml")) and not name.startswith("."):
-                path = Path(directory) / name
-                relative = path.relative_to(content).parts
-                kind = relative[0] if len(relative) > 1 and relative[0] in KINDS else ""
-                if kind in ("actors", "sources") and len(relative) != 2:
-                    kind = ""
-                yield kind, path
+                yield kind, os.path.join(directory, name)
 
 
-def load_content(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, tuple[Document, ...]], list[Diagnostic]]:
-    """Load every content file; returns ({kind: documents}, diagnostics)."""
-    by_kind: dict[str, list[Document]] = {kind: [] for kind in KINDS}
+@dataclass(frozen=True)
+class ContentFile:
+    kind: str  # events, actors or sources
+    path: str
+    shown: str  # relative to the site root, with /
+
+
+def find_content(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
+    """The content files to load, and what is wrong with the others."""
+    found: list[ContentFile] = []
     diagnostics: list[Diagnostic] = []
-    real_root = root.resolve()
+    real_root = os.path.realpath(root)
+    prefix = len(os.path.join(str(root), ""))
     for kind, path in content_files(root):
-        shown = path.relative_to(root).as_posix()
-        if not _inside(path, real_root):
-            diagnostics.append(Diagnostic(ERROR, "symbolic link pointing outside the site folder: refused", shown))
-            continue
-        if not kind:
-            diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/ and content/sources/: ignored", shown))
-            continue
-        document, problems = load_file(path, shown, max_bytes)
-        diagnostics.extend(problems)
-        if document is not None:
-            by_kind[kind].append(document)
-    return {k: tuple(v) for k, v in by_kind.items()}, diagnostics
+        shown = path[prefix:].replace(os.sep, "/")
+        if os.path.islink(path) and not _inside(path, real_root):
+            diagnostics.append(Diagnostic(ERROR, "symbolic link pointing outside the site folder: refused", shown, 1, 1))
+        elif not kind:
+            diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/ and content/sources/: ignored", shown, 1, 1))
+        else:
+            found.append(ContentFile(kind, path, shown))
+    return found, diagnostics
 
 
-def _inside(path: Path, real_root: Path) -> bool:
-    try:
-        path.resolve().relative_to(real_root)
-        return True
-    except ValueError:
-        return False
+def parse_file(path: str | Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | None:
+    """The document in a file, or None (for positions only: problems are not reported)."""
+    return load_file(path, shown, max_bytes)[0]
+
+
+def _inside(path: Path, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root + os.sep)

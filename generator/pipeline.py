@@ -1,13 +1,27 @@
-"""Compositions of the stages: load → check → model, shared by every command."""
+"""Compositions of the stages: load → check → model, shared by every command.
+
+Loading and validating a file is the costly part; it depends on nothing but the
+file, so its result is cached by file and, on a cold start with many files,
+spread over the machine's cores.
+"""
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.check import check_content, check_site_config
+from generator.cache import FileCache, fingerprint, stamp
+from generator.check import Checked, FileResult, Locator, check_content, check_file, check_site_config, site_timezone
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
-from generator.load import load_content
+from generator.load import ContentFile, find_content
 from generator.model import SiteConfig, Timeline, build_timeline
+from generator.schema import Context
+
+CACHE_DIR = ".timeline-cache"
+PARALLEL_FROM = 400  # files to load before it pays to start worker processes
 
 
 @dataclass(frozen=True)
@@ -24,7 +38,7 @@ class CheckReport:
         return self.config is None
 
 
-def check_site(root: Path, drafts: bool = False, overrides: dict | None = None) -> CheckReport:
+def check_site(root: Path, drafts: bool = False, overrides: dict | None = None, use_cache: bool = True) -> CheckReport:
     """Load, check and model the site in `root`, reporting every problem.
 
     `overrides` are site.yml keys given on the command line; they win over the file.
@@ -32,14 +46,56 @@ def check_site(root: Path, drafts: bool = False, overrides: dict | None = None) 
     config, diagnostics = check_site_config(root, overrides or {})
     if config is None:
         return CheckReport(None, None, diagnostics, 1)
-    documents, load_diagnostics = load_content(root, config.max_file_bytes)
-    checked, check_diagnostics = check_content(documents, config)
-    diagnostics = sort_in_file_order([*diagnostics, *load_diagnostics, *check_diagnostics])
-    files = 1 + sum(len(docs) for docs in documents.values()) + len({d.path for d in load_diagnostics})
+    files, found_problems = find_content(root)
+    results = load_files(root, files, config, use_cache)
+    checked, check_diagnostics = check_content(results, Locator(root).where)
+    diagnostics = sort_in_file_order([*diagnostics, *found_problems, *check_diagnostics])
+    count = 1 + len(files) + len(found_problems)
     if has_errors(diagnostics):
-        return CheckReport(config, None, diagnostics, files)
+        return CheckReport(config, None, diagnostics, count)
     timeline = build_timeline(config, checked.events, checked.actors, checked.sources, drafts=drafts)
-    return CheckReport(config, timeline, diagnostics, files)
+    return CheckReport(config, timeline, diagnostics, count)
+
+
+def checked_items(root: Path, config: SiteConfig) -> Checked:
+    """Every item that passes its own checks, even when other files have errors."""
+    files, _ = find_content(root)
+    checked, _ = check_content(load_files(root, files, config), Locator(root).where)
+    return checked
+
+
+def load_files(root: Path, files: list[ContentFile], config: SiteConfig, use_cache: bool = True) -> list[FileResult]:
+    """Every file's FileResult, from the cache where its file did not change."""
+    context = Context(site_timezone(config))
+    settings = (config.timezone, config.max_file_bytes)
+    cache = FileCache(root / CACHE_DIR if use_cache else None, "files-" + fingerprint(settings, ("load", "schema", "dates", "check")))
+    stamps = [stamp(f.path) for f in files]
+    results: list[FileResult | None] = [cache.get(f.shown, s) for f, s in zip(files, stamps)]
+    missing = [i for i, result in enumerate(results) if result is None]
+    jobs = [(files[i].kind, files[i].path, files[i].shown) for i in missing]
+    for index, result in zip(missing, _check_files(jobs, context, config.max_file_bytes)):
+        results[index] = result
+        cache.put(files[index].shown, stamps[index], result)
+    cache.keep_only({f.shown for f in files})
+    cache.save()
+    return results  # type: ignore[return-value]
+
+
+def _check_files(jobs: list[tuple[str, Path, str]], context: Context, max_bytes: int) -> list[FileResult]:
+    workers = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or workers < 2 or not sys.platform.startswith("linux"):
+        return [check_file(kind, path, shown, context, max_bytes) for kind, path, shown in jobs]
+    batches = [jobs[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(_check_batch, batches, [context] * workers, [max_bytes] * workers))
+    ordered: list[FileResult | None] = [None] * len(jobs)
+    for worker, part in enumerate(parts):
+        ordered[worker::workers] = part
+    return ordered  # type: ignore[return-value]
+
+
+def _check_batch(jobs: list[tuple[str, Path, str]], context: Context, max_bytes: int) -> list[FileResult]:
+    return [check_file(kind, path, shown, context, max_bytes) for kind, path, shown in jobs]
 
 
 def load_timeline(root: Path, drafts: bool = False) -> tuple[Timeline | None, list[Diagnostic]]:

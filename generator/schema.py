@@ -7,6 +7,7 @@ scaffolds all follow from these declarations (as MkDocs does for its settings).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -51,6 +52,7 @@ def describe(value: Any) -> str:
     return f'"{value}"'
 
 
+@lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Lowercase ASCII words joined by single hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -22,7 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from generator.build import CACHE_DIR, build_site, output_folder
+from generator.build import build_site, output_folder
+from generator.pipeline import CACHE_DIR
 from generator.diagnostics import ERROR
 from generator.render import make_environment
 from generator.write import WriteError

@@ -1,7 +1,7 @@
 """Loading YAML: positions, refusals and the limits that keep loading safe."""
 from pathlib import Path
 
-from generator.load import MAX_DEPTH, content_files, load_content, load_file, parse_text
+from generator.load import MAX_DEPTH, content_files, find_content, load_file, parse_text
 
 from conftest import write_files
 
@@ -109,7 +109,7 @@ def test_content_files_sorted_and_kinds(tmp_path: Path):
         "content/actors/p.yml": "x: 1\n", "content/actors/deep/q.yml": "x: 1\n",
         "content/notes.yml": "x: 1\n", "content/events/readme.md": "no",
     })
-    found = [(kind, path.relative_to(tmp_path / "content").as_posix()) for kind, path in content_files(tmp_path)]
+    found = [(kind, Path(path).relative_to(tmp_path / "content").as_posix()) for kind, path in content_files(tmp_path)]
     assert found == [
         ("", "notes.yml"), ("actors", "actors/p.yml"), ("", "actors/deep/q.yml"),
         ("events", "events/a.yaml"), ("events", "events/2018/b.yml"),
@@ -122,6 +122,6 @@ def test_symlink_outside_the_site_is_refused(tmp_path: Path):
     site = tmp_path / "site"
     (site / "content" / "events").mkdir(parents=True)
     (site / "content" / "events" / "link.yml").symlink_to(outside)
-    documents, diagnostics = load_content(site)
-    assert documents["events"] == ()
+    files, diagnostics = find_content(site)
+    assert files == []
     assert "outside the site" in only_error(diagnostics).message
