@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, did_you_mean, has_errors
 from generator.load import Document, load_file, parse_file
 from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag, members_by_actor
-from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, Context, slug_problem, slugify, validate
+from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, validate
 
 SITE_FILE = "site.yml"
 SIMILAR_TITLES = 0.6
@@ -315,6 +315,8 @@ def _tags(item: _Item, diagnostics: list[Diagnostic]) -> tuple[Tag, ...]:
         slug = slugify(label)
         if not slug:
             diagnostics.append(Diagnostic.at(ERROR, item.where("tags", index), f'tags: "{label}" has no letter or digit to make a page name from'))
+        elif slug in WINDOWS_RESERVED:
+            diagnostics.append(Diagnostic.at(ERROR, item.where("tags", index), f'tags: "{label}" would make a page named "{slug}", a reserved file name on Windows'))
         elif slug not in tags:
             tags[slug] = Tag(slug, label)
     return tuple(tags.values())

@@ -81,7 +81,36 @@ def load_file(file: str | Path, shown_as: str, max_bytes: int = DEFAULT_MAX_BYTE
     return parse_text(text, shown_as)
 
 
+def flow_depth_exceeds(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether [ and { nest deeper than `limit` (quoted text and comments aside).
+
+    libyaml's composer recurses once per level: a few hundred thousand nested
+    brackets overflow the C stack, so such text must be refused before parsing.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth, index, length = 0, 0, len(text)
+    while index < length:
+        char = text[index]
+        if char in "'\"":
+            closing = text.find(char, index + 1)
+            index = length if closing < 0 else closing
+        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            newline = text.find("\n", index)
+            index = length if newline < 0 else newline
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        index += 1
+    return False
+
+
 def parse_text(text: str, shown_as: str) -> tuple[Document | None, list[Diagnostic]]:
+    if flow_depth_exceeds(text):
+        return None, [Diagnostic(ERROR, f"YAML nested too deeply (more than {MAX_DEPTH} levels of [ or {{)", shown_as, 1, 1)]
     loader = _Loader(text)
     try:
         root = loader.get_single_node()

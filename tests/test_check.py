@@ -174,3 +174,27 @@ def test_drafts_are_checked_but_left_out_unless_asked(minimal_site: Path):
     event(minimal_site, "d", EVENT.replace("An event", "A draft").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line") + "draft: true\n")
     assert "d" not in check_site(minimal_site).timeline.events_by_id
     assert "d" in check_site(minimal_site, drafts=True).timeline.events_by_id
+
+
+@pytest.mark.parametrize("tag", ["CON", "lpt1", "***"])
+def test_tags_that_cannot_be_page_names(minimal_site: Path, tag: str):
+    event(minimal_site, "e", EVENT.replace("macron", "emmanuel-macron").replace("afp", "afp-red-line") + f"tags: ['{tag}']\n")
+    assert one(minimal_site, "tags:")
+
+
+def test_a_million_actors_on_one_event_is_refused(minimal_site: Path):
+    many = ", ".join(["france"] * 1_000_000)
+    event(minimal_site, "e", EVENT.replace("[macron]", f"[{many}]").replace("afp", "afp-red-line"))
+    (minimal_site / "site.yml").write_text("title: T\nmax_file_bytes: 20000000\n")
+    assert "too many values" in one(minimal_site, "e.yml")
+
+
+def test_hundred_thousand_character_title(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("An event", "x" * 100_000).replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    assert "at most 200" in one(minimal_site, "title:")
+
+
+def test_file_over_the_configured_size_is_refused(minimal_site: Path):
+    (minimal_site / "site.yml").write_text("title: T\nmax_file_bytes: 1000\n")
+    event(minimal_site, "big", EVENT + "# " + "x" * 2000 + "\n")
+    assert "over the limit of 1,000" in one(minimal_site, "big.yml")

@@ -65,6 +65,14 @@ def test_alias_bomb_is_bounded():
     assert "too many values" in only_error(diagnostics).message
 
 
+def test_nesting_deep_enough_to_crash_libyaml_is_refused_before_parsing():
+    text = "x: " + "[" * 200_000 + "]" * 200_000 + "\n"  # segfaulted the C parser before the guard
+    document, diagnostics = parse_text(text, "deep.yml")
+    assert document is None and "nested too deeply" in only_error(diagnostics).message
+    quoted = "x: '" + "[" * 500 + "'\n# " + "{" * 500 + "\n"
+    assert parse_text(quoted, "fine.yml")[1] == []
+
+
 def test_deep_nesting_is_refused():
     text = "x: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
     document, diagnostics = parse_text(text, "deep.yml")
