@@ -65,6 +65,7 @@ def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Pa
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(output)
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     _remove(staging)
     staging.mkdir()
@@ -132,6 +133,24 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def _remove_stale_staging(output: Path) -> None:
+    """Folders left by builds that were killed (their process is gone)."""
+    for folder in output.parent.glob(f".{output.name}.new-*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _running(int(pid)):
+            _remove(folder)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _remove(path: Path) -> None:

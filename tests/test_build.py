@@ -60,3 +60,54 @@ def test_drafts_only_with_the_flag(minimal_site: Path):
     assert not (minimal_site / "_site/events/d/index.html").exists()
     main(["build", "--drafts", "--site", str(minimal_site)])
     assert (minimal_site / "_site/events/d/index.html").exists()
+
+
+def test_killed_builds_leave_the_old_or_the_new_site_never_a_mix(minimal_site: Path, tmp_path: Path):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    event = minimal_site / "content/events/red-line.yml"
+    versions = [event.read_text(), event.read_text().replace("Macron draws", "Macron draws again")]
+    snapshots = []
+    for number, text in enumerate(versions):
+        event.write_text(text)
+        out = tmp_path / f"reference-{number}"
+        assert main(["build", "--site", str(minimal_site), "--output", str(out)]) == 0
+        snapshots.append(snapshot(out))
+    output = minimal_site / "_site"
+    event.write_text(versions[0])
+    assert main(["build", "--site", str(minimal_site)]) == 0
+    rng = random.Random(7)
+    outcomes = set()
+    for run in range(12):
+        current = snapshot(output)
+        assert current in snapshots, f"run {run}: a mixed site"
+        event.write_text(versions[1 - snapshots.index(current)])
+        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "-q", "--site", str(minimal_site)], stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, 0.9))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        outcomes.add(snapshot(output) == current)
+    assert snapshot(output) in snapshots
+    assert outcomes == {True, False}, "the kills should land both before and after the swap"
+
+
+def test_building_never_writes_into_content_templates_or_static(minimal_site: Path):
+    write_files(minimal_site, {"templates/extra.html": "{% extends 'base.html' %}", "static/robots-note.txt": "hi"})
+
+    def sources() -> dict[str, tuple[bytes, int]]:
+        return {
+            p.relative_to(minimal_site).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for folder in ("content", "templates", "static", "site.yml")
+            for p in ([minimal_site / folder] if folder.endswith(".yml") else sorted((minimal_site / folder).rglob("*")))
+            if p.is_file()
+        }
+
+    before = sources()
+    assert main(["build", "--site", str(minimal_site)]) == 0
+    assert main(["check", "--site", str(minimal_site)]) == 0
+    assert main(["build", "--site", str(minimal_site)]) == 0
+    assert sources() == before
