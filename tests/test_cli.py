@@ -53,3 +53,52 @@ def test_python_m_generator_and_usage_error(minimal_site: Path):
     assert done.returncode == 0
     usage = subprocess.run([sys.executable, "-m", "generator", "frobnicate"], capture_output=True, text=True)
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+# --- fuzzing: random event files, valid and broken -----------------------------------
+
+import shutil
+import tempfile
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import MINIMAL
+
+scalars = st.one_of(
+    st.text(max_size=30), st.integers(-10**6, 10**6), st.booleans(), st.none(), st.floats(allow_nan=False),
+    st.sampled_from(["2017-05-29", "2017-05", "2017", "2018-02-30", "05/06/2018", "2017-05-24/2017-05-25", "2017-05~",
+                     "france", "emmanuel-macron", "Macron", "afp-red-line", "red-line", "../x", "yes", ""]),
+)
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["by", "text", "source", "note", "x"]), inner, max_size=3), max_leaves=8)
+fields = st.sampled_from(["title", "date", "summary", "actors", "sources", "tags", "location", "quotes", "date_note", "status", "related", "draft", "id", "titel"])
+valid_event = st.fixed_dictionaries({
+    "title": st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(lambda t: t.strip()),
+    "date": st.sampled_from(["2017-05-29", "2017-05", "2016", "2017-05-24/2017-05-25", "2017-05~", "2017-05-29T14:30+02:00"]),
+    "actors": st.lists(st.sampled_from(["france", "emmanuel-macron", "Macron"]), min_size=1, max_size=2, unique=True),
+    "summary": st.text(min_size=1, max_size=200).filter(lambda t: t.strip()),
+    "sources": st.just(["afp-red-line"]),
+    "tags": st.lists(st.text(st.characters(whitelist_categories=("Ll", "Lu", "Nd")), min_size=1, max_size=12), max_size=3),
+})
+event_text = st.one_of(
+    st.dictionaries(fields, values, max_size=8).map(lambda d: yaml.safe_dump(d, allow_unicode=True)),
+    valid_event.map(lambda d: yaml.safe_dump(d, allow_unicode=True)),
+    st.text(max_size=200),
+    st.binary(max_size=100).map(lambda b: b.decode("latin-1")),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(event_text, min_size=1, max_size=3))
+def test_check_never_crashes_and_valid_trees_build(texts):
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder) / "site"
+        shutil.copytree(MINIMAL, site)
+        for number, text in enumerate(texts):
+            (site / "content/events" / f"fuzz-{number}.yml").write_text(text, encoding="utf-8", errors="surrogateescape")
+        code = main(["check", "--site", str(site)])
+        assert code in (0, 1, 2)
+        if code == 0:
+            assert main(["build", "--site", str(site), "-q"]) == 0
+            assert (site / "_site/index.html").is_file()

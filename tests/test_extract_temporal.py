@@ -1,0 +1,285 @@
+"""Temporal expressions: found in made-up articles and resolved against publication."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from generator.dates import Precision
+from generator.extract.temporal import find_expressions, find_publication, is_future
+from generator.extract.text import split_sentences
+
+WEDNESDAY = date(2018, 5, 23)
+
+
+def resolved(article: str, published: date | None = WEDNESDAY) -> dict[str, str | None]:
+    """words → EDTF text (None when unresolved)."""
+    expressions = find_expressions(article, split_sentences(article), published)
+    return {e.words: e.date.edtf if e.date else None for e in expressions}
+
+
+def only(article: str, published: date | None = WEDNESDAY):
+    expressions = find_expressions(article, split_sentences(article), published)
+    assert len(expressions) == 1, expressions
+    return expressions[0]
+
+
+# --- explicit dates -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    ("The treaty was signed on 24 May 2018 in Vienna.", "24 May 2018", "2018-05-24"),
+    ("The report came out on September 3, 2018, after delays.", "September 3, 2018", "2018-09-03"),
+    ("In May 2017, the council voted for sanctions.", "In May 2017", "2017-05"),
+    ("The envoys meet in Rome on May 24-25 to draft a text.", "May 24-25", "2018-05-24/2018-05-25"),
+    ("The summit runs from 24-25 May in Rome.", "24-25 May", "2018-05-24/2018-05-25"),
+    ("The fair is open 30 May-2 June in the old port.", "30 May-2 June", "2018-05-30/2018-06-02"),
+    ("The fair was open 30 May–2 June 2017 in the old port.", "30 May–2 June 2017", "2017-05-30/2017-06-02"),
+    ("Inspectors said the April 4 shelling killed dozens.", "April 4", "2018-04-04"),
+    ("The accord, dated 2018-05-02, was leaked.", "2018-05-02", "2018-05-02"),
+    ("Talks stalled in 2015 and never resumed.", "2015", "2015"),
+    ("Critics recalled the 2013 agreement on stockpiles.", "2013", "2013"),
+])
+def test_explicit_dates(article, words, edtf):
+    assert resolved(article) == {words: edtf}
+
+
+def test_explicit_date_keeps_its_precision_and_says_it_was_written():
+    expression = only("In May 2017, the council voted.")
+    assert expression.date.precision == Precision.MONTH
+    assert expression.anchor == "as written"
+    assert expression.note == '"In May 2017", as written'
+
+
+def test_day_and_month_take_the_year_nearest_publication():
+    assert resolved("The siege began on December 28.", date(2019, 1, 3)) == {"December 28": "2018-12-28"}
+    assert resolved("Elections are held on January 5.", date(2018, 12, 20)) == {"January 5": "2019-01-05"}
+    assert only("Inspectors said the April 4 shelling killed dozens.").anchor == \
+        "the year from the publication date 2018-05-23"
+
+
+def test_a_range_across_the_new_year():
+    assert resolved("The truce held 28 December-3 January.", date(2019, 1, 10)) == \
+        {"28 December-3 January": "2018-12-28/2019-01-03"}
+
+
+def test_may_the_verb_and_may_the_name_are_no_dates():
+    assert resolved("Officials may meet. Theresa May spoke to the press.") == {}
+
+
+def test_numbers_that_are_not_years_or_days():
+    assert resolved("A two-day visit, 17 reports and 3000 troops were mentioned.") == {}
+
+
+# --- weekdays -----------------------------------------------------------------------------
+
+
+def test_weekday_that_is_the_publication_day_itself():
+    assert resolved("The ministers met on Wednesday in Geneva.") == {"on Wednesday": "2018-05-23"}
+
+
+def test_past_weekday_is_the_latest_before_publication():
+    assert resolved("The envoy arrived on Monday.") == {"on Monday": "2018-05-21"}
+    assert resolved("The talks ended on Friday without a deal.") == {"on Friday": "2018-05-18"}
+    assert resolved("The minister said Thursday that talks would go on.") == {"Thursday": "2018-05-17"}
+
+
+def test_future_weekday_is_the_next_one():
+    assert resolved("The delegation will travel to Oslo on Friday.") == {"on Friday": "2018-05-25"}
+    assert resolved("The vote is due to take place in the assembly on Friday.") == {"on Friday": "2018-05-25"}
+    assert resolved("The foreign ministers will meet again on Wednesday.") == {"on Wednesday": "2018-05-30"}
+    assert resolved("On Friday, the envoy will travel to Oslo.") == {"On Friday": "2018-05-25"}
+
+
+def test_future_elsewhere_in_the_sentence_does_not_count():
+    article = "The envoy, who will retire soon, told the radio on Monday that talks will resume."
+    assert resolved(article) == {"on Monday": "2018-05-21"}
+
+
+def test_last_and_next_weekday_and_possessive():
+    assert resolved("The rally last Wednesday drew thousands.") == {"last Wednesday": "2018-05-16"}
+    assert resolved("The envoy comes back next Monday.") == {"next Monday": "2018-05-28"}
+    assert resolved("Tuesday's vote split the party.") == {"Tuesday's": "2018-05-22"}
+
+
+def test_weekday_note_names_the_anchor():
+    assert only("The envoy arrived on Monday.").note == '"on Monday", counted from the publication date 2018-05-23'
+
+
+# --- days and periods counted from publication ------------------------------------------
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    ("Shelling resumed yesterday near the border.", "yesterday", "2018-05-22"),
+    ("The council meets today to vote.", "today", "2018-05-23"),
+    ("The council votes tomorrow.", "tomorrow", "2018-05-24"),
+    ("The envoy will go to Cairo next month.", "next month", "2018-06"),
+    ("Prices rose sharply last month.", "last month", "2018-04"),
+    ("Talks broke down last year.", "last year", "2017"),
+    ("Two towns fell earlier this year.", "earlier this year", "2018-01/2018-05"),
+    ("Inspectors visited the site last week.", "last week", "2018-05-14/2018-05-20"),
+    ("Inspectors return next week.", "next week", "2018-05-28/2018-06-03"),
+    ("The army withdrew two weeks ago.", "two weeks ago", "2018-05-09~"),
+])
+def test_relative_to_publication(article, words, edtf):
+    assert resolved(article) == {words: edtf}
+
+
+def test_last_week_across_a_month_boundary():
+    assert resolved("Inspectors visited the site last week.", date(2018, 6, 4)) == \
+        {"last week": "2018-05-28/2018-06-03"}
+
+
+def test_last_week_across_a_year_boundary():
+    assert resolved("Inspectors visited the site last week.", date(2019, 1, 2)) == \
+        {"last week": "2018-12-24/2018-12-30"}
+
+
+def test_last_week_is_an_interval_of_days():
+    expression = only("Inspectors visited the site last week.")
+    assert expression.date.is_interval and expression.date.precision == Precision.DAY
+
+
+def test_over_the_past_year_is_a_duration_not_a_date():
+    assert resolved("Relations have soured over the past year and in the last year.") == {}
+
+
+# --- bare months ----------------------------------------------------------------------------
+
+
+def test_bare_month_is_the_latest_on_or_before_publication():
+    assert resolved("Rebels shelled the town in April.") == {"in April": "2018-04"}
+    assert resolved("Rebels shelled the town in April.", date(2018, 3, 10)) == {"in April": "2017-04"}
+    assert resolved("The fighting in May was the worst.") == {"in May": "2018-05"}
+
+
+def test_bare_month_in_future_tense_is_the_next_one():
+    assert resolved("The country will hold elections in April.", date(2018, 3, 10)) == {"in April": "2018-04"}
+    assert resolved("The country will hold elections in April.", date(2018, 5, 23)) == {"in April": "2019-04"}
+
+
+def test_bare_month_precision():
+    assert only("Rebels shelled the town in April.").date.precision == Precision.MONTH
+
+
+# --- shifts from another expression --------------------------------------------------------
+
+
+def test_a_day_before_a_later_happening():
+    article = "The rebels withdrew on Tuesday, a day before the ceasefire took effect."
+    assert resolved(article) == {"on Tuesday": "2018-05-22", "a day before": "2018-05-23"}
+
+
+def test_a_day_before_a_dated_happening():
+    article = "The convoy left a day before the summit on 30 May."
+    assert resolved(article) == {"a day before": "2018-05-29", "30 May": "2018-05-30"}
+
+
+def test_months_after_is_approximate_at_month_precision():
+    article = "The accord was signed on 12 March 2018, seven months after the talks began."
+    expressions = resolved(article)
+    assert expressions == {"12 March 2018": "2018-03-12", "seven months after": "2017-08~"}
+    assert only("Talks resumed three days later.", None).problem  # no anchor at all
+
+
+def test_shift_note_names_the_expression_it_counts_from():
+    article = "The rebels withdrew on Tuesday, a day before the ceasefire took effect."
+    shift = find_expressions(article, split_sentences(article), WEDNESDAY)[1]
+    assert shift.anchor == 'counted from "on Tuesday" (2018-05-22)'
+
+
+def test_later_counts_from_the_previous_sentence():
+    article = "The dam was hit on 2 May 2018. A week later, engineers reached it."
+    assert resolved(article) == {"2 May 2018": "2018-05-02", "A week later": "2018-05-09~"}
+
+
+# --- without a publication date ----------------------------------------------------------------
+
+
+def test_relative_expressions_stay_unresolved_without_publication():
+    article = "The envoy arrived on Monday. The treaty was signed on 24 May 2018. Talks resume next month."
+    found = {e.words: e for e in find_expressions(article, split_sentences(article), None)}
+    assert found["24 May 2018"].date.edtf == "2018-05-24"
+    assert found["on Monday"].date is None and "--published" in found["on Monday"].problem
+    assert found["next month"].date is None
+
+
+def test_skipped_spans_are_not_read():
+    article = "GENEVA, May 23 - The envoy arrived on Monday."
+    found = find_expressions(article, split_sentences(article), WEDNESDAY, skip=[(0, 13)])
+    assert [e.words for e in found] == ["on Monday"]
+
+
+# --- the publication date the text states ---------------------------------------------------
+
+
+def test_published_on_line():
+    article = "Ceasefire talks\n\nPublished on March 12, 2018\nThe envoy arrived on Monday."
+    stated = find_publication(article)
+    assert stated.date == date(2018, 3, 12) and stated.words == "Published on March 12, 2018"
+
+
+def test_updated_line_when_nothing_else():
+    stated = find_publication("Ceasefire talks\nUpdated: 14 March 2018\nThe envoy arrived.")
+    assert stated.date == date(2018, 3, 14)
+
+
+def test_published_wins_over_updated():
+    stated = find_publication("Updated: 14 March 2018\nPublished: 12 March 2018\nText.")
+    assert stated.date == date(2018, 3, 12)
+
+
+def test_dateline_without_a_year_gives_no_date():
+    stated = find_publication("GENEVA, March 12. /Agency/. The envoy arrived on Monday.")
+    assert stated.date is None and stated.problem == "gives no year"
+    assert stated.words == "GENEVA, March 12"
+
+
+def test_dateline_with_a_year():
+    assert find_publication("GENEVA, March 12, 2018 (Agency) - The envoy arrived.").date == date(2018, 3, 12)
+
+
+def test_no_stated_date():
+    assert find_publication("The envoy arrived on Monday in Geneva.") is None
+
+
+# --- tense ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence, words, future", [
+    ("The envoy will go to Oslo on Friday.", "on Friday", True),
+    ("The envoy went to Oslo on Friday.", "on Friday", False),
+    ("They are scheduled to meet on Friday.", "on Friday", True),
+    ("On Friday, they'll meet in Oslo.", "On Friday", True),
+    ("Although talks will resume, the envoy left on Friday.", "on Friday", False),
+])
+def test_is_future(sentence, words, future):
+    start = sentence.index(words)
+    assert is_future(split_sentences(sentence)[0], start, start + len(words)) is future
+
+
+def test_this_weekday_is_in_the_week_of_publication():
+    assert resolved("The envoy lands this Friday.") == {"this Friday": "2018-05-25"}
+    assert resolved("The envoy landed this Monday.") == {"this Monday": "2018-05-21"}
+
+
+def test_range_with_both_years_written():
+    assert resolved("The mission ran 28 December 2017-3 January 2018.") == \
+        {"28 December 2017-3 January 2018": "2017-12-28/2018-01-03"}
+    assert resolved("The mission ran 28 December-3 January 2018.") == \
+        {"28 December-3 January 2018": "2017-12-28/2018-01-03"}
+
+
+def test_sentences_do_not_end_after_abbreviations_or_initials():
+    article = "Mr. Petrov flew to St. Petersburg with J. Smith. He left on Monday.\nA new line starts here."
+    assert [s.text for s in split_sentences(article)] == [
+        "Mr. Petrov flew to St. Petersburg with J. Smith.", "He left on Monday.", "A new line starts here."]
+    assert [s.paragraph for s in split_sentences(article)] == [0, 0, 1]
+
+
+def test_dates_beyond_the_calendar_are_unresolved_not_errors():
+    article = "Talks resume next year. A day later, all left. They met yesterday."
+    found = {e.words: e for e in find_expressions(article, split_sentences(article), date(9999, 12, 31))}
+    assert found["next year"].problem == "falls outside the years a date can have"
+    assert found["yesterday"].date.edtf == "9999-12-30"
+    assert find_expressions("It ended yesterday.", split_sentences("It ended yesterday."), date(1, 1, 1))[0].problem
