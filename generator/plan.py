@@ -80,7 +80,11 @@ def plan_site(timeline: Timeline) -> tuple[list[Page], list[Export]]:
 
 
 def _home(timeline: Timeline) -> Page:
-    return Page("", ("home.html",), {"title": timeline.config.title, "events": timeline.events})
+    return Page("", ("home.html",), {
+        "title": timeline.config.title,
+        "events": timeline.events,
+        "entries": [(event, None) for event in timeline.events],
+    })
 
 
 def _event_pages(timeline: Timeline) -> list[Page]:

@@ -1,11 +1,306 @@
-"""Helpers that templates call: derived facts about the Timeline for its pages."""
+"""Helpers that templates call: derived facts about the Timeline for its pages.
+
+`template_globals` binds a `Views` to one Timeline and hands its public methods to
+Jinja. Everything here is computed from the Timeline alone (indexes are built once
+when the `Views` is made and never changed), returns plain values or the frozen
+records of `generator.charts`, and knows nothing of HTML except the one thing the
+HTML standard fixes: what a `<time datetime>` may hold.
+"""
 from __future__ import annotations
 
-from typing import Any, Callable
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import groupby
+from typing import Any, Callable, Sequence
 
-from generator.model import Timeline
+from generator import charts, exports
+from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision
+from generator.model import Actor, Event, Quote, Source, Timeline, cited_sources, members_by_actor
+
+EntryPair = tuple[Event, "str | None"]  # an event on a list, and the member it came through
+
+KIND_LABELS = {
+    "person": ("Person", "People"),
+    "state": ("State", "States"),
+    "organization": ("Organization", "Organizations"),
+    "armed-group": ("Armed group", "Armed groups"),
+    "media": ("Media outlet", "Media"),
+    "other": ("Other", "Other actors"),
+}
+STATUS_LABELS = {
+    "occurred": "Occurred",
+    "planned": "Planned: announced, not yet happened when reported",
+    "disputed": "Disputed: sources disagree that it happened as told",
+}
+DOWNLOADS = (
+    ("feed.xml", "Atom feed"),
+    ("events.json", "JSON"),
+    ("timelinejs.json", "TimelineJS"),
+    ("events.ics", "Calendar (iCalendar)"),
+    ("events.csv", "Spreadsheet (CSV)"),
+)
+EARLIER, YEAR_ONLY = -1, 0  # month keys of the groups before January on a year's list
+COMPANIONS = 8
+
+
+@dataclass(frozen=True)
+class Group:
+    """A run of a chronological list under one heading: a year, or a month of a year."""
+
+    key: int  # the year; or the month (1-12), YEAR_ONLY or EARLIER
+    anchor: str
+    label: str
+    entries: tuple[EntryPair, ...]
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    """A source as an event cites it, with the event's note about it."""
+
+    source: Source
+    note: str = ""
 
 
 def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     """Functions made available to every template, bound to this Timeline."""
-    return {}
+    views = Views(timeline)
+    names = [name for name in dir(Views) if not name.startswith("_") and callable(getattr(Views, name))]
+    return {name: getattr(views, name) for name in names}
+
+
+def html_datetime(date: EDTF) -> str:
+    """A valid HTML `datetime` for a date: its earliest day at the precision given.
+
+    A year gives "2017", a month "2017-05", a day "2017-05-29", a moment its UTC time
+    ("2017-05-29T12:30Z"); never EDTF's qualifiers or intervals, which HTML refuses.
+    """
+    start = date.start
+    if start.precision == Precision.YEAR:
+        return f"{start.year:04d}"
+    if start.precision == Precision.MONTH:
+        return f"{start.year:04d}-{start.month:02d}"
+    if start.precision == Precision.DAY:
+        return f"{start.year:04d}-{start.month:02d}-{start.day:02d}"
+    moment = start.earliest.astimezone(dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ" if start.precision == Precision.SECOND else "%Y-%m-%dT%H:%MZ")
+
+
+def plain_date(date: PartialDate) -> str:
+    """A date's display text without "c." or "(uncertain)"."""
+    return PartialDate(date.year, date.month, date.day).display()
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 event", "2 events" (or `many` when the plural is irregular)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+class Views:
+    """The Timeline's derived facts, computed once; public methods become template globals."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self._timeline = timeline
+        self._actor_terms = timeline.taxonomies["actors"].terms
+        self._exports = frozenset(export.path for export in exports.planned_exports(timeline))
+
+    # --- lists ----------------------------------------------------------------------
+
+    def by_year(self, entries: Sequence[EntryPair]) -> list[Group]:
+        """Entries grouped by the year each begins in, in order."""
+        runs = groupby(entries, key=lambda pair: pair[0].date.start.year)
+        return [Group(year, f"year-{year}", str(year), tuple(run)) for year, run in runs]
+
+    def by_month(self, entries: Sequence[EntryPair], year: int) -> list[Group]:
+        """Entries of one year's list grouped by month.
+
+        Events begun in an earlier year come first, then those dated to the year only,
+        then each month's.
+        """
+        ordered = sorted(entries, key=lambda pair: _month_key(pair[0], year))
+        runs = groupby(ordered, key=lambda pair: _month_key(pair[0], year))
+        return [Group(key, _month_anchor(key, year), _month_label(key, year), tuple(run)) for key, run in runs]
+
+    # --- numbers and charts -----------------------------------------------------------
+
+    def span_text(self) -> str:
+        """From the start of the earliest event to the end of the latest, e.g. "2014 – September 2018"."""
+        events = self._timeline.events
+        if not events:
+            return ""
+        first = events[0].date.start
+        last = max((e.date for e in events), key=lambda d: d.latest).end
+        first_text, last_text = plain_date(first), plain_date(last)
+        return first_text if first_text == last_text else f"{first_text} – {last_text}"
+
+    @cached_property
+    def _histogram(self) -> charts.Histogram | None:
+        return charts.month_histogram(self._timeline.events)
+
+    def overview_chart(self) -> charts.Histogram | None:
+        """Events per month across the whole timeline."""
+        return self._histogram
+
+    def activity(self, actor_id: str) -> charts.Strip | None:
+        """The actor's events, its members' included, along the timeline."""
+        return charts.activity_strip(self._timeline, self._actor_terms[actor_id].entries)
+
+    @cached_property
+    def _lanes(self) -> list[charts.Lane]:
+        return charts.swimlanes(self._timeline)
+
+    def lanes(self) -> list[charts.Lane]:
+        """The busiest actors' activity, one lane each."""
+        return self._lanes
+
+    # --- actors -------------------------------------------------------------------------
+
+    def kind_label(self, kind: str, many: bool = False) -> str:
+        """An actor kind for readers: "Armed group", or with `many` "Armed groups"."""
+        singular, plural_label = KIND_LABELS.get(kind, (kind.replace("-", " ").capitalize(),) * 2)
+        return plural_label if many else singular
+
+    def actors_by_kind(self) -> list[tuple[str, list[tuple[Actor, int]]]]:
+        """Every actor with its number of events, grouped by kind in the contract's order."""
+        order = list(KIND_LABELS)
+        actors = sorted(self._timeline.actors.values(), key=lambda a: (order.index(a.kind) if a.kind in order else len(order), a.name.casefold()))
+        return [
+            (kind, [(actor, len(self._actor_terms[actor.id].entries)) for actor in run])
+            for kind, run in groupby(actors, key=lambda a: a.kind)
+        ]
+
+    @cached_property
+    def _members(self) -> dict[str, list[Actor]]:
+        members: dict[str, list[Actor]] = {actor_id: [] for actor_id in self._timeline.actors}
+        for actor in sorted(self._timeline.actors.values(), key=lambda a: a.name.casefold()):
+            for parent in dict.fromkeys([*actor.affiliations, *(r.of for r in actor.roles if r.of)]):
+                if parent in members and parent != actor.id:
+                    members[parent].append(actor)
+        return members
+
+    @cached_property
+    def _all_members(self) -> dict[str, set[str]]:
+        return members_by_actor(self._timeline.actors)
+
+    def members(self, actor_id: str) -> list[Actor]:
+        """The actors that name this one among their affiliations or roles, by name."""
+        return self._members.get(actor_id, [])
+
+    def companions(self, actor_id: str, limit: int = COMPANIONS) -> list[tuple[Actor, int]]:
+        """The actors most often on the same events (the actor's members left out), with counts."""
+        own = {actor_id, *self._all_members.get(actor_id, ())}
+        counts: Counter[str] = Counter()
+        for entry in self._actor_terms[actor_id].entries:
+            counts.update(set(self._timeline.events_by_id[entry.event].actors) - own)
+        actors = self._timeline.actors
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], actors[item[0]].name.casefold()))
+        return [(actors[other], count) for other, count in ranked[:limit]]
+
+    @cached_property
+    def _quotes(self) -> dict[str, list[tuple[Event, Quote]]]:
+        quotes: dict[str, list[tuple[Event, Quote]]] = {}
+        for event in self._timeline.events:
+            for quote in event.quotes:
+                quotes.setdefault(quote.by, []).append((event, quote))
+        return quotes
+
+    def quotes_by(self, actor_id: str) -> list[tuple[Event, Quote]]:
+        """What the actor is quoted as saying, with the events, in order."""
+        return self._quotes.get(actor_id, [])
+
+    # --- events -----------------------------------------------------------------------
+
+    def datetime_attr(self, date: EDTF) -> str:
+        """`html_datetime` for templates."""
+        return html_datetime(date)
+
+    def status_label(self, status: str) -> str:
+        """What an event's status means, in words."""
+        return STATUS_LABELS.get(status, status.capitalize())
+
+    def source_count(self, event: Event) -> int:
+        """How many sources an event rests on (those of its quotes included)."""
+        return len(cited_sources(event))
+
+    def cited(self, event: Event) -> list[CitedSource]:
+        """The event's sources in the author's order, each with the event's note on it."""
+        notes = {citation.source: citation.note for citation in event.sources}
+        return [CitedSource(self._timeline.sources[s], notes.get(s, "")) for s in cited_sources(event)]
+
+    @cached_property
+    def _related(self) -> dict[str, list[str]]:
+        related: dict[str, list[str]] = {event.id: [] for event in self._timeline.events}
+        for event in self._timeline.events:
+            for other in event.related:
+                if other in related and other != event.id:
+                    related[event.id].append(other)
+                    related[other].append(event.id)
+        return related
+
+    def related(self, event: Event) -> list[Event]:
+        """Events related to this one, either way round, in chronological order."""
+        ids = set(self._related.get(event.id, []))
+        return [e for e in self._timeline.events if e.id in ids]
+
+    def absolute_url(self, path: str) -> str:
+        """The absolute URL of a site path ("events/x/") from base_url; "" without one."""
+        base = self._timeline.config.base_url
+        return base.rstrip("/") + "/" + path if base else ""
+
+    def citation(self, event: Event, url: str = "") -> str:
+        """A ready-to-copy reference to the event's page, at `url` when the site has one."""
+        text = f"{self._timeline.config.title}. “{event.title}”, {event.date.display()}."
+        return f"{text} {url}" if url else text
+
+    def event_jsonld(self, event: Event, url: str = "") -> dict[str, Any]:
+        """The event as a schema.org `Event`, for a JSON-LD script; `url` is its page's, if known."""
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": event.title,
+            "startDate": html_datetime(event.date),
+            "description": " ".join(event.summary.split()),
+        }
+        if event.date.is_interval:
+            data["endDate"] = html_datetime(event.date.end)
+        if event.location:
+            data["location"] = {"@type": "Place", "name": event.location}
+        if event.status == "planned":
+            data["eventStatus"] = "https://schema.org/EventScheduled"
+        if url:
+            data["url"] = url
+        return data
+
+    # --- the rest of the site -------------------------------------------------------
+
+    def has_export(self, path: str) -> bool:
+        """Whether the site writes this feed or data file (so pages only link to real files)."""
+        return path in self._exports
+
+    def downloads(self) -> list[tuple[str, str]]:
+        """The site-wide feeds and data files the site writes, as (path, label)."""
+        return [(path, label) for path, label in DOWNLOADS if path in self._exports]
+
+    def plural(self, count: int, word: str, many: str | None = None) -> str:
+        """`plural` for templates."""
+        return plural(count, word, many)
+
+
+def _month_key(event: Event, year: int) -> int:
+    start = event.date.start
+    if start.year < year:
+        return EARLIER
+    return start.month if start.precision >= Precision.MONTH and start.month else YEAR_ONLY
+
+
+def _month_anchor(key: int, year: int) -> str:
+    return "earlier" if key == EARLIER else charts.month_anchor(year, key or None)
+
+
+def _month_label(key: int, year: int) -> str:
+    if key == EARLIER:
+        return f"Begun before {year}"
+    if key == YEAR_ONLY:
+        return f"Dated to {year} only"
+    return f"{MONTH_NAMES[key - 1]} {year}"

@@ -1,0 +1,239 @@
+"""What the theme's inline SVG charts show: positions and labels, no markup.
+
+The templates draw the charts (templates/_charts.html); this module only works out
+what to draw, so it can be tested without parsing SVG. Horizontal positions are
+percentages of the chart's width (SVG accepts them, and text keeps its real size at
+any width); vertical sizes are pixels. Every chart shares one time axis, `Axis`,
+running from the first month any event touches to the last one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Iterable, Mapping
+
+from generator.dates import MONTH_NAMES, UTC, Precision
+from generator.model import Actor, Entry, Event, Timeline
+
+BAR_AREA = 96  # pixels of the tallest bar in the month histogram
+MIN_MARK = 0.6  # narrowest mark on an activity strip, in percent of its width
+MIN_LABELLED_YEAR = 5.0  # a year narrower than this (percent) gets a tick but no label
+LANES = 10  # actors in the swim-lane chart
+MARK_GAP = 0.3  # percent kept free between two marks on one row
+ROWS, LANE_ROWS = 8, 3  # most rows of marks on an actor's strip, and on a swim lane
+ROW_HEIGHT, SINGLE_ROW_HEIGHT = 10, 20  # pixels
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A year on the axis: where it starts and how wide it is, in percent."""
+
+    year: int
+    x: float
+    width: float
+
+    @property
+    def labelled(self) -> bool:
+        return self.width >= MIN_LABELLED_YEAR
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 3)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """Time from `start` (a month's first instant) to `end` (the instant after the last month)."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def x(self, moment: dt.datetime) -> float:
+        """Where `moment` lies, in percent of the width (clamped to 0–100)."""
+        share = (moment - self.start) / (self.end - self.start)
+        return round(min(100.0, max(0.0, share * 100)), 3)
+
+    def months(self) -> list[tuple[int, int]]:
+        """Every (year, month) on the axis, in order."""
+        months, moment = [], self.start
+        while moment < self.end:
+            months.append((moment.year, moment.month))
+            moment = _next_month(moment)
+        return months
+
+    def ticks(self) -> list[Tick]:
+        """One tick per year the axis touches."""
+        ticks = []
+        for year in range(self.start.year, self.end.year + 1):
+            first = max(self.start, dt.datetime(year, 1, 1, tzinfo=UTC))
+            after = min(self.end, dt.datetime(year + 1, 1, 1, tzinfo=UTC))
+            if first < after:
+                ticks.append(Tick(year, self.x(first), round(self.x(after) - self.x(first), 3)))
+        return ticks
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A month of the histogram; `count` events begin in it."""
+
+    year: int
+    month: int
+    count: int
+    x: float
+    width: float
+    height: float  # pixels
+    slot_x: float  # the whole month's column, which takes clicks too
+    slot_width: float
+
+    @property
+    def label(self) -> str:
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}: {_events(self.count)}"
+
+    @property
+    def anchor(self) -> str:
+        return month_anchor(self.year, self.month)
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Events per month, each counted in the month it begins."""
+
+    bars: tuple[Bar, ...]
+    ticks: tuple[Tick, ...]
+    tallest: int
+    year_only: int  # events dated to a year only, which no month can show
+    height: int = BAR_AREA
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An event on an activity strip, from its first to its last instant.
+
+    Marks that would overlap go on separate rows; `y` and `height` are pixels.
+    """
+
+    event: str  # event id
+    x: float
+    width: float
+    label: str
+    via: str | None = None  # the member actor it came through
+    row: int = 0
+    y: int = 0
+    height: int = SINGLE_ROW_HEIGHT
+
+
+@dataclass(frozen=True)
+class Strip:
+    """An actor's (or any list's) events along the timeline's axis."""
+
+    marks: tuple[Mark, ...]
+    ticks: tuple[Tick, ...]
+    height: int = SINGLE_ROW_HEIGHT  # pixels taken by the rows of marks
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One row of the swim-lane chart."""
+
+    actor: Actor
+    count: int
+    strip: Strip
+
+
+def month_anchor(year: int, month: int | None) -> str:
+    """The id of a month's section on year pages and the home page (month None: year only)."""
+    return f"month-{year}-{month:02d}" if month else f"year-{year}-only"
+
+
+def axis_of(events: Iterable[Event]) -> Axis | None:
+    """The axis covering every month the events touch; None when there are none."""
+    events = list(events)
+    if not events:
+        return None
+    first = min(e.date.earliest for e in events)
+    last = max(e.date.latest for e in events)
+    return Axis(dt.datetime(first.year, first.month, 1, tzinfo=UTC), _next_month(dt.datetime(last.year, last.month, 1, tzinfo=UTC)))
+
+
+def month_histogram(events: Iterable[Event]) -> Histogram | None:
+    """How many events begin in each month of the axis."""
+    events = list(events)
+    axis = axis_of(events)
+    if axis is None:
+        return None
+    starts = [e.date.start for e in events]
+    counts: dict[tuple[int, int], int] = {}
+    for start in starts:
+        if start.precision >= Precision.MONTH:
+            counts[(start.year, start.month)] = counts.get((start.year, start.month), 0) + 1
+    tallest = max(counts.values(), default=0)
+    bars = tuple(_bar(axis, year, month, counts[(year, month)], tallest) for year, month in axis.months() if (year, month) in counts)
+    return Histogram(bars, tuple(axis.ticks()), tallest, sum(s.precision == Precision.YEAR for s in starts))
+
+
+def activity_strip(timeline: Timeline, entries: Iterable[Entry], axis: Axis | None = None, max_rows: int = ROWS) -> Strip | None:
+    """The entries' events along `axis` (by default the whole timeline's), on at most `max_rows` rows."""
+    axis = axis or axis_of(timeline.events)
+    if axis is None:
+        return None
+    marks = [_mark(axis, timeline.events_by_id[entry.event], entry.via, timeline.actors) for entry in entries]
+    rows = _rows(marks, max_rows)
+    count = max(rows, default=0) + 1
+    height = SINGLE_ROW_HEIGHT if count == 1 else ROW_HEIGHT
+    placed = tuple(replace(mark, row=row, y=row * height, height=height - 2) for mark, row in zip(marks, rows))
+    return Strip(placed, tuple(axis.ticks()), count * height)
+
+
+def swimlanes(timeline: Timeline, limit: int = LANES) -> list[Lane]:
+    """The `limit` actors with the most events (their members' included), busiest first."""
+    axis = axis_of(timeline.events)
+    if axis is None:
+        return []
+    terms = timeline.taxonomies["actors"].terms
+    busiest = sorted((t for t in terms.values() if t.entries), key=lambda t: (-len(t.entries), t.label.casefold(), t.slug))
+    return [Lane(timeline.actors[t.slug], len(t.entries), activity_strip(timeline, t.entries, axis, LANE_ROWS)) for t in busiest[:limit]]  # type: ignore[arg-type]
+
+
+def _rows(marks: list[Mark], max_rows: int) -> list[int]:
+    """A row for each mark: the first where it overlaps nothing, else the one free soonest."""
+    ends: list[float] = []  # where each row's last mark ends
+    rows = []
+    for mark in marks:
+        free = [row for row, end in enumerate(ends) if end + MARK_GAP <= mark.x]
+        if free:
+            row = free[0]
+        elif len(ends) < max_rows:
+            row = len(ends)
+            ends.append(0.0)
+        else:
+            row = min(range(len(ends)), key=lambda r: ends[r])
+        ends[row] = max(ends[row], mark.x + mark.width)
+        rows.append(row)
+    return rows
+
+
+def _bar(axis: Axis, year: int, month: int, count: int, tallest: int) -> Bar:
+    first = dt.datetime(year, month, 1, tzinfo=UTC)
+    left, right = axis.x(first), axis.x(_next_month(first))
+    gap = (right - left) * 0.15
+    height = round(max(2.0, BAR_AREA * count / tallest), 1)
+    return Bar(year, month, count, round(left + gap / 2, 3), round(right - left - gap, 3), height, left, round(right - left, 3))
+
+
+def _mark(axis: Axis, event: Event, via: str | None, actors: Mapping[str, Actor]) -> Mark:
+    left = axis.x(event.date.earliest)
+    width = max(MIN_MARK, axis.x(event.date.latest) - left)
+    left = min(left, 100 - width)
+    label = f"{event.date.display()}: {event.title}"
+    if via:
+        label += f" (via {actors[via].name})"
+    return Mark(event.id, round(left, 3), round(width, 3), label, via)
+
+
+def _next_month(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(year=moment.year + moment.month // 12, month=moment.month % 12 + 1, day=1)
+
+
+def _events(count: int) -> str:
+    return f"{count} event" if count == 1 else f"{count} events"
+
