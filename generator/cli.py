@@ -10,7 +10,7 @@ import argparse
 import gc
 import sys
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Any, Callable, Sequence, TextIO
 
 from generator import __version__
 from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics, summary_line
@@ -161,22 +161,27 @@ def run_new(args: argparse.Namespace) -> int:
         "actor": {"kind": args.actor_kind, "aliases": args.aliases},
         "source": {"publisher": args.publisher, "published": args.published, "url": args.url},
     }[args.kind]
-    try:
-        path = new_item(args.site, args.kind, args.title, options)
-    except ScaffoldError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"wrote {path}; fill in its empty fields, then run `timeline check`", file=sys.stderr)
-    return EXIT_OK
+    return _scaffold(
+        lambda: new_item(args.site, args.kind, args.title, options),
+        lambda path: f"wrote {path}; fill in its empty fields, then run `timeline check`",
+    )
 
 
 def run_init(args: argparse.Namespace) -> int:
+    return _scaffold(
+        lambda: init_site(args.folder, args.title),
+        lambda written: f"made a new site in {args.folder} ({len(written)} files); next: cd {args.folder} && timeline build",
+    )
+
+
+def _scaffold(make: Callable[[], Any], done: Callable[[Any], str]) -> int:
+    """Run a command that writes new files; a refusal is a usage error, not a traceback."""
     try:
-        written = init_site(args.folder, args.title)
+        made = make()
     except ScaffoldError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"made a new site in {args.folder} ({len(written)} files); next: cd {args.folder} && timeline build", file=sys.stderr)
+    print(done(made), file=sys.stderr)
     return EXIT_OK
 
 
