@@ -9,6 +9,7 @@ import jinja2
 
 from generator.pipeline import CACHE_DIR, CheckReport, check_site
 from generator.plan import plan_site
+from generator.search import search_files
 from generator.render import Renderer, builtin_dir, make_environment, render_pages
 from generator.write import WriteResult, check_output_folder, collect_static, write_site
 
@@ -20,6 +21,7 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
+    notes: tuple[str, ...] = ()  # things the author should know (search skipped, …)
 
 
 def output_folder(site_root: Path, output: str) -> Path:
@@ -46,6 +48,9 @@ def build_site(
     env = env or make_environment(site_root, site_root / CACHE_DIR / "templates")
     rendered = render_pages(Renderer(timeline, site_root, env), pages)
     rendered.update((export.path, export.make(timeline)) for export in exports)
+    index, search_note = search_files(rendered)
+    rendered.update(index)
     static = collect_static([builtin_dir("static"), site_root / "static"])
     written = write_site(output, rendered, static)
-    return BuildResult(report, written, len(pages), len(rendered) + len(static), time.perf_counter() - started)
+    notes = (search_note,) if search_note else ()
+    return BuildResult(report, written, len(pages), len(rendered) + len(static), time.perf_counter() - started, notes)

@@ -145,6 +145,8 @@ def run_build(args: argparse.Namespace) -> int:
             code = EXIT_CONTENT
         print("nothing written: the previous site, if any, is left as it was", file=sys.stderr)
         return code
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     if not args.quiet:
         written = result.written
         print(
