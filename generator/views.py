@@ -238,10 +238,14 @@ class Views:
                     related[other].append(event.id)
         return related
 
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {event.id: index for index, event in enumerate(self._timeline.events)}
+
     def related(self, event: Event) -> list[Event]:
         """Events related to this one, either way round, in chronological order."""
-        ids = set(self._related.get(event.id, []))
-        return [e for e in self._timeline.events if e.id in ids]
+        ids = sorted(set(self._related.get(event.id, [])), key=self._position.__getitem__)
+        return [self._timeline.events_by_id[other] for other in ids]
 
     def absolute_url(self, path: str) -> str:
         """The absolute URL of a site path ("events/x/") from base_url; "" without one."""
