@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from generator.pipeline import CACHE_DIR, CheckReport, check_site
+from generator.exports.common import ExportTools
 from generator.plan import plan_site
 from generator.search import search_files
 from generator.render import Renderer, builtin_dir, make_environment, render_pages
@@ -46,8 +47,10 @@ def build_site(
     check_output_folder(output, site_root, force)
     pages, exports = plan_site(timeline)
     env = env or make_environment(site_root, site_root / CACHE_DIR / "templates")
-    rendered = render_pages(Renderer(timeline, site_root, env), pages)
-    rendered.update((export.path, export.make(timeline)) for export in exports)
+    renderer = Renderer(timeline, site_root, env)
+    rendered = render_pages(renderer, pages)
+    tools = ExportTools(renderer.markdown, tuple(page.path for page in pages))
+    rendered.update((export.path, export.make(timeline, tools)) for export in exports)
     index, search_note = search_files(rendered)
     rendered.update(index)
     static = collect_static([builtin_dir("static"), site_root / "static"])

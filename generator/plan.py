@@ -31,7 +31,7 @@ class Page:
 @dataclass(frozen=True)
 class Export:
     path: str
-    make: Callable[[Timeline], bytes]
+    make: Callable[..., bytes]  # (timeline, ExportTools) -> bytes
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ from pathlib import Path
 import feedparser
 import icalendar
 import pytest
+
+from generator.exports.common import ExportTools
+from generator.plan import plan_site
+from generator.render import Markdown
 import yaml
 
 from generator import exports
@@ -54,7 +58,13 @@ def made(site: Path) -> dict[str, bytes]:
     """Every export of the site, by path."""
     report = check_site(site)
     assert report.timeline is not None, report.diagnostics
-    return {export.path: export.make(report.timeline) for export in exports.planned_exports(report.timeline)}
+    return export_all(report.timeline)
+
+
+def export_all(timeline) -> dict[str, bytes]:
+    pages, planned = plan_site(timeline)
+    tools = ExportTools(Markdown(), tuple(page.path for page in pages))
+    return {export.path: export.make(timeline, tools) for export in planned}
 
 
 @pytest.fixture
@@ -353,7 +363,7 @@ def test_default_site_exports_parse(monkeypatch):
     report = check_site(REPO, overrides={"base_url": BASE})
     assert report.timeline is not None
     count = len(report.timeline.events)
-    files = {export.path: export.make(report.timeline) for export in exports.planned_exports(report.timeline)}
+    files = export_all(report.timeline)
     feed = feedparser.parse(files["feed.xml"])
     assert not feed.bozo and len(feed.entries) == min(count, 100)
     for actor_id in report.timeline.actors:

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from markupsafe import Markup
 
-from generator.exports.common import SiteLinks, event_path, event_updated, iso, newest, text_element, xml_bytes
+from generator.exports.common import ExportTools, SiteLinks, event_path, event_updated, iso, newest, text_element, xml_bytes
 from generator.model import Event, Timeline
 from generator.plan import KIND_BY_SINGULAR
 from generator.render import Markdown
@@ -25,20 +25,20 @@ def actor_feed_path(actor_id: str) -> str:
     return KIND_BY_SINGULAR["actor"].path(actor_id) + "feed.xml"
 
 
-def site_feed(timeline: Timeline) -> bytes:
+def site_feed(timeline: Timeline, tools: ExportTools) -> bytes:
     """The whole site's feed: its latest events."""
-    return _feed(timeline, SITE_FEED, timeline.config.title, "", timeline.events)
+    return _feed(timeline, tools.markdown, SITE_FEED, timeline.config.title, "", timeline.events)
 
 
-def actor_feed(actor_id: str, timeline: Timeline) -> bytes:
+def actor_feed(actor_id: str, timeline: Timeline, tools: ExportTools) -> bytes:
     """One actor's feed: its events, including those of its members."""
     term = timeline.taxonomies["actors"].terms[actor_id]
     events = [timeline.events_by_id[entry.event] for entry in term.entries]
     title = f"{term.label} · {timeline.config.title}"
-    return _feed(timeline, actor_feed_path(actor_id), title, KIND_BY_SINGULAR["actor"].path(actor_id), events)
+    return _feed(timeline, tools.markdown, actor_feed_path(actor_id), title, KIND_BY_SINGULAR["actor"].path(actor_id), events)
 
 
-def _feed(timeline: Timeline, path: str, title: str, page: str, events: Sequence[Event]) -> bytes:
+def _feed(timeline: Timeline, markdown: Markdown, path: str, title: str, page: str, events: Sequence[Event]) -> bytes:
     links = SiteLinks.of(timeline)
     latest = list(reversed(events))[:FEED_LIMIT]
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": timeline.config.language})
@@ -49,7 +49,6 @@ def _feed(timeline: Timeline, path: str, title: str, page: str, events: Sequence
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=links.link(page, path))
     text_element(ET.SubElement(feed, "author"), "name", timeline.config.title)
     text_element(feed, "generator", "timeline")
-    markdown = Markdown()
     for event in latest:
         feed.append(_entry(event, timeline, links, path, markdown))
     return xml_bytes(feed)

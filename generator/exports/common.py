@@ -37,6 +37,14 @@ _BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|blockquote|pre|tr)>", re.IG
 
 
 @dataclass(frozen=True)
+class ExportTools:
+    """What exports share with the pages of the same build."""
+
+    markdown: Markdown  # one converter, so each summary is converted once per build
+    page_paths: tuple[str, ...] = ()  # every page's site path, in the plan's order
+
+
+@dataclass(frozen=True)
 class SiteLinks:
     """How the exports of one site name its pages and files."""
 

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from generator.dates import EDTF
-from generator.exports.common import SiteLinks, event_path, iso
+from generator.exports.common import ExportTools, SiteLinks, event_path, iso
 from generator.model import Actor, Event, Source, Timeline
 from generator.plan import output_path
 
@@ -24,7 +24,7 @@ LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def events_json(timeline: Timeline) -> bytes:
+def events_json(timeline: Timeline, tools: ExportTools | None = None) -> bytes:
     """Every event, actor and source, with dates in normalised form."""
     links = SiteLinks.of(timeline)
     config = timeline.config
@@ -106,7 +106,7 @@ def _source(source: Source) -> dict[str, Any]:
     }
 
 
-def events_csv(timeline: Timeline) -> bytes:
+def events_csv(timeline: Timeline, tools: ExportTools | None = None) -> bytes:
     """One row per event, under a header row (RFC 4180)."""
     links = SiteLinks.of(timeline)
     buffer = io.StringIO(newline="")

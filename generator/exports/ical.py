@@ -14,7 +14,7 @@ import datetime as dt
 import icalendar
 
 from generator.dates import PartialDate, Precision
-from generator.exports.common import SiteLinks, event_path, event_updated, plain_text, source_date_epoch
+from generator.exports.common import ExportTools, SiteLinks, event_path, event_updated, plain_text, source_date_epoch
 from generator.model import Event, Timeline
 from generator.render import Markdown
 
@@ -23,7 +23,7 @@ STATUS = {"occurred": "CONFIRMED", "planned": "TENTATIVE", "disputed": "TENTATIV
 ONE_DAY = dt.timedelta(days=1)
 
 
-def events_ics(timeline: Timeline) -> bytes:
+def events_ics(timeline: Timeline, tools: ExportTools) -> bytes:
     """Every event as a VEVENT of one VCALENDAR."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -31,10 +31,9 @@ def events_ics(timeline: Timeline) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", timeline.config.title)
     links = SiteLinks.of(timeline)
-    markdown = Markdown()
     stamp = source_date_epoch()
     for event in timeline.events:
-        calendar.add_component(_vevent(event, timeline, links, markdown, stamp))
+        calendar.add_component(_vevent(event, timeline, links, tools.markdown, stamp))
     return calendar.to_ical()
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from generator import plan
-from generator.exports.common import SiteLinks, text_element, xml_bytes
+from generator.exports.common import ExportTools, SiteLinks, text_element, xml_bytes
 from generator.model import Timeline
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -19,24 +18,18 @@ SITEMAP = "sitemap.xml"
 NOT_LISTED = frozenset({"404.html"})
 
 
-def page_paths(timeline: Timeline) -> list[str]:
-    """The site paths of the pages a sitemap lists, in the plan's order."""
-    pages, _ = plan.plan_site(timeline)
-    return [page.path for page in pages if page.path not in NOT_LISTED]
-
-
-def sitemap_xml(timeline: Timeline) -> bytes:
+def sitemap_xml(timeline: Timeline, tools: ExportTools) -> bytes:
     """The absolute URL of every page; the site must have a base_url."""
     links = SiteLinks.of(timeline)
     if not links.base_url:
         raise ValueError("a sitemap needs the site's base_url")
     urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
-    for path in page_paths(timeline):
+    for path in (p for p in tools.page_paths if p not in NOT_LISTED):
         text_element(ET.SubElement(urlset, "url"), "loc", links.base_url + path)
     return xml_bytes(urlset)
 
 
-def robots_txt(timeline: Timeline) -> bytes:
+def robots_txt(timeline: Timeline, tools: ExportTools) -> bytes:
     """Allow every crawler everything; point at the sitemap when there is one."""
     lines = ["User-agent: *", "Allow: /"]
     sitemap = SiteLinks.of(timeline).absolute(SITEMAP)

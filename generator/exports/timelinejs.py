@@ -15,16 +15,16 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from generator.dates import PartialDate
-from generator.exports.common import SiteLinks, event_path
+from generator.exports.common import ExportTools, SiteLinks, event_path
 from generator.model import Event, Timeline
 from generator.render import Markdown
 
 _PARTS = ("year", "month", "day", "hour", "minute", "second")
 
 
-def timelinejs_json(timeline: Timeline) -> bytes:
+def timelinejs_json(timeline: Timeline, tools: ExportTools) -> bytes:
     """The TimelineJS3 document: a title slide and one slide per event."""
-    markdown = Markdown()
+    markdown = tools.markdown
     links = SiteLinks.of(timeline)
     document = {
         "title": {"text": {
