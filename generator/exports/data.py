@@ -37,7 +37,7 @@ def events_json(timeline: Timeline, tools: ExportTools | None = None) -> bytes:
         "actors": [_actor(actor) for actor in timeline.actors.values()],
         "sources": [_source(source) for source in timeline.sources.values()],
     }
-    return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(document, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def date_json(date: EDTF) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def timelinejs_json(timeline: Timeline, tools: ExportTools) -> bytes:
         }},
         "events": [_slide(event, markdown, links) for event in timeline.events],
     }
-    return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(document, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _slide(event: Event, markdown: Markdown, links: SiteLinks) -> dict[str, Any]:
