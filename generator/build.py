@@ -1,18 +1,30 @@
-"""`build`: the whole pipeline, from the site's folder to its output folder."""
+"""`build`: the whole pipeline, from the site's folder to its output folder.
+
+A build renders only what its inputs changed: each page and export has a key
+(`fingerprint`), and one whose key and bytes are those of the live site is kept as
+it is. Markdown conversions are kept between builds too. Both live in the site's
+`.timeline-cache/`; deleting it only makes the next build slower.
+"""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Mapping
 
 import jinja2
 
-from generator.pipeline import CACHE_DIR, CheckReport, check_site
+from generator.cache import KeyedStore
 from generator.exports.common import ExportTools
-from generator.plan import plan_site
+from generator.fingerprint import Fingerprints, code_version
+from generator.model import Timeline
+from generator.pipeline import CACHE_DIR, CheckReport, check_site
+from generator.plan import Export, Page, plan_site
+from generator.render import Markdown, Renderer, builtin_dir, make_environment
 from generator.search import search_files
-from generator.render import Renderer, builtin_dir, make_environment, render_pages
-from generator.write import WriteResult, check_output_folder, collect_static, write_site
+from generator.write import Kept, Manifest, WriteResult, check_output_folder, collect_static, digest, read_manifest, write_site
+
+Files = dict[str, "bytes | Kept"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,7 @@ class BuildResult:
     files: int = 0
     seconds: float = 0.0
     notes: tuple[str, ...] = ()  # things the author should know (search skipped, …)
+    rendered: int = 0  # pages and exports made afresh (the others were unchanged)
 
 
 def output_folder(site_root: Path, output: str) -> Path:
@@ -32,28 +45,112 @@ def output_folder(site_root: Path, output: str) -> Path:
 
 def build_site(
     site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
-    overrides: dict | None = None, env: jinja2.Environment | None = None,
+    overrides: dict | None = None, env: jinja2.Environment | None = None, use_cache: bool = True,
 ) -> BuildResult:
     """Check, plan, render and write the site; write nothing when the content has errors.
 
     `env` is a Jinja environment to reuse (serve keeps one across builds).
     """
     started = time.perf_counter()
-    report = check_site(site_root, drafts=drafts, overrides=overrides)
+    report = check_site(site_root, drafts=drafts, overrides=overrides, use_cache=use_cache)
     if report.timeline is None or (strict and report.diagnostics):
         return BuildResult(report, None)
     timeline = report.timeline
     output = output_folder(site_root, timeline.config.output)
     check_output_folder(output, site_root, force)
-    pages, exports = plan_site(timeline)
-    env = env or make_environment(site_root, site_root / CACHE_DIR / "templates")
-    renderer = Renderer(timeline, site_root, env)
-    rendered = render_pages(renderer, pages)
-    tools = ExportTools(renderer.markdown, tuple(page.path for page in pages))
-    rendered.update((export.path, export.make(timeline, tools)) for export in exports)
-    index, search_note = search_files(rendered)
-    rendered.update(index)
+    cache_dir = site_root / CACHE_DIR if use_cache else None
+    made = _make_files(timeline, site_root, output, cache_dir, env)
     static = collect_static([builtin_dir("static"), site_root / "static"])
-    written = write_site(output, rendered, static)
-    notes = (search_note,) if search_note else ()
-    return BuildResult(report, written, len(pages), len(rendered) + len(static), time.perf_counter() - started, notes)
+    written = write_site(output, made.files, static, made.live)
+    return BuildResult(
+        report, written, made.pages, len(made.files) + len(static), time.perf_counter() - started, made.notes, made.rendered,
+    )
+
+
+@dataclass(frozen=True)
+class _Made:
+    files: Files
+    live: Manifest | None
+    pages: int
+    rendered: int
+    notes: tuple[str, ...]
+
+
+def _make_files(timeline: Timeline, site_root: Path, output: Path, cache_dir: Path | None, env: jinja2.Environment | None) -> _Made:
+    """Every page, export and search file: rendered afresh, or kept from the live site."""
+    pages, exports = plan_site(timeline)
+    live = read_manifest(output) or {}
+    version = code_version()
+    keys = KeyedStore(cache_dir, f"keys-{version}")
+    markdown_store = KeyedStore(cache_dir, "markdown")
+    markdown = Markdown(markdown_store.entries)
+    renderer = Renderer(timeline, site_root, env or make_environment(site_root, cache_dir / "templates" if cache_dir else None), markdown)
+    fingerprints = Fingerprints(timeline, [site_root / "templates", builtin_dir("templates")])
+    tools = ExportTools(markdown, tuple(page.path for page in pages))
+    jobs = [_page_job(page, renderer, fingerprints) for page in pages]
+    jobs += [_export_job(export, timeline, tools, fingerprints) for export in exports]
+    files: Files = {}
+    remember: dict[str, tuple] = {}  # what the next build compares with
+    rendered = 0
+    for path, key, make in jobs:
+        remembered = keys.entries.get(path)
+        if remembered and remembered[0] == key and live.get(path) == remembered[1]:
+            files[path] = Kept(remembered[1])
+        else:
+            files[path] = make()
+            remembered = (key, digest(files[path]))
+            rendered += 1
+        remember[path] = remembered
+    notes = _add_search(files, live, output, keys.entries.get(SEARCH_KEY), remember)
+    keys.replace(remember)
+    keys.save()
+    markdown_store.save()
+    return _Made(files, live or None, len(pages), rendered, notes)
+
+
+def _page_job(page: Page, renderer: Renderer, fingerprints: Fingerprints) -> tuple[str, str, Callable[[], bytes]]:
+    key = fingerprints.key(page.path, page.templates, page.context, page.depends)
+    return page.output, key, lambda: renderer.render(page)
+
+
+def _export_job(export: Export, timeline: Timeline, tools: ExportTools, fingerprints: Fingerprints) -> tuple[str, str, Callable[[], bytes]]:
+    key = fingerprints.key(export.path, ("export",), tools.page_paths if export.path == "sitemap.xml" else (), export.depends)
+    return export.path, key, lambda: export.make(timeline, tools)
+
+
+SEARCH_KEY = "pagefind/"
+
+
+def _add_search(files: Files, live: Manifest, output: Path, remembered: tuple | None, remember: dict) -> tuple[str, ...]:
+    """The search index: kept when no page changed, else made again from every page."""
+    html = sorted(path for path in files if path.endswith(".html"))
+    pages_key = digest("".join(f"{p}:{_digest_of(files[p])}\n" for p in html).encode())
+    if remembered and remembered[0] == pages_key and all(live.get(p) == d for p, d in remembered[1].items()):
+        files.update((path, Kept(d)) for path, d in remembered[1].items())
+        remember[SEARCH_KEY] = remembered
+        return ()
+    index, note = search_files(_Bytes(files, output))
+    files.update(index)
+    remember[SEARCH_KEY] = (pages_key, {path: digest(data) for path, data in index.items()})
+    return (note,) if note else ()
+
+
+def _digest_of(data: "bytes | Kept") -> str:
+    return data.digest if isinstance(data, Kept) else digest(data)
+
+
+class _Bytes(Mapping[str, bytes]):
+    """The site's files as bytes, reading kept ones from the live site when asked."""
+
+    def __init__(self, files: Files, output: Path):
+        self.files, self.output = files, output
+
+    def __getitem__(self, path: str) -> bytes:
+        data = self.files[path]
+        return (self.output / path).read_bytes() if isinstance(data, Kept) else data
+
+    def __iter__(self):
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)

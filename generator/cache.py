@@ -37,12 +37,13 @@ def fingerprint(settings: Any, modules: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-class FileCache:
-    """Results by file, each valid for one stamp of its file."""
+class KeyedStore:
+    """A dict kept in one pickle file of the cache folder (none: kept in memory only)."""
 
     def __init__(self, folder: Path | None, name: str):
         self.path = folder / f"{name}.pickle" if folder else None
-        self.entries: dict[str, tuple[Stamp, Any]] = self._read()
+        self.entries: dict = self._read()
+        self.loaded = len(self.entries)
         self.changed = False
 
     def _read(self) -> dict:
@@ -54,6 +55,25 @@ class FileCache:
             return entries if isinstance(entries, dict) else {}
         except Exception:  # missing, truncated or from another version: start afresh
             return {}
+
+    def replace(self, entries: dict) -> None:
+        self.changed = self.changed or entries != self.entries
+        self.entries = entries
+
+    def save(self) -> None:
+        if self.path is None or not (self.changed or len(self.entries) != self.loaded):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False, suffix=".tmp") as handle:
+                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, self.path)
+        except OSError:
+            pass  # a read-only site builds all the same
+
+
+class FileCache(KeyedStore):
+    """Results by file, each valid for one stamp of its file."""
 
     def get(self, key: str, current: Stamp | None) -> Any:
         entry = self.entries.get(key)
@@ -71,13 +91,3 @@ class FileCache:
             del self.entries[key]
         self.changed = self.changed or bool(gone)
 
-    def save(self) -> None:
-        if self.path is None or not self.changed:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False, suffix=".tmp") as handle:
-                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, self.path)
-        except OSError:
-            pass  # a read-only site builds all the same

@@ -15,6 +15,7 @@ from generator import exports
 from generator.model import Entry, Event, Taxonomy, Term, Timeline
 
 PER_PAGE = 200  # events on one page of a term's list; longer lists are paginated
+HOME_LIMIT = 300  # a longer chronology shows its latest events on the home page, the rest by year
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,9 @@ class Page:
     path: str  # site path: "events/x/" for a folder's index.html, or "404.html"
     templates: tuple[str, ...]
     context: Mapping[str, Any]
+    # Events the page shows beyond those in its context (None: it may show any event).
+    # With the context, they decide when the page must be rendered again.
+    depends: tuple[str, ...] | None = ()
 
     @property
     def output(self) -> str:
@@ -32,6 +36,7 @@ class Page:
 class Export:
     path: str
     make: Callable[..., bytes]  # (timeline, ExportTools) -> bytes
+    depends: tuple[str, ...] | None = None  # the events it shows; None: any
 
 
 @dataclass(frozen=True)
@@ -80,15 +85,18 @@ def plan_site(timeline: Timeline) -> tuple[list[Page], list[Export]]:
 
 
 def _home(timeline: Timeline) -> Page:
+    shown = timeline.events[-HOME_LIMIT:]
     return Page("", ("home.html",), {
         "title": timeline.config.title,
         "events": timeline.events,
-        "entries": [(event, None) for event in timeline.events],
-    })
+        "entries": [(event, None) for event in shown],
+        "hidden": len(timeline.events) - len(shown),
+    }, depends=None)
 
 
 def _event_pages(timeline: Timeline) -> list[Page]:
     events = timeline.events
+    related_to = _related_both_ways(events)
     return [
         Page(
             f"events/{event.id}/",
@@ -99,26 +107,37 @@ def _event_pages(timeline: Timeline) -> list[Page]:
                 "previous": events[index - 1] if index else None,
                 "next": events[index + 1] if index + 1 < len(events) else None,
             },
+            depends=tuple(sorted(related_to.get(event.id, ()))),
         )
         for index, event in enumerate(events)
     ]
 
 
+def _related_both_ways(events: tuple[Event, ...]) -> dict[str, set[str]]:
+    related: dict[str, set[str]] = {}
+    for event in events:
+        for other in event.related:
+            related.setdefault(event.id, set()).add(other)
+            related.setdefault(other, set()).add(event.id)
+    return related
+
+
 def _term_pages(kind: TermKind, taxonomy: Taxonomy, timeline: Timeline) -> list[Page]:
     pages: list[Page] = []
     terms = list(taxonomy.terms.values())
-    if kind.index_path is not None:
-        pages.append(Page(kind.index_path, (f"{kind.taxonomy}.html", "terms.html"), {"title": kind.title, "kind": kind, "terms": terms}))
+    quoted = _quotes_by_speaker(timeline) if kind.taxonomy == "actors" else {}
+    if kind.index_path is not None:  # counts and charts over every event
+        pages.append(Page(kind.index_path, (f"{kind.taxonomy}.html", "terms.html"), {"title": kind.title, "kind": kind, "terms": terms}, depends=None))
     for position, term in enumerate(terms):
         neighbours = {
             "previous_term": terms[position - 1] if position else None,
             "next_term": terms[position + 1] if position + 1 < len(terms) else None,
         }
-        pages += _paginated(kind, term, timeline, neighbours)
+        pages += _paginated(kind, term, timeline, neighbours, quoted)
     return pages
 
 
-def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict) -> list[Page]:
+def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict, quoted: dict[str, tuple[str, ...]]) -> list[Page]:
     base = kind.path(term.slug)
     chunks = [term.entries[i:i + PER_PAGE] for i in range(0, len(term.entries), PER_PAGE)] or [()]
     paths = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
@@ -133,8 +152,19 @@ def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict) -> l
             "title": term.label, "kind": kind, "term": term, "entries": _entries(chunk, timeline),
             "pagination": pagination, **extra,
         }
-        pages.append(Page(path, (f"{kind.singular}.html", "term.html"), context))
+        # A term's charts and companions cover its whole list, quotes included.
+        depends = tuple(entry.event for entry in term.entries) + quoted.get(term.slug, ())
+        pages.append(Page(path, (f"{kind.singular}.html", "term.html"), context, depends=depends))
     return pages
+
+
+def _quotes_by_speaker(timeline: Timeline) -> dict[str, tuple[str, ...]]:
+    """The events that quote each actor."""
+    quoted: dict[str, list[str]] = {}
+    for event in timeline.events:
+        for speaker in dict.fromkeys(q.by for q in event.quotes):
+            quoted.setdefault(speaker, []).append(event.id)
+    return {speaker: tuple(ids) for speaker, ids in quoted.items()}
 
 
 def _entries(entries: tuple[Entry, ...], timeline: Timeline) -> list[tuple[Event, str | None]]:

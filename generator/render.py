@@ -39,15 +39,23 @@ def builtin_dir(name: str) -> Path:
 
 
 class Markdown:
-    """Markdown to sanitised HTML, each distinct text converted once."""
+    """Markdown to sanitised HTML, each distinct text converted once.
 
-    def __init__(self) -> None:
+    `store` maps texts to HTML converted before (a build keeps it between runs in its
+    cache); new conversions are added to it.
+    """
+
+    def __init__(self, store: dict[str, str] | None = None) -> None:
         self._converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        self.store = store if store is not None else {}
         self.to_html = lru_cache(maxsize=None)(self._convert)
 
     def _convert(self, text: str) -> Markup:
-        html = self._converter.reset().convert(text)
-        clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow")
+        clean = self.store.get(text)
+        if clean is None:
+            html = self._converter.reset().convert(text)
+            clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow")
+            self.store[text] = clean
         return Markup(clean)
 
     def first_paragraph(self, text: str) -> Markup:
@@ -90,9 +98,9 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
 class Renderer:
     """Renders pages of one Timeline with the site's templates over the built-in ones."""
 
-    def __init__(self, timeline: Timeline, site_root: Path, env: jinja2.Environment | None = None):
+    def __init__(self, timeline: Timeline, site_root: Path, env: jinja2.Environment | None = None, markdown: Markdown | None = None):
         self.timeline = timeline
-        self.markdown = Markdown()
+        self.markdown = markdown or Markdown()
         # A shared environment (kept by serve across builds) is re-pointed at this Timeline.
         self.env = env or make_environment(site_root)
         self.env.filters.update(

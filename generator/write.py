@@ -1,23 +1,32 @@
 """The write stage: rendered bytes and static files → the output folder, atomically.
 
-The new site is written into a fresh folder beside the output and swapped into
-place only once complete, so a failed or interrupted build leaves the last good
-site as it was. A file whose bytes did not change is hard-linked from the previous
-site rather than rewritten (its modification time stays, which rsync likes).
-Like Pelican's writer, two outputs for one path are an error, not a lost page.
+The output folder is swapped whole, in one step, so a failed or interrupted build
+leaves the last good site as it was, never a mix. To keep that cheap on large sites
+the generator keeps a second copy beside the output (`.<name>.spare`) that shares
+every unchanged file with it through hard links. A build brings the spare up to
+date (only files whose bytes differ are written; the rest are links to the live
+files, so their modification times stay, which rsync likes), then exchanges the two
+folders (`renameat2(RENAME_EXCHANGE)` on Linux, two renames elsewhere).
+
+Each folder carries a manifest, `.timeline-site`: the digest of every file in it. It
+also marks a folder this generator made and may replace. Like Pelican's writer, two
+outputs for one path are an error, not a silently lost page.
 """
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-MARKER = ".timeline-site"  # marks a folder this generator made and may replace
+MARKER = ".timeline-site"  # the manifest; marks a folder this generator made
 _RENAME_EXCHANGE = 2
+
+Manifest = dict[str, str]  # path → digest
 
 
 class WriteError(Exception):
@@ -25,10 +34,21 @@ class WriteError(Exception):
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A file known to be the same as the live site's (its digest), so not made again."""
+
+    digest: str
+
+
+@dataclass(frozen=True)
 class WriteResult:
     written: int  # files whose bytes are new
-    kept: int  # files identical to the previous site's, linked not rewritten
+    kept: int  # files identical to the previous site's, left as they were
     output: Path
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
 def collect_static(directories: Iterable[Path]) -> dict[str, Path]:
@@ -58,57 +78,127 @@ def check_output_folder(output: Path, site_root: Path, force: bool) -> None:
             raise WriteError(f"{output} holds files timeline did not make; empty it, choose another --output, or use --force")
 
 
-def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path]) -> WriteResult:
-    """Write everything into a fresh folder, then swap it into place."""
+def write_site(output: Path, pages: Mapping[str, bytes | Kept], static: Mapping[str, Path], live: Manifest | None = None) -> WriteResult:
+    """Make `output` hold exactly these files, swapping it into place in one step.
+
+    A `Kept` page must match the live site's manifest (`live`, read when not given).
+    """
     clashes = sorted(set(pages) & set(static))
     if clashes:
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
+    if MARKER in pages or MARKER in static:
+        raise WriteError(f"{MARKER} is the generator's own file; a page or static file cannot use that name")
     output = output.absolute()
+    live = read_manifest(output) if live is None else live
+    files = {**pages, **{path: source.read_bytes() for path, source in static.items()}}
+    wanted = {path: data.digest if isinstance(data, Kept) else digest(data) for path, data in files.items()}
+    if any(isinstance(data, Kept) and (live or {}).get(path) != data.digest for path, data in files.items()):
+        raise WriteError("internal error: a page was kept that the live site does not hold")
     output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(output)
-    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
-    _remove(staging)
-    staging.mkdir()
-    previous = output if (output / MARKER).exists() else None
-    written = kept = 0
+    if live == wanted:
+        return WriteResult(0, len(wanted), output)
+    spare = output.with_name(f".{output.name}.spare")
+    if live is None:
+        _prepare_empty(spare)
+        unchanged_from: Manifest = {}
+    else:
+        _mirror(spare, output, live)
+        unchanged_from = live
+    written = _apply(spare, files, wanted, unchanged_from)
+    _write_manifest(spare, wanted)
+    _swap(spare, output)
+    if live is None:
+        _remove(spare)  # what was there before was not ours, or nothing
+    return WriteResult(written, len(wanted) - written, output)
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """A folder's manifest, or None if it has none (not ours, or left half-made)."""
     try:
-        for relative, data in sorted(pages.items()):
-            is_new = _place(staging / relative, data, previous / relative if previous else None)
-            written, kept = written + is_new, kept + (not is_new)
-        for relative, source in sorted(static.items()):
-            is_new = _place(staging / relative, source.read_bytes(), previous / relative if previous else None)
-            written, kept = written + is_new, kept + (not is_new)
-        (staging / MARKER).write_text("made by timeline; replaced whole by each build\n")
-        _swap(staging, output)
-    finally:
-        _remove(staging)
-    return WriteResult(written, kept, output)
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = text.splitlines()
+    if not lines or lines[0] != "timeline-site 1":
+        return None
+    manifest: Manifest = {}
+    for line in lines[1:]:
+        file_digest, _, path = line.partition(" ")
+        manifest[path] = file_digest
+    return manifest
 
 
-def _place(target: Path, data: bytes, old: Path | None) -> bool:
-    """Write `data` at `target`, or link the previous identical file; True if written."""
+def _write_manifest(folder: Path, manifest: Manifest) -> None:
+    body = "".join(f"{file_digest} {path}\n" for path, file_digest in sorted(manifest.items()))
+    (folder / MARKER).write_text("timeline-site 1\n" + body, encoding="utf-8")
+
+
+def _prepare_empty(folder: Path) -> None:
+    _remove(folder)
+    folder.mkdir()
+
+
+def _mirror(spare: Path, live: Path, live_files: Manifest) -> None:
+    """Make `spare` hold the live site's files, as hard links to them where possible.
+
+    Only the files that differ are touched when the spare's manifest is sound; a spare
+    without one (new, or left by a killed build) is made again from scratch.
+    """
+    spare_files = read_manifest(spare)
+    if spare_files is None:
+        _prepare_empty(spare)
+        spare_files = {}
+    (spare / MARKER).unlink(missing_ok=True)  # from here on the spare is not trusted until finished
+    for path in sorted(spare_files.keys() - live_files.keys()):
+        _unlink(spare, path)
+    for path, file_digest in live_files.items():
+        if spare_files.get(path) != file_digest:
+            _link_or_copy(live / path, spare / path)
+
+
+def _apply(spare: Path, files: Mapping[str, bytes | Kept], wanted: Manifest, current: Manifest) -> int:
+    """Write the files whose digest changed, remove those no longer wanted; return the count written."""
+    for path in sorted(current.keys() - wanted.keys()):
+        _unlink(spare, path)
+    written = 0
+    for path, file_digest in wanted.items():
+        if current.get(path) != file_digest:
+            _replace(spare / path, files[path])  # type: ignore[arg-type]  (never Kept: checked above)
+            written += 1
+    return written
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write a new file at `target` (a new inode: the live copy sharing the old one is untouched)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if old is not None and _same_bytes(old, data):
-        try:
-            os.link(old, target)
-            return False
-        except OSError:
-            pass  # no hard links here (another device, a file system without them)
-    target.write_bytes(data)
-    return True
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.unlink(missing_ok=True)
     try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
+        os.link(source, temporary)
+    except OSError:  # no hard links here (another device, a file system without them)
+        shutil.copy2(source, temporary)
+    os.replace(temporary, target)
+
+
+def _unlink(root: Path, path: str) -> None:
+    """Remove a file of the folder `root`, and the folders it leaves empty (never `root`)."""
+    target = root / path
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
 
 
 def _swap(staging: Path, output: Path) -> None:
-    """Put `staging` at `output`; the old output ends up at `staging` (then removed)."""
+    """Put `staging` at `output`; the old output ends up at `staging`."""
     if output.exists() and _exchange(staging, output):
         return
     if output.exists():
@@ -133,24 +223,6 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
-
-
-def _remove_stale_staging(output: Path) -> None:
-    """Folders left by builds that were killed (their process is gone)."""
-    for folder in output.parent.glob(f".{output.name}.new-*"):
-        pid = folder.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _running(int(pid)):
-            _remove(folder)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _remove(path: Path) -> None:

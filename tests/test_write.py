@@ -18,12 +18,49 @@ def test_fresh_write_then_unchanged_files_are_linked_not_rewritten(tmp_path: Pat
     assert (out / MARKER).exists()
 
 
-def test_removed_pages_disappear_and_no_staging_folder_is_left(tmp_path: Path):
+def test_removed_pages_disappear_with_their_empty_folders(tmp_path: Path):
     out = tmp_path / "_site"
-    write_site(out, {"old.html": b"x", "keep.html": b"k"}, {})
+    write_site(out, {"old/deep/index.html": b"x", "keep.html": b"k"}, {})
     write_site(out, {"keep.html": b"k"}, {})
-    assert not (out / "old.html").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+    assert not (out / "old").exists()
+    write_site(out, {"keep.html": b"k2"}, {})
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [MARKER, "keep.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.spare", "_site"]
+
+
+def test_nothing_changed_writes_nothing(tmp_path: Path):
+    out = tmp_path / "_site"
+    write_site(out, {"a.html": b"a", "b/index.html": b"b"}, {})
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    result = write_site(out, {"a.html": b"a", "b/index.html": b"b"}, {})
+    assert (result.written, result.kept) == (0, 2)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+def test_a_series_of_writes_always_leaves_exactly_the_wanted_files(tmp_path: Path):
+    out = tmp_path / "_site"
+    series = [
+        {"a.html": b"1", "x/index.html": b"1"},
+        {"a.html": b"2", "y/index.html": b"1"},
+        {"a.html": b"2", "y/index.html": b"2", "z.html": b"z"},
+        {"a.html": b"1", "x/index.html": b"1"},
+    ]
+    for files in series:
+        write_site(out, files, {})
+        found = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
+        assert found == files
+
+
+def test_a_spare_left_half_made_is_made_again(tmp_path: Path):
+    out = tmp_path / "_site"
+    write_site(out, {"a.html": b"1"}, {})
+    write_site(out, {"a.html": b"2"}, {})
+    spare = tmp_path / "._site.spare"
+    (spare / MARKER).unlink()  # as a build killed while updating it would leave it
+    (spare / "junk.html").write_text("half-written")
+    write_site(out, {"a.html": b"3"}, {})
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "a.html"]
+    assert (out / "a.html").read_bytes() == b"3"
 
 
 def test_static_files_are_copied_and_later_folders_override(tmp_path: Path):
