@@ -86,7 +86,10 @@ def _make_files(timeline: Timeline, site_root: Path, output: Path, cache_dir: Pa
     markdown = Markdown(markdown_store.entries)
     renderer = Renderer(timeline, site_root, env or make_environment(site_root, cache_dir / "templates" if cache_dir else None), markdown)
     fingerprints = Fingerprints(timeline, [site_root / "templates", builtin_dir("templates")])
-    tools = ExportTools(markdown, tuple(page.path for page in pages))
+    pieces = _pieces(cache_dir, fingerprints)
+    renderer.cards = pieces.entries["cards"]
+    renderer.card_key = lambda event: fingerprints.events[event.id]
+    tools = ExportTools(markdown, tuple(page.path for page in pages), pieces.entries["exports"], renderer.card_key)
     jobs = [_page_job(page, renderer, fingerprints) for page in pages]
     jobs += [_export_job(export, timeline, tools, fingerprints) for export in exports]
     files: Files = {}
@@ -103,9 +106,27 @@ def _make_files(timeline: Timeline, site_root: Path, output: Path, cache_dir: Pa
         remember[path] = remembered
     notes = _add_search(files, live, output, keys.entries.get(SEARCH_KEY), remember)
     keys.replace(remember)
-    keys.save()
-    markdown_store.save()
+    _forget_old_pieces(pieces, set(fingerprints.events.values()))
+    for store in (keys, markdown_store, pieces):
+        store.save()
     return _Made(files, live or None, len(pages), rendered, notes)
+
+
+def _pieces(cache_dir: Path | None, fingerprints: Fingerprints) -> KeyedStore:
+    """Each event's card and export pieces made before, while the site as a whole is unchanged."""
+    pieces = KeyedStore(cache_dir, "pieces")
+    if pieces.entries.get("site") != fingerprints.site:
+        pieces.replace({"site": fingerprints.site, "cards": {}, "exports": {}})
+    return pieces
+
+
+def _forget_old_pieces(pieces: KeyedStore, current: set[str]) -> None:
+    """Drop the pieces of event versions that no longer exist (keys hold the event digest)."""
+    for name, position in (("cards", 0), ("exports", 1)):
+        kept = {key: value for key, value in pieces.entries[name].items() if key[position] in current}
+        if len(kept) != len(pieces.entries[name]):
+            pieces.entries[name] = kept
+            pieces.changed = True
 
 
 def _page_job(page: Page, renderer: Renderer, fingerprints: Fingerprints) -> tuple[str, str, Callable[[], bytes]]:

@@ -43,7 +43,7 @@ class KeyedStore:
     def __init__(self, folder: Path | None, name: str):
         self.path = folder / f"{name}.pickle" if folder else None
         self.entries: dict = self._read()
-        self.loaded = len(self.entries)
+        self.loaded = _size(self.entries)
         self.changed = False
 
     def _read(self) -> dict:
@@ -61,7 +61,7 @@ class KeyedStore:
         self.entries = entries
 
     def save(self) -> None:
-        if self.path is None or not (self.changed or len(self.entries) != self.loaded):
+        if self.path is None or not (self.changed or _size(self.entries) != self.loaded):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,3 +91,8 @@ class FileCache(KeyedStore):
             del self.entries[key]
         self.changed = self.changed or bool(gone)
 
+
+
+def _size(entries: dict) -> int:
+    """Entries, counting those of nested dicts (a store may hold one dict that grows)."""
+    return sum(1 + (len(value) if isinstance(value, dict) else 0) for value in entries.values())

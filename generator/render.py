@@ -118,7 +118,8 @@ class Renderer:
             Precision=dates.Precision,
         )
         self.env.globals.update(views.template_globals(timeline))
-        self._cards: dict[tuple[str, str, str], Markup] = {}
+        self.cards: dict[tuple[str, str, str], str] = {}  # a build may seed it with cards made before
+        self.card_key: Callable[[Event], str] = lambda event: event.id
 
     def render(self, page: Page) -> bytes:
         template = self.env.select_template(list(page.templates))
@@ -128,11 +129,11 @@ class Renderer:
     @jinja2.pass_context
     def _card(self, context: Any, event: Event, via: str | None = None) -> Markup:
         root = context["root"]
-        key = (event.id, root, via or "")
-        if key not in self._cards:
-            template = self.env.get_template("_event_card.html")
-            self._cards[key] = Markup(template.render(event=event, root=root, via=via))
-        return self._cards[key]
+        key = (self.card_key(event), root, via or "")
+        card = self.cards.get(key)
+        if card is None:
+            card = self.cards[key] = self.env.get_template("_event_card.html").render(event=event, root=root, via=via)
+        return Markup(card)
 
 
 @jinja2.pass_context

@@ -17,8 +17,8 @@ import html
 import os
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 import nh3
@@ -42,6 +42,18 @@ class ExportTools:
 
     markdown: Markdown  # one converter, so each summary is converted once per build
     page_paths: tuple[str, ...] = ()  # every page's site path, in the plan's order
+    # Pieces of exports made before, by kind and event digest (the build keeps them
+    # while the site as a whole is unchanged), and how to find an event's digest.
+    pieces: dict = field(default_factory=dict)
+    event_key: Callable[[Event], str] = lambda event: repr(event)
+
+    def once(self, kind: str, event: Event, make: Callable[[], bytes]) -> bytes:
+        """A piece of an export for one event, made only when not made before."""
+        key = (kind, self.event_key(event), os.environ.get("SOURCE_DATE_EPOCH", ""))
+        piece = self.pieces.get(key)
+        if piece is None:
+            piece = self.pieces[key] = make()
+        return piece
 
 
 @dataclass(frozen=True)

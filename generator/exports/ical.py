@@ -32,9 +32,14 @@ def events_ics(timeline: Timeline, tools: ExportTools) -> bytes:
     calendar.add("x-wr-calname", timeline.config.title)
     links = SiteLinks.of(timeline)
     stamp = source_date_epoch()
-    for event in timeline.events:
-        calendar.add_component(_vevent(event, timeline, links, tools.markdown, stamp))
-    return calendar.to_ical()
+    # Each VEVENT is made by the library on its own and kept between builds by the
+    # event's digest, then placed inside the calendar's own lines.
+    events = b"".join(
+        tools.once("ics", event, lambda event=event: _vevent(event, timeline, links, tools.markdown, stamp).to_ical())
+        for event in timeline.events
+    )
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + events + b"END:VCALENDAR" + end
 
 
 def _vevent(event: Event, timeline: Timeline, links: SiteLinks, markdown: Markdown, stamp: dt.datetime | None) -> icalendar.Event:
