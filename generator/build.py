@@ -46,10 +46,12 @@ def output_folder(site_root: Path, output: str) -> Path:
 def build_site(
     site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
     overrides: dict | None = None, env: jinja2.Environment | None = None, use_cache: bool = True,
+    search: bool = True,
 ) -> BuildResult:
     """Check, plan, render and write the site; write nothing when the content has errors.
 
-    `env` is a Jinja environment to reuse (serve keeps one across builds).
+    `env` is a Jinja environment to reuse (serve keeps one across builds). Without
+    `search` the search index is not made again: the last one is kept, if any.
     """
     started = time.perf_counter()
     report = check_site(site_root, drafts=drafts, overrides=overrides, use_cache=use_cache)
@@ -59,7 +61,7 @@ def build_site(
     output = output_folder(site_root, timeline.config.output)
     check_output_folder(output, site_root, force)
     cache_dir = site_root / CACHE_DIR if use_cache else None
-    made = _make_files(timeline, site_root, output, cache_dir, env)
+    made = _make_files(timeline, site_root, output, cache_dir, env, search)
     static = collect_static([builtin_dir("static"), site_root / "static"])
     written = write_site(output, made.files, static, made.live)
     return BuildResult(
@@ -76,7 +78,7 @@ class _Made:
     notes: tuple[str, ...]
 
 
-def _make_files(timeline: Timeline, site_root: Path, output: Path, cache_dir: Path | None, env: jinja2.Environment | None) -> _Made:
+def _make_files(timeline: Timeline, site_root: Path, output: Path, cache_dir: Path | None, env: jinja2.Environment | None, search: bool) -> _Made:
     """Every page, export and search file: rendered afresh, or kept from the live site."""
     pages, exports = plan_site(timeline)
     live = read_manifest(output) or {}
@@ -104,7 +106,7 @@ def _make_files(timeline: Timeline, site_root: Path, output: Path, cache_dir: Pa
             remembered = (key, digest(files[path]))
             rendered += 1
         remember[path] = remembered
-    notes = _add_search(files, live, output, keys.entries.get(SEARCH_KEY), remember)
+    notes = _add_search(files, live, output, keys.entries.get(SEARCH_KEY), remember, search)
     keys.replace(remember)
     _forget_old_pieces(pieces, set(fingerprints.events.values()))
     for store in (keys, markdown_store, pieces):
@@ -142,14 +144,17 @@ def _export_job(export: Export, timeline: Timeline, tools: ExportTools, fingerpr
 SEARCH_KEY = "pagefind/"
 
 
-def _add_search(files: Files, live: Manifest, output: Path, remembered: tuple | None, remember: dict) -> tuple[str, ...]:
-    """The search index: kept when no page changed, else made again from every page."""
+def _add_search(files: Files, live: Manifest, output: Path, remembered: tuple | None, remember: dict, search: bool) -> tuple[str, ...]:
+    """The search index: kept when no page changed (or not asked for), else made again from every page."""
     html = sorted(path for path in files if path.endswith(".html"))
     pages_key = digest("".join(f"{p}:{_digest_of(files[p])}\n" for p in html).encode())
-    if remembered and remembered[0] == pages_key and all(live.get(p) == d for p, d in remembered[1].items()):
+    still_live = bool(remembered) and all(live.get(p) == d for p, d in remembered[1].items())
+    if still_live and (remembered[0] == pages_key or not search):
         files.update((path, Kept(d)) for path, d in remembered[1].items())
         remember[SEARCH_KEY] = remembered
-        return ()
+        return () if remembered[0] == pages_key else ("search index not updated (it covers the pages of an earlier build)",)
+    if not search:
+        return ("search skipped: no index was made",)
     index, note = search_files(_Bytes(files, output))
     files.update(index)
     remember[SEARCH_KEY] = (pages_key, {path: digest(data) for path, data in index.items()})

@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output", "-o", metavar="DIR", help="output folder (default: site.yml's output, or _site)")
     build.add_argument("--base-url", metavar="URL", help="absolute URL the site will live at (for feeds and the sitemap)")
     build.add_argument("--force", action="store_true", help="replace an output folder that timeline did not make")
+    build.add_argument("--no-search", dest="search", action="store_false", help="do not make the search index again (keeps the last one)")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument("-v", "--verbose", action="store_true", help="print every warning and more detail")
     build.set_defaults(run=run_build)
@@ -133,7 +134,7 @@ def run_check(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     overrides = {key: value for key, value in (("output", args.output), ("base_url", args.base_url)) if value is not None}
     try:
-        result = build_site(args.site, drafts=args.drafts, strict=args.strict, force=args.force, overrides=overrides)
+        result = build_site(args.site, drafts=args.drafts, strict=args.strict, force=args.force, overrides=overrides, search=args.search)
     except WriteError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -61,12 +61,14 @@ class BuildState:
         return {"version": self.version, "ok": self.ok, "diagnostics": list(self.diagnostics)}
 
 
-def rebuild(site_root: Path, state: BuildState, drafts: bool, log: TextIO, env: jinja2.Environment | None = None) -> None:
+def rebuild(site_root: Path, state: BuildState, drafts: bool, log: TextIO, env: jinja2.Environment | None = None, search: bool = False) -> None:
     """Build once and publish the outcome; problems are printed, never raised."""
     started = time.perf_counter()
     try:
         # base_url left out: the site is served at the root of loopback
-        result = build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env)
+        # The search index is made on the first build only; later ones keep it, so a
+        # save is shown at once rather than after indexing every page again.
+        result = build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env, search=search)
     except WriteError as err:
         state.publish(False, [f"error: {err}"])
         print(f"error: {err}", file=log)
@@ -189,7 +191,7 @@ class DevServer:
         self.state = BuildState()
         self.stopping = threading.Event()
         self.env = make_environment(self.site_root, self.site_root / CACHE_DIR / "templates")
-        rebuild(self.site_root, self.state, drafts, self.log, self.env)
+        rebuild(self.site_root, self.state, drafts, self.log, self.env, search=True)
         self.output = self._output()
         self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
         self.httpd.daemon_threads = True
