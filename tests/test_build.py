@@ -111,3 +111,32 @@ def test_building_never_writes_into_content_templates_or_static(minimal_site: Pa
     assert main(["check", "--site", str(minimal_site)]) == 0
     assert main(["build", "--site", str(minimal_site)]) == 0
     assert sources() == before
+
+
+def test_incremental_builds_equal_cold_builds_after_a_series_of_edits(minimal_site: Path, tmp_path: Path):
+    from generator.build import build_site
+    from generator.render import builtin_dir
+
+    incremental = minimal_site / "_site"
+    events = minimal_site / "content/events"
+    card = (builtin_dir("templates") / "_event_card.html").read_text()
+    edits = [
+        ("add an event", lambda: write_files(minimal_site, {"content/events/talks.yml": (
+            "title: Talks in Paris\ndate: 2017-07-13\nactors: [france, Macron]\nsummary: They talk.\n"
+            "sources: [afp-red-line]\ntags: [diplomacy]\nrelated: [red-line]\n")})),
+        ("change an event", lambda: (events / "talks.yml").write_text((events / "talks.yml").read_text().replace("They talk.", "They talk at length."))),
+        ("rename an event", lambda: (events / "talks.yml").rename(events / "paris-talks.yml")),
+        ("change an actor", lambda: (minimal_site / "content/actors/france.yml").write_text("name: French Republic\nkind: state\n")),
+        ("change a template", lambda: write_files(minimal_site, {"templates/_event_card.html": card.replace("<article", "<article data-edited")})),
+        ("delete an event", lambda: (events / "paris-talks.yml").unlink()),
+    ]
+    assert build_site(minimal_site).written is not None
+    for number, (what, edit) in enumerate(edits):
+        edit()
+        result = build_site(minimal_site)
+        assert result.written is not None, what
+        cold = tmp_path / f"cold-{number}"
+        write_files(minimal_site, {})
+        assert build_site(minimal_site, overrides={"output": str(cold)}, use_cache=False).written is not None
+        assert snapshot(incremental) == snapshot(cold), f"after: {what}"
+        assert result.rendered < result.files, f"after {what}: everything was rendered again"
