@@ -82,36 +82,63 @@ def _make_files(timeline: Timeline, site_root: Path, output: Path, cache_dir: Pa
     """Every page, export and search file: rendered afresh, or kept from the live site."""
     pages, exports = plan_site(timeline)
     live = read_manifest(output) or {}
-    version = code_version()
-    keys = KeyedStore(cache_dir, f"keys-{version}")
-    markdown_store = KeyedStore(cache_dir, "markdown")
-    markdown = Markdown(markdown_store.entries)
-    renderer = Renderer(timeline, site_root, env or make_environment(site_root, cache_dir / "templates" if cache_dir else None), markdown)
+    keys = KeyedStore(cache_dir, f"keys-{code_version()}")
     fingerprints = Fingerprints(timeline, [site_root / "templates", builtin_dir("templates")])
-    pieces = _pieces(cache_dir, fingerprints)
-    renderer.cards = pieces.entries["cards"]
-    renderer.card_key = lambda event: fingerprints.events[event.id]
-    tools = ExportTools(markdown, tuple(page.path for page in pages), pieces.entries["exports"], renderer.card_key)
-    jobs = [_page_job(page, renderer, fingerprints) for page in pages]
-    jobs += [_export_job(export, timeline, tools, fingerprints) for export in exports]
+    page_paths = tuple(page.path for page in pages)
+    jobs = [(page.output, _page_key(page, fingerprints), page) for page in pages]
+    jobs += [(export.path, _export_key(export, page_paths, fingerprints), export) for export in exports]
+    makers = _Makers(timeline, site_root, cache_dir, env, fingerprints, page_paths)
     files: Files = {}
     remember: dict[str, tuple] = {}  # what the next build compares with
     rendered = 0
-    for path, key, make in jobs:
+    for path, key, job in jobs:
         remembered = keys.entries.get(path)
         if remembered and remembered[0] == key and live.get(path) == remembered[1]:
             files[path] = Kept(remembered[1])
         else:
-            files[path] = make()
+            files[path] = makers.make(job)
             remembered = (key, digest(files[path]))
             rendered += 1
         remember[path] = remembered
     notes = _add_search(files, live, output, keys.entries.get(SEARCH_KEY), remember, search)
     keys.replace(remember)
-    _forget_old_pieces(pieces, set(fingerprints.events.values()))
-    for store in (keys, markdown_store, pieces):
-        store.save()
+    keys.save()
+    makers.save()
     return _Made(files, live or None, len(pages), rendered, notes)
+
+
+class _Makers:
+    """What renders pages and exports, set up (with its caches) only once one is needed."""
+
+    def __init__(self, timeline: Timeline, site_root: Path, cache_dir: Path | None, env: jinja2.Environment | None,
+                 fingerprints: Fingerprints, page_paths: tuple[str, ...]):
+        self.timeline, self.site_root, self.cache_dir, self.env = timeline, site_root, cache_dir, env
+        self.fingerprints, self.page_paths = fingerprints, page_paths
+        self.ready = False
+
+    def make(self, job: Page | Export) -> bytes:
+        if not self.ready:
+            self._set_up()
+        if isinstance(job, Page):
+            return self.renderer.render(job)
+        return job.make(self.timeline, self.tools)
+
+    def _set_up(self) -> None:
+        self.markdown_store = KeyedStore(self.cache_dir, "markdown")
+        markdown = Markdown(self.markdown_store.entries)
+        env = self.env or make_environment(self.site_root, self.cache_dir / "templates" if self.cache_dir else None)
+        self.renderer = Renderer(self.timeline, self.site_root, env, markdown)
+        self.pieces = _pieces(self.cache_dir, self.fingerprints)
+        self.renderer.cards = self.pieces.entries["cards"]
+        self.renderer.card_key = lambda event: self.fingerprints.events[event.id]
+        self.tools = ExportTools(markdown, self.page_paths, self.pieces.entries["exports"], self.renderer.card_key)
+        self.ready = True
+
+    def save(self) -> None:
+        if self.ready:
+            _forget_old_pieces(self.pieces, set(self.fingerprints.events.values()))
+            self.markdown_store.save()
+            self.pieces.save()
 
 
 def _pieces(cache_dir: Path | None, fingerprints: Fingerprints) -> KeyedStore:
@@ -131,14 +158,12 @@ def _forget_old_pieces(pieces: KeyedStore, current: set[str]) -> None:
             pieces.changed = True
 
 
-def _page_job(page: Page, renderer: Renderer, fingerprints: Fingerprints) -> tuple[str, str, Callable[[], bytes]]:
-    key = fingerprints.key(page.path, page.templates, page.context, page.depends)
-    return page.output, key, lambda: renderer.render(page)
+def _page_key(page: Page, fingerprints: Fingerprints) -> str:
+    return fingerprints.key(page.path, page.templates, page.context, page.depends)
 
 
-def _export_job(export: Export, timeline: Timeline, tools: ExportTools, fingerprints: Fingerprints) -> tuple[str, str, Callable[[], bytes]]:
-    key = fingerprints.key(export.path, ("export",), tools.page_paths if export.path == "sitemap.xml" else (), export.depends)
-    return export.path, key, lambda: export.make(timeline, tools)
+def _export_key(export: Export, page_paths: tuple[str, ...], fingerprints: Fingerprints) -> str:
+    return fingerprints.key(export.path, ("export",), page_paths if export.path == "sitemap.xml" else (), export.depends)
 
 
 SEARCH_KEY = "pagefind/"

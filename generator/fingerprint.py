@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import generator
-from generator.model import Event, Timeline
+from generator.model import Entry, Event, Timeline
+
+
+SHORT = 8  # tuples up to this long (an event and its "via") are digested in place
 
 
 def _hash() -> "hashlib._Hash":
@@ -30,35 +33,65 @@ class Fingerprints:
             every.update(self.events[event.id].encode())
         self.every_event = every.hexdigest()
         self.site = _site_key(timeline, template_dirs)
+        self._digests: dict[int, str] = {}
+        self._alive: list[Any] = []
 
     def key(self, path: str, templates: tuple[str, ...], context: Any, depends: tuple[str, ...] | None) -> str:
         digest = _hash()
         digest.update(f"{self.site}\0{path}\0{templates}\0".encode())
         self._feed(digest, context)
-        if depends is None:
-            digest.update(self.every_event.encode())
-        else:
+        digest.update(self.every_event.encode() if depends is None else self._depends(depends).encode())
+        return digest.hexdigest()
+
+    def _depends(self, depends: tuple[str, ...]) -> str:
+        """The digest of some events' digests; pages of one term share their tuple, so once a term."""
+        found = self._digests.get(id(depends))
+        if found is None:
+            digest = _hash()
             for event_id in depends:
                 digest.update(self.events.get(event_id, event_id).encode())
-        return digest.hexdigest()
+            found = self._digests[id(depends)] = digest.hexdigest()
+            self._alive.append(depends)
+        return found
 
     def _feed(self, digest: "hashlib._Hash", value: Any) -> None:
         if isinstance(value, Event):
             digest.update(b"E" + self.events[value.id].encode())
+        elif isinstance(value, Entry):  # the event's content is among the page's `depends`
+            digest.update(f"e{value.event}\0{value.via}\0".encode())
+        elif (isinstance(value, tuple) and len(value) > SHORT) or hasattr(type(value), "__dataclass_fields__"):
+            # Immutable and shared by many pages (a term and its entries): digested once.
+            digest.update(self._once(value).encode())
+        elif isinstance(value, tuple):
+            self._feed_items(digest, value)
         elif isinstance(value, dict):
             for key in sorted(value, key=str):
                 digest.update(f"k{key}\0".encode())
                 self._feed(digest, value[key])
-        elif isinstance(value, (list, tuple)):
-            digest.update(f"[{len(value)}".encode())
-            for item in value:
-                self._feed(digest, item)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            digest.update(type(value).__name__.encode())
-            for field in dataclasses.fields(value):
-                self._feed(digest, getattr(value, field.name))
+        elif isinstance(value, list):
+            self._feed_items(digest, value)
         else:
             digest.update(f"{type(value).__name__}:{value!r}\0".encode())
+
+    def _feed_items(self, digest: "hashlib._Hash", items: Any) -> None:
+        digest.update(f"[{len(items)}".encode())
+        for item in items:
+            self._feed(digest, item)
+
+    def _once(self, value: Any) -> str:
+        found = self._digests.get(id(value))
+        if found is None:
+            digest = _hash()
+            if isinstance(value, tuple):
+                self._feed_items(digest, value)
+            else:
+                digest.update(type(value).__name__.encode())
+                for field in dataclasses.fields(value):
+                    self._feed(digest, getattr(value, field.name))
+            found = digest.hexdigest()
+            self._digests[id(value)] = found
+            self._alive.append(value)  # ids stay unique while the object lives
+        return found
 
 
 def _hash_text(text: str) -> str:

@@ -142,6 +142,8 @@ def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict, quot
     chunks = [term.entries[i:i + PER_PAGE] for i in range(0, len(term.entries), PER_PAGE)] or [()]
     paths = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
     pages = []
+    # A term's charts and companions cover its whole list, quotes included.
+    depends = tuple(entry.event for entry in term.entries) + quoted.get(term.slug, ())
     for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
         pagination = Pagination(
             number, len(chunks),
@@ -152,8 +154,6 @@ def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict, quot
             "title": term.label, "kind": kind, "term": term, "entries": _entries(chunk, timeline),
             "pagination": pagination, **extra,
         }
-        # A term's charts and companions cover its whole list, quotes included.
-        depends = tuple(entry.event for entry in term.entries) + quoted.get(term.slug, ())
         pages.append(Page(path, (f"{kind.singular}.html", "term.html"), context, depends=depends))
     return pages
 
