@@ -182,7 +182,8 @@ def _add_search(files: Files, live: Manifest, output: Path, remembered: tuple | 
         return ("search skipped: no index was made",)
     index, note = search_files(_Bytes(files, output))
     files.update(index)
-    remember[SEARCH_KEY] = (pages_key, {path: digest(data) for path, data in index.items()})
+    if note is None:  # a skipped index is tried again next time
+        remember[SEARCH_KEY] = (pages_key, {path: digest(data) for path, data in index.items()})
     return (note,) if note else ()
 
 

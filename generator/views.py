@@ -8,6 +8,7 @@ HTML standard fixes: what a `<time datetime>` may hold.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any, Callable, Sequence
 
 from generator import charts, exports
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision
-from generator.model import Actor, Event, Quote, Source, Timeline, cited_sources, members_by_actor
+from generator.model import Actor, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor
 
 EntryPair = tuple[Event, "str | None"]  # an event on a list, and the member it came through
 
@@ -56,6 +57,16 @@ class Group:
 
 
 @dataclass(frozen=True)
+class FilterChoices:
+    """What the filters of a chronological list offer: its events' actors and tags, its first and last day."""
+
+    actors: tuple[tuple[Actor, int], ...]  # by name, each with its number of events on the list
+    tags: tuple[tuple[Tag, int], ...]  # by label
+    first_day: str  # ISO days, for the date range's bounds
+    last_day: str
+
+
+@dataclass(frozen=True)
 class CitedSource:
     """A source as an event cites it, with the event's note about it."""
 
@@ -85,6 +96,17 @@ def html_datetime(date: EDTF) -> str:
         return f"{start.year:04d}-{start.month:02d}-{start.day:02d}"
     moment = start.earliest.astimezone(dt.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ" if start.precision == Precision.SECOND else "%Y-%m-%dT%H:%MZ")
+
+
+def day_span(date: EDTF) -> tuple[str, str]:
+    """The first and last calendar days a date covers, as ISO days: "2017-05" gives 2017-05-01 and 2017-05-31.
+
+    A moment counts as the day it was written in (its own offset), as it is shown.
+    """
+    start, end = date.start, date.end
+    month = end.month or 12
+    last = end.day or calendar.monthrange(end.year, month)[1]
+    return f"{start.year:04d}-{start.month or 1:02d}-{start.day or 1:02d}", f"{end.year:04d}-{month:02d}-{last:02d}"
 
 
 def plain_date(date: PartialDate) -> str:
@@ -214,6 +236,23 @@ class Views:
     def datetime_attr(self, date: EDTF) -> str:
         """`html_datetime` for templates."""
         return html_datetime(date)
+
+    def day_span(self, date: EDTF) -> tuple[str, str]:
+        """`day_span` for templates."""
+        return day_span(date)
+
+    def filter_choices(self, entries: Sequence[EntryPair]) -> FilterChoices:
+        """The actors and tags of a list's events (their own, not through members) and its span in days."""
+        events = [event for event, _ in entries]
+        actors = Counter(actor for event in events for actor in event.actors)
+        tags = Counter(tag for event in events for tag in event.tags)
+        spans = [day_span(event.date) for event in events]
+        return FilterChoices(
+            tuple(sorted(((self._timeline.actors[a], n) for a, n in actors.items()), key=lambda pair: pair[0].name.casefold())),
+            tuple(sorted(tags.items(), key=lambda pair: pair[0].label.casefold())),
+            min((first for first, _ in spans), default=""),
+            max((last for _, last in spans), default=""),
+        )
 
     def status_label(self, status: str) -> str:
         """What an event's status means, in words."""

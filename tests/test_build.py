@@ -80,6 +80,9 @@ def test_killed_builds_leave_the_old_or_the_new_site_never_a_mix(minimal_site: P
     output = minimal_site / "_site"
     event.write_text(versions[0])
     assert main(["build", "--site", str(minimal_site)]) == 0
+    started = time.monotonic()  # how long one whole build takes here, to aim the kills
+    subprocess.run([sys.executable, "-m", "generator", "build", "-q", "--site", str(minimal_site)], stderr=subprocess.DEVNULL, check=True)
+    duration = time.monotonic() - started
     rng = random.Random(7)
     outcomes = set()
     for run in range(12):
@@ -87,7 +90,7 @@ def test_killed_builds_leave_the_old_or_the_new_site_never_a_mix(minimal_site: P
         assert current in snapshots, f"run {run}: a mixed site"
         event.write_text(versions[1 - snapshots.index(current)])
         process = subprocess.Popen([sys.executable, "-m", "generator", "build", "-q", "--site", str(minimal_site)], stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 0.9))
+        time.sleep(rng.uniform(0.3, 1.6) * duration)
         process.send_signal(signal.SIGKILL)
         process.wait()
         outcomes.add(snapshot(output) == current)

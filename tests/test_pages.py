@@ -40,6 +40,11 @@ class Page:
     scripts: list[tuple[str, str]] = field(default_factory=list)  # (type, text)
     text: str = ""
 
+    @property
+    def inline_scripts(self) -> list[tuple[str, str]]:
+        """The scripts written in the page (JSON-LD), not those loaded from assets/."""
+        return [(kind, text) for kind, text in self.scripts if text.strip()]
+
     def has_class(self, name: str) -> bool:
         return self.classes[name] > 0
 
@@ -257,7 +262,7 @@ def test_event_page_has_date_quotes_sources_citation_and_json_ld(minimal_out: Pa
     assert page.tags["blockquote"] == 1 and page.tags["cite"] >= 1 and "a very clear red line" in page.text
     assert "Agence France-Presse" in page.text and ("a", "https://example.org/afp") in page.links
     assert page.tags["pre"] == 1 and "Minimal test site. “Macron draws a red line on chemical weapons”, 29 May 2017." in page.text
-    [(kind, text)] = page.scripts
+    [(kind, text)] = page.inline_scripts
     data = json.loads(text)
     assert kind == "application/ld+json" and data["@type"] == "Event" and data["startDate"] == "2017-05-29"
 
@@ -311,7 +316,7 @@ def test_status_location_notes_related_and_neighbours_on_event_pages(rich_out: P
     red_line = parse(rich_out / "events/red-line/index.html")
     assert red_line.links_to("../../events/talks/index.html")  # related either way round
     assert "https://example.org/syria/events/red-line/" in red_line.text
-    assert json.loads(red_line.scripts[0][1])["url"] == "https://example.org/syria/events/red-line/"
+    assert json.loads(red_line.inline_scripts[0][1])["url"] == "https://example.org/syria/events/red-line/"
     assert "the wire gives the day only" in parse(rich_out / "sources/afp-red-line/index.html").text
 
 

@@ -1,0 +1,181 @@
+/* Full-text search of the events, on every page, on Pagefind's JavaScript API.
+
+   The form in the site's header is hidden without JavaScript. The index (pagefind/
+   at the site's root) is loaded at the first use of the box, not with the page.
+   Pagefind fetches its files, which browsers refuse from file://: there the box
+   says that search needs the site to be served. Results link with relative URLs,
+   so the site works under any sub-path. Facets: actor, tag and year. "/" focuses
+   the box, Escape empties it. */
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  const form = document.querySelector("[data-search]");
+  if (!script || !form) return;
+  const src = script.getAttribute("src");
+  const root = src.slice(0, src.lastIndexOf("assets/"));  // "../../", or "/" on the 404 page
+  const input = form.querySelector("input[type=search]");
+  const status = form.querySelector(".search-status");
+  const panel = form.querySelector(".search-panel");
+  const facets = form.querySelector(".search-facets");
+  const list = form.querySelector(".search-results");
+  const more = form.querySelector(".search-more");
+  const FACETS = [["actor", "Actor", "Any actor"], ["tag", "Tag", "Any tag"], ["year", "Year", "Any year"]];
+  const PAGE = 10;
+  let pagefind = null;  // the module, once loaded
+  let loading = null;  // the promise of it
+  let results = [];
+  let shown = 0;
+
+  form.hidden = false;
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function load() {
+    if (!loading) loading = start();
+    return loading;
+  }
+
+  async function start() {
+    if (location.protocol === "file:") {
+      say("Search needs the site to be served by a web server (for example “timeline serve”): browsers do not let it run from files opened on disk.");
+      return null;
+    }
+    try {
+      const module = await import(new URL(root + "pagefind/pagefind.js", document.baseURI).href);
+      await module.options({ excerptLength: 24 });
+      await module.init();
+      addFacets(await module.filters());
+      pagefind = module;
+      return module;
+    } catch (error) {
+      say("Search is not available on this copy of the site.");
+      return null;
+    }
+  }
+
+  function addFacets(counts) {
+    for (const [name, label, any] of FACETS) {
+      const values = Object.entries(counts[name] || {});
+      if (!values.length) continue;
+      values.sort(([a], [b]) => (name === "year" ? Number(a) - Number(b) : a.localeCompare(b)));
+      const id = "search-" + name;
+      const wrapper = document.createElement("p");
+      const labelElement = document.createElement("label");
+      labelElement.htmlFor = id;
+      labelElement.textContent = label;
+      const select = document.createElement("select");
+      select.id = id;
+      select.dataset.facet = name;
+      select.add(new Option(any, ""));
+      for (const [value, count] of values) select.add(new Option(`${value} (${count})`, value));
+      wrapper.append(labelElement, " ", select);
+      facets.append(wrapper);
+    }
+  }
+
+  function chosenFilters() {
+    const filters = {};
+    for (const select of facets.querySelectorAll("select")) {
+      if (select.value) filters[select.dataset.facet] = select.value;
+    }
+    return filters;
+  }
+
+  async function run(debounce) {
+    if (!(await load())) return;
+    const term = input.value.trim();
+    const filters = chosenFilters();
+    const filtered = Object.keys(filters).length > 0;
+    updatePanel();
+    if (!term && !filtered) {
+      clear();
+      return;
+    }
+    const options = filtered && !term ? { filters, sort: { date: "asc" } } : { filters };
+    const search = await pagefind.debouncedSearch(term || null, options, debounce ? 250 : 0);
+    if (search === null) return;  // a later search replaced this one
+    results = search.results;
+    shown = 0;
+    list.replaceChildren();
+    await showMore(false);
+    const found = results.length === 1 ? "1 event found" : `${results.length} events found`;
+    say(term ? `${found} for “${term}”.` : `${found}.`);
+  }
+
+  function updatePanel() {
+    // Open while the search is used: something asked, or the focus in the form.
+    const used = input.value.trim() || Object.keys(chosenFilters()).length || form.contains(document.activeElement);
+    panel.hidden = !pagefind || !used;
+  }
+
+  function clear() {
+    results = [];
+    shown = 0;
+    list.replaceChildren();
+    more.hidden = true;
+    say("");
+  }
+
+  async function showMore(focus) {
+    const batch = await Promise.all(results.slice(shown, shown + PAGE).map((result) => result.data()));
+    const items = batch.map(resultItem);
+    list.append(...items);
+    shown += batch.length;
+    more.hidden = shown >= results.length;
+    if (focus && items.length) items[0].querySelector("a").focus();
+  }
+
+  function resultItem(data) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = root + (data.raw_url || data.url).replace(/^\//, "");
+    link.textContent = data.meta.title || link.href;
+    const date = document.createElement("span");
+    date.className = "search-date";
+    date.textContent = data.meta.date || "";
+    const excerpt = document.createElement("p");
+    excerpt.className = "search-excerpt";
+    excerpt.append(...excerptNodes(data.excerpt || ""));
+    item.append(date, " ", link, excerpt);
+    return item;
+  }
+
+  function excerptNodes(html) {
+    // Pagefind's excerpt is escaped text with <mark>s: keep only those two things.
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    return Array.from(template.content.childNodes, (node) => {
+      if (node.nodeName !== "MARK") return document.createTextNode(node.textContent);
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      return mark;
+    });
+  }
+
+  function editable(element) {
+    return element && (element.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName));
+  }
+
+  input.addEventListener("focus", () => load().then(updatePanel));
+  form.addEventListener("focusout", () => setTimeout(updatePanel, 0));
+  input.addEventListener("input", () => run(true));
+  facets.addEventListener("change", () => run(false));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(false);
+  });
+  more.addEventListener("click", () => showMore(true));
+  form.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !input.value) return;
+    input.value = "";
+    input.focus();
+    run(false);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || editable(event.target)) return;
+    event.preventDefault();
+    input.focus();
+  });
+})();

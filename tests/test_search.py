@@ -1,0 +1,232 @@
+"""Full-text search: the Pagefind index the build adds, and the search box in a browser.
+
+The index is checked as files (only event pages, under pagefind/, none of Pagefind's
+own interfaces) and as a build note when Pagefind is missing or fails. In Chromium
+(the session's `browser`), on the default site served under a sub-path: "chlorine"
+finds exactly the events whose text says it (compared with the model), a facet
+narrows the results, results link relatively to event pages, "/" focuses the box,
+from file:// the box says that search needs a server, and axe-core finds no
+violation with the results and facets open.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator import cbor, search
+from generator.build import build_site
+from generator.model import Event, Timeline
+from generator.pipeline import check_site
+from test_browser import SUB_PATH, axe, axe_violations, page, server, site  # noqa: F401 - fixtures
+from test_pages import build, parse
+
+EVENT_HTML = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
+<main><article data-pagefind-body data-pagefind-filter="year:{year}" data-pagefind-sort="date:{year}-05-29">
+<h1>{title}</h1><p><span data-pagefind-meta="date">29 May {year}</span></p>
+<p><a data-pagefind-filter="actor" href="#">{actor}</a> <a data-pagefind-filter="tag" href="#">{tag}</a></p>
+<p>{text}</p></article></main></body></html>"""
+ACTORS = ("France", "Russia", "Iran", "Turkey", "United States")
+TAGS = ("Red line", "Ceasefire", "Chemical weapons")
+
+
+def event_page(title: str, text: str, n: int = 0) -> bytes:
+    return EVENT_HTML.format(title=title, text=text, year=2014 + n % 5, actor=ACTORS[n % 5], tag=TAGS[n % 3]).encode()
+
+
+def without_pagefind(monkeypatch) -> None:
+    """Make `import pagefind…` fail, as on a machine without the package."""
+    monkeypatch.setitem(sys.modules, "pagefind", None)
+    monkeypatch.setitem(sys.modules, "pagefind.service", None)
+
+
+def event_text(timeline: Timeline, event: Event) -> str:
+    """What an event page says about the event: title, summary, quotes, actors, location, sources and notes."""
+    parts = [event.title, event.summary, event.location, *(quote.text for quote in event.quotes)]
+    parts += [timeline.actors[actor].name for actor in event.actors]
+    parts += [timeline.sources[citation.source].title + " " + citation.note for citation in event.sources]
+    return " ".join(parts).casefold()
+
+
+# --- the index as files --------------------------------------------------------------
+
+
+def test_only_event_pages_are_indexed_and_files_come_under_pagefind():
+    pages = {
+        "events/a/index.html": event_page("Chlorine in Ghouta", "Reports of chlorine."),
+        "events/b/index.html": event_page("Talks in Geneva", "Nothing else."),
+        "index.html": event_page("Home", "chlorine everywhere"),
+        "feed.xml": b"<feed/>",
+    }
+    files, note = search.search_files(pages)
+    assert note is None
+    assert files and all(path.startswith("pagefind/") for path in files)
+    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= files.keys()
+    assert not [path for path in files if "pagefind-ui" in path or "highlight" in path]
+    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    assert entry["languages"]["en"]["page_count"] == 2
+    assert sum(1 for path in files if path.startswith("pagefind/fragment/")) == 2
+
+
+def test_the_same_pages_always_give_the_same_files():
+    # Pagefind lists filters and their values in a random hash-map order; the build sorts them.
+    pages = {f"events/e{n}/index.html": event_page(f"Event {n}", f"word{n}", n) for n in range(15)}
+    runs = [search.search_files(pages) for _ in range(3)] + [search.search_files(dict(reversed(pages.items())))]
+    assert runs[0][1] is None and all(run == runs[0] for run in runs)
+    assert len([path for path in runs[0][0] if path.startswith("pagefind/filter/")]) == 3
+
+
+def test_an_index_in_an_unexpected_format_is_kept_as_pagefind_made_it():
+    files = {"pagefind-entry.json": b'{"languages": {"en": {"hash": "en_1"}}}', "pagefind.en_1.pf_meta": b"not gzip"}
+    assert search.stable_order(files) == files
+
+
+@pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 65536, 2**32, -1, -500, b"\x00\xff", "", "é" * 30,
+                                   [1, [2, "a"]], {"k": [True, False, None]}, list(range(30))])
+def test_cbor_round_trips_in_shortest_form(value):
+    assert cbor.loads(cbor.dumps(value)) == value
+    assert cbor.dumps(24) == b"\x18\x18" and cbor.dumps([]) == b"\x80" and cbor.dumps("a") == b"\x61a"
+
+
+def test_cbor_refuses_what_it_does_not_read():
+    for data in (b"\x9f\x01\xff", b"\xfb" + bytes(8), b"\x62a", b"\x01\x02"):  # indefinite, float, short, trailing
+        with pytest.raises(cbor.CBORError):
+            cbor.loads(data)
+
+
+def test_without_the_pagefind_package_search_is_skipped_with_a_note(monkeypatch):
+    without_pagefind(monkeypatch)
+    files, note = search.search_files({"events/a/index.html": event_page("A", "text")})
+    assert files == {} and note and note.startswith("search skipped") and "pip install" in note
+
+
+def test_a_failing_pagefind_skips_search_with_a_note(monkeypatch):
+    monkeypatch.setattr(search, "pagefind_binary", lambda: Path("/bin/false"))
+    files, note = search.search_files({"events/a/index.html": event_page("A", "text")})
+    assert files == {} and note and "Pagefind stopped" in note
+
+
+def test_the_build_succeeds_without_pagefind_and_says_search_was_skipped(minimal_site: Path, monkeypatch):
+    without_pagefind(monkeypatch)
+    result = build_site(minimal_site, use_cache=False)
+    assert result.written is not None
+    assert [note for note in result.notes if note.startswith("search skipped")]
+    assert (result.written.output / "index.html").is_file() and not (result.written.output / "pagefind").exists()
+
+
+def test_event_pages_mark_the_indexed_body_facets_date_and_ignored_parts(minimal_site: Path, tmp_path: Path):
+    out = build(minimal_site, tmp_path / "out")
+    html = (out / "events/red-line/index.html").read_text()
+    assert html.count("data-pagefind-body") == 1
+    assert 'data-pagefind-filter="year:2017"' in html and 'data-pagefind-sort="date:2017-05-29"' in html
+    assert 'data-pagefind-filter="actor">Emmanuel Macron</a>' in html and 'data-pagefind-filter="tag"' in html
+    assert '<span data-pagefind-meta="date">' in html
+    assert 'class="cite" data-pagefind-ignore' in html
+    assert "data-pagefind" not in (out / "index.html").read_text()
+    assert (out / "pagefind/pagefind.js").is_file()
+
+
+def test_the_search_form_is_hidden_without_javascript(minimal_site: Path, tmp_path: Path):
+    home = build(minimal_site, tmp_path / "out") / "index.html"
+    html = home.read_text()
+    assert '<form class="site-search" role="search" data-search hidden>' in html
+    assert 'aria-keyshortcuts="/"' in html and "assets/search.js" in html
+    assert parse(home).ids >= {"search-input", "search-panel"}
+
+
+# --- in a browser ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def timeline() -> Timeline:
+    model = check_site(REPO).timeline
+    assert model is not None
+    return model
+
+
+def search_for(page, text: str) -> list[str]:
+    """Type into the search box (focused with "/") and return the result links once they are shown."""
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    page.keyboard.type(text)
+    page.wait_for_function("document.querySelector('.search-status').textContent.includes('found')")
+    return page.eval_on_selector_all(".search-results a", "links => links.map(a => a.getAttribute('href'))")
+
+
+def event_ids(hrefs: list[str]) -> set[str]:
+    return {href.split("events/")[1].split("/")[0] for href in hrefs}
+
+
+def test_searching_chlorine_finds_the_events_that_mention_it(page, site, server, timeline):
+    page.goto(server + SUB_PATH + "index.html")
+    hrefs = search_for(page, "chlorine")
+    expected = {event.id for event in timeline.events if "chlorine" in event_text(timeline, event)}
+    assert len(expected) >= 2 and event_ids(hrefs) == expected
+    assert all(href.startswith("events/") and href.endswith("/index.html") for href in hrefs)
+    status = page.locator(".search-status").text_content()
+    assert status == f"{len(expected)} events found for “chlorine”."
+    first = page.locator(".search-results li").first
+    assert first.locator(".search-date").text_content() and first.locator("mark").count() >= 1
+    assert page.problems == []
+
+
+def test_a_facet_narrows_the_results(page, site, server, timeline):
+    page.goto(server + SUB_PATH + "index.html")
+    search_for(page, "chlorine")
+    page.select_option("#search-year", "2016")
+    page.wait_for_function("document.querySelectorAll('.search-results li').length === 1")
+    hrefs = page.eval_on_selector_all(".search-results a", "links => links.map(a => a.getAttribute('href'))")
+    expected = {e.id for e in timeline.events if "chlorine" in event_text(timeline, e) and e.date.start.year == 2016}
+    assert event_ids(hrefs) == expected
+    assert page.locator("#search-actor option").count() > 10 and page.locator("#search-tag option").count() > 5
+
+
+def test_a_result_links_relatively_to_its_event_page(page, site, server):
+    event = site[1][1]  # an event page, two folders deep
+    page.goto(server + SUB_PATH + event)
+    hrefs = search_for(page, "chlorine")
+    assert hrefs and all(href.startswith("../../events/") for href in hrefs)
+    page.locator(".search-results a").first.click()
+    page.wait_for_load_state()
+    assert page.url == server + SUB_PATH + hrefs[0].removeprefix("../../")
+    assert page.locator("h1").text_content()
+
+
+def test_escape_empties_the_box_and_slash_is_typed_in_fields(page, site, server):
+    page.goto(server + SUB_PATH + "index.html")
+    search_for(page, "chlorine")
+    page.keyboard.press("/")  # in the box: a character, not a shortcut
+    assert page.input_value("#search-input") == "chlorine/"
+    page.keyboard.press("Escape")
+    assert page.input_value("#search-input") == ""
+    assert page.locator(".search-results li").count() == 0
+
+
+def test_from_disk_the_box_says_search_needs_a_server(page, site):
+    root, pages = site
+    page.goto((root / SUB_PATH / pages[0]).as_uri())
+    page.keyboard.press("/")
+    page.keyboard.type("chlorine")
+    assert "web server" in page.locator(".search-status").text_content()
+    assert page.problems == []
+
+
+def test_a_site_built_without_search_says_it_is_not_available(page, site, server, minimal_site: Path, monkeypatch):
+    without_pagefind(monkeypatch)
+    build(minimal_site, site[0] / "no-search")
+    page.goto(server + "no-search/index.html")
+    page.keyboard.press("/")
+    page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
+    assert page.locator(".search-status").text_content() == "Search is not available on this copy of the site."
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_axe_violation_with_results_and_facets_open(page, axe, site, server, scheme: str):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(server + SUB_PATH + "index.html")
+    search_for(page, "chlorine")
+    assert page.locator(".search-panel").is_visible() and page.locator("#search-actor").is_visible()
+    assert axe_violations(axe, page) == []
