@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 import jinja2
 
@@ -22,10 +22,7 @@ from generator.pipeline import CACHE_DIR, CheckReport, check_site
 from generator.plan import Export, Page, plan_site
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
 from generator.search import search_files
-from generator.write import Kept, Manifest, WriteResult, check_output_folder, collect_static, digest, read_manifest, write_site
-
-Files = dict[str, "bytes | Kept"]
-
+from generator.write import Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -61,50 +58,56 @@ def build_site(
     output = output_folder(site_root, timeline.config.output)
     check_output_folder(output, site_root, force)
     cache_dir = site_root / CACHE_DIR if use_cache else None
-    made = _make_files(timeline, site_root, output, cache_dir, env, search)
     static = collect_static([builtin_dir("static"), site_root / "static"])
-    written = write_site(output, made.files, static, made.live)
+    writer = SiteWriter(output)
+    made = _make_files(timeline, site_root, writer, cache_dir, env, search, set(static))
+    for path, source in static.items():
+        writer.add(path, source.read_bytes())
+    written = writer.finish()
     return BuildResult(
-        report, written, made.pages, len(made.files) + len(static), time.perf_counter() - started, made.notes, made.rendered,
+        report, written, made.pages, len(writer.wanted), time.perf_counter() - started, made.notes, made.rendered,
     )
 
 
 @dataclass(frozen=True)
 class _Made:
-    files: Files
-    live: Manifest | None
     pages: int
     rendered: int
     notes: tuple[str, ...]
 
 
-def _make_files(timeline: Timeline, site_root: Path, output: Path, cache_dir: Path | None, env: jinja2.Environment | None, search: bool) -> _Made:
-    """Every page, export and search file: rendered afresh, or kept from the live site."""
+def _make_files(
+    timeline: Timeline, site_root: Path, writer: SiteWriter, cache_dir: Path | None, env: jinja2.Environment | None,
+    search: bool, static: set[str],
+) -> _Made:
+    """Every page, export and search file, handed to the writer: rendered afresh, or kept."""
     pages, exports = plan_site(timeline)
-    live = read_manifest(output) or {}
+    live = writer.live or {}
     keys = KeyedStore(cache_dir, f"keys-{code_version()}")
     fingerprints = Fingerprints(timeline, [site_root / "templates", builtin_dir("templates")])
     page_paths = tuple(page.path for page in pages)
     jobs = [(page.output, _page_key(page, fingerprints), page) for page in pages]
     jobs += [(export.path, _export_key(export, page_paths, fingerprints), export) for export in exports]
+    clashes = sorted(static.intersection(path for path, _, _ in jobs))
+    if clashes:
+        raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
     makers = _Makers(timeline, site_root, cache_dir, env, fingerprints, page_paths)
-    files: Files = {}
     remember: dict[str, tuple] = {}  # what the next build compares with
     rendered = 0
     for path, key, job in jobs:
         remembered = keys.entries.get(path)
         if remembered and remembered[0] == key and live.get(path) == remembered[1]:
-            files[path] = Kept(remembered[1])
+            writer.add(path, Kept(remembered[1]))
         else:
-            files[path] = makers.make(job)
-            remembered = (key, digest(files[path]))
+            writer.add(path, makers.make(job))
+            remembered = (key, writer.wanted[path])
             rendered += 1
         remember[path] = remembered
-    notes = _add_search(files, live, output, keys.entries.get(SEARCH_KEY), remember, search)
+    notes = _add_search(writer, keys.entries.get(SEARCH_KEY), remember, search)
     keys.replace(remember)
     keys.save()
     makers.save()
-    return _Made(files, live or None, len(pages), rendered, notes)
+    return _Made(len(pages), rendered, notes)
 
 
 class _Makers:
@@ -169,40 +172,40 @@ def _export_key(export: Export, page_paths: tuple[str, ...], fingerprints: Finge
 SEARCH_KEY = "pagefind/"
 
 
-def _add_search(files: Files, live: Manifest, output: Path, remembered: tuple | None, remember: dict, search: bool) -> tuple[str, ...]:
+def _add_search(writer: SiteWriter, remembered: tuple | None, remember: dict, search: bool) -> tuple[str, ...]:
     """The search index: kept when no page changed (or not asked for), else made again from every page."""
-    html = sorted(path for path in files if path.endswith(".html"))
-    pages_key = digest("".join(f"{p}:{_digest_of(files[p])}\n" for p in html).encode())
+    live = writer.live or {}
+    html = sorted(path for path in writer.wanted if path.endswith(".html"))
+    pages_key = digest("".join(f"{p}:{writer.wanted[p]}\n" for p in html).encode())
     still_live = bool(remembered) and all(live.get(p) == d for p, d in remembered[1].items())
     if still_live and (remembered[0] == pages_key or not search):
-        files.update((path, Kept(d)) for path, d in remembered[1].items())
+        for path, file_digest in remembered[1].items():
+            writer.add(path, Kept(file_digest))
         remember[SEARCH_KEY] = remembered
         return () if remembered[0] == pages_key else ("search index not updated (it covers the pages of an earlier build)",)
     if not search:
         return ("search skipped: no index was made",)
-    index, note = search_files(_Bytes(files, output))
-    files.update(index)
+    index, note = search_files(_Pages(writer, html))
+    for path, data in index.items():
+        writer.add(path, data)
     if note is None:  # a skipped index is tried again next time
-        remember[SEARCH_KEY] = (pages_key, {path: digest(data) for path, data in index.items()})
+        remember[SEARCH_KEY] = (pages_key, {path: writer.wanted[path] for path in index})
     return (note,) if note else ()
 
 
-def _digest_of(data: "bytes | Kept") -> str:
-    return data.digest if isinstance(data, Kept) else digest(data)
+class _Pages(Mapping[str, bytes]):
+    """The site's HTML pages as bytes, read back from disk only when asked for."""
 
-
-class _Bytes(Mapping[str, bytes]):
-    """The site's files as bytes, reading kept ones from the live site when asked."""
-
-    def __init__(self, files: Files, output: Path):
-        self.files, self.output = files, output
+    def __init__(self, writer: SiteWriter, paths: list[str]):
+        self.writer, self.paths = writer, paths
 
     def __getitem__(self, path: str) -> bytes:
-        data = self.files[path]
-        return (self.output / path).read_bytes() if isinstance(data, Kept) else data
+        if path not in self.writer.wanted:
+            raise KeyError(path)
+        return self.writer.read(path)
 
     def __iter__(self):
-        return iter(self.files)
+        return iter(self.paths)
 
     def __len__(self) -> int:
-        return len(self.files)
+        return len(self.paths)

@@ -86,30 +86,74 @@ def write_site(output: Path, pages: Mapping[str, bytes | Kept], static: Mapping[
     clashes = sorted(set(pages) & set(static))
     if clashes:
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
-    if MARKER in pages or MARKER in static:
-        raise WriteError(f"{MARKER} is the generator's own file; a page or static file cannot use that name")
-    output = output.absolute()
-    live = read_manifest(output) if live is None else live
-    files = {**pages, **{path: source.read_bytes() for path, source in static.items()}}
-    wanted = {path: data.digest if isinstance(data, Kept) else digest(data) for path, data in files.items()}
-    if any(isinstance(data, Kept) and (live or {}).get(path) != data.digest for path, data in files.items()):
-        raise WriteError("internal error: a page was kept that the live site does not hold")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if live == wanted:
-        return WriteResult(0, len(wanted), output)
-    spare = output.with_name(f".{output.name}.spare")
-    if live is None:
-        _prepare_empty(spare)
-        unchanged_from: Manifest = {}
-    else:
-        _mirror(spare, output, live)
-        unchanged_from = live
-    written = _apply(spare, files, wanted, unchanged_from)
-    _write_manifest(spare, wanted)
-    _swap(spare, output)
-    if live is None:
-        _remove(spare)  # what was there before was not ours, or nothing
-    return WriteResult(written, len(wanted) - written, output)
+    writer = SiteWriter(output, live)
+    for path, data in pages.items():
+        writer.add(path, data)
+    for path, source in static.items():
+        writer.add(path, source.read_bytes())
+    return writer.finish()
+
+
+class SiteWriter:
+    """Takes the site's files one by one and writes the changed ones straight away.
+
+    Nothing is held in memory but digests: a file whose bytes changed goes into the
+    spare folder at once (which is first made a hard-linked mirror of the live site),
+    and `finish` removes what is no longer wanted and swaps the spare into place.
+    """
+
+    def __init__(self, output: Path, live: Manifest | None = None):
+        self.output = output.absolute()
+        self.live = read_manifest(self.output) if live is None else live
+        self.spare = self.output.with_name(f".{self.output.name}.spare")
+        self.wanted: Manifest = {}
+        self.written = 0
+        self.prepared = False
+
+    def add(self, path: str, data: bytes | Kept) -> None:
+        if path in self.wanted:
+            raise WriteError(f"two files would be written to {path}")
+        if path == MARKER:
+            raise WriteError(f"{MARKER} is the generator's own file; a page or static file cannot use that name")
+        live_digest = (self.live or {}).get(path)
+        if isinstance(data, Kept):
+            if live_digest != data.digest:
+                raise WriteError(f"internal error: {path} was kept but the live site does not hold it")
+            self.wanted[path] = data.digest
+            return
+        self.wanted[path] = digest(data)
+        if live_digest != self.wanted[path]:
+            self._prepare()
+            _replace(self.spare / path, data)
+            self.written += 1
+
+    def read(self, path: str) -> bytes:
+        """A file added before, from wherever its bytes are now."""
+        written_here = (self.live or {}).get(path) != self.wanted[path]
+        return ((self.spare if written_here else self.output) / path).read_bytes()
+
+    def finish(self) -> WriteResult:
+        if self.wanted == self.live:
+            return WriteResult(0, len(self.wanted), self.output)
+        self._prepare()
+        for path in sorted((self.live or {}).keys() - self.wanted.keys()):
+            _unlink(self.spare, path)
+        _write_manifest(self.spare, self.wanted)
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        _swap(self.spare, self.output)
+        if self.live is None:
+            _remove(self.spare)  # what was there before was not ours, or nothing
+        return WriteResult(self.written, len(self.wanted) - self.written, self.output)
+
+    def _prepare(self) -> None:
+        if self.prepared:
+            return
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        if self.live is None:
+            _prepare_empty(self.spare)
+        else:
+            _mirror(self.spare, self.output, self.live)
+        self.prepared = True
 
 
 def read_manifest(folder: Path) -> Manifest | None:
@@ -154,18 +198,6 @@ def _mirror(spare: Path, live: Path, live_files: Manifest) -> None:
     for path, file_digest in live_files.items():
         if spare_files.get(path) != file_digest:
             _link_or_copy(live / path, spare / path)
-
-
-def _apply(spare: Path, files: Mapping[str, bytes | Kept], wanted: Manifest, current: Manifest) -> int:
-    """Write the files whose digest changed, remove those no longer wanted; return the count written."""
-    for path in sorted(current.keys() - wanted.keys()):
-        _unlink(spare, path)
-    written = 0
-    for path, file_digest in wanted.items():
-        if current.get(path) != file_digest:
-            _replace(spare / path, files[path])  # type: ignore[arg-type]  (never Kept: checked above)
-            written += 1
-    return written
 
 
 def _replace(target: Path, data: bytes) -> None:
