@@ -21,6 +21,7 @@ MIN_LABELLED_YEAR = 5.0  # a year narrower than this (percent) gets a tick but n
 LANES = 10  # actors in the swim-lane chart
 MARK_GAP = 0.3  # percent kept free between two marks on one row
 ROWS, LANE_ROWS = 8, 3  # most rows of marks on an actor's strip, and on a swim lane
+MAX_MARKS = 250  # a longer list is drawn as one mark per month, so pages stay small
 ROW_HEIGHT, SINGLE_ROW_HEIGHT = 10, 20  # pixels
 
 
@@ -112,11 +113,13 @@ class Mark:
     Marks that would overlap go on separate rows; `y` and `height` are pixels.
     """
 
-    event: str  # event id
+    event: str  # event id ("" for a month's mark)
     x: float
     width: float
     label: str
     via: str | None = None  # the member actor it came through
+    year: int | None = None  # a month's mark links to its year page…
+    anchor: str = ""  # …at this month
     row: int = 0
     y: int = 0
     height: int = SINGLE_ROW_HEIGHT
@@ -176,7 +179,11 @@ def activity_strip(timeline: Timeline, entries: Iterable[Entry], axis: Axis | No
     axis = axis or axis_of(timeline.events)
     if axis is None:
         return None
-    marks = [_mark(axis, timeline.events_by_id[entry.event], entry.via, timeline.actors) for entry in entries]
+    entries = list(entries)
+    if len(entries) > MAX_MARKS:
+        marks = _month_marks(axis, [timeline.events_by_id[entry.event] for entry in entries])
+    else:
+        marks = [_mark(axis, timeline.events_by_id[entry.event], entry.via, timeline.actors) for entry in entries]
     rows = _rows(marks, max_rows)
     count = max(rows, default=0) + 1
     height = SINGLE_ROW_HEIGHT if count == 1 else ROW_HEIGHT
@@ -228,6 +235,22 @@ def _mark(axis: Axis, event: Event, via: str | None, actors: Mapping[str, Actor]
     if via:
         label += f" (via {actors[via].name})"
     return Mark(event.id, round(left, 3), round(width, 3), label, via)
+
+
+def _month_marks(axis: Axis, events: list[Event]) -> list[Mark]:
+    """One mark per month in which some of the events begin, labelled with their number."""
+    counts: dict[tuple[int, int], int] = {}
+    for event in events:
+        start = event.date.earliest
+        counts[(start.year, start.month)] = counts.get((start.year, start.month), 0) + 1
+    marks = []
+    for (year, month), count in sorted(counts.items()):
+        first = dt.datetime(year, month, 1, tzinfo=UTC)
+        left = axis.x(first)
+        width = max(MIN_MARK, axis.x(_next_month(first)) - left)
+        label = f"{MONTH_NAMES[month - 1]} {year}: {count} event{'s' if count != 1 else ''}"
+        marks.append(Mark("", round(min(left, 100 - width), 3), round(width, 3), label, year=year, anchor=month_anchor(year, month)))
+    return marks
 
 
 def _next_month(moment: dt.datetime) -> dt.datetime:

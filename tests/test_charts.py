@@ -78,3 +78,14 @@ def test_swimlanes_show_the_busiest_actors_first_with_members_events():
     assert [(lane.actor.id, lane.count) for lane in lanes] == [("macron", 2), ("france", 2)]  # ties by name
     assert [m.via for m in lanes[1].strip.marks] == ["macron", "macron"]
     assert all(lane.strip.ticks == lanes[0].strip.ticks for lane in lanes)
+
+
+def test_a_long_list_is_drawn_as_one_mark_per_month(monkeypatch):
+    monkeypatch.setattr(charts, "MAX_MARKS", 3)
+    days = ["2017-01-03", "2017-01-20", "2017-01-28", "2017-03-05"]
+    timeline = timeline_of(*(event(f"e{n}", day) for n, day in enumerate(days)))
+    strip = charts.activity_strip(timeline, [Entry(f"e{n}") for n in range(len(days))])
+    assert [(m.label, m.year, m.anchor) for m in strip.marks] == [
+        ("January 2017: 3 events", 2017, "month-2017-01"),
+        ("March 2017: 1 event", 2017, "month-2017-03"),
+    ]
