@@ -148,6 +148,8 @@ def run_build(args: argparse.Namespace) -> int:
         return code
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
+    if args.verbose:
+        print(f"{result.rendered} pages and exports made afresh, the others unchanged since the last build", file=sys.stderr)
     if not args.quiet:
         written = result.written
         print(

@@ -198,3 +198,10 @@ def test_file_over_the_configured_size_is_refused(minimal_site: Path):
     (minimal_site / "site.yml").write_text("title: T\nmax_file_bytes: 1000\n")
     event(minimal_site, "big", EVENT + "# " + "x" * 2000 + "\n")
     assert "over the limit of 1,000" in one(minimal_site, "big.yml")
+
+
+def test_a_100_mb_file_is_refused_unread(minimal_site: Path):
+    big = minimal_site / "content/events/huge.yml"
+    with open(big, "wb") as handle:  # sparse: 100 MB long, nothing written to disk
+        handle.truncate(100 * 1024 * 1024)
+    assert "104,857,600 bytes, over the limit" in one(minimal_site, "huge.yml")
