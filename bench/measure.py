@@ -1,0 +1,102 @@
+"""Timing and peak memory of one command run as a child process, for the benchmarks.
+
+The wall time is `time.perf_counter()` around the child; the peak resident memory
+is the child's own `ru_maxrss`, read with `os.wait4` on its process id (the
+per-child form of `getrusage(RUSAGE_CHILDREN)`, so one build's peak is not mixed
+with another's).
+"""
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+REPO = Path(__file__).resolve().parent.parent
+# ru_maxrss is in kilobytes on Linux, in bytes on macOS.
+_MAXRSS_UNIT = 1 if platform.system() == "Darwin" else 1024
+MB = 1024 * 1024
+
+
+class CommandFailed(Exception):
+    """A measured command exited with an error; the message has its stderr."""
+
+    def __init__(self, command: Sequence[str], code: int, stderr: str):
+        self.command, self.code, self.stderr = list(command), code, stderr
+        tail = "\n".join(stderr.strip().splitlines()[-30:])
+        super().__init__(f"`{' '.join(command)}` exited with {code}:\n{tail}")
+
+
+@dataclass(frozen=True)
+class Measure:
+    seconds: float
+    peak_bytes: int  # the child's peak resident memory
+
+
+def measure(command: Sequence[str], cwd: Path = REPO, memory_limit: int | None = None) -> Measure:
+    """Run `command` to its end; its time and peak memory (raises CommandFailed on failure).
+
+    `memory_limit` (bytes) caps the child's address space, so a runaway build fails
+    with a MemoryError instead of taking the machine's memory.
+    """
+    limit = (lambda: resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))) if memory_limit else None
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=limit)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+        if child.returncode != 0:
+            stderr.seek(0)
+            raise CommandFailed(command, child.returncode, stderr.read().decode("utf-8", "replace"))
+    return Measure(seconds, usage.ru_maxrss * _MAXRSS_UNIT)
+
+
+def timeline_build(site: Path, output: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "build", "--site", str(site), "--output", str(output), "-q"]
+
+
+def timeline_check(site: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "check", "--site", str(site)]
+
+
+def machine_line() -> str:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cores} cores, Python {platform.python_version()} ({platform.system()} {platform.machine()})"
+
+
+
+def load_line() -> str:
+    """The machine's load average: other work running beside the benchmark skews it."""
+    if not hasattr(os, "getloadavg"):
+        return "load average: unknown"
+    return "load average (1, 5, 15 min): " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def freeze_code(destination: Path) -> Path:
+    """Copy the generator and its theme (generator/, templates/, static/) into `destination`.
+
+    Builds run from the copy (`python -m generator` with it as the working folder),
+    so edits made to the repository while a long benchmark runs cannot mix two
+    versions of the code in one set of measures.
+    """
+    for name in ("generator", "templates", "static"):
+        shutil.copytree(REPO / name, destination / name, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    return destination
+
+
+def code_version() -> str:
+    """The repository's commit, and whether its working tree had changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    dirty = git("status", "--porcelain", "--", "generator", "templates", "static")
+    return commit + (" with uncommitted changes to generator/, templates/ or static/" if dirty else "")

@@ -1,0 +1,365 @@
+"""Build-speed benchmark of timeline against Hugo and Pelican on a synthetic site.
+
+    python bench/run.py [--events 10000] [--runs 3] [--big 100000] [--skip-others]
+
+Writes the synthetic site of bench/synth.py (and its Hugo and Pelican equivalents,
+bench/competitors.py) into a temporary folder, then measures, each build being a
+child process timed with time.perf_counter():
+
+- cold builds (no cache, no previous output) of timeline, Hugo and Pelican in
+  alternation, `--runs` of each: medians, peak memory, and the ratio ours/theirs;
+- a timeline rebuild with nothing changed (output kept) and how many output files
+  it rewrote (modification time changed);
+- a timeline rebuild after one event's summary changed, the files it rewrote, and
+  whether its output is byte-identical to a cold build of the same content;
+- the largest HTML page of the output;
+- with --big N: a cold timeline build of N events, and how its time grows.
+
+It prints a table with each result beside its target. bench/README.md explains
+every number.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+from typing import Sequence
+
+import competitors
+import synth
+from competitors import Generator
+from measure import MB, CommandFailed, Measure, code_version, freeze_code, load_line, machine_line, measure, timeline_build
+
+GB = 1024 * MB
+TIMELINE = Generator("timeline", synth.write_corpus, timeline_build, (".timeline-cache",))
+BIG_SECONDS, BIG_BYTES = 60.0, 2 * GB
+MAX_PAGE_BYTES = 1 * MB
+COLD_RATIO, NO_CHANGE_SHARE, ONE_EDIT_SHARE = 1.0, 0.10, 0.05
+
+
+# --- one generator's site and output -------------------------------------------------
+
+
+@dataclass
+class Subject:
+    """A generator with its site and output folders, and its measures so far."""
+
+    generator: Generator
+    site: Path
+    output: Path
+    code: Path  # the working folder of the build (a frozen copy of the generator)
+    memory_limit: int | None = None
+    cold: list[Measure] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.generator.name
+
+    def build(self, output: Path | None = None) -> Measure:
+        command = self.generator.command(self.site, output or self.output)
+        return measure(command, cwd=self.code, memory_limit=self.memory_limit)
+
+    def build_cold(self, output: Path | None = None) -> Measure:
+        """Build with no cache and no previous output."""
+        for cache in self.generator.caches:
+            remove(self.site / cache)
+        remove(output or self.output)
+        return self.build(output)
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def prepare(generators: Sequence[Generator], corpus: synth.Corpus, work: Path, code: Path, memory_limit: int | None) -> list[Subject]:
+    """Write each generator's version of the corpus; say how long it took."""
+    subjects = []
+    for generator in generators:
+        folder = work / generator.name.lower()
+        started = time.perf_counter()
+        generator.write(folder / "site", corpus)
+        print(f"  wrote the {generator.name} site in {time.perf_counter() - started:.1f} s")
+        subjects.append(Subject(generator, folder / "site", folder / "out", code, memory_limit if generator is TIMELINE else None))
+    return subjects
+
+
+# --- what an output folder holds -----------------------------------------------------
+
+
+def files_of(folder: Path) -> dict[str, Path]:
+    return {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {name: path.stat().st_mtime_ns for name, path in files_of(folder).items()}
+
+
+def rewritten(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    """Files added, removed or with a new modification time."""
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
+
+def some(names: Sequence[str], count: int = 3) -> str:
+    """A count of files and the first few names."""
+    shown = ", ".join(names[:count]) + (", …" if len(names) > count else "")
+    return f"{len(names):,}" + (f" ({shown})" if names else "")
+
+
+def differences(first: Path, second: Path) -> list[str]:
+    """Relative paths whose bytes differ (or that one side lacks)."""
+    a, b = files_of(first), files_of(second)
+    return sorted(name for name in a.keys() | b.keys() if name not in a or name not in b or a[name].read_bytes() != b[name].read_bytes())
+
+
+def largest_html(folder: Path) -> tuple[str, int]:
+    sizes = [(path.stat().st_size, name) for name, path in files_of(folder).items() if name.endswith(".html")]
+    size, name = max(sizes, default=(0, "-"))
+    return name, size
+
+
+def output_summary(folder: Path) -> tuple[int, int, int]:
+    """(HTML pages, files, bytes) of an output folder."""
+    files = files_of(folder)
+    return sum(name.endswith(".html") for name in files), len(files), sum(p.stat().st_size for p in files.values())
+
+
+# --- printing ------------------------------------------------------------------------
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def megabytes(value: float) -> str:
+    return f"{value / MB:,.0f} MB" if value >= 10 * MB else f"{value / MB:,.2f} MB"
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    print(f"\n{title}")
+    for row in (header, ["-" * w for w in widths], *rows):
+        print("  " + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+# --- the measures --------------------------------------------------------------------
+
+
+def cold_builds(subjects: Sequence[Subject], runs: int) -> None:
+    """`runs` cold builds of each, in alternation (ours, hugo, pelican, ours, …)."""
+    for run in range(1, runs + 1):
+        for subject in subjects:
+            result = subject.build_cold()
+            subject.cold.append(result)
+            print(f"  cold run {run}/{runs} {subject.name}: {seconds(result.seconds)}, {megabytes(result.peak_bytes)}", flush=True)
+
+
+def print_cold_table(subjects: Sequence[Subject]) -> None:
+    ours = median(m.seconds for m in subjects[0].cold)
+    rows = []
+    for subject in subjects:
+        times = [m.seconds for m in subject.cold]
+        pages, files, size = output_summary(subject.output)
+        ratio = f"{ours / median(times):.2f}" if subject is not subjects[0] else "-"
+        rows.append([
+            subject.name, seconds(median(times)), " ".join(f"{t:.2f}" for t in times), ratio,
+            megabytes(max(m.peak_bytes for m in subject.cold)), f"{pages:,}", f"{files:,}", megabytes(size),
+        ])
+    print_table(
+        f"Cold builds (median of {len(subjects[0].cold)}, in alternation)",
+        ["generator", "median", "runs (s)", "ours/this", "peak memory", "HTML pages", "files", "output"], rows,
+    )
+
+
+def unchanged_rebuilds(ours: Subject, runs: int) -> tuple[float, list[str]]:
+    """(median seconds, files rewritten by the worst run) of rebuilds with nothing changed."""
+    times, counts = [], []
+    for _ in range(runs):
+        before = mtimes(ours.output)
+        times.append(ours.build().seconds)
+        counts.append(rewritten(before, mtimes(ours.output)))
+    return median(times), max(counts, key=len)
+
+
+def edited_rebuilds(ours: Subject, event_file: Path, runs: int) -> tuple[float, list[list[str]]]:
+    """(median seconds, files rewritten by each) of rebuilds after one summary changed."""
+    times, counts = [], []
+    original = event_file.read_text(encoding="utf-8")
+    for run in range(1, runs + 1):
+        event_file.write_text(original.replace("summary: |\n  ", f"summary: |\n  Revised in run {run}. ", 1), encoding="utf-8")
+        before = mtimes(ours.output)
+        times.append(ours.build().seconds)
+        counts.append(rewritten(before, mtimes(ours.output)))
+    return median(times), counts
+
+
+def identical_to_cold(ours: Subject) -> list[str]:
+    """Files in which the incremental output differs from a cold build's into a fresh folder."""
+    fresh = ours.output.with_name("fresh")
+    ours.build_cold(fresh)
+    try:
+        return differences(ours.output, fresh)
+    finally:
+        remove(fresh)
+
+
+@dataclass(frozen=True)
+class Big:
+    events: int
+    seconds: float
+    peak_bytes: int
+    largest: tuple[str, int]
+
+
+def big_build(events: int, runs: int, work: Path, code: Path, memory_limit: int | None) -> Big:
+    """Cold builds of a site of `events` events: median time, highest peak memory."""
+    started = time.perf_counter()
+    subject = Subject(TIMELINE, work / "big" / "site", work / "big" / "out", code, memory_limit)
+    synth.write_site(subject.site, events)
+    print(f"  wrote the {events:,}-event timeline site in {time.perf_counter() - started:.1f} s", flush=True)
+    results = []
+    for run in range(1, runs + 1):
+        results.append(subject.build_cold())
+        print(f"  cold run {run}/{runs}: {seconds(results[-1].seconds)}, {megabytes(results[-1].peak_bytes)}", flush=True)
+    largest = largest_html(subject.output)
+    remove(subject.output)
+    return Big(events, median(m.seconds for m in results), max(m.peak_bytes for m in results), largest)
+
+
+# --- the whole run -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OursResult:
+    cold: float  # median seconds
+    peak_bytes: int
+    unchanged: float
+    unchanged_rewritten: list[str]
+    edited: float
+    edited_rewritten: list[list[str]]
+    differing: list[str]  # files unlike a cold build's
+    largest: tuple[str, int]
+
+
+def measure_ours(ours: Subject, corpus: synth.Corpus, runs: int) -> OursResult:
+    """The rebuilds, the comparison with a cold build and the largest page (after the cold runs)."""
+    print("\n  rebuilds…", flush=True)
+    unchanged, unchanged_rewritten = unchanged_rebuilds(ours, runs)
+    event = corpus.events[len(corpus.events) // 2]
+    edited, edited_rewritten = edited_rebuilds(ours, ours.site / "content" / "events" / str(event.year) / f"{event.id}.yml", runs)
+    return OursResult(
+        median(m.seconds for m in ours.cold), max(m.peak_bytes for m in ours.cold), unchanged, unchanged_rewritten,
+        edited, edited_rewritten, identical_to_cold(ours), largest_html(ours.output),
+    )
+
+
+def share_of(part: float, hugo_cold: float | None, value: float) -> tuple[str, str]:
+    """(target text, verdict) of `value` ≤ `part` × Hugo's cold build."""
+    if hugo_cold is None:
+        return f"≤ {part:g} × Hugo cold (no Hugo)", verdict(None)
+    return f"≤ {part:g} × Hugo cold = {part * hugo_cold:.2f} s", verdict(value <= part * hugo_cold)
+
+
+def ours_rows(result: OursResult, hugo_cold: float | None) -> list[list[str]]:
+    differing = result.differing
+    ratio = result.cold / hugo_cold if hugo_cold else None
+    return [
+        ["ours/Hugo, cold build", f"{ratio:.2f}" if ratio else "-", f"≤ {COLD_RATIO:g}", verdict(None if ratio is None else ratio <= COLD_RATIO)],
+        ["no-change rebuild (median)", seconds(result.unchanged), *share_of(NO_CHANGE_SHARE, hugo_cold, result.unchanged)],
+        ["  files rewritten (mtime changed)", f"{len(result.unchanged_rewritten):,}", "0", verdict(not result.unchanged_rewritten)],
+        ["one-edit rebuild (median)", seconds(result.edited), *share_of(ONE_EDIT_SHARE, hugo_cold, result.edited)],
+        ["  files rewritten, each run", " / ".join(f"{len(c):,}" for c in result.edited_rewritten), "(reported)", ""],
+        ["  byte-identical to a cold build", f"no: {len(differing):,} files differ" if differing else "yes", "yes", verdict(not differing)],
+        ["peak memory, cold build", megabytes(result.peak_bytes), "(reported)", ""],
+        ["largest HTML page", f"{megabytes(result.largest[1])} ({result.largest[0]})", f"< {megabytes(MAX_PAGE_BYTES)}", verdict(result.largest[1] < MAX_PAGE_BYTES)],
+    ]
+
+
+def print_notes(result: OursResult) -> None:
+    """Which files the rebuilds rewrote, and which differ from a cold build."""
+    for label, names in (
+        ("rewritten by a no-change rebuild", result.unchanged_rewritten),
+        ("rewritten by the last one-edit rebuild", result.edited_rewritten[-1]),
+        ("unlike a cold build's", result.differing),
+    ):
+        if names:
+            print(f"  files {label}: {some(names, 12)}")
+
+
+def big_rows(big: Big, small_events: int, small_seconds: float) -> list[list[str]]:
+    growth = (big.seconds / small_seconds) / (big.events / small_events)
+    return [
+        ["cold build", seconds(big.seconds), f"< {BIG_SECONDS:g} s", verdict(big.seconds < BIG_SECONDS)],
+        ["peak memory", megabytes(big.peak_bytes), f"< {BIG_BYTES // GB} GB", verdict(big.peak_bytes < BIG_BYTES)],
+        [f"growth vs {small_events:,} (time ratio / size ratio)", f"{growth:.2f}", "(1.00 = linear)", ""],
+        ["largest HTML page", f"{megabytes(big.largest[1])} ({big.largest[0]})", "(reported)", ""],
+    ]
+
+
+def run(args: argparse.Namespace, work: Path) -> int:
+    others, missing = ([], []) if args.skip_others else competitors.available()
+    for note in missing:
+        print(f"note: {note}")
+    if others:
+        print("compared with: " + ", ".join(f"{g.name} {g.version()}" for g in others))
+    limit = int(args.memory_limit * GB) if args.memory_limit else None
+    code = freeze_code(work / "code")
+    print(f"timeline: {code_version()}, run from a copy in {code}")
+    corpus = synth.make_corpus(args.events, args.seed)
+    print(f"\nsynthetic site: {len(corpus.events):,} events, {len(corpus.actors):,} actors, {len(corpus.sources):,} sources, in {work}")
+    subjects = prepare([TIMELINE, *others], corpus, work, code, limit)
+    cold_builds(subjects, args.runs)
+    print_cold_table(subjects)
+    hugo = next((s for s in subjects if s.generator is competitors.HUGO), None)
+    hugo_cold = median(m.seconds for m in hugo.cold) if hugo else None
+    result = measure_ours(subjects[0], corpus, args.runs)
+    print_table(f"timeline at {args.events:,} events", ["measure", "result", "target", ""], ours_rows(result, hugo_cold))
+    print_notes(result)
+    if args.big:
+        print(f"\n  cold build of {args.big:,} events…", flush=True)
+        big = big_build(args.big, args.runs, work, code, limit)
+        print_table(f"timeline at {big.events:,} events (cold, median of {args.runs})", ["measure", "result", "target", ""], big_rows(big, args.events, result.cold))
+    return 0
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark timeline's builds against Hugo and Pelican.")
+    parser.add_argument("--events", type=int, default=10_000, help="events in the synthetic site (default 10000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measure; medians are reported (default 3)")
+    parser.add_argument("--big", type=int, metavar="N", help="also time a cold build of N events (timeline only)")
+    parser.add_argument("--skip-others", action="store_true", help="measure timeline only, not Hugo and Pelican")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic content (default 1)")
+    parser.add_argument("--workdir", type=Path, help="write the sites here and keep them (default: a temporary folder)")
+    parser.add_argument("--memory-limit", type=float, default=8.0, metavar="GB", help="address-space cap of each timeline build, 0 for none (default 8)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    print(f"timeline build benchmark: {machine_line()}\n{load_line()}")
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="timeline-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        return run(args, work)
+    except CommandFailed as err:
+        print(f"\nBUILD FAILED: {err}")
+        return 1
+    finally:
+        print(f"\nat the end, {load_line()}")
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
