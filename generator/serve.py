@@ -31,6 +31,7 @@ from generator.write import WriteError
 CLIENT_PATH = "/__timeline/client.js"
 EVENTS_PATH = "/__timeline/events"
 KEEPALIVE_SECONDS = 15.0
+WATCH_START_SECONDS = 10.0
 WATCHED = ("content", "templates", "static")
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -190,6 +191,7 @@ class DevServer:
         self.log = log or sys.stderr
         self.state = BuildState()
         self.stopping = threading.Event()
+        self.watching = threading.Event()
         self.env = make_environment(self.site_root, self.site_root / CACHE_DIR / "templates")
         rebuild(self.site_root, self.state, drafts, self.log, self.env, search=True)
         self.output = self._output()
@@ -213,6 +215,7 @@ class DevServer:
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self.threads.append(thread)
+        self.watching.wait(WATCH_START_SECONDS)  # a save made from now on is seen
         return self
 
     def stop(self) -> None:
@@ -225,8 +228,17 @@ class DevServer:
     def _watch(self) -> None:
         import watchfiles
 
-        for _changes in watchfiles.watch(self.site_root, watch_filter=self._relevant, debounce=30, step=10, stop_event=self.stopping, yield_on_timeout=False):
-            rebuild(self.site_root, self.state, self.drafts, self.log, self.env)
+        # Only the site's sources are watched: watching the root would also put a watch on
+        # every folder of the output (one per event), past the system's inotify limit.
+        watched = [self.site_root / name for name in (*WATCHED, "site.yml") if (self.site_root / name).exists()]
+        changes_seen = watchfiles.watch(
+            *watched, watch_filter=self._relevant, debounce=30, step=10, stop_event=self.stopping,
+            yield_on_timeout=True, rust_timeout=100,  # an empty yield tells that the watcher runs
+        )
+        for changes in changes_seen:
+            self.watching.set()
+            if changes:
+                rebuild(self.site_root, self.state, self.drafts, self.log, self.env)
 
     def _relevant(self, change: object, path: str) -> bool:
         try:
