@@ -11,6 +11,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,8 @@ class CommandFailed(Exception):
     def __init__(self, command: Sequence[str], code: int, stderr: str):
         self.command, self.code, self.stderr = list(command), code, stderr
         tail = "\n".join(stderr.strip().splitlines()[-30:])
-        super().__init__(f"`{' '.join(command)}` exited with {code}:\n{tail}")
+        ending = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with {code}"
+        super().__init__(f"`{' '.join(command)}` {ending}:\n{tail}")
 
 
 @dataclass(frozen=True)
