@@ -333,6 +333,10 @@ def test_long_lists_are_paginated_with_page_numbers(tmp_path: Path, monkeypatch)
     first, second = parse(out / "actors/france/index.html"), parse(out / "actors/france/page/2/index.html")
     assert "Page 1 of 3" in first.text and first.links_to("../../actors/france/page/2/index.html")
     assert "Page 2 of 3" in second.text
+    # what covers the whole list (quotes) is shown once, on the first page, not on every page
+    pages = sorted((out / "actors/emmanuel-macron").rglob("index.html"))
+    assert len(pages) > 1
+    assert ['id="quotes-heading"' in p.read_text() for p in pages] == [True] + [False] * (len(pages) - 1)
     assert second.links_to("../../../../actors/france/index.html") and second.links_to("../../../../actors/france/page/3/index.html")
     assert broken_links(out)[0] == []
 
