@@ -166,6 +166,27 @@ def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mappin
     )
 
 
+def related_both_ways(events: tuple[Event, ...]) -> dict[str, set[str]]:
+    """For each event, the events it names as related and those that name it."""
+    known = {event.id for event in events}
+    related: dict[str, set[str]] = {}
+    for event in events:
+        for other in event.related:
+            if other in known and other != event.id:
+                related.setdefault(event.id, set()).add(other)
+                related.setdefault(other, set()).add(event.id)
+    return related
+
+
+def quotes_by_speaker(events: tuple[Event, ...]) -> dict[str, list[tuple[Event, Quote]]]:
+    """What each actor is quoted as saying, with the events, in chronological order."""
+    quotes: dict[str, list[tuple[Event, Quote]]] = {}
+    for event in events:
+        for quote in event.quotes:
+            quotes.setdefault(quote.by, []).append((event, quote))
+    return quotes
+
+
 def years_of(event: Event) -> range:
     """Every year an event's date touches (an interval may span several)."""
     return range(event.date.earliest.year, event.date.latest.year + 1)

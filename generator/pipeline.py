@@ -84,7 +84,7 @@ def load_files(root: Path, files: list[ContentFile], config: SiteConfig, use_cac
 def _check_files(jobs: list[tuple[str, Path, str]], context: Context, max_bytes: int) -> list[FileResult]:
     workers = os.cpu_count() or 1
     if len(jobs) < PARALLEL_FROM or workers < 2 or not sys.platform.startswith("linux"):
-        return [check_file(kind, path, shown, context, max_bytes) for kind, path, shown in jobs]
+        return _check_batch(jobs, context, max_bytes)
     batches = [jobs[i::workers] for i in range(workers)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         parts = list(pool.map(_check_batch, batches, [context] * workers, [max_bytes] * workers))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from generator import exports
-from generator.model import Entry, Event, Taxonomy, Term, Timeline
+from generator.model import Entry, Event, Taxonomy, Term, Timeline, quotes_by_speaker, related_both_ways
 
 PER_PAGE = 200  # events on one page of a term's list; longer lists are paginated
 HOME_LIMIT = 300  # a longer chronology shows its latest events on the home page, the rest by year
@@ -96,7 +96,7 @@ def _home(timeline: Timeline) -> Page:
 
 def _event_pages(timeline: Timeline) -> list[Page]:
     events = timeline.events
-    related_to = _related_both_ways(events)
+    related_to = related_both_ways(events)
     return [
         Page(
             f"events/{event.id}/",
@@ -111,15 +111,6 @@ def _event_pages(timeline: Timeline) -> list[Page]:
         )
         for index, event in enumerate(events)
     ]
-
-
-def _related_both_ways(events: tuple[Event, ...]) -> dict[str, set[str]]:
-    related: dict[str, set[str]] = {}
-    for event in events:
-        for other in event.related:
-            related.setdefault(event.id, set()).add(other)
-            related.setdefault(other, set()).add(event.id)
-    return related
 
 
 def _term_pages(kind: TermKind, taxonomy: Taxonomy, timeline: Timeline) -> list[Page]:
@@ -160,11 +151,10 @@ def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict, quot
 
 def _quotes_by_speaker(timeline: Timeline) -> dict[str, tuple[str, ...]]:
     """The events that quote each actor."""
-    quoted: dict[str, list[str]] = {}
-    for event in timeline.events:
-        for speaker in dict.fromkeys(q.by for q in event.quotes):
-            quoted.setdefault(speaker, []).append(event.id)
-    return {speaker: tuple(ids) for speaker, ids in quoted.items()}
+    return {
+        speaker: tuple(dict.fromkeys(event.id for event, _ in quotes))
+        for speaker, quotes in quotes_by_speaker(timeline.events).items()
+    }
 
 
 def _entries(entries: tuple[Entry, ...], timeline: Timeline) -> list[tuple[Event, str | None]]:

@@ -158,13 +158,3 @@ def jsonld(value: Any) -> Markup:
     """JSON safe to place inside a <script> element."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def render_pages(renderer: Renderer, pages: list[Page], progress: Callable[[Page], None] | None = None) -> dict[str, bytes]:
-    """Every page's bytes, by output path."""
-    rendered = {}
-    for page in pages:
-        rendered[page.output] = renderer.render(page)
-        if progress:
-            progress(page)
-    return rendered

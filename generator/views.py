@@ -18,7 +18,9 @@ from typing import Any, Callable, Sequence
 
 from generator import charts, exports
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision
-from generator.model import Actor, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor
+from generator.model import (
+    Actor, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor, quotes_by_speaker, related_both_ways,
+)
 
 EntryPair = tuple[Event, "str | None"]  # an event on a list, and the member it came through
 
@@ -221,11 +223,7 @@ class Views:
 
     @cached_property
     def _quotes(self) -> dict[str, list[tuple[Event, Quote]]]:
-        quotes: dict[str, list[tuple[Event, Quote]]] = {}
-        for event in self._timeline.events:
-            for quote in event.quotes:
-                quotes.setdefault(quote.by, []).append((event, quote))
-        return quotes
+        return quotes_by_speaker(self._timeline.events)
 
     def quotes_by(self, actor_id: str) -> list[tuple[Event, Quote]]:
         """What the actor is quoted as saying, with the events, in order."""
@@ -268,14 +266,8 @@ class Views:
         return [CitedSource(self._timeline.sources[s], notes.get(s, "")) for s in cited_sources(event)]
 
     @cached_property
-    def _related(self) -> dict[str, list[str]]:
-        related: dict[str, list[str]] = {event.id: [] for event in self._timeline.events}
-        for event in self._timeline.events:
-            for other in event.related:
-                if other in related and other != event.id:
-                    related[event.id].append(other)
-                    related[other].append(event.id)
-        return related
+    def _related(self) -> dict[str, set[str]]:
+        return related_both_ways(self._timeline.events)
 
     @cached_property
     def _position(self) -> dict[str, int]:
@@ -283,7 +275,7 @@ class Views:
 
     def related(self, event: Event) -> list[Event]:
         """Events related to this one, either way round, in chronological order."""
-        ids = sorted(set(self._related.get(event.id, [])), key=self._position.__getitem__)
+        ids = sorted(self._related.get(event.id, ()), key=self._position.__getitem__)
         return [self._timeline.events_by_id[other] for other in ids]
 
     def absolute_url(self, path: str) -> str:
