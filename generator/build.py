@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Mapping
 
 import jinja2
 
-from generator.cache import KeyedStore
+from generator.cache import Caches, KeyedStore
 from generator.exports.common import ExportTools
 from generator.fingerprint import Fingerprints, code_version
 from generator.model import Timeline
-from generator.pipeline import CACHE_DIR, CheckReport, check_site
+from generator.parallel import split_work, workers_for
+from generator.pipeline import CheckReport, check_site, site_caches
 from generator.plan import Export, Page, plan_site
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
 from generator.search import search_files
@@ -43,27 +45,34 @@ def output_folder(site_root: Path, output: str) -> Path:
 def build_site(
     site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
     overrides: dict | None = None, env: jinja2.Environment | None = None, use_cache: bool = True,
-    search: bool = True,
+    search: bool = True, caches: Caches | None = None,
 ) -> BuildResult:
     """Check, plan, render and write the site; write nothing when the content has errors.
 
-    `env` is a Jinja environment to reuse (serve keeps one across builds). Without
-    `search` the search index is not made again: the last one is kept, if any.
+    `env` is a Jinja environment and `caches` the caches to reuse (serve keeps both
+    across builds and saves the caches itself); without them the site's cache folder
+    is read and saved (not at all without `use_cache`). Without `search` the search
+    index is not made again: the last one is kept, if any.
     """
     started = time.perf_counter()
-    report = check_site(site_root, drafts=drafts, overrides=overrides, use_cache=use_cache)
+    own_caches = caches is None
+    caches = caches or site_caches(site_root, use_cache)
+    report = check_site(site_root, drafts=drafts, overrides=overrides, caches=caches)
     if report.timeline is None or (strict and report.diagnostics):
+        if own_caches:
+            caches.save()
         return BuildResult(report, None)
     timeline = report.timeline
     output = output_folder(site_root, timeline.config.output)
     check_output_folder(output, site_root, force)
-    cache_dir = site_root / CACHE_DIR if use_cache else None
     static = collect_static([builtin_dir("static"), site_root / "static"])
     writer = SiteWriter(output)
-    made = _make_files(timeline, site_root, writer, cache_dir, env, search, set(static))
+    made = _make_files(timeline, site_root, writer, caches, env, search, set(static))
     for path, source in static.items():
         writer.add(path, source.read_bytes())
     written = writer.finish()
+    if own_caches:
+        caches.save()
     return BuildResult(
         report, written, made.pages, len(writer.wanted), time.perf_counter() - started, made.notes, made.rendered,
     )
@@ -77,45 +86,47 @@ class _Made:
 
 
 def _make_files(
-    timeline: Timeline, site_root: Path, writer: SiteWriter, cache_dir: Path | None, env: jinja2.Environment | None,
+    timeline: Timeline, site_root: Path, writer: SiteWriter, caches: Caches, env: jinja2.Environment | None,
     search: bool, static: set[str],
 ) -> _Made:
     """Every page, export and search file, handed to the writer: rendered afresh, or kept."""
     pages, exports = plan_site(timeline)
     live = writer.live or {}
-    keys = KeyedStore(cache_dir, f"keys-{code_version()}")
-    fingerprints = Fingerprints(timeline, [site_root / "templates", builtin_dir("templates")])
+    keys = caches.open(f"keys-{code_version()}")
+    site_templates = site_root / "templates"
+    own_templates = site_templates.is_dir() and any(path.is_file() for path in site_templates.rglob("*"))
+    fingerprints = Fingerprints(timeline, [site_templates, builtin_dir("templates")], own_templates)
     page_paths = tuple(page.path for page in pages)
     jobs = [(page.output, _page_key(page, fingerprints), page) for page in pages]
     jobs += [(export.path, _export_key(export, page_paths, fingerprints), export) for export in exports]
     clashes = sorted(static.intersection(path for path, _, _ in jobs))
     if clashes:
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
-    makers = _Makers(timeline, site_root, cache_dir, env, fingerprints, page_paths)
+    makers = _Makers(timeline, site_root, caches, env, fingerprints, page_paths)
     remember: dict[str, tuple] = {}  # what the next build compares with
-    rendered = 0
+    todo: list[tuple[str, str, Page | Export]] = []
     for path, key, job in jobs:
         remembered = keys.entries.get(path)
         if remembered and remembered[0] == key and live.get(path) == remembered[1]:
             writer.add(path, Kept(remembered[1]))
+            remember[path] = remembered
         else:
-            writer.add(path, makers.make(job))
-            remembered = (key, writer.wanted[path])
-            rendered += 1
-        remember[path] = remembered
+            todo.append((path, key, job))
+    makers.make_all([(path, job) for path, _, job in todo], writer)
+    for path, key, _ in todo:
+        remember[path] = (key, writer.wanted[path])
     notes = _add_search(writer, keys.entries.get(SEARCH_KEY), remember, search)
     keys.replace(remember)
-    keys.save()
-    makers.save()
-    return _Made(len(pages), rendered, notes)
+    makers.forget_old_pieces()
+    return _Made(len(pages), len(todo), notes)
 
 
 class _Makers:
     """What renders pages and exports, set up (with its caches) only once one is needed."""
 
-    def __init__(self, timeline: Timeline, site_root: Path, cache_dir: Path | None, env: jinja2.Environment | None,
+    def __init__(self, timeline: Timeline, site_root: Path, caches: Caches, env: jinja2.Environment | None,
                  fingerprints: Fingerprints, page_paths: tuple[str, ...]):
-        self.timeline, self.site_root, self.cache_dir, self.env = timeline, site_root, cache_dir, env
+        self.timeline, self.site_root, self.caches, self.env = timeline, site_root, caches, env
         self.fingerprints, self.page_paths = fingerprints, page_paths
         self.ready = False
 
@@ -126,27 +137,53 @@ class _Makers:
             return self.renderer.render(job)
         return job.make(self.timeline, self.tools)
 
+    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter) -> None:
+        """Make these files and hand them to the writer, over several processes when there are many.
+
+        Workers write their files into the spare folder themselves and send back their
+        digests and the cache entries they added (Markdown, cards, export pieces).
+        """
+        workers = workers_for(len(todo), PARALLEL_FROM)
+        if workers > 1:
+            self._set_up()
+            writer.prepare()
+        stores = self._stores() if workers > 1 else []
+        sizes = [len(store) for store in stores]
+
+        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict[str, str], list[list]]:
+            for path, job in share:
+                writer.add(path, self.make(job))
+            added = [list(islice(store.items(), size, None)) for store, size in zip(stores, sizes)]
+            return {path: writer.wanted[path] for path, _ in share}, added
+
+        for made, added in split_work(todo, work, workers)[1:]:
+            for path, file_digest in made.items():
+                writer.add_written(path, file_digest)
+            for store, entries in zip(stores, added):
+                store.update(entries)
+
+    def _stores(self) -> list[dict]:
+        return [self.caches.open("markdown").entries, self.pieces.entries["cards"], self.pieces.entries["exports"]]
+
     def _set_up(self) -> None:
-        self.markdown_store = KeyedStore(self.cache_dir, "markdown")
-        markdown = Markdown(self.markdown_store.entries)
-        env = self.env or make_environment(self.site_root, self.cache_dir / "templates" if self.cache_dir else None)
+        markdown = Markdown(self.caches.open("markdown").entries)
+        folder = self.caches.folder
+        env = self.env or make_environment(self.site_root, folder / "templates" if folder else None)
         self.renderer = Renderer(self.timeline, self.site_root, env, markdown)
-        self.pieces = _pieces(self.cache_dir, self.fingerprints)
+        self.pieces = _pieces(self.caches, self.fingerprints)
         self.renderer.cards = self.pieces.entries["cards"]
         self.renderer.card_key = lambda event: self.fingerprints.events[event.id]
         self.tools = ExportTools(markdown, self.page_paths, self.pieces.entries["exports"], self.renderer.card_key)
         self.ready = True
 
-    def save(self) -> None:
+    def forget_old_pieces(self) -> None:
         if self.ready:
             _forget_old_pieces(self.pieces, set(self.fingerprints.events.values()))
-            self.markdown_store.save()
-            self.pieces.save()
 
 
-def _pieces(cache_dir: Path | None, fingerprints: Fingerprints) -> KeyedStore:
+def _pieces(caches: Caches, fingerprints: Fingerprints) -> KeyedStore:
     """Each event's card and export pieces made before, while the site as a whole is unchanged."""
-    pieces = KeyedStore(cache_dir, "pieces")
+    pieces = caches.open("pieces")
     if pieces.entries.get("site") != fingerprints.site:
         pieces.replace({"site": fingerprints.site, "cards": {}, "exports": {}})
     return pieces
@@ -162,7 +199,7 @@ def _forget_old_pieces(pieces: KeyedStore, current: set[str]) -> None:
 
 
 def _page_key(page: Page, fingerprints: Fingerprints) -> str:
-    return fingerprints.key(page.path, page.templates, page.context, page.depends)
+    return fingerprints.key(page.path, page.templates, page.context, page.depends, page.outlined)
 
 
 def _export_key(export: Export, page_paths: tuple[str, ...], fingerprints: Fingerprints) -> str:
@@ -170,6 +207,7 @@ def _export_key(export: Export, page_paths: tuple[str, ...], fingerprints: Finge
 
 
 SEARCH_KEY = "pagefind/"
+PARALLEL_FROM = 400  # pages and exports to make before it pays to fork a worker
 
 
 def _add_search(writer: SiteWriter, remembered: tuple | None, remember: dict, search: bool) -> tuple[str, ...]:

@@ -1,9 +1,11 @@
-"""A persistent cache of per-file check results, in the site's .timeline-cache/.
+"""Persistent caches in the site's .timeline-cache/: per-file check results and keyed stores.
 
-An entry is reused while its file's size, modification and change times and
-inode are the same, and only by the same code and settings (the cache's name
-carries a fingerprint of both). A cache that cannot be read or written is simply
-not used: it only ever makes a build faster, never different.
+A file's entry is reused while its size, modification and change times and inode
+are the same, and only by the same code and settings (the cache's name carries a
+fingerprint of both). A cache that cannot be read or written is simply not used:
+it only ever makes a build faster, never different. `Caches` opens each store of
+a folder once: a build saves them at its end, while `timeline serve` keeps them
+in memory from one build to the next.
 """
 from __future__ import annotations
 
@@ -69,7 +71,8 @@ class KeyedStore:
                 pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, self.path)
         except OSError:
-            pass  # a read-only site builds all the same
+            return  # a read-only site builds all the same
+        self.changed, self.loaded = False, _size(self.entries)
 
 
 class FileCache(KeyedStore):
@@ -91,6 +94,23 @@ class FileCache(KeyedStore):
             del self.entries[key]
         self.changed = self.changed or bool(gone)
 
+
+class Caches:
+    """The stores of one cache folder (None: in memory only), each read from disk once."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self._stores: dict[str, KeyedStore] = {}
+
+    def open(self, name: str, kind: type[KeyedStore] = KeyedStore) -> Any:
+        store = self._stores.get(name)
+        if store is None:
+            store = self._stores[name] = kind(self.folder, name)
+        return store
+
+    def save(self) -> None:
+        for store in self._stores.values():
+            store.save()
 
 
 def _size(entries: dict) -> int:

@@ -1,9 +1,12 @@
 """What a page's bytes depend on, as a short key, so unchanged pages are not rendered again.
 
 A page's key covers the site as a whole (settings, actors, sources, terms, the number
-of events, the templates and the generator's own code), the page's context, and the
-events it shows (by a digest of each). Events are digested once per build and reused
-by every page that shows them.
+of events, the templates and the generator's own code), the page's context, the
+events it shows whole and those it only outlines (in charts, counts, quotes, links).
+Each event has two digests, computed once per build: of all of it, and of its
+outline (all but the summary), so a page outlining an event is not rendered again
+when only its summary changed. A site with templates of its own may show anything
+anywhere: there the outline is the whole event.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from generator.model import Entry, Event, Timeline
 
 
 SHORT = 8  # tuples up to this long (an event and its "via") are digested in place
+OUTLINE_FIELDS = tuple(field.name for field in dataclasses.fields(Event) if field.name != "summary")
 
 
 def _hash() -> "hashlib._Hash":
@@ -26,31 +30,36 @@ def _hash() -> "hashlib._Hash":
 class Fingerprints:
     """Keys for the pages and exports of one build."""
 
-    def __init__(self, timeline: Timeline, template_dirs: Iterable[Path]):
-        self.events = {event.id: _hash_text(repr(event)) for event in timeline.events}
-        every = _hash()
-        for event in timeline.events:
-            every.update(self.events[event.id].encode())
-        self.every_event = every.hexdigest()
+    def __init__(self, timeline: Timeline, template_dirs: Iterable[Path], own_templates: bool = False):
+        self.outlines = {event.id: _hash_text(repr(_outline(event))) for event in timeline.events}
+        self.events = {
+            event.id: _hash_text(f"{self.outlines[event.id]}\0{event.summary}") for event in timeline.events
+        }
+        if own_templates:
+            self.outlines = self.events
+        self.every_event = _digest_all(self.events.values())
+        self.every_outline = _digest_all(self.outlines.values())
         self.site = _site_key(timeline, template_dirs)
-        self._digests: dict[int, str] = {}
+        self._digests: dict[tuple[int, int], str] = {}
         self._alive: list[Any] = []
 
-    def key(self, path: str, templates: tuple[str, ...], context: Any, depends: tuple[str, ...] | None) -> str:
+    def key(
+        self, path: str, templates: tuple[str, ...], context: Any, depends: tuple[str, ...] | None,
+        outlined: tuple[str, ...] | None = (),
+    ) -> str:
+        """`depends`: the events shown whole beyond the context; `outlined`: those outlined (None: every one)."""
         digest = _hash()
         digest.update(f"{self.site}\0{path}\0{templates}\0".encode())
         self._feed(digest, context)
-        digest.update(self.every_event.encode() if depends is None else self._depends(depends).encode())
+        digest.update(self.every_event.encode() if depends is None else self._depends(depends, self.events).encode())
+        digest.update(self.every_outline.encode() if outlined is None else self._depends(outlined, self.outlines).encode())
         return digest.hexdigest()
 
-    def _depends(self, depends: tuple[str, ...]) -> str:
+    def _depends(self, depends: tuple[str, ...], digests: dict[str, str]) -> str:
         """The digest of some events' digests; pages of one term share their tuple, so once a term."""
-        found = self._digests.get(id(depends))
+        found = self._digests.get((id(depends), id(digests)))
         if found is None:
-            digest = _hash()
-            for event_id in depends:
-                digest.update(self.events.get(event_id, event_id).encode())
-            found = self._digests[id(depends)] = digest.hexdigest()
+            found = self._digests[id(depends), id(digests)] = _digest_all(digests.get(e, e) for e in depends)
             self._alive.append(depends)
         return found
 
@@ -69,7 +78,10 @@ class Fingerprints:
                 digest.update(f"k{key}\0".encode())
                 self._feed(digest, value[key])
         elif isinstance(value, list):
-            self._feed_items(digest, value)
+            if _is_entry_list(value):  # the common case, made cheap: (event, via) pairs of a list page
+                digest.update(("P" + "".join(f"{self.events[event.id]}\0{via}\0" for event, via in value)).encode())
+            else:
+                self._feed_items(digest, value)
         else:
             digest.update(f"{type(value).__name__}:{value!r}\0".encode())
 
@@ -92,6 +104,22 @@ class Fingerprints:
             self._digests[id(value)] = found
             self._alive.append(value)  # ids stay unique while the object lives
         return found
+
+
+def _is_entry_list(items: list) -> bool:
+    return all(type(item) is tuple and len(item) == 2 and type(item[0]) is Event for item in items)
+
+
+def _outline(event: Event) -> tuple:
+    """Every field of the event but its summary."""
+    return tuple(getattr(event, name) for name in OUTLINE_FIELDS)
+
+
+def _digest_all(digests: Iterable[str]) -> str:
+    digest = _hash()
+    for one in digests:
+        digest.update(one.encode())
+    return digest.hexdigest()
 
 
 def _hash_text(text: str) -> str:

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import FileCache, fingerprint, stamp
+from generator.cache import Caches, FileCache, fingerprint, stamp
 from generator.check import Checked, FileResult, Locator, check_content, check_file, check_site_config, site_timezone
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
@@ -38,16 +38,22 @@ class CheckReport:
         return self.config is None
 
 
-def check_site(root: Path, drafts: bool = False, overrides: dict | None = None, use_cache: bool = True) -> CheckReport:
+def check_site(root: Path, drafts: bool = False, overrides: dict | None = None, caches: Caches | None = None) -> CheckReport:
     """Load, check and model the site in `root`, reporting every problem.
 
     `overrides` are site.yml keys given on the command line; they win over the file.
+    Without `caches` the site's cache folder is used and saved; with them, saving
+    is the caller's business.
     """
     config, diagnostics = check_site_config(root, overrides or {})
     if config is None:
         return CheckReport(None, None, diagnostics, 1)
     files, found_problems = find_content(root)
-    results = load_files(root, files, config, use_cache)
+    own = caches is None
+    caches = caches or site_caches(root)
+    results = load_files(root, files, config, caches)
+    if own:
+        caches.save()
     checked, check_diagnostics = check_content(results, Locator(root).where)
     diagnostics = sort_in_file_order([*diagnostics, *found_problems, *check_diagnostics])
     count = 1 + len(files) + len(found_problems)
@@ -60,15 +66,20 @@ def check_site(root: Path, drafts: bool = False, overrides: dict | None = None, 
 def checked_items(root: Path, config: SiteConfig) -> Checked:
     """Every item that passes its own checks, even when other files have errors."""
     files, _ = find_content(root)
-    checked, _ = check_content(load_files(root, files, config), Locator(root).where)
+    checked, _ = check_content(load_files(root, files, config, site_caches(root)), Locator(root).where)
     return checked
 
 
-def load_files(root: Path, files: list[ContentFile], config: SiteConfig, use_cache: bool = True) -> list[FileResult]:
+def site_caches(root: Path, use_cache: bool = True) -> Caches:
+    """The caches of the site in `root` (kept in memory only without `use_cache`)."""
+    return Caches(root / CACHE_DIR if use_cache else None)
+
+
+def load_files(root: Path, files: list[ContentFile], config: SiteConfig, caches: Caches) -> list[FileResult]:
     """Every file's FileResult, from the cache where its file did not change."""
     context = Context(site_timezone(config))
     settings = (config.timezone, config.max_file_bytes)
-    cache = FileCache(root / CACHE_DIR if use_cache else None, "files-" + fingerprint(settings, ("load", "schema", "dates", "check")))
+    cache: FileCache = caches.open("files-" + fingerprint(settings, ("load", "schema", "dates", "check")), FileCache)
     stamps = [stamp(f.path) for f in files]
     results: list[FileResult | None] = [cache.get(f.shown, s) for f, s in zip(files, stamps)]
     missing = [i for i, result in enumerate(results) if result is None]
@@ -77,7 +88,6 @@ def load_files(root: Path, files: list[ContentFile], config: SiteConfig, use_cac
         results[index] = result
         cache.put(files[index].shown, stamps[index], result)
     cache.keep_only({f.shown for f in files})
-    cache.save()
     return results  # type: ignore[return-value]
 
 

@@ -23,9 +23,11 @@ class Page:
     path: str  # site path: "events/x/" for a folder's index.html, or "404.html"
     templates: tuple[str, ...]
     context: Mapping[str, Any]
-    # Events the page shows beyond those in its context (None: it may show any event).
-    # With the context, they decide when the page must be rendered again.
+    # Events the page shows whole beyond those in its context, and events it only
+    # outlines (counts, charts, titles, quotes: all but their summaries); None: any
+    # event. With the context, they decide when the page must be rendered again.
     depends: tuple[str, ...] | None = ()
+    outlined: tuple[str, ...] | None = ()
 
     @property
     def output(self) -> str:
@@ -88,10 +90,9 @@ def _home(timeline: Timeline) -> Page:
     shown = timeline.events[-HOME_LIMIT:]
     return Page("", ("home.html",), {
         "title": timeline.config.title,
-        "events": timeline.events,
         "entries": [(event, None) for event in shown],
         "hidden": len(timeline.events) - len(shown),
-    }, depends=None)
+    }, outlined=None)
 
 
 def _event_pages(timeline: Timeline) -> list[Page]:
@@ -107,7 +108,7 @@ def _event_pages(timeline: Timeline) -> list[Page]:
                 "previous": events[index - 1] if index else None,
                 "next": events[index + 1] if index + 1 < len(events) else None,
             },
-            depends=tuple(sorted(related_to.get(event.id, ()))),
+            outlined=tuple(sorted(related_to.get(event.id, ()))),
         )
         for index, event in enumerate(events)
     ]
@@ -118,7 +119,7 @@ def _term_pages(kind: TermKind, taxonomy: Taxonomy, timeline: Timeline) -> list[
     terms = list(taxonomy.terms.values())
     quoted = _quotes_by_speaker(timeline) if kind.taxonomy == "actors" else {}
     if kind.index_path is not None:  # counts and charts over every event
-        pages.append(Page(kind.index_path, (f"{kind.taxonomy}.html", "terms.html"), {"title": kind.title, "kind": kind, "terms": terms}, depends=None))
+        pages.append(Page(kind.index_path, (f"{kind.taxonomy}.html", "terms.html"), {"title": kind.title, "kind": kind, "terms": terms}, outlined=None))
     for position, term in enumerate(terms):
         neighbours = {
             "previous_term": terms[position - 1] if position else None,
@@ -134,7 +135,7 @@ def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict, quot
     paths = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
     pages = []
     # A term's charts and companions cover its whole list, quotes included.
-    depends = tuple(entry.event for entry in term.entries) + quoted.get(term.slug, ())
+    outlined = tuple(entry.event for entry in term.entries) + quoted.get(term.slug, ())
     for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
         pagination = Pagination(
             number, len(chunks),
@@ -145,7 +146,7 @@ def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict, quot
             "title": term.label, "kind": kind, "term": term, "entries": _entries(chunk, timeline),
             "pagination": pagination, **extra,
         }
-        pages.append(Page(path, (f"{kind.singular}.html", "term.html"), context, depends=depends))
+        pages.append(Page(path, (f"{kind.singular}.html", "term.html"), context, outlined=outlined))
     return pages
 
 

@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 
 from generator.build import build_site, output_folder
-from generator.pipeline import CACHE_DIR
+from generator.cache import Caches
+from generator.pipeline import CACHE_DIR, site_caches
 from generator.diagnostics import ERROR
 from generator.render import make_environment
 from generator.write import WriteError
@@ -62,14 +63,17 @@ class BuildState:
         return {"version": self.version, "ok": self.ok, "diagnostics": list(self.diagnostics)}
 
 
-def rebuild(site_root: Path, state: BuildState, drafts: bool, log: TextIO, env: jinja2.Environment | None = None, search: bool = False) -> None:
+def rebuild(
+    site_root: Path, state: BuildState, drafts: bool, log: TextIO, env: jinja2.Environment | None = None,
+    search: bool = False, caches: Caches | None = None,
+) -> None:
     """Build once and publish the outcome; problems are printed, never raised."""
     started = time.perf_counter()
     try:
         # base_url left out: the site is served at the root of loopback
         # The search index is made on the first build only; later ones keep it, so a
         # save is shown at once rather than after indexing every page again.
-        result = build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env, search=search)
+        result = build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env, search=search, caches=caches)
     except WriteError as err:
         state.publish(False, [f"error: {err}"])
         print(f"error: {err}", file=log)
@@ -193,7 +197,10 @@ class DevServer:
         self.stopping = threading.Event()
         self.watching = threading.Event()
         self.env = make_environment(self.site_root, self.site_root / CACHE_DIR / "templates")
-        rebuild(self.site_root, self.state, drafts, self.log, self.env, search=True)
+        # Kept in memory between builds, saved on disk after the first one and at the end.
+        self.caches = site_caches(self.site_root)
+        rebuild(self.site_root, self.state, drafts, self.log, self.env, search=True, caches=self.caches)
+        self.caches.save()
         self.output = self._output()
         self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
         self.httpd.daemon_threads = True
@@ -224,6 +231,7 @@ class DevServer:
             self.state.changed.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.caches.save()
 
     def _watch(self) -> None:
         import watchfiles
@@ -238,7 +246,7 @@ class DevServer:
         for changes in changes_seen:
             self.watching.set()
             if changes:
-                rebuild(self.site_root, self.state, self.drafts, self.log, self.env)
+                rebuild(self.site_root, self.state, self.drafts, self.log, self.env, caches=self.caches)
 
     def _relevant(self, change: object, path: str) -> bool:
         try:

@@ -111,10 +111,7 @@ class SiteWriter:
         self.prepared = False
 
     def add(self, path: str, data: bytes | Kept) -> None:
-        if path in self.wanted:
-            raise WriteError(f"two files would be written to {path}")
-        if path == MARKER:
-            raise WriteError(f"{MARKER} is the generator's own file; a page or static file cannot use that name")
+        self._claim(path)
         live_digest = (self.live or {}).get(path)
         if isinstance(data, Kept):
             if live_digest != data.digest:
@@ -123,9 +120,22 @@ class SiteWriter:
             return
         self.wanted[path] = digest(data)
         if live_digest != self.wanted[path]:
-            self._prepare()
+            self.prepare()
             _replace(self.spare / path, data)
             self.written += 1
+
+    def add_written(self, path: str, file_digest: str) -> None:
+        """A file that another process (a worker of this build) added to the spare folder."""
+        self._claim(path)
+        self.wanted[path] = file_digest
+        if (self.live or {}).get(path) != file_digest:
+            self.written += 1
+
+    def _claim(self, path: str) -> None:
+        if path in self.wanted:
+            raise WriteError(f"two files would be written to {path}")
+        if path == MARKER:
+            raise WriteError(f"{MARKER} is the generator's own file; a page or static file cannot use that name")
 
     def read(self, path: str) -> bytes:
         """A file added before, from wherever its bytes are now."""
@@ -135,7 +145,7 @@ class SiteWriter:
     def finish(self) -> WriteResult:
         if self.wanted == self.live:
             return WriteResult(0, len(self.wanted), self.output)
-        self._prepare()
+        self.prepare()
         for path in sorted((self.live or {}).keys() - self.wanted.keys()):
             _unlink(self.spare, path)
         _write_manifest(self.spare, self.wanted)
@@ -145,7 +155,8 @@ class SiteWriter:
             _remove(self.spare)  # what was there before was not ours, or nothing
         return WriteResult(self.written, len(self.wanted) - self.written, self.output)
 
-    def _prepare(self) -> None:
+    def prepare(self) -> None:
+        """Make the spare folder ready to take new files (done before the first one, or before forking)."""
         if self.prepared:
             return
         self.output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,8 @@
 """The build command end to end: output, summary, failures that keep the last site."""
 from pathlib import Path
 
+import pytest
+
 from generator.cli import main
 
 from conftest import write_files
@@ -121,9 +123,14 @@ def test_building_never_writes_into_content_templates_or_static(minimal_site: Pa
     assert sources() == before
 
 
-def test_incremental_builds_equal_cold_builds_after_a_series_of_edits(minimal_site: Path, tmp_path: Path):
+@pytest.mark.parametrize("workers", ["one process", "forked workers"])
+def test_incremental_builds_equal_cold_builds_after_a_series_of_edits(minimal_site: Path, tmp_path: Path, monkeypatch, workers: str):
+    from generator import build
     from generator.build import build_site
     from generator.render import builtin_dir
+
+    if workers == "forked workers":
+        monkeypatch.setattr(build, "PARALLEL_FROM", 2)
 
     incremental = minimal_site / "_site"
     events = minimal_site / "content/events"
@@ -133,6 +140,7 @@ def test_incremental_builds_equal_cold_builds_after_a_series_of_edits(minimal_si
             "title: Talks in Paris\ndate: 2017-07-13\nactors: [france, Macron]\nsummary: They talk.\n"
             "sources: [afp-red-line]\ntags: [diplomacy]\nrelated: [red-line]\n")})),
         ("change an event", lambda: (events / "talks.yml").write_text((events / "talks.yml").read_text().replace("They talk.", "They talk at length."))),
+        ("move an event", lambda: (events / "talks.yml").write_text((events / "talks.yml").read_text().replace("2017-07-13", "2016-11"))),
         ("rename an event", lambda: (events / "talks.yml").rename(events / "paris-talks.yml")),
         ("change an actor", lambda: (minimal_site / "content/actors/france.yml").write_text("name: French Republic\nkind: state\n")),
         ("change a template", lambda: write_files(minimal_site, {"templates/_event_card.html": card.replace("<article", "<article data-edited")})),

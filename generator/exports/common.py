@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 import nh3
@@ -47,7 +48,7 @@ class ExportTools:
     pieces: dict = field(default_factory=dict)
     event_key: Callable[[Event], str] = lambda event: repr(event)
 
-    def once(self, kind: str, event: Event, make: Callable[[], bytes]) -> bytes:
+    def once(self, kind: str, event: Event, make: Callable[[], Any]) -> Any:
         """A piece of an export for one event, made only when not made before."""
         key = (kind, self.event_key(event), os.environ.get("SOURCE_DATE_EPOCH", ""))
         piece = self.pieces.get(key)
@@ -123,6 +124,24 @@ def plain_text(markdown: Markdown, text: str) -> str:
     marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n\n", str(markdown.to_html(text)))
     stripped = html.unescape(nh3.clean(marked, tags=set()))
     return re.sub(r"\n\s*\n\s*", "\n\n", stripped).strip()
+
+
+def json_document(document: dict[str, Any], pieces_key: str, pieces: Iterable[str]) -> bytes:
+    """`document` as JSON, keys sorted, with `pieces_key` holding a list of JSON texts.
+
+    The same bytes as `json.dumps(…, sort_keys=True, ensure_ascii=False)` of the whole,
+    but each item of the list may be a piece dumped (and kept) before.
+    """
+    values = {**document, pieces_key: None}
+    members = [
+        json.dumps(key) + ": " + ("[" + ", ".join(pieces) + "]" if key == pieces_key else to_json(values[key]))
+        for key in sorted(values)
+    ]
+    return ("{" + ", ".join(members) + "}\n").encode("utf-8")
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def xml_bytes(root: ET.Element) -> bytes:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from generator.dates import EDTF
-from generator.exports.common import ExportTools, SiteLinks, event_path, iso
+from generator.exports.common import ExportTools, SiteLinks, event_path, iso, json_document, to_json
 from generator.model import Actor, Event, Source, Timeline
 from generator.plan import output_path
+from generator.render import Markdown
 
 CSV_COLUMNS = (
     "id", "date_edtf", "earliest", "latest", "precision", "title", "status", "location",
@@ -26,6 +26,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def events_json(timeline: Timeline, tools: ExportTools | None = None) -> bytes:
     """Every event, actor and source, with dates in normalised form."""
+    tools = tools or ExportTools(Markdown())
     links = SiteLinks.of(timeline)
     config = timeline.config
     document = {
@@ -33,11 +34,13 @@ def events_json(timeline: Timeline, tools: ExportTools | None = None) -> bytes:
         "description": config.description,
         "base_url": config.base_url or None,
         "generated_from": "timeline",
-        "events": [_event(event, timeline, links) for event in timeline.events],
         "actors": [_actor(actor) for actor in timeline.actors.values()],
         "sources": [_source(source) for source in timeline.sources.values()],
     }
-    return (json.dumps(document, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    events = (
+        tools.once("json", event, lambda event=event: to_json(_event(event, timeline, links))) for event in timeline.events
+    )
+    return json_document(document, "events", events)
 
 
 def date_json(date: EDTF) -> dict[str, Any]:
@@ -108,13 +111,16 @@ def _source(source: Source) -> dict[str, Any]:
 
 def events_csv(timeline: Timeline, tools: ExportTools | None = None) -> bytes:
     """One row per event, under a header row (RFC 4180)."""
+    tools = tools or ExportTools(Markdown())
     links = SiteLinks.of(timeline)
+    rows = (tools.once("csv", event, lambda event=event: _csv_line(_row(event, timeline, links))) for event in timeline.events)
+    return (_csv_line(CSV_COLUMNS) + "".join(rows)).encode("utf-8")
+
+
+def _csv_line(cells: tuple[str, ...] | list[str]) -> str:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in timeline.events:
-        writer.writerow([defuse_formula(cell) for cell in _row(event, timeline, links)])
-    return buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerow([defuse_formula(cell) for cell in cells])
+    return buffer.getvalue()
 
 
 def _row(event: Event, timeline: Timeline, links: SiteLinks) -> list[str]:

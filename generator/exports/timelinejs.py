@@ -9,13 +9,12 @@ the JSON is read from whatever page embeds it.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from generator.dates import PartialDate
-from generator.exports.common import ExportTools, SiteLinks, event_path
+from generator.exports.common import ExportTools, SiteLinks, event_path, json_document, to_json
 from generator.model import Event, Timeline
 from generator.render import Markdown
 
@@ -31,9 +30,9 @@ def timelinejs_json(timeline: Timeline, tools: ExportTools) -> bytes:
             "headline": str(escape(timeline.config.title)),
             "text": str(markdown.to_html(timeline.config.description)),
         }},
-        "events": [_slide(event, markdown, links) for event in timeline.events],
     }
-    return (json.dumps(document, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    slides = (tools.once("timelinejs", event, lambda event=event: to_json(_slide(event, markdown, links))) for event in timeline.events)
+    return json_document(document, "events", slides)
 
 
 def _slide(event: Event, markdown: Markdown, links: SiteLinks) -> dict[str, Any]:

@@ -1,0 +1,106 @@
+"""Work split over the machine's cores by forking, for the render stage of large builds.
+
+Fork, not spawn: a child starts with the parent's model, templates and caches as
+they are, at no cost. Each process takes every n-th item; a child sends back what
+its share produced (it must be small and picklable: digests, new cache entries)
+through a pipe, and dies with its parent. On a system without fork, with one core
+or for little work, everything runs in this process.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import pickle
+import signal
+import sys
+from typing import Callable, Sequence, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+_PR_SET_PDEATHSIG = 1
+
+
+class ChildFailed(Exception):
+    """A child process ended without sending its result."""
+
+
+def workers_for(count: int, least: int) -> int:
+    """How many processes `count` items deserve: one below `least` items, else one per core."""
+    if count < least or not hasattr(os, "fork") or not sys.platform.startswith("linux"):
+        return 1
+    return max(1, min(os.cpu_count() or 1, count // max(1, least // 2)))
+
+
+def split_work(items: Sequence[Item], work: Callable[[list[Item]], Result], workers: int) -> list[Result]:
+    """`work` applied to interleaved shares of `items`, one share a process; results in share order.
+
+    The first share runs here, the others in forked children. An exception in a
+    child is raised again here.
+    """
+    shares = [list(items[index::workers]) for index in range(workers)]
+    children = [_fork(work, share) for share in shares[1:]]
+    results = [work(shares[0])]
+    failure: BaseException | None = None
+    for pid, reader in children:
+        try:
+            outcome = _receive(pid, reader)
+        except BaseException as err:  # keep reaping the other children first
+            failure = failure or err
+            continue
+        results.append(outcome)
+    if failure is not None:
+        raise failure
+    return results
+
+
+def _fork(work: Callable[[list[Item]], Result], share: list[Item]) -> tuple[int, int]:
+    reader, writer = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        os.close(writer)
+        return pid, reader
+    os.close(reader)
+    code = 0
+    try:
+        _die_with_parent()
+        if os.getppid() != parent:  # it died before the request took effect
+            return
+        try:
+            payload = pickle.dumps(("ok", work(share)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as err:  # sent to the parent, which raises it
+            payload = _pickled_failure(err)
+            code = 1
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(code)
+
+
+def _receive(pid: int, reader: int) -> object:
+    with os.fdopen(reader, "rb") as pipe:
+        payload = pipe.read()
+    os.waitpid(pid, 0)
+    if not payload:
+        raise ChildFailed("a worker process ended without a result (killed, or out of memory?)")
+    status, value = pickle.loads(payload)
+    if status != "ok":
+        raise value
+    return value
+
+
+def _pickled_failure(err: BaseException) -> bytes:
+    try:
+        return pickle.dumps(("error", err), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an exception that does not pickle: its text at least
+        return pickle.dumps(("error", ChildFailed(f"{type(err).__name__}: {err}")))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when its parent dies (a killed build leaves no worker behind)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError, TypeError):
+        pass

@@ -1,0 +1,40 @@
+"""Work split over forked processes: every item done once, results in order, failures raised."""
+import os
+import sys
+
+import pytest
+
+from generator.parallel import split_work, workers_for
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+
+
+def test_each_share_runs_in_its_own_process_and_results_come_in_share_order():
+    results = split_work(list(range(10)), lambda share: (os.getpid(), share), 2)
+    assert [share for _, share in results] == [[0, 2, 4, 6, 8], [1, 3, 5, 7, 9]]
+    assert results[0][0] == os.getpid() and results[1][0] != os.getpid()
+
+
+def test_an_exception_in_a_child_is_raised_in_the_parent():
+    def work(share):
+        if 1 in share:
+            raise ValueError("bad item 1")
+        return share
+
+    with pytest.raises(ValueError, match="bad item 1"):
+        split_work([0, 1], work, 2)
+
+
+def test_a_child_that_dies_without_a_result_is_an_error():
+    def work(share):
+        if 1 in share:
+            os._exit(3)
+        return share
+
+    with pytest.raises(Exception, match="without a result"):
+        split_work([0, 1], work, 2)
+
+
+def test_little_work_stays_in_one_process_and_much_work_takes_every_core():
+    assert workers_for(10, 400) == 1
+    assert workers_for(10_000, 400) == os.cpu_count()
