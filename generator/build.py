@@ -24,6 +24,7 @@ from generator.pipeline import CheckReport, check_site, site_caches
 from generator.plan import Export, Page, plan_site
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
 from generator.search import search_files
+from generator.template_errors import check_templates, rendering_failure
 from generator.write import Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest
 
 @dataclass(frozen=True)
@@ -133,9 +134,12 @@ class _Makers:
     def make(self, job: Page | Export) -> bytes:
         if not self.ready:
             self._set_up()
-        if isinstance(job, Page):
-            return self.renderer.render(job)
-        return job.make(self.timeline, self.tools)
+        try:
+            if isinstance(job, Page):
+                return self.renderer.render(job)
+            return job.make(self.timeline, self.tools)
+        except jinja2.TemplateError as err:
+            raise rendering_failure(err, job.path, self.site_root) from None
 
     def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter) -> None:
         """Make these files and hand them to the writer, over several processes when there are many.
@@ -170,6 +174,7 @@ class _Makers:
         folder = self.caches.folder
         env = self.env or make_environment(self.site_root, folder / "templates" if folder else None)
         self.renderer = Renderer(self.timeline, self.site_root, env, markdown)
+        check_templates(self.renderer.env, self.site_root)  # with the renderer's filters known
         self.pieces = _pieces(self.caches, self.fingerprints)
         self.renderer.cards = self.pieces.entries["cards"]
         self.renderer.card_key = lambda event: self.fingerprints.events[event.id]

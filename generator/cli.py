@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
@@ -17,6 +18,9 @@ from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics
 from generator.build import build_site
 from generator.pipeline import CheckReport, check_site
 from generator.scaffold import ScaffoldError, init_site, new_item
+from generator.model import build_timeline
+from generator.render import Renderer
+from generator.template_errors import TemplateFailure, template_diagnostics
 from generator.write import WriteError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -127,6 +131,10 @@ def _strict(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 def run_check(args: argparse.Namespace) -> int:
     report = check_site(args.site, drafts=args.drafts)
+    if report.config is not None and (args.site / "templates").is_dir():  # the site's own templates too
+        renderer = Renderer(report.timeline or build_timeline(report.config, (), {}, {}), args.site)
+        problems = template_diagnostics(renderer.env, args.site)
+        report = replace(report, timeline=None if problems else report.timeline, diagnostics=[*report.diagnostics, *problems])
     out = sys.stdout if args.format == "json" else sys.stderr
     return report_diagnostics(report, args.strict, args.format, out)
 
@@ -138,6 +146,11 @@ def run_build(args: argparse.Namespace) -> int:
     except WriteError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except TemplateFailure as failure:
+        for problem in failure.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("nothing written: the previous site, if any, is left as it was", file=sys.stderr)
+        return EXIT_CONTENT
     report = result.report
     shown = report if not args.quiet else CheckReport(report.config, report.timeline, [d for d in report.diagnostics if d.severity == ERROR or args.strict], report.files)
     code = report_diagnostics(shown, args.strict, "text", sys.stderr) if (shown.diagnostics or not args.quiet) else EXIT_OK

@@ -27,6 +27,7 @@ from generator.cache import Caches
 from generator.pipeline import CACHE_DIR, site_caches
 from generator.diagnostics import ERROR
 from generator.render import make_environment
+from generator.template_errors import TemplateFailure
 from generator.write import WriteError
 
 CLIENT_PATH = "/__timeline/client.js"
@@ -74,9 +75,10 @@ def rebuild(
         # The search index is made on the first build only; later ones keep it, so a
         # save is shown at once rather than after indexing every page again.
         result = build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env, search=search, caches=caches)
-    except WriteError as err:
-        state.publish(False, [f"error: {err}"])
-        print(f"error: {err}", file=log)
+    except (WriteError, TemplateFailure) as err:
+        lines = [f"error: {line}" for line in str(err).splitlines()]
+        state.publish(False, lines)
+        print("\n".join(lines), file=log)
         return
     except Exception:  # a bug in a template or in timeline itself: keep serving the last good site
         trace = traceback.format_exc()
