@@ -36,6 +36,21 @@ class BuildResult:
     seconds: float = 0.0
     notes: tuple[str, ...] = ()  # things the author should know (search skipped, …)
     rendered: int = 0  # pages and exports made afresh (the others were unchanged)
+    last: LastBuild | None = None  # what a quick rebuild (serve's) starts from
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """A successful build as planned: the model, its pages and exports, their fingerprints."""
+
+    site_root: Path
+    report: CheckReport
+    pages: list[Page]
+    exports: list[Export]
+    fingerprints: Fingerprints
+    own_templates: bool  # the site has templates of its own
+    output: Path
+    pages_showing: Mapping[str, tuple[int, ...]] | None = None  # event id → pages showing it whole (made when needed)
 
 
 def output_folder(site_root: Path, output: str) -> Path:
@@ -74,14 +89,18 @@ def build_site(
     written = writer.finish()
     if own_caches:
         caches.save()
+    last = LastBuild(site_root, report, made.pages, made.exports, made.fingerprints, made.own_templates, output)
     return BuildResult(
-        report, written, made.pages, len(writer.wanted), time.perf_counter() - started, made.notes, made.rendered,
+        report, written, len(made.pages), len(writer.wanted), time.perf_counter() - started, made.notes, made.rendered, last,
     )
 
 
 @dataclass(frozen=True)
 class _Made:
-    pages: int
+    pages: list[Page]
+    exports: list[Export]
+    fingerprints: Fingerprints
+    own_templates: bool
     rendered: int
     notes: tuple[str, ...]
 
@@ -93,7 +112,7 @@ def _make_files(
     """Every page, export and search file, handed to the writer: rendered afresh, or kept."""
     pages, exports = plan_site(timeline)
     live = writer.live or {}
-    keys = caches.open(f"keys-{code_version()}")
+    keys = keys_store(caches)
     site_templates = site_root / "templates"
     own_templates = site_templates.is_dir() and any(path.is_file() for path in site_templates.rglob("*"))
     fingerprints = Fingerprints(timeline, [site_templates, builtin_dir("templates")], own_templates)
@@ -103,7 +122,7 @@ def _make_files(
     clashes = sorted(static.intersection(path for path, _, _ in jobs))
     if clashes:
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
-    makers = _Makers(timeline, site_root, caches, env, fingerprints, page_paths)
+    makers = Makers(timeline, site_root, caches, env, fingerprints, page_paths)
     remember: dict[str, tuple] = {}  # what the next build compares with
     todo: list[tuple[str, str, Page | Export]] = []
     for path, key, job in jobs:
@@ -119,10 +138,10 @@ def _make_files(
     notes = _add_search(writer, keys.entries.get(SEARCH_KEY), remember, search)
     keys.replace(remember)
     makers.forget_old_pieces()
-    return _Made(len(pages), len(todo), notes)
+    return _Made(pages, exports, fingerprints, own_templates, len(todo), notes)
 
 
-class _Makers:
+class Makers:
     """What renders pages and exports, set up (with its caches) only once one is needed."""
 
     def __init__(self, timeline: Timeline, site_root: Path, caches: Caches, env: jinja2.Environment | None,
@@ -201,6 +220,15 @@ def _forget_old_pieces(pieces: KeyedStore, current: set[str]) -> None:
         if len(kept) != len(pieces.entries[name]):
             pieces.entries[name] = kept
             pieces.changed = True
+
+
+def job_key(job: Page | Export, page_paths: tuple[str, ...], fingerprints: Fingerprints) -> str:
+    return _page_key(job, fingerprints) if isinstance(job, Page) else _export_key(job, page_paths, fingerprints)
+
+
+def keys_store(caches: Caches) -> KeyedStore:
+    """Each output file's key and digest as last made (keys of other code versions are not read)."""
+    return caches.open(f"keys-{code_version()}")
 
 
 def _page_key(page: Page, fingerprints: Fingerprints) -> str:

@@ -10,6 +10,7 @@ anywhere: there the outline is the whole event.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 from pathlib import Path
@@ -31,17 +32,27 @@ class Fingerprints:
     """Keys for the pages and exports of one build."""
 
     def __init__(self, timeline: Timeline, template_dirs: Iterable[Path], own_templates: bool = False):
-        self.outlines = {event.id: _hash_text(repr(_outline(event))) for event in timeline.events}
-        self.events = {
-            event.id: _hash_text(f"{self.outlines[event.id]}\0{event.summary}") for event in timeline.events
-        }
-        if own_templates:
-            self.outlines = self.events
+        self._outlines = {event.id: _hash_text(repr(_outline(event))) for event in timeline.events}
+        self.events = {event.id: _whole(self._outlines[event.id], event) for event in timeline.events}
+        self.outlines = self.events if own_templates else self._outlines  # what pages outlining events use
         self.every_event = _digest_all(self.events.values())
         self.every_outline = _digest_all(self.outlines.values())
         self.site = _site_key(timeline, template_dirs)
         self._digests: dict[tuple[int, int], str] = {}
         self._alive: list[Any] = []
+
+    def with_summaries(self, events: Iterable[Event]) -> Fingerprints:
+        """These fingerprints once these events' summaries changed, and nothing else of them."""
+        changed = copy.copy(self)
+        changed.events = dict(self.events)
+        for event in events:
+            changed.events[event.id] = _whole(self._outlines[event.id], event)
+        if self.outlines is self.events:
+            changed.outlines = changed.events
+            changed.every_outline = _digest_all(changed.outlines.values())
+        changed.every_event = _digest_all(changed.events.values())
+        changed._digests, changed._alive = {}, []
+        return changed
 
     def key(
         self, path: str, templates: tuple[str, ...], context: Any, depends: tuple[str, ...] | None,
@@ -113,6 +124,10 @@ def _is_entry_list(items: list) -> bool:
 def _outline(event: Event) -> tuple:
     """Every field of the event but its summary."""
     return tuple(getattr(event, name) for name in OUTLINE_FIELDS)
+
+
+def _whole(outline: str, event: Event) -> str:
+    return _hash_text(f"{outline}\0{event.summary}")
 
 
 def _digest_all(digests: Iterable[str]) -> str:

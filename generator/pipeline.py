@@ -75,11 +75,21 @@ def site_caches(root: Path, use_cache: bool = True) -> Caches:
     return Caches(root / CACHE_DIR if use_cache else None)
 
 
+def file_cache(caches: Caches, config: SiteConfig) -> FileCache:
+    """Check results by file, for this code and these settings."""
+    settings = (config.timezone, config.max_file_bytes)
+    return caches.open("files-" + fingerprint(settings, ("load", "schema", "dates", "check")), FileCache)
+
+
+def check_one(root: Path, path: str, kind: str, config: SiteConfig) -> FileResult:
+    """One content file (`path` as shown, relative to `root`) loaded and checked on its own."""
+    return check_file(kind, root / path, path, Context(site_timezone(config)), config.max_file_bytes)
+
+
 def load_files(root: Path, files: list[ContentFile], config: SiteConfig, caches: Caches) -> list[FileResult]:
     """Every file's FileResult, from the cache where its file did not change."""
     context = Context(site_timezone(config))
-    settings = (config.timezone, config.max_file_bytes)
-    cache: FileCache = caches.open("files-" + fingerprint(settings, ("load", "schema", "dates", "check")), FileCache)
+    cache = file_cache(caches, config)
     stamps = [stamp(f.path) for f in files]
     results: list[FileResult | None] = [cache.get(f.shown, s) for f, s in zip(files, stamps)]
     missing = [i for i, result in enumerate(results) if result is None]

@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Iterable, TextIO
 from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from generator.build import build_site, output_folder
+from generator.build import LastBuild, build_site, output_folder
 from generator.cache import Caches
 from generator.pipeline import CACHE_DIR, site_caches
+from generator.quick import quick_rebuild
 from generator.diagnostics import ERROR
 from generator.render import make_environment
 from generator.template_errors import TemplateFailure
@@ -66,25 +67,31 @@ class BuildState:
 
 def rebuild(
     site_root: Path, state: BuildState, drafts: bool, log: TextIO, env: jinja2.Environment | None = None,
-    search: bool = False, caches: Caches | None = None,
-) -> None:
-    """Build once and publish the outcome; problems are printed, never raised."""
+    search: bool = False, caches: Caches | None = None, last: LastBuild | None = None, changed: Iterable[Path] = (),
+) -> LastBuild | None:
+    """Build once and publish the outcome; problems are printed, never raised.
+
+    With the `last` build and the `changed` files, an edit of event summaries only
+    is applied to the last build (`quick`); anything else is built in full. Returns
+    what the next rebuild can start from.
+    """
     started = time.perf_counter()
     try:
+        result = quick_rebuild(last, changed, caches, env) if last and caches else None
         # base_url left out: the site is served at the root of loopback
         # The search index is made on the first build only; later ones keep it, so a
         # save is shown at once rather than after indexing every page again.
-        result = build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env, search=search, caches=caches)
+        result = result or build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env, search=search, caches=caches)
     except (WriteError, TemplateFailure) as err:
         lines = [f"error: {line}" for line in str(err).splitlines()]
         state.publish(False, lines)
         print("\n".join(lines), file=log)
-        return
+        return None
     except Exception:  # a bug in a template or in timeline itself: keep serving the last good site
         trace = traceback.format_exc()
         state.publish(False, ["internal error while building:", trace])
         print(trace, file=log)
-        return
+        return None
     lines = [d.text() for d in result.report.diagnostics]
     for line in lines:
         print(line, file=log)
@@ -92,9 +99,10 @@ def rebuild(
         errors = [line for d, line in zip(result.report.diagnostics, lines) if d.severity == ERROR]
         state.publish(False, errors or lines)
         print(f"build failed; still serving the last good site ({len(errors)} errors)", file=log)
-    else:
-        state.publish(True, [])
-        print(f"rebuilt: {result.written.written} files written in {time.perf_counter() - started:.3f} s", file=log)
+        return None
+    state.publish(True, [])
+    print(f"rebuilt: {result.written.written} files written in {time.perf_counter() - started:.3f} s", file=log)
+    return result.last
 
 
 def resolve_request(root: Path, raw_path: str) -> Path | None:
@@ -201,7 +209,7 @@ class DevServer:
         self.env = make_environment(self.site_root, self.site_root / CACHE_DIR / "templates")
         # Kept in memory between builds, saved on disk after the first one and at the end.
         self.caches = site_caches(self.site_root)
-        rebuild(self.site_root, self.state, drafts, self.log, self.env, search=True, caches=self.caches)
+        self.last = rebuild(self.site_root, self.state, drafts, self.log, self.env, search=True, caches=self.caches)
         self.caches.save()
         self.output = self._output()
         self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
@@ -248,7 +256,10 @@ class DevServer:
         for changes in changes_seen:
             self.watching.set()
             if changes:
-                rebuild(self.site_root, self.state, self.drafts, self.log, self.env, caches=self.caches)
+                changed = {Path(path) for _, path in changes}
+                self.last = rebuild(
+                    self.site_root, self.state, self.drafts, self.log, self.env, caches=self.caches, last=self.last, changed=changed,
+                )
 
     def _relevant(self, change: object, path: str) -> bool:
         try:

@@ -47,10 +47,11 @@ class ExportTools:
     # while the site as a whole is unchanged), and how to find an event's digest.
     pieces: dict = field(default_factory=dict)
     event_key: Callable[[Event], str] = lambda event: repr(event)
+    epoch: str = field(default_factory=lambda: os.environ.get("SOURCE_DATE_EPOCH", ""))  # pieces may show it
 
     def once(self, kind: str, event: Event, make: Callable[[], Any]) -> Any:
         """A piece of an export for one event, made only when not made before."""
-        key = (kind, self.event_key(event), os.environ.get("SOURCE_DATE_EPOCH", ""))
+        key = (kind, self.event_key(event), self.epoch)
         piece = self.pieces.get(key)
         if piece is None:
             piece = self.pieces[key] = make()
@@ -126,22 +127,27 @@ def plain_text(markdown: Markdown, text: str) -> str:
     return re.sub(r"\n\s*\n\s*", "\n\n", stripped).strip()
 
 
-def json_document(document: dict[str, Any], pieces_key: str, pieces: Iterable[str]) -> bytes:
-    """`document` as JSON, keys sorted, with `pieces_key` holding a list of JSON texts.
+def json_document(document: dict[str, Any], pieces_key: str, pieces: Iterable[bytes]) -> bytes:
+    """`document` as UTF-8 JSON, keys sorted, with `pieces_key` holding a list of JSON pieces.
 
     The same bytes as `json.dumps(…, sort_keys=True, ensure_ascii=False)` of the whole,
-    but each item of the list may be a piece dumped (and kept) before.
+    but each item of the list may be a piece made (and kept) before: see `to_json`.
     """
     values = {**document, pieces_key: None}
-    members = [
-        json.dumps(key) + ": " + ("[" + ", ".join(pieces) + "]" if key == pieces_key else to_json(values[key]))
-        for key in sorted(values)
-    ]
-    return ("{" + ", ".join(members) + "}\n").encode("utf-8")
+    parts: list[bytes] = []
+    for key in sorted(values):
+        parts += [b", " if parts else b"{", json.dumps(key).encode(), b": "]
+        if key == pieces_key:
+            parts += [b"[", b", ".join(pieces), b"]"]
+        else:
+            parts.append(to_json(values[key]))
+    parts.append(b"}\n")
+    return b"".join(parts)
 
 
-def to_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+def to_json(value: Any) -> bytes:
+    """A value as a piece of `json_document`."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def xml_bytes(root: ET.Element) -> bytes:

@@ -114,13 +114,13 @@ def events_csv(timeline: Timeline, tools: ExportTools | None = None) -> bytes:
     tools = tools or ExportTools(Markdown())
     links = SiteLinks.of(timeline)
     rows = (tools.once("csv", event, lambda event=event: _csv_line(_row(event, timeline, links))) for event in timeline.events)
-    return (_csv_line(CSV_COLUMNS) + "".join(rows)).encode("utf-8")
+    return _csv_line(CSV_COLUMNS) + b"".join(rows)
 
 
-def _csv_line(cells: tuple[str, ...] | list[str]) -> str:
+def _csv_line(cells: tuple[str, ...] | list[str]) -> bytes:
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerow([defuse_formula(cell) for cell in cells])
-    return buffer.getvalue()
+    return buffer.getvalue().encode("utf-8")
 
 
 def _row(event: Event, timeline: Timeline, links: SiteLinks) -> list[str]:
