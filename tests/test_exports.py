@@ -21,6 +21,7 @@ from generator.render import Markdown
 import yaml
 
 from generator import exports
+from generator.exports import ical
 from generator.exports.common import plain_text
 from generator.exports.data import defuse_formula
 from generator.pipeline import check_site
@@ -223,6 +224,50 @@ def test_ics_dtstamp_from_content_or_source_date_epoch(site, monkeypatch):
     assert vevents(made(site)["events.ics"])["year@timeline"]["dtstamp"].dt == dt.datetime(2017, 5, 29, 23, 59, 59, tzinfo=UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     assert vevents(made(site)["events.ics"])["year@timeline"]["dtstamp"].dt == dt.datetime.fromtimestamp(EPOCH, UTC)
+
+
+AWKWARD_TITLE = "Talks, again; in Genève \\ Москва, 東京 and Zürich 🇫🇷 — " + "a very long title " * 5
+AWKWARD_SUMMARY = "First line; with a comma, a backslash \\ and \\N.\n\nSecond paragraph: " + "ça déborde, " * 20
+
+
+def test_ics_text_with_commas_semicolons_line_breaks_and_long_multibyte_lines_reads_back(site):
+    add_event(site, "awkward", "2018-03-01", title=AWKWARD_TITLE.strip(), summary=AWKWARD_SUMMARY,
+              location="Genève; Palais des Nations, salle XX", tags=["Talks, round two", "Red line", "Déjà vu; again"])
+    data = made(site)["events.ics"]
+    event = vevents(data)["awkward@timeline"]
+    assert str(event["summary"]) == AWKWARD_TITLE.strip()
+    assert str(event["description"]) == plain_text(Markdown(), AWKWARD_SUMMARY)
+    assert "\\N" in str(event["description"]) and "\n\n" in str(event["description"])
+    assert str(event["location"]) == "Genève; Palais des Nations, salle XX"
+    assert [str(c) for c in event["categories"].cats] == ["Talks, round two", "Red line", "Déjà vu; again"]
+    assert span(event) == (dt.date(2018, 3, 1), dt.date(2018, 3, 2))
+    assert_well_folded(data)
+
+
+def assert_well_folded(data: bytes) -> None:
+    """CRLF line ends only, every line at most 75 octets and whole UTF-8, folded lines starting with a space."""
+    assert data.endswith(b"END:VCALENDAR\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    lines = data.split(b"\r\n")[:-1]
+    assert all(len(line) <= 75 for line in lines)
+    assert all(line.decode("utf-8") for line in lines)  # no character is cut in two
+    assert any(line.startswith(b" ") for line in lines)
+
+
+@pytest.mark.parametrize("value", ["é" * 100, "😀" * 40, "a" + "€" * 60, "x" * 65 + "\\,tail", "b" * 300, "ab\\," * 40, "é\\;" * 40])
+def test_ics_folding_keeps_characters_and_escapes_whole(value):
+    line = ("SUMMARY:" + value).encode()
+    folded = ical.fold(line)
+    pieces = folded.split(b"\r\n ")
+    assert b"".join(pieces) == line  # unfolding gives the line back
+    assert all(len(piece) <= 74 for piece in pieces) and all(len(piece) >= 70 for piece in pieces[:-1])
+    assert all(piece.decode("utf-8") for piece in pieces)
+    assert not any(piece.endswith((b"\\", b"^")) for piece in pieces[:-1])
+    assert ical.fold(b"SUMMARY:short") == b"SUMMARY:short" and len(ical.fold(b"x" * 74)) == 74
+
+
+def test_ics_text_escaping():
+    assert ical.escape_text("a\\b;c,d\ne\r\nf\rg") == "a\\\\b\\;c\\,d\\ne\\nf\\ng"
+    assert ical.escape_text("\\N stays") == "\\\\N stays"
 
 
 # --- JSON ---------------------------------------------------------------------------

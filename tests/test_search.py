@@ -1,7 +1,8 @@
 """Full-text search: the Pagefind index the build adds, and the search box in a browser.
 
 The index is checked as files (only event pages, under pagefind/, none of Pagefind's
-own interfaces) and as a build note when Pagefind is missing or fails. In Chromium
+own interfaces, the same files from pages cut to what Pagefind reads as from whole
+ones) and as a build note when Pagefind is missing or fails. In Chromium
 (the session's `browser`), on the default site served under a sub-path: "chlorine"
 finds exactly the events whose text says it (compared with the model), a facet
 narrows the results, results link relatively to event pages, "/" focuses the box,
@@ -77,6 +78,71 @@ def test_the_same_pages_always_give_the_same_files():
     runs = [search.search_files(pages) for _ in range(3)] + [search.search_files(dict(reversed(pages.items())))]
     assert runs[0][1] is None and all(run == runs[0] for run in runs)
     assert len([path for path in runs[0][0] if path.startswith("pagefind/filter/")]) == 3
+
+
+def test_pagefind_gets_only_what_it_indexes_of_a_page_and_makes_the_same_index(tmp_path: Path):
+    out = build(REPO, tmp_path / "out")
+    pages = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.glob("events/*/index.html"))}
+    parts = {path: search.indexed_part(html) for path, html in pages.items()}
+    for path, part in parts.items():
+        assert len(part) < len(pages[path]) and b"application/ld+json" not in part  # cut
+        assert part.startswith(b'<!doctype html><html lang="en"><head><title>')
+        assert part.count(b"data-pagefind") == pages[path].count(b"data-pagefind")
+    binary = search.pagefind_binary()
+    whole = search.stable_order(search.index_files(binary, pages))
+    files, note = search.search_files(pages)
+    assert note is None
+    assert files == {search.OUTPUT + path: data for path, data in whole.items() if not path.startswith(search.UNUSED)}
+
+
+BODY = '<article class="e" data-pagefind-body data-pagefind-filter="year:2017"><h1>Red line</h1><p>Text</p></article>'
+
+
+def page_around(body: str, before: str = "", after: str = "") -> bytes:
+    return (f'<!doctype html><html lang="fr"><head><title>T</title><script type="application/ld+json">{{}}</script>'
+            f'</head><body><nav><a href="#">Menu</a></nav>{before}<main>{body}</main>{after}'
+            f"<footer>Foot</footer></body></html>").encode()
+
+
+@pytest.mark.parametrize("body", [
+    BODY,
+    BODY.replace("<p>Text</p>", "<article><p>Inside</p><article>deeper</article></article><p>Text</p>"),
+    BODY.upper().replace("RED LINE", "Red line"),
+    BODY.replace("<p>Text</p>", '<p title="a > b">Text</p>'),
+])
+def test_the_indexed_part_is_the_body_element_whole_in_a_page_of_its_own(body):
+    part = search.indexed_part(page_around(body))
+    assert part == f'<!doctype html><html lang="fr"><head><title>T</title></head><body>{body}</body></html>'.encode()
+
+
+@pytest.mark.parametrize("body, before, after", [
+    (BODY, '<span data-pagefind-meta="author:X"></span>', ""),  # metadata outside the body
+    (BODY, "", '<p data-pagefind-filter="tag">Y</p>'),  # a filter outside the body
+    (BODY, "<h1>Site</h1>", ""),  # the first <h1> gives the title
+    (BODY, "", '<img src="x.png" alt="">'),  # an image after the title
+    (BODY + BODY, "", ""),  # two bodies
+    (BODY.replace(" data-pagefind-body", ""), "", ""),  # none
+    (BODY.replace("</article>", ""), "", ""),  # no end
+    (BODY.replace("<p>Text</p>", "<!-- <article> -->"), "", ""),  # text that looks like a tag
+    (BODY.replace("<p>Text</p>", '<p title="<article>">Text</p>'), "", ""),
+    (BODY.replace("<p>Text</p>", "<script>'</article>'</script>"), "", ""),
+    (BODY.replace('class="e"', 'title="<b>"'), "", ""),
+])
+def test_a_page_with_anything_else_pagefind_reads_or_an_unclear_body_is_sent_whole(body, before, after):
+    page = page_around(body, before, after)
+    assert search.indexed_part(page) is page
+
+
+def test_a_page_that_cannot_be_read_stops_indexing_with_its_error():
+    class Unreadable(dict):
+        def __getitem__(self, path):
+            if path == "events/e7/index.html":
+                raise OSError("cannot read")
+            return super().__getitem__(path)
+
+    pages = Unreadable({f"events/e{n}/index.html": event_page(f"Event {n}", f"word{n}", n) for n in range(15)})
+    with pytest.raises(OSError, match="cannot read"):
+        search.search_files(pages)
 
 
 def test_an_index_in_an_unexpected_format_is_kept_as_pagefind_made_it():
