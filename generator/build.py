@@ -16,6 +16,7 @@ from typing import Mapping
 import jinja2
 
 from generator.cache import Caches, KeyedStore
+from generator.check import check_site_config
 from generator.exports.common import ExportTools
 from generator.fingerprint import Fingerprints, code_version
 from generator.model import Timeline
@@ -25,7 +26,10 @@ from generator.plan import Export, Page, plan_site
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
 from generator.search import search_files
 from generator.template_errors import check_templates, rendering_failure
-from generator.write import Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest
+from generator.unchanged import Outcome, inputs_digest, recall, remember
+from generator.write import (
+    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, read_manifest_bytes,
+)
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -73,6 +77,14 @@ def build_site(
     started = time.perf_counter()
     own_caches = caches is None
     caches = caches or site_caches(site_root, use_cache)
+    # A build of its own (not serve's) first asks whether any input changed at all.
+    record = caches.folder if own_caches else None
+    options = {"drafts": drafts, "strict": strict, "overrides": overrides or {}, "search": search}
+    inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], options) if record else ""
+    if record:
+        same = _same_as_last(site_root, overrides, record, inputs, strict, started)
+        if same is not None:
+            return same
     report = check_site(site_root, drafts=drafts, overrides=overrides, caches=caches)
     if report.timeline is None or (strict and report.diagnostics):
         if own_caches:
@@ -89,10 +101,28 @@ def build_site(
     written = writer.finish()
     if own_caches:
         caches.save()
+    if record and not (search and made.notes):  # a skipped search index is tried again next time
+        remember(record, inputs, read_manifest_bytes(output), Outcome(report.diagnostics, report.files, len(made.pages), len(writer.wanted)))
     last = LastBuild(site_root, report, made.pages, made.exports, made.fingerprints, made.own_templates, output)
     return BuildResult(
         report, written, len(made.pages), len(writer.wanted), time.perf_counter() - started, made.notes, made.rendered, last,
     )
+
+
+def _same_as_last(site_root: Path, overrides: dict | None, record: Path, inputs: str, strict: bool, started: float) -> BuildResult | None:
+    """The last build's result again, when no input changed and its output is as it left it."""
+    config, _ = check_site_config(site_root, overrides or {})
+    if config is None:
+        return None
+    output = output_folder(site_root, config.output)
+    outcome = recall(record, inputs, read_manifest_bytes(output))
+    if outcome is None:
+        return None
+    report = CheckReport(config, None, outcome.diagnostics, outcome.checked)
+    if strict and outcome.diagnostics:
+        return BuildResult(report, None)
+    written = WriteResult(0, outcome.files, output.absolute())
+    return BuildResult(report, written, outcome.pages, outcome.files, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)

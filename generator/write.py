@@ -167,6 +167,14 @@ class SiteWriter:
         self.prepared = True
 
 
+def read_manifest_bytes(folder: Path) -> bytes | None:
+    """A folder's manifest file as it is, or None."""
+    try:
+        return (folder / MARKER).read_bytes()
+    except OSError:
+        return None
+
+
 def read_manifest(folder: Path) -> Manifest | None:
     """A folder's manifest, or None if it has none (not ours, or left half-made)."""
     try:
