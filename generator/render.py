@@ -3,23 +3,28 @@
 Content is only ever data handed to templates, never compiled as a template, and
 Markdown's HTML is sanitised with an allow-list. Links are relative to the page
 (the site works at any sub-path and from disk), so each page knows its `root`.
-Each event's card is rendered once per depth and reused by every list that shows it.
+
+Each event's card is rendered once and reused by every list that shows it, at any
+depth: it is rendered with a placeholder for `root`, which each page replaces with
+its own, and the note of the member actor it came through (the card template's "via"
+block, which sees only `via` and `root`) is rendered once per member.
 """
 from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import jinja2
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import dates, views
-from generator.model import Event, Timeline
+from generator.dates import EDTF
+from generator.model import Event, Source, Tag, Timeline
 from generator.plan import KIND_BY_SINGULAR, Page, output_path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -30,6 +35,11 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# `root` while a card renders. Printed content is escaped and Markdown's HTML has no
+# such tag, so a raw "<" followed by this cannot come from anything but `root`.
+ROOT_MARK = Markup("\x1e<root>\x1e")
+VIA_MARK = "\x1e<via>\x1e"  # where a card's "via" block goes
+CARD = "_event_card.html"
 
 
 def builtin_dir(name: str) -> Path:
@@ -115,25 +125,143 @@ class Renderer:
             href=_href,
             url_for=_url_for,
             card=self._card,
+            date_tag=date_tag,
+            status_badge=status_badge,
+            actor_links=self._actor_links,
+            tag_links=tag_links,
+            source_line=source_line,
             Precision=dates.Precision,
         )
         self.env.globals.update(views.template_globals(timeline))
-        self.cards: dict[tuple[str, str, str], str] = {}  # a build may seed it with cards made before
+        self.cards: dict[tuple[str, str], str] = {}  # a build may seed it with cards made before
         self.card_key: Callable[[Event], str] = lambda event: event.id
+        self._via_notes: dict[str, str] = {}
+        self._globals: dict[jinja2.Template, dict[str, Any]] = {}
 
     def render(self, page: Page) -> bytes:
         template = self.env.select_template(list(page.templates))
-        context = {**page.context, "root": page_root(page.path, self.timeline.config.base_url), "page_path": page.path}
-        return template.render(context).encode("utf-8")
+        root = page_root(page.path, self.timeline.config.base_url)
+        context = self._context(template, {**page.context, "root": root, "page_path": page.path})
+        return _run(template, template.root_render_func(context)).encode("utf-8")  # type: ignore[attr-defined]
+
+    def _context(self, template: jinja2.Template, variables: dict[str, Any]) -> jinja2.runtime.Context:
+        """The context template.render(variables) would make, made faster.
+
+        Jinja copies the template's globals, a ChainMap, into every new context key by
+        key; a copy made once per template is handed over instead.
+        """
+        found = self._globals.get(template)
+        if found is None:
+            found = self._globals[template] = dict(template.globals)
+        return template.new_context({**found, **variables}, shared=True)
 
     @jinja2.pass_context
     def _card(self, context: Any, event: Event, via: str | None = None) -> Markup:
-        root = context["root"]
-        key = (self.card_key(event), root, via or "")
-        card = self.cards.get(key)
-        if card is None:
-            card = self.cards[key] = self.env.get_template("_event_card.html").render(event=event, root=root, via=via)
-        return Markup(card)
+        if "via" in self._card_template.blocks:
+            card = self._piece(event, "", lambda: self._render_card(event, None, via_slot=True))
+            card = card.replace(VIA_MARK, self._via_note(via) if via else "")
+        else:  # a card template of the site's own, without the block: one card per member too
+            card = self._piece(event, via or "", lambda: self._render_card(event, via))
+        # Links built from `root` were escaped as a whole; the mark stands for its escaped text.
+        return Markup(card.replace(ROOT_MARK, escape(context["root"])))
+
+    @cached_property
+    def _card_template(self) -> jinja2.Template:
+        return self.env.get_template(CARD)
+
+    def _piece(self, event: Event, via: str, make: Callable[[], str]) -> str:
+        """A card made once per version of the event (and member it came through)."""
+        key = (self.card_key(event), via)
+        piece = self.cards.get(key)
+        if piece is None:
+            piece = self.cards[key] = make()
+        return piece
+
+    def _render_card(self, event: Event, via: str | None, via_slot: bool = False) -> str:
+        """The card of `event`; with `via_slot`, VIA_MARK in place of its "via" block."""
+        template = self._card_template
+        context = self._context(template, {"event": event, "root": ROOT_MARK, "via": via})
+        if via_slot:
+            context.blocks["via"] = [_via_mark]
+        return _run(template, template.root_render_func(context))  # type: ignore[attr-defined]
+
+    def _via_note(self, via: str) -> str:
+        """The card template's "via" block for one member actor, made once."""
+        note = self._via_notes.get(via)
+        if note is None:
+            template = self._card_template
+            context = self._context(template, {"via": via, "root": ROOT_MARK})
+            note = self._via_notes[via] = _run(template, template.blocks["via"](context))  # type: ignore[attr-defined]
+        return note
+
+    @jinja2.pass_context
+    def _actor_links(self, context: Any, ids: Iterable[str], filter: str | None = None) -> Markup:
+        """Links to actors by name, comma-separated; `filter` names their Pagefind filter."""
+        root, actors = escape(context["root"]), self.timeline.actors
+        extra = f' data-pagefind-filter="{escape(filter)}"' if filter else ""
+        return Markup(", ".join(
+            f'<a href="{root}{escape(_term_path("actor", actor_id))}"{extra}>{escape(actors[actor_id].name)}</a>' for actor_id in ids
+        ))
+
+
+# HTML pieces on almost every page and card, made in Python: as Jinja macros they
+# took about half the time of a card. _macros.html exports them under the same
+# names, for templates that import them from there.
+
+def date_tag(date: EDTF) -> Markup:
+    """A date as a <time> element; its qualifiers become classes."""
+    classes = "date"
+    if date.approximate:
+        classes += " is-approximate"
+    if date.uncertain:
+        classes += " is-uncertain"
+    if date.is_interval:
+        classes += " is-interval"
+    return Markup(f'<time class="{classes}" datetime="{escape(views.html_datetime(date))}">{escape(date.display())}</time>')
+
+
+def status_badge(status: str) -> Markup:
+    """A badge for an event that did not simply occur ("Planned", "Disputed"); nothing otherwise."""
+    if status == "occurred":
+        return Markup("")
+    return Markup(f'<strong class="badge badge-{escape(status)}">{escape(status.capitalize())}</strong>')
+
+
+def source_line(source: Source) -> Markup:
+    """Who published a source, who wrote it and when."""
+    parts = []
+    if source.publisher:
+        parts.append(f'<span class="publisher">{escape(source.publisher)}</span>')
+    if source.author:
+        parts.append(f'<span class="author">{escape(source.author)}</span>')
+    parts.append(date_tag(source.published) if source.published else '<span class="undated">date not known</span>')
+    return Markup("".join(parts))
+
+
+@jinja2.pass_context
+def tag_links(context: Any, tags: Iterable[Tag], filter: str | None = None) -> Markup:
+    """Links to tags, comma-separated; `filter` names their Pagefind filter."""
+    root = escape(context["root"])
+    extra = f' data-pagefind-filter="{escape(filter)}"' if filter else ""
+    return Markup(", ".join(
+        f'<a class="tag" href="{root}{escape(_term_path("tag", tag.slug))}"{extra}>{escape(tag.label)}</a>' for tag in tags
+    ))
+
+
+def _run(template: jinja2.Template, pieces: Iterator[str]) -> str:
+    """The output of one of the template's render functions, as Template.render returns it."""
+    try:
+        return template.environment.concat(pieces)  # type: ignore[attr-defined]
+    except Exception:
+        template.environment.handle_exception()  # raises, with the template's lines in the traceback
+
+
+def _via_mark(context: Any) -> Iterator[str]:
+    yield VIA_MARK
+
+
+def _term_path(kind: str, slug: str) -> str:
+    return output_path(KIND_BY_SINGULAR[kind].path(slug))
 
 
 @jinja2.pass_context

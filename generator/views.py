@@ -166,9 +166,13 @@ class Views:
         """Events per month across the whole timeline."""
         return self._histogram
 
+    @cached_property
+    def _axis(self) -> charts.Axis | None:
+        return charts.axis_of(self._timeline.events)
+
     def activity(self, actor_id: str) -> charts.Strip | None:
         """The actor's events, its members' included, along the timeline."""
-        return charts.activity_strip(self._timeline, self._actor_terms[actor_id].entries)
+        return charts.activity_strip(self._timeline, self._actor_terms[actor_id].entries, self._axis)
 
     @cached_property
     def _lanes(self) -> list[charts.Lane]:

@@ -4,7 +4,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.render import Markdown, page_root
+from generator.dates import parse
+from generator.model import Actor, Citation, Event, SiteConfig, Source, Tag, Timeline, build_timeline
+from generator.render import Markdown, Renderer, page_root
 
 from conftest import write_files
 
@@ -56,3 +58,61 @@ def test_site_templates_override_the_theme_by_name(minimal_site: Path, tmp_path:
     out = tmp_path / "out"
     assert main(["build", "--site", str(minimal_site), "--output", str(out)]) == 0
     assert (out / "404.html").read_text().strip() == "custom not-found page"
+
+
+# --- cards and HTML helpers ----------------------------------------------------------
+
+ACTORS = {
+    "france": Actor("france", "France", "state"),
+    "macron": Actor("macron", "Emmanuel <Macron> & co", "person", affiliations=("france",)),
+}
+# Text that looks like the placeholders the renderer uses for `root` and the via note.
+TRICKY = "\x1e<root>\x1e \x1e<via>\x1e & <b>"
+
+
+def card_timeline() -> Timeline:
+    events = [
+        Event("plain", "A plain event", parse("2017-05-29"), "One.\n\nTwo.", ("france",), (Citation("src"),), tags=(Tag("talks", "Talks"),)),
+        Event("tricky", TRICKY, parse("2017-06~"), TRICKY, ("macron", "france"), (Citation("src"),), status="planned"),
+    ]
+    return build_timeline(SiteConfig("T"), events, ACTORS, {"src": Source("src", "A source")})
+
+
+def cards_on_pages(renderer: Renderer, entries: list[tuple[Event, str | None]], root: str) -> str:
+    return renderer.env.from_string("{% for e, via in entries %}{{ card(e, via) }}{% endfor %}").render(entries=entries, root=root)
+
+
+def test_a_card_is_rendered_once_yet_is_the_card_each_page_would_render(tmp_path: Path):
+    renderer = Renderer(card_timeline(), tmp_path)
+    entries = [(event, via) for event in renderer.timeline.events for via in (None, "macron")]
+    template = renderer.env.get_template("_event_card.html")
+    for root in ("", "../", "../../../../", "https://example.org/a&b/"):
+        expected = "".join(template.render(event=event, via=via, root=root) for event, via in entries)
+        assert cards_on_pages(renderer, entries, root) == expected
+    assert len(renderer.cards) == len(renderer.timeline.events)
+    assert "\x1e&lt;root&gt;\x1e" in expected and "<root>" not in expected
+
+
+def test_a_site_card_template_without_a_via_block_still_shows_the_member(tmp_path: Path):
+    write_files(tmp_path, {"templates/_event_card.html": '<p>{{ event.id }}{% if via %} via {{ via }}{% endif %} {{ url_for("event", event.id) }}</p>'})
+    renderer = Renderer(card_timeline(), tmp_path)
+    plain = renderer.timeline.events_by_id["plain"]
+    assert cards_on_pages(renderer, [(plain, None), (plain, "macron")], "../") == (
+        '<p>plain ../events/plain/index.html</p><p>plain via macron ../events/plain/index.html</p>'
+    )
+
+
+def test_html_helpers_escape_what_they_show(tmp_path: Path):
+    renderer = Renderer(card_timeline(), tmp_path)
+    page = renderer.env.from_string(
+        "{{ actor_links(['macron', 'france'], filter='actor') }}|{{ tag_links(tags) }}|{{ status_badge('planned') }}"
+        "|{{ status_badge('occurred') }}|{{ date_tag(date) }}|{{ source_line(source) }}"
+    ).render(root="../", tags=[Tag("a-b", "A & <b>")], date=parse("2017-05~"), source=Source("s", "S", publisher="P & Q"))
+    assert page == (
+        '<a href="../actors/macron/index.html" data-pagefind-filter="actor">Emmanuel &lt;Macron&gt; &amp; co</a>, '
+        '<a href="../actors/france/index.html" data-pagefind-filter="actor">France</a>'
+        '|<a class="tag" href="../tags/a-b/index.html">A &amp; &lt;b&gt;</a>'
+        '|<strong class="badge badge-planned">Planned</strong>|'
+        '|<time class="date is-approximate" datetime="2017-05">c. May 2017</time>'
+        '|<span class="publisher">P &amp; Q</span><span class="undated">date not known</span>'
+    )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import views
+from generator import charts, views
 from generator.dates import parse
 from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Timeline, build_timeline
 
@@ -97,6 +97,13 @@ def test_quotes_sources_and_related_events(helpers: views.Views):
     assert helpers.source_count(versailles) == 2
     assert [e.id for e in helpers.related(versailles)] == ["strikes"]
     assert [e.id for e in helpers.related(helpers._timeline.events_by_id["strikes"])] == ["versailles"]
+
+
+def test_activity_strips_share_the_timelines_axis(helpers: views.Views):
+    timeline = helpers._timeline
+    for actor_id in ("macron", "france"):
+        assert helpers.activity(actor_id) == charts.activity_strip(timeline, timeline.taxonomies["actors"].terms[actor_id].entries)
+    assert views.Views(timeline_of()).activity("macron") is None
 
 
 def test_actors_by_kind_follow_the_contracts_order_with_counts(helpers: views.Views):
