@@ -81,7 +81,7 @@ def build_site(
     record = caches.folder if own_caches else None
     options = {"drafts": drafts, "strict": strict, "overrides": overrides or {}, "search": search}
     inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], options) if record else ""
-    if record:
+    if record and not force:
         same = _same_as_last(site_root, overrides, record, inputs, strict, started)
         if same is not None:
             return same

@@ -28,6 +28,7 @@ def test_nothing_changed_nothing_done_and_the_same_warnings_told(minimal_site: P
     assert "unread" in again and again.splitlines()[0] == first.splitlines()[0]
     assert mtimes(minimal_site / "_site") == before
     assert main(["build", "--strict", "--site", str(minimal_site)]) == 1  # strict still fails on the warning
+    assert build_site(minimal_site, force=True).report.timeline is not None  # --force builds in full
 
 
 def test_any_changed_input_or_option_builds_again(minimal_site: Path, tmp_path: Path):
