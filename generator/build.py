@@ -7,6 +7,7 @@ it is. Markdown conversions are kept between builds too. Both live in the site's
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from itertools import islice
@@ -24,7 +25,7 @@ from generator.parallel import split_work, workers_for
 from generator.pipeline import CheckReport, check_site, site_caches
 from generator.plan import Export, Page, plan_site
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
-from generator.search import search_files
+from generator.search import EVENT_PAGE, search_files
 from generator.template_errors import check_templates, rendering_failure
 from generator.unchanged import Outcome, inputs_digest, recall, remember
 from generator.write import (
@@ -162,10 +163,15 @@ def _make_files(
             remember[path] = remembered
         else:
             todo.append((path, key, job))
-    makers.make_all([(path, job) for path, _, job in todo], writer)
+    # Event pages first: the search index is made of them, while the rest renders.
+    first = [(path, job) for path, _, job in todo if EVENT_PAGE.fullmatch(path)]
+    makers.make_all(first, writer)
+    index = _SearchIndex(writer, keys.entries.get(SEARCH_KEY), search)
+    index.start()
+    makers.make_all([(path, job) for path, _, job in todo if not EVENT_PAGE.fullmatch(path)], writer)
     for path, key, _ in todo:
         remember[path] = (key, writer.wanted[path])
-    notes = _add_search(writer, keys.entries.get(SEARCH_KEY), remember, search)
+    notes = index.finish(remember)
     keys.replace(remember)
     makers.forget_old_pieces()
     return _Made(pages, exports, fingerprints, own_templates, len(todo), notes)
@@ -273,25 +279,55 @@ SEARCH_KEY = "pagefind/"
 PARALLEL_FROM = 400  # pages and exports to make before it pays to fork a worker
 
 
-def _add_search(writer: SiteWriter, remembered: tuple | None, remember: dict, search: bool) -> tuple[str, ...]:
-    """The search index: kept when no page changed (or not asked for), else made again from every page."""
-    live = writer.live or {}
-    html = sorted(path for path in writer.wanted if path.endswith(".html"))
-    pages_key = digest("".join(f"{p}:{writer.wanted[p]}\n" for p in html).encode())
-    still_live = bool(remembered) and all(live.get(p) == d for p, d in remembered[1].items())
-    if still_live and (remembered[0] == pages_key or not search):
-        for path, file_digest in remembered[1].items():
-            writer.add(path, Kept(file_digest))
-        remember[SEARCH_KEY] = remembered
-        return () if remembered[0] == pages_key else ("search index not updated (it covers the pages of an earlier build)",)
-    if not search:
-        return ("search skipped: no index was made",)
-    index, note = search_files(_Pages(writer, html))
-    for path, data in index.items():
-        writer.add(path, data)
-    if note is None:  # a skipped index is tried again next time
-        remember[SEARCH_KEY] = (pages_key, {path: writer.wanted[path] for path in index})
-    return (note,) if note else ()
+class _SearchIndex:
+    """The search index of the event pages: kept while they are those it was made of, else made again.
+
+    It is started once the event pages are made and, when it must be made again,
+    made in a thread (Pagefind runs in a process of its own) while the other pages
+    and exports render.
+    """
+
+    def __init__(self, writer: SiteWriter, remembered: tuple | None, search: bool):
+        self.writer, self.remembered, self.search = writer, remembered, search
+        self.thread: threading.Thread | None = None
+        self.outcome: tuple[dict[str, bytes], str | None] | BaseException = ({}, None)
+
+    def start(self) -> None:
+        writer, remembered = self.writer, self.remembered
+        live = writer.live or {}
+        self.pages = sorted(path for path in writer.wanted if EVENT_PAGE.fullmatch(path))
+        self.key = digest("".join(f"{p}:{writer.wanted[p]}\n" for p in self.pages).encode())
+        self.keep = bool(remembered) and all(live.get(p) == d for p, d in remembered[1].items())
+        self.keep = self.keep and (remembered[0] == self.key or not self.search)
+        if self.search and not self.keep:
+            self.thread = threading.Thread(target=self._make, daemon=True)
+            self.thread.start()
+
+    def _make(self) -> None:
+        try:
+            self.outcome = search_files(_Pages(self.writer, self.pages))
+        except BaseException as err:  # raised again by finish, in the build's own thread
+            self.outcome = err
+
+    def finish(self, remember: dict) -> tuple[str, ...]:
+        """Add the index's files to the writer; note what the next build compares with; say what happened."""
+        writer, remembered = self.writer, self.remembered
+        if self.keep:
+            for path, file_digest in remembered[1].items():
+                writer.add(path, Kept(file_digest))
+            remember[SEARCH_KEY] = remembered
+            return () if remembered[0] == self.key else ("search index not updated (it covers the pages of an earlier build)",)
+        if self.thread is None:
+            return ("search skipped: no index was made",)
+        self.thread.join()
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        index, note = self.outcome
+        for path, data in index.items():
+            writer.add(path, data)
+        if note is None:  # a skipped index is tried again next time
+            remember[SEARCH_KEY] = (self.key, {path: writer.wanted[path] for path in index})
+        return (note,) if note else ()
 
 
 class _Pages(Mapping[str, bytes]):
