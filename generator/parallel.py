@@ -9,7 +9,6 @@ or for little work, everything runs in this process.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import pickle
 import signal
@@ -100,7 +99,6 @@ def _pickled_failure(err: BaseException) -> bytes:
 def _die_with_parent() -> None:
     """Ask Linux to kill this child when its parent dies (a killed build leaves no worker behind)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # libc is loaded already
     except (OSError, AttributeError, TypeError):
         pass
