@@ -164,11 +164,14 @@ def _make_files(
         else:
             todo.append((path, key, job))
     # Event pages first: the search index is made of them, while the rest renders.
-    first = [(path, job) for path, _, job in todo if EVENT_PAGE.fullmatch(path)]
-    makers.make_all(first, writer)
+    event_pages: list[tuple[str, Page | Export]] = []
+    others: list[tuple[str, Page | Export]] = []
+    for path, _, job in todo:
+        (event_pages if EVENT_PAGE.fullmatch(path) else others).append((path, job))
+    makers.make_all(event_pages, writer)
     index = _SearchIndex(writer, keys.entries.get(SEARCH_KEY), search)
     index.start()
-    makers.make_all([(path, job) for path, _, job in todo if not EVENT_PAGE.fullmatch(path)], writer)
+    makers.make_all(others, writer)
     for path, key, _ in todo:
         remember[path] = (key, writer.wanted[path])
     notes = index.finish(remember)
@@ -268,7 +271,7 @@ def keys_store(caches: Caches) -> KeyedStore:
 
 
 def _page_key(page: Page, fingerprints: Fingerprints) -> str:
-    return fingerprints.key(page.path, page.templates, page.context, page.depends, page.outlined)
+    return fingerprints.key(page.path, page.templates, page.context, (), page.outlined)
 
 
 def _export_key(export: Export, page_paths: tuple[str, ...], fingerprints: Fingerprints) -> str:

@@ -21,7 +21,7 @@ import generator
 Stamp = tuple[int, int, int, int]
 
 
-def stamp(path: Path) -> Stamp | None:
+def stamp(path: str | Path) -> Stamp | None:
     try:
         info = os.stat(path)
     except OSError:

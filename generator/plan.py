@@ -23,10 +23,9 @@ class Page:
     path: str  # site path: "events/x/" for a folder's index.html, or "404.html"
     templates: tuple[str, ...]
     context: Mapping[str, Any]
-    # Events the page shows whole beyond those in its context, and events it only
-    # outlines (counts, charts, titles, quotes: all but their summaries); None: any
-    # event. With the context, they decide when the page must be rendered again.
-    depends: tuple[str, ...] | None = ()
+    # Events the page only outlines (counts, charts, titles, quotes: all but their
+    # summaries; None: any event); those it shows whole are in its context. Both
+    # decide when the page must be rendered again.
     outlined: tuple[str, ...] | None = ()
 
     @property

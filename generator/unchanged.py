@@ -2,10 +2,10 @@
 
 A build's inputs are the site's files (site.yml, content/, templates/, static/), the
 built-in theme, the generator's code and the libraries that shape its output, the
-build's options and SOURCE_DATE_EPOCH. Their stamps (path, size, modification time,
-inode) and the output's manifest are digested after each successful build; when
-the next build finds the same digests it reports what the last one reported and
-leaves the output alone, without loading any cache. Like `make`, it trusts
+build's options and SOURCE_DATE_EPOCH. Their stamps (path, size, modification and
+change times, inode) and the output's manifest are digested after each successful
+build; when the next build finds the same digests it reports what the last one
+reported and leaves the output alone, without loading any cache. Like `make`, it trusts
 modification times; `--force` or deleting `.timeline-cache/` builds in full.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import generator
+from generator.cache import stamp
 from generator.diagnostics import Diagnostic
 
 RECORD = "last-build.json"
@@ -91,11 +92,7 @@ def _files(folder: str) -> list[str]:
 
 
 def _stamp(path: str) -> bytes:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return f"{path}\0-\n".encode()
-    return f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n".encode()
+    return f"{path}\0{stamp(path)}\n".encode()
 
 
 def _version(library: str) -> str:

@@ -177,11 +177,11 @@ def read_manifest_bytes(folder: Path) -> bytes | None:
 
 def read_manifest(folder: Path) -> Manifest | None:
     """A folder's manifest, or None if it has none (not ours, or left half-made)."""
+    data = read_manifest_bytes(folder)
     try:
-        text = (folder / MARKER).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        lines = data.decode("utf-8").splitlines() if data is not None else []
+    except UnicodeDecodeError:
         return None
-    lines = text.splitlines()
     if not lines or lines[0] != "timeline-site 1":
         return None
     manifest: Manifest = {}

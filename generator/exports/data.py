@@ -14,7 +14,6 @@ from generator.dates import EDTF
 from generator.exports.common import ExportTools, SiteLinks, event_path, iso, json_document, to_json
 from generator.model import Actor, Event, Source, Timeline
 from generator.plan import output_path
-from generator.render import Markdown
 
 CSV_COLUMNS = (
     "id", "date_edtf", "earliest", "latest", "precision", "title", "status", "location",
@@ -24,9 +23,8 @@ LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def events_json(timeline: Timeline, tools: ExportTools | None = None) -> bytes:
+def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
     """Every event, actor and source, with dates in normalised form."""
-    tools = tools or ExportTools(Markdown())
     links = SiteLinks.of(timeline)
     config = timeline.config
     document = {
@@ -109,9 +107,8 @@ def _source(source: Source) -> dict[str, Any]:
     }
 
 
-def events_csv(timeline: Timeline, tools: ExportTools | None = None) -> bytes:
+def events_csv(timeline: Timeline, tools: ExportTools) -> bytes:
     """One row per event, under a header row (RFC 4180)."""
-    tools = tools or ExportTools(Markdown())
     links = SiteLinks.of(timeline)
     rows = (tools.once("csv", event, lambda event=event: _csv_line(_row(event, timeline, links))) for event in timeline.events)
     return _csv_line(CSV_COLUMNS) + b"".join(rows)
