@@ -1,36 +1,41 @@
-"""`build`: the whole pipeline, from the site's folder to its output folder.
+"""`build`: load the site, then plan, render and write it, re-making only what changed.
 
-A build renders only what its inputs changed: each page and export has a key
-(`fingerprint`), and one whose key and bytes are those of the live site is kept as
-it is. Markdown conversions are kept between builds too. Both live in the site's
-`.timeline-cache/`; deleting it only makes the next build slower.
+Each page, export and cached piece records the keys it reads while it is made
+(`generator.reads`); the record of the last build (`generator.record`) holds every
+output's read set and digest and every key's digest. A build re-makes the new
+outputs and those whose reads meet a key whose digest changed; the others are kept
+as they are on disk. New code or options, or `--force`, re-make and write
+everything. When no input file changed at all, nothing is loaded. Deleting
+`.timeline-cache/` only makes the next build slower, never different.
 """
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 import jinja2
 
-from generator.cache import Caches, KeyedStore
 from generator.check import check_site_config
 from generator.exports.common import ExportTools
-from generator.fingerprint import Fingerprints, code_version
+from generator.keys import Digests, shape_digest
 from generator.model import Timeline
 from generator.parallel import split_work, workers_for
-from generator.pipeline import CheckReport, check_site, site_caches
+from generator.pipeline import CACHE_DIR, CheckReport, load_site
 from generator.plan import Export, Page, plan_site
+from generator.reads import record as record_read, recording
+from generator.record import Record, code_version, inputs_digest, manifest_digest, read_head, read_record, write_record
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
 from generator.search import EVENT_PAGE, search_files
 from generator.template_errors import check_templates, rendering_failure
-from generator.unchanged import Outcome, inputs_digest, recall, remember
 from generator.write import (
     Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, read_manifest_bytes,
 )
+
+FORCED = "--force: every page and file made and written again"
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -41,21 +46,16 @@ class BuildResult:
     seconds: float = 0.0
     notes: tuple[str, ...] = ()  # things the author should know (search skipped, …)
     rendered: int = 0  # pages and exports made afresh (the others were unchanged)
-    last: LastBuild | None = None  # what a quick rebuild (serve's) starts from
+    exports: int = 0
 
 
-@dataclass(frozen=True)
-class LastBuild:
-    """A successful build as planned: the model, its pages and exports, their fingerprints."""
+@dataclass
+class Memory:
+    """What a long-lived process (serve) keeps between builds: the record, the templates, Markdown."""
 
-    site_root: Path
-    report: CheckReport
-    pages: list[Page]
-    exports: list[Export]
-    fingerprints: Fingerprints
-    own_templates: bool  # the site has templates of its own
-    output: Path
-    pages_showing: Mapping[str, tuple[int, ...]] | None = None  # event id → pages showing it whole (made when needed)
+    record: Record = field(default_factory=Record)
+    env: jinja2.Environment | None = None
+    markdown: dict[str, str] = field(default_factory=dict)
 
 
 def output_folder(site_root: Path, output: str) -> Path:
@@ -65,220 +65,235 @@ def output_folder(site_root: Path, output: str) -> Path:
 
 def build_site(
     site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
-    overrides: dict | None = None, env: jinja2.Environment | None = None, use_cache: bool = True,
-    search: bool = True, caches: Caches | None = None,
+    overrides: dict | None = None, use_cache: bool = True, search: bool = True, memory: Memory | None = None,
 ) -> BuildResult:
-    """Check, plan, render and write the site; write nothing when the content has errors.
+    """Load, plan, render and write the site; write nothing when the content has errors.
 
-    `env` is a Jinja environment and `caches` the caches to reuse (serve keeps both
-    across builds and saves the caches itself); without them the site's cache folder
-    is read and saved (not at all without `use_cache`). Without `search` the search
-    index is not made again: the last one is kept, if any.
+    Without `memory` the record is read from the site's cache folder and saved there
+    (not at all without `use_cache`); serve keeps its own `memory` between builds.
+    Without `search` the search index is not made again: the last one is kept, if any.
     """
     started = time.perf_counter()
-    own_caches = caches is None
-    caches = caches or site_caches(site_root, use_cache)
-    # A build of its own (not serve's) first asks whether any input changed at all.
-    record = caches.folder if own_caches else None
-    options = {"drafts": drafts, "strict": strict, "overrides": overrides or {}, "search": search}
-    inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], options) if record else ""
-    if record and not force:
-        same = _same_as_last(site_root, overrides, record, inputs, strict, started)
+    folder = site_root / CACHE_DIR if use_cache else None
+    code = code_version({"drafts": drafts, "overrides": overrides or {}, "search": search})
+    inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], code)
+    if not force:
+        same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs, strict, started)
         if same is not None:
             return same
-    report = check_site(site_root, drafts=drafts, overrides=overrides, caches=caches)
+    record = memory.record if memory else read_record(folder)
+    if record.code != code or force:
+        record = Record(files=record.files if record.code == code else {})
+    record.code, record.inputs = code, ""
+    report = load_site(site_root, drafts, overrides, record.files)
     if report.timeline is None or (strict and report.diagnostics):
-        if own_caches:
-            caches.save()
+        _keep(memory, folder, record)
         return BuildResult(report, None)
-    timeline = report.timeline
-    output = output_folder(site_root, timeline.config.output)
+    output = output_folder(site_root, report.timeline.config.output)
     check_output_folder(output, site_root, force)
     static = collect_static([builtin_dir("static"), site_root / "static"])
-    writer = SiteWriter(output)
-    made = _make_files(timeline, site_root, writer, caches, env, search, set(static))
+    writer = SiteWriter(output, live={} if force else None)
+    env = (memory.env if memory and memory.env else None) or make_environment(site_root)
+    made = _make_files(report.timeline, site_root, writer, record, env, memory, search, set(static))
     for path, source in static.items():
         writer.add(path, source.read_bytes())
     written = writer.finish()
-    if own_caches:
-        caches.save()
-    if record and not (search and made.notes):  # a skipped search index is tried again next time
-        remember(record, inputs, read_manifest_bytes(output), Outcome(report.diagnostics, report.files, len(made.pages), len(writer.wanted)))
-    last = LastBuild(site_root, report, made.pages, made.exports, made.fingerprints, made.own_templates, output)
+    notes = made.notes + ((FORCED,) if force else ())
+    if not (search and made.notes):  # a skipped search index is tried again next time
+        record.inputs = inputs
+    record.output = manifest_digest(read_manifest_bytes(output))
+    record.outcome = {"diagnostics": list(report.diagnostics), "checked": report.files, "pages": made.pages, "files": len(writer.wanted)}
+    _keep(memory, folder, record)
     return BuildResult(
-        report, written, len(made.pages), len(writer.wanted), time.perf_counter() - started, made.notes, made.rendered, last,
+        report, written, made.pages, len(writer.wanted), time.perf_counter() - started, notes, made.rendered, made.exports,
     )
 
 
-def _same_as_last(site_root: Path, overrides: dict | None, record: Path, inputs: str, strict: bool, started: float) -> BuildResult | None:
+def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overrides: dict | None = None) -> BuildResult | None:
+    """Serve's answer to a save of static files only: copy them, keep every other file; None when that cannot do.
+
+    It needs the last build's record to describe the live site exactly, else a full build runs.
+    """
+    started = time.perf_counter()
+    record = memory.record
+    config, _ = check_site_config(site_root, overrides or {})
+    if config is None or not record.outputs or not record.inputs:
+        return None
+    output = output_folder(site_root, config.output)
+    if record.output != manifest_digest(read_manifest_bytes(output)):
+        return None
+    static = collect_static([builtin_dir("static"), site_root / "static"])
+    if static.keys() & record.outputs.keys():
+        return None
+    writer = SiteWriter(output)
+    for path, (file_digest, _) in record.outputs.items():
+        writer.add(path, Kept(file_digest))
+    for path, file_digest in (record.search[1] if record.search else {}).items():
+        writer.add(path, Kept(file_digest))
+    for path, source in static.items():
+        writer.add(path, source.read_bytes())
+    written = writer.finish()
+    code = code_version({"drafts": drafts, "overrides": overrides or {}, "search": False})
+    record.inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], code) if record.code == code else ""
+    record.output = manifest_digest(read_manifest_bytes(output))
+    outcome = record.outcome
+    outcome["files"] = len(writer.wanted)
+    report = CheckReport(config, None, list(outcome.get("diagnostics", ())), int(outcome.get("checked", 0)))
+    pages = int(outcome.get("pages", 0))
+    return BuildResult(report, written, pages, len(writer.wanted), time.perf_counter() - started)
+
+
+def _keep(memory: Memory | None, folder: Path | None, record: Record) -> None:
+    if memory is not None:
+        memory.record = record
+    else:
+        write_record(folder, record)
+
+
+def _same_as_last(site_root: Path, overrides: dict | None, last: Record, inputs: str, strict: bool, started: float) -> BuildResult | None:
     """The last build's result again, when no input changed and its output is as it left it."""
+    if not last.inputs or last.inputs != inputs:
+        return None
     config, _ = check_site_config(site_root, overrides or {})
     if config is None:
         return None
     output = output_folder(site_root, config.output)
-    outcome = recall(record, inputs, read_manifest_bytes(output))
-    if outcome is None:
+    if last.output != manifest_digest(read_manifest_bytes(output)):
         return None
-    report = CheckReport(config, None, outcome.diagnostics, outcome.checked)
-    if strict and outcome.diagnostics:
+    try:
+        outcome = last.outcome
+        diagnostics, checked, pages, files = list(outcome["diagnostics"]), int(outcome["checked"]), int(outcome["pages"]), int(outcome["files"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    report = CheckReport(config, None, diagnostics, checked)
+    if strict and diagnostics:
         return BuildResult(report, None)
-    written = WriteResult(0, outcome.files, output.absolute())
-    return BuildResult(report, written, outcome.pages, outcome.files, time.perf_counter() - started)
+    return BuildResult(report, WriteResult(0, files, output.absolute()), pages, files, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
 class _Made:
-    pages: list[Page]
-    exports: list[Export]
-    fingerprints: Fingerprints
-    own_templates: bool
+    pages: int
+    exports: int
     rendered: int
     notes: tuple[str, ...]
 
 
 def _make_files(
-    timeline: Timeline, site_root: Path, writer: SiteWriter, caches: Caches, env: jinja2.Environment | None,
-    search: bool, static: set[str],
+    timeline: Timeline, site_root: Path, writer: SiteWriter, record: Record, env: jinja2.Environment,
+    memory: Memory | None, search: bool, static: set[str],
 ) -> _Made:
-    """Every page, export and search file, handed to the writer: rendered afresh, or kept."""
+    """Every page, export and search file, handed to the writer: made afresh when its reads changed, else kept."""
     pages, exports = plan_site(timeline)
-    live = writer.live or {}
-    keys = keys_store(caches)
-    site_templates = site_root / "templates"
-    own_templates = site_templates.is_dir() and any(path.is_file() for path in site_templates.rglob("*"))
-    fingerprints = Fingerprints(timeline, [site_templates, builtin_dir("templates")], own_templates)
     page_paths = tuple(page.path for page in pages)
-    jobs = [(page.output, _page_key(page, fingerprints), page) for page in pages]
-    jobs += [(export.path, _export_key(export, page_paths, fingerprints), export) for export in exports]
-    clashes = sorted(static.intersection(path for path, _, _ in jobs))
+    jobs: list[tuple[str, Page | Export]] = [(page.output, page) for page in pages] + [(export.path, export) for export in exports]
+    clashes = sorted(static.intersection(path for path, _ in jobs))
     if clashes:
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
-    makers = Makers(timeline, site_root, caches, env, fingerprints, page_paths)
-    remember: dict[str, tuple] = {}  # what the next build compares with
-    todo: list[tuple[str, str, Page | Export]] = []
-    for path, key, job in jobs:
-        remembered = keys.entries.get(path)
-        if remembered and remembered[0] == key and live.get(path) == remembered[1]:
-            writer.add(path, Kept(remembered[1]))
-            remember[path] = remembered
+    plans = {page.output: shape_digest((page.templates, page.context)) for page in pages}
+    digests = Digests(timeline, env, plans, page_paths)
+    changed = {key for key, old in record.keys.items() if digests(key) != old}
+    live = writer.live or {}
+    outputs: dict[str, tuple[str, frozenset[str]]] = {}
+    todo: list[tuple[str, Page | Export]] = []
+    for path, job in jobs:
+        old = record.outputs.get(path)
+        if old and live.get(path) == old[0] and changed.isdisjoint(old[1]):
+            writer.add(path, Kept(old[0]))
+            outputs[path] = old
         else:
-            todo.append((path, key, job))
+            todo.append((path, job))
+    cards = {key: piece for key, piece in record.cards.items() if changed.isdisjoint(piece[1])}
+    pieces = {key: piece for key, piece in record.pieces.items() if changed.isdisjoint(piece[1])}
+    makers = Makers(timeline, site_root, env, page_paths, cards, pieces, memory.markdown if memory else {})
     # Event pages first: the search index is made of them, while the rest renders.
-    event_pages: list[tuple[str, Page | Export]] = []
-    others: list[tuple[str, Page | Export]] = []
-    for path, _, job in todo:
-        (event_pages if EVENT_PAGE.fullmatch(path) else others).append((path, job))
-    makers.make_all(event_pages, writer)
-    index = _SearchIndex(writer, keys.entries.get(SEARCH_KEY), search)
+    event_pages = [(path, job) for path, job in todo if EVENT_PAGE.fullmatch(path)]
+    others = [(path, job) for path, job in todo if not EVENT_PAGE.fullmatch(path)]
+    outputs.update(makers.make_all(event_pages, writer))
+    index = _SearchIndex(writer, record.search, search)
     index.start()
-    makers.make_all(others, writer)
-    for path, key, _ in todo:
-        remember[path] = (key, writer.wanted[path])
-    notes = index.finish(remember)
-    keys.replace(remember)
-    makers.forget_old_pieces()
-    return _Made(pages, exports, fingerprints, own_templates, len(todo), notes)
+    outputs.update(makers.make_all(others, writer))
+    notes = index.finish(record)
+    _sweep(record, digests, outputs, cards, pieces)
+    return _Made(len(pages), len(exports), len(todo), notes)
+
+
+def _sweep(record: Record, digests: Digests, outputs: dict, cards: dict, pieces: dict) -> None:
+    """The record as this build leaves it: what no output or piece read any more is dropped."""
+    read: set[str] = set()
+    for store in (outputs, cards, pieces):
+        for _, keys in store.values():
+            read.update(keys)
+    record.outputs, record.cards, record.pieces = outputs, cards, pieces
+    record.keys = {key: digests(key) for key in read}
 
 
 class Makers:
-    """What renders pages and exports, set up (with its caches) only once one is needed."""
+    """What renders pages and exports, set up only once one is needed; each output's reads recorded."""
 
-    def __init__(self, timeline: Timeline, site_root: Path, caches: Caches, env: jinja2.Environment | None,
-                 fingerprints: Fingerprints, page_paths: tuple[str, ...]):
-        self.timeline, self.site_root, self.caches, self.env = timeline, site_root, caches, env
-        self.fingerprints, self.page_paths = fingerprints, page_paths
+    def __init__(self, timeline: Timeline, site_root: Path, env: jinja2.Environment, page_paths: tuple[str, ...],
+                 cards: dict, pieces: dict, markdown: dict[str, str]):
+        self.timeline, self.site_root, self.env, self.page_paths = timeline, site_root, env, page_paths
+        self.cards, self.pieces, self.markdown_store = cards, pieces, markdown
         self.ready = False
 
-    def make(self, job: Page | Export) -> bytes:
+    def make(self, path: str, job: Page | Export) -> tuple[bytes, frozenset[str]]:
         if not self.ready:
             self._set_up()
         try:
-            if isinstance(job, Page):
-                return self.renderer.render(job)
-            return job.make(self.timeline, self.tools)
+            with recording() as reads:
+                if isinstance(job, Page):
+                    record_read(f"plan:{path}")
+                    data = self.renderer.render(job)
+                else:
+                    data = job.make(self.timeline, self.tools)
         except jinja2.TemplateError as err:
             raise rendering_failure(err, job.path, self.site_root) from None
+        return data, frozenset(reads)
 
-    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter) -> None:
+    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter) -> dict[str, tuple[str, frozenset[str]]]:
         """Make these files and hand them to the writer, over several processes when there are many.
 
         Workers write their files into the spare folder themselves and send back their
-        digests and the cache entries they added (Markdown, cards, export pieces).
+        digests and read sets, and the pieces they made.
         """
         workers = workers_for(len(todo), PARALLEL_FROM)
         if workers > 1:
             self._set_up()
             writer.prepare()
-        stores = self._stores() if workers > 1 else []
-        sizes = [len(store) for store in stores]
+        known = (set(self.cards), set(self.pieces)) if workers > 1 else (set(), set())
 
-        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict[str, str], list[list]]:
+        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict, dict, dict]:
+            made = {}
             for path, job in share:
-                writer.add(path, self.make(job))
-            added = [list(islice(store.items(), size, None)) for store, size in zip(stores, sizes)]
-            return {path: writer.wanted[path] for path, _ in share}, added
+                data, reads = self.make(path, job)
+                writer.add(path, data)
+                made[path] = (writer.wanted[path], reads)
+            if workers == 1:
+                return made, {}, {}
+            new_cards = {key: piece for key, piece in self.cards.items() if key not in known[0]}
+            new_pieces = {key: piece for key, piece in self.pieces.items() if key not in known[1]}
+            return made, new_cards, new_pieces
 
-        for made, added in split_work(todo, work, workers)[1:]:
-            for path, file_digest in made.items():
+        results = split_work(todo, work, workers)
+        outputs = dict(results[0][0])
+        for made, new_cards, new_pieces in results[1:]:
+            for path, (file_digest, reads) in made.items():
                 writer.add_written(path, file_digest)
-            for store, entries in zip(stores, added):
-                store.update(entries)
-
-    def _stores(self) -> list[dict]:
-        return [self.caches.open("markdown").entries, self.pieces.entries["cards"], self.pieces.entries["exports"]]
+                outputs[path] = (file_digest, reads)
+            self.cards.update(new_cards)
+            self.pieces.update(new_pieces)
+        return outputs
 
     def _set_up(self) -> None:
-        markdown = Markdown(self.caches.open("markdown").entries)
-        folder = self.caches.folder
-        env = self.env or make_environment(self.site_root, folder / "templates" if folder else None)
-        self.renderer = Renderer(self.timeline, self.site_root, env, markdown)
+        markdown = Markdown(self.markdown_store)
+        self.renderer = Renderer(self.timeline, self.site_root, self.env, markdown)
         check_templates(self.renderer.env, self.site_root)  # with the renderer's filters known
-        self.pieces = _pieces(self.caches, self.fingerprints)
-        self.renderer.cards = self.pieces.entries["cards"]
-        self.renderer.card_key = lambda event: self.fingerprints.events[event.id]
-        self.tools = ExportTools(markdown, self.page_paths, self.pieces.entries["exports"], self.renderer.card_key)
+        self.renderer.cards = self.cards
+        self.tools = ExportTools(markdown, self.page_paths, self.pieces)
         self.ready = True
 
-    def forget_old_pieces(self) -> None:
-        if self.ready:
-            _forget_old_pieces(self.pieces, set(self.fingerprints.events.values()))
 
-
-def _pieces(caches: Caches, fingerprints: Fingerprints) -> KeyedStore:
-    """Each event's card and export pieces made before, while the site as a whole is unchanged."""
-    pieces = caches.open("pieces")
-    if pieces.entries.get("site") != fingerprints.site:
-        pieces.replace({"site": fingerprints.site, "cards": {}, "exports": {}})
-    return pieces
-
-
-def _forget_old_pieces(pieces: KeyedStore, current: set[str]) -> None:
-    """Drop the pieces of event versions that no longer exist (keys hold the event digest)."""
-    for name, position in (("cards", 0), ("exports", 1)):
-        kept = {key: value for key, value in pieces.entries[name].items() if key[position] in current}
-        if len(kept) != len(pieces.entries[name]):
-            pieces.entries[name] = kept
-            pieces.changed = True
-
-
-def job_key(job: Page | Export, page_paths: tuple[str, ...], fingerprints: Fingerprints) -> str:
-    return _page_key(job, fingerprints) if isinstance(job, Page) else _export_key(job, page_paths, fingerprints)
-
-
-def keys_store(caches: Caches) -> KeyedStore:
-    """Each output file's key and digest as last made (keys of other code versions are not read)."""
-    return caches.open(f"keys-{code_version()}")
-
-
-def _page_key(page: Page, fingerprints: Fingerprints) -> str:
-    return fingerprints.key(page.path, page.templates, page.context, (), page.outlined)
-
-
-def _export_key(export: Export, page_paths: tuple[str, ...], fingerprints: Fingerprints) -> str:
-    return fingerprints.key(export.path, ("export",), page_paths if export.path == "sitemap.xml" else (), export.depends)
-
-
-SEARCH_KEY = "pagefind/"
 PARALLEL_FROM = 400  # pages and exports to make before it pays to fork a worker
 
 
@@ -312,14 +327,14 @@ class _SearchIndex:
         except BaseException as err:  # raised again by finish, in the build's own thread
             self.outcome = err
 
-    def finish(self, remember: dict) -> tuple[str, ...]:
+    def finish(self, record: Record) -> tuple[str, ...]:
         """Add the index's files to the writer; note what the next build compares with; say what happened."""
         writer, remembered = self.writer, self.remembered
         if self.keep:
             for path, file_digest in remembered[1].items():
                 writer.add(path, Kept(file_digest))
-            remember[SEARCH_KEY] = remembered
             return () if remembered[0] == self.key else ("search index not updated (it covers the pages of an earlier build)",)
+        record.search = None
         if self.thread is None:
             return ("search skipped: no index was made",)
         self.thread.join()
@@ -329,7 +344,7 @@ class _SearchIndex:
         for path, data in index.items():
             writer.add(path, data)
         if note is None:  # a skipped index is tried again next time
-            remember[SEARCH_KEY] = (self.key, {path: writer.wanted[path] for path in index})
+            record.search = (self.key, {path: writer.wanted[path] for path in index})
         return (note,) if note else ()
 
 

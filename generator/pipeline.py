@@ -1,27 +1,28 @@
-"""Compositions of the stages: load → check → model, shared by every command.
+"""Load, check, model: from the site's folder to its Timeline, writing nothing.
 
-Loading and validating a file is the costly part; it depends on nothing but the
-file, so its result is cached by file and, on a cold start with many files,
-spread over the machine's cores.
+`load_site` is the first half of every command (`timeline check` is this and the
+templates compiled; `build` goes on to plan, render and write). Loading and
+validating a file is the costly part; it depends on nothing but the file, so a
+build hands in the check results of its last run (by file stamp) and only changed
+files are checked again, over the machine's cores when there are many.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from generator.cache import Caches, FileCache, fingerprint, stamp
 from generator.check import Checked, FileResult, Locator, check_content, check_file, check_site_config, site_timezone
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
 from generator.model import SiteConfig, Timeline, build_timeline
+from generator.parallel import split_work, workers_for
+from generator.record import Stamp, encodable, stamp
 from generator.schema import Context
 
 CACHE_DIR = ".timeline-cache"
-PARALLEL_FROM = 400  # files to load before it pays to start worker processes
+PARALLEL_FROM = 400  # files to load before it pays to fork worker processes
+CheckResults = dict[str, tuple[Stamp, Any]]  # shown path → (stamp, FileResult), as the record keeps them
 
 
 @dataclass(frozen=True)
@@ -38,23 +39,18 @@ class CheckReport:
         return self.config is None
 
 
-def check_site(root: Path, drafts: bool = False, overrides: dict | None = None, caches: Caches | None = None) -> CheckReport:
-    """Load, check and model the site in `root`, reporting every problem.
+def load_site(root: Path, drafts: bool = False, overrides: dict | None = None, results: CheckResults | None = None) -> CheckReport:
+    """Load, check and model the site in `root`, reporting every problem; nothing is written.
 
     `overrides` are site.yml keys given on the command line; they win over the file.
-    Without `caches` the site's cache folder is used and saved; with them, saving
-    is the caller's business.
+    `results` are check results of an earlier run, by file; files whose stamp did not
+    change are not checked again, and it is brought up to date in place.
     """
     config, diagnostics = check_site_config(root, overrides or {})
     if config is None:
         return CheckReport(None, None, diagnostics, 1)
     files, found_problems = find_content(root)
-    own = caches is None
-    caches = caches or site_caches(root)
-    results = load_files(root, files, config, caches)
-    if own:
-        caches.save()
-    checked, check_diagnostics = check_content(results, Locator(root).where)
+    checked, check_diagnostics = check_content(load_files(root, files, config, results), Locator(root).where)
     diagnostics = sort_in_file_order([*diagnostics, *found_problems, *check_diagnostics])
     count = 1 + len(files) + len(found_problems)
     if has_errors(diagnostics):
@@ -63,22 +59,16 @@ def check_site(root: Path, drafts: bool = False, overrides: dict | None = None, 
     return CheckReport(config, timeline, diagnostics, count)
 
 
+def check_site(root: Path, drafts: bool = False, overrides: dict | None = None) -> CheckReport:
+    """`load_site` without results kept from an earlier run (the name other commands know)."""
+    return load_site(root, drafts, overrides)
+
+
 def checked_items(root: Path, config: SiteConfig) -> Checked:
     """Every item that passes its own checks, even when other files have errors."""
     files, _ = find_content(root)
-    checked, _ = check_content(load_files(root, files, config, site_caches(root)), Locator(root).where)
+    checked, _ = check_content(load_files(root, files, config), Locator(root).where)
     return checked
-
-
-def site_caches(root: Path, use_cache: bool = True) -> Caches:
-    """The caches of the site in `root` (kept in memory only without `use_cache`)."""
-    return Caches(root / CACHE_DIR if use_cache else None)
-
-
-def file_cache(caches: Caches, config: SiteConfig) -> FileCache:
-    """Check results by file, for this code and these settings."""
-    settings = (config.timezone, config.max_file_bytes)
-    return caches.open("files-" + fingerprint(settings, ("load", "schema", "dates", "check")), FileCache)
 
 
 def check_one(root: Path, path: str, kind: str, config: SiteConfig) -> FileResult:
@@ -86,28 +76,30 @@ def check_one(root: Path, path: str, kind: str, config: SiteConfig) -> FileResul
     return check_file(kind, root / path, path, Context(site_timezone(config)), config.max_file_bytes)
 
 
-def load_files(root: Path, files: list[ContentFile], config: SiteConfig, caches: Caches) -> list[FileResult]:
-    """Every file's FileResult, from the cache where its file did not change."""
+def load_files(root: Path, files: list[ContentFile], config: SiteConfig, results: CheckResults | None = None) -> list[FileResult]:
+    """Every file's FileResult, from `results` where its file did not change (and `results` updated)."""
+    results = {} if results is None else results
+    settings = (config.timezone, config.max_file_bytes)
+    stamps = [(stamp(f.path), settings) for f in files]
+    found: list[FileResult | None] = []
+    for file, current in zip(files, stamps):
+        entry = results.get(file.shown)
+        found.append(entry[1] if entry and current[0] is not None and tuple(entry[0]) == current else None)
+    missing = [i for i, result in enumerate(found) if result is None]
     context = Context(site_timezone(config))
-    cache = file_cache(caches, config)
-    stamps = [stamp(f.path) for f in files]
-    results: list[FileResult | None] = [cache.get(f.shown, s) for f, s in zip(files, stamps)]
-    missing = [i for i, result in enumerate(results) if result is None]
     jobs = [(files[i].kind, files[i].path, files[i].shown) for i in missing]
     for index, result in zip(missing, _check_files(jobs, context, config.max_file_bytes)):
-        results[index] = result
-        cache.put(files[index].shown, stamps[index], result)
-    cache.keep_only({f.shown for f in files})
-    return results  # type: ignore[return-value]
+        found[index] = result
+        if stamps[index][0] is not None and encodable(result):
+            results[files[index].shown] = (stamps[index], result)
+    for gone in results.keys() - {f.shown for f in files}:
+        del results[gone]
+    return found  # type: ignore[return-value]
 
 
 def _check_files(jobs: list[tuple[str, Path, str]], context: Context, max_bytes: int) -> list[FileResult]:
-    workers = os.cpu_count() or 1
-    if len(jobs) < PARALLEL_FROM or workers < 2 or not sys.platform.startswith("linux"):
-        return _check_batch(jobs, context, max_bytes)
-    batches = [jobs[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        parts = list(pool.map(_check_batch, batches, [context] * workers, [max_bytes] * workers))
+    workers = workers_for(len(jobs), PARALLEL_FROM)
+    parts = split_work(jobs, lambda share: _check_batch(share, context, max_bytes), workers)
     ordered: list[FileResult | None] = [None] * len(jobs)
     for worker, part in enumerate(parts):
         ordered[worker::workers] = part

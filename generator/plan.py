@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from generator import exports
-from generator.model import Entry, Event, Taxonomy, Term, Timeline, quotes_by_speaker, related_both_ways
+from generator.model import Entry, Event, Taxonomy, Term, Timeline
 
 PER_PAGE = 200  # events on one page of a term's list; longer lists are paginated
 HOME_LIMIT = 300  # a longer chronology shows its latest events on the home page, the rest by year
@@ -23,10 +23,6 @@ class Page:
     path: str  # site path: "events/x/" for a folder's index.html, or "404.html"
     templates: tuple[str, ...]
     context: Mapping[str, Any]
-    # Events the page only outlines (counts, charts, titles, quotes: all but their
-    # summaries; None: any event); those it shows whole are in its context. Both
-    # decide when the page must be rendered again.
-    outlined: tuple[str, ...] | None = ()
 
     @property
     def output(self) -> str:
@@ -37,7 +33,6 @@ class Page:
 class Export:
     path: str
     make: Callable[..., bytes]  # (timeline, ExportTools) -> bytes
-    depends: tuple[str, ...] | None = None  # the events it shows; None: any
 
 
 @dataclass(frozen=True)
@@ -91,12 +86,11 @@ def _home(timeline: Timeline) -> Page:
         "title": timeline.config.title,
         "entries": [(event, None) for event in shown],
         "hidden": len(timeline.events) - len(shown),
-    }, outlined=None)
+    })
 
 
 def _event_pages(timeline: Timeline) -> list[Page]:
     events = timeline.events
-    related_to = related_both_ways(events)
     return [
         Page(
             f"events/{event.id}/",
@@ -107,7 +101,6 @@ def _event_pages(timeline: Timeline) -> list[Page]:
                 "previous": events[index - 1] if index else None,
                 "next": events[index + 1] if index + 1 < len(events) else None,
             },
-            outlined=tuple(sorted(related_to.get(event.id, ()))),
         )
         for index, event in enumerate(events)
     ]
@@ -116,25 +109,22 @@ def _event_pages(timeline: Timeline) -> list[Page]:
 def _term_pages(kind: TermKind, taxonomy: Taxonomy, timeline: Timeline) -> list[Page]:
     pages: list[Page] = []
     terms = list(taxonomy.terms.values())
-    quoted = _quotes_by_speaker(timeline) if kind.taxonomy == "actors" else {}
-    if kind.index_path is not None:  # counts and charts over every event
-        pages.append(Page(kind.index_path, (f"{kind.taxonomy}.html", "terms.html"), {"title": kind.title, "kind": kind, "terms": terms}, outlined=None))
+    if kind.index_path is not None:
+        pages.append(Page(kind.index_path, (f"{kind.taxonomy}.html", "terms.html"), {"title": kind.title, "kind": kind, "terms": terms}))
     for position, term in enumerate(terms):
         neighbours = {
             "previous_term": terms[position - 1] if position else None,
             "next_term": terms[position + 1] if position + 1 < len(terms) else None,
         }
-        pages += _paginated(kind, term, timeline, neighbours, quoted)
+        pages += _paginated(kind, term, timeline, neighbours)
     return pages
 
 
-def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict, quoted: dict[str, tuple[str, ...]]) -> list[Page]:
+def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict) -> list[Page]:
     base = kind.path(term.slug)
     chunks = [term.entries[i:i + PER_PAGE] for i in range(0, len(term.entries), PER_PAGE)] or [()]
     paths = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
     pages = []
-    # A term's charts and companions cover its whole list, quotes included.
-    outlined = tuple(entry.event for entry in term.entries) + quoted.get(term.slug, ())
     for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
         pagination = Pagination(
             number, len(chunks),
@@ -145,16 +135,8 @@ def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict, quot
             "title": term.label, "kind": kind, "term": term, "entries": _entries(chunk, timeline),
             "pagination": pagination, **extra,
         }
-        pages.append(Page(path, (f"{kind.singular}.html", "term.html"), context, outlined=outlined))
+        pages.append(Page(path, (f"{kind.singular}.html", "term.html"), context))
     return pages
-
-
-def _quotes_by_speaker(timeline: Timeline) -> dict[str, tuple[str, ...]]:
-    """The events that quote each actor."""
-    return {
-        speaker: tuple(dict.fromkeys(event.id for event, _ in quotes))
-        for speaker, quotes in quotes_by_speaker(timeline.events).items()
-    }
 
 
 def _entries(entries: tuple[Entry, ...], timeline: Timeline) -> list[tuple[Event, str | None]]:

@@ -26,6 +26,7 @@ from generator import dates, views
 from generator.dates import EDTF
 from generator.model import Event, Source, Tag, Timeline
 from generator.plan import KIND_BY_SINGULAR, Page, output_path
+from generator.reads import attribute_read, record, record_all, recording
 
 PACKAGE = Path(__file__).resolve().parent
 ALLOWED_TAGS = {
@@ -81,27 +82,39 @@ def page_root(path: str, base_url: str) -> str:
     return "../" * output_path(path).count("/")
 
 
-def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+class TrackingEnvironment(jinja2.Environment):
+    """A Jinja environment that records what templates read (see `generator.reads`).
+
+    Jinja routes every `a.b` and `a[b]` of a template through `getattr` and `getitem`,
+    and every template it looks up (extends, include, import) through `_load_template`.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        wrapped = attribute_read(obj, attribute)
+        return wrapped if wrapped is not None else super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        wrapped = attribute_read(obj, argument) if isinstance(argument, str) else None
+        return wrapped if wrapped is not None else super().getitem(obj, argument)
+
+    def _load_template(self, name: str, globals: Any) -> jinja2.Template:
+        record(f"template:{name}")  # found or not: a template added later must be seen
+        return super()._load_template(name, globals)
+
+
+def make_environment(site_root: Path) -> jinja2.Environment:
     """The Jinja environment: the site's templates/ over the theme's.
 
-    Compiled templates are kept in `cache_dir` (keyed by their source), so a build
-    does not compile again what the last one compiled. A long-lived process (serve)
-    keeps one environment; Jinja recompiles a template when its file changes.
+    Compiled templates are kept in memory only (Jinja's on-disk bytecode would be
+    code read back from the site's folder). A long-lived process (serve) keeps one
+    environment; Jinja recompiles a template when its file changes.
     """
-    bytecode = None
-    if cache_dir is not None:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
-        except OSError:
-            bytecode = None  # a read-only site still builds, only slower
-    return jinja2.Environment(
+    return TrackingEnvironment(
         loader=jinja2.FileSystemLoader([str(site_root / "templates"), str(builtin_dir("templates"))]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=bytecode,
     )
 
 
@@ -133,9 +146,10 @@ class Renderer:
             Precision=dates.Precision,
         )
         self.env.globals.update(views.template_globals(timeline))
-        self.cards: dict[tuple[str, str], str] = {}  # a build may seed it with cards made before
-        self.card_key: Callable[[Event], str] = lambda event: event.id
-        self._via_notes: dict[str, str] = {}
+        # Cards by (event id, member it came through): HTML and the keys it read. A build
+        # seeds it with the cards of earlier builds whose reads did not change.
+        self.cards: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
+        self._via_notes: dict[str, tuple[str, frozenset[str]]] = {}
         self._globals: dict[jinja2.Template, dict[str, Any]] = {}
 
     def render(self, page: Page) -> bytes:
@@ -157,6 +171,7 @@ class Renderer:
 
     @jinja2.pass_context
     def _card(self, context: Any, event: Event, via: str | None = None) -> Markup:
+        record(f"template:{CARD}")
         if "via" in self._card_template.blocks:
             card = self._piece(event, "", lambda: self._render_card(event, None, via_slot=True))
             card = card.replace(VIA_MARK, self._via_note(via) if via else "")
@@ -170,12 +185,8 @@ class Renderer:
         return self.env.get_template(CARD)
 
     def _piece(self, event: Event, via: str, make: Callable[[], str]) -> str:
-        """A card made once per version of the event (and member it came through)."""
-        key = (self.card_key(event), via)
-        piece = self.cards.get(key)
-        if piece is None:
-            piece = self.cards[key] = make()
-        return piece
+        """A card made once (per member it came through); its reads go into every page that shows it."""
+        return _once(self.cards, (event.id, via), make)
 
     def _render_card(self, event: Event, via: str | None, via_slot: bool = False) -> str:
         """The card of `event`; with `via_slot`, VIA_MARK in place of its "via" block."""
@@ -187,17 +198,16 @@ class Renderer:
 
     def _via_note(self, via: str) -> str:
         """The card template's "via" block for one member actor, made once."""
-        note = self._via_notes.get(via)
-        if note is None:
-            template = self._card_template
-            context = self._context(template, {"via": via, "root": ROOT_MARK})
-            note = self._via_notes[via] = _run(template, template.blocks["via"](context))  # type: ignore[attr-defined]
-        return note
+        template = self._card_template
+        context = lambda: self._context(template, {"via": via, "root": ROOT_MARK})  # noqa: E731
+        return _once(self._via_notes, via, lambda: _run(template, template.blocks["via"](context())))  # type: ignore[attr-defined]
 
     @jinja2.pass_context
     def _actor_links(self, context: Any, ids: Iterable[str], filter: str | None = None) -> Markup:
         """Links to actors by name, comma-separated; `filter` names their Pagefind filter."""
         root, actors = escape(context["root"]), self.timeline.actors
+        ids = tuple(ids)
+        record_all(f"a:{actor_id}" for actor_id in ids)
         extra = f' data-pagefind-filter="{escape(filter)}"' if filter else ""
         return Markup(", ".join(
             f'<a href="{root}{escape(_term_path("actor", actor_id))}"{extra}>{escape(actors[actor_id].name)}</a>' for actor_id in ids
@@ -229,6 +239,7 @@ def status_badge(status: str) -> Markup:
 
 def source_line(source: Source) -> Markup:
     """Who published a source, who wrote it and when."""
+    record(f"s:{source.id}")
     parts = []
     if source.publisher:
         parts.append(f'<span class="publisher">{escape(source.publisher)}</span>')
@@ -254,6 +265,18 @@ def _run(template: jinja2.Template, pieces: Iterator[str]) -> str:
         return template.environment.concat(pieces)  # type: ignore[attr-defined]
     except Exception:
         template.environment.handle_exception()  # raises, with the template's lines in the traceback
+
+
+def _once(store: dict, key: Any, make: Callable[[], str]) -> str:
+    """A piece from `store`, or made and kept there with what it read; its reads are recorded either way."""
+    piece = store.get(key)
+    if piece is None:
+        with recording() as reads:
+            text = make()
+        store[key] = (text, frozenset(reads))
+        return text
+    record_all(piece[1])
+    return piece[0]
 
 
 def _via_mark(context: Any) -> Iterator[str]:

@@ -47,7 +47,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Mapping
 
-from generator import cbor
+import cbor2
 
 OUTPUT = "pagefind/"
 EVENT_PAGE = re.compile(r"events/[^/]+/index\.html")
@@ -285,7 +285,7 @@ def stable_order(files: dict[str, bytes]) -> dict[str, bytes]:
     """
     try:
         return _sorted_index(files)
-    except (cbor.CBORError, KeyError, IndexError, TypeError, ValueError, OSError, EOFError):
+    except (cbor2.CBORError, KeyError, IndexError, TypeError, ValueError, OSError, EOFError):
         return files
 
 
@@ -318,14 +318,14 @@ def _read_chunk(data: bytes) -> Any:
     body = gzip.decompress(data)
     if not body.startswith(SIGNATURE):
         raise ValueError("not a Pagefind chunk")
-    value = cbor.loads(body[len(SIGNATURE):])
-    if cbor.dumps(value) != body[len(SIGNATURE):]:
+    value = cbor2.loads(body[len(SIGNATURE):])
+    if cbor2.dumps(value) != body[len(SIGNATURE):]:
         raise ValueError("a chunk this codec would not write back as it was")
     return value
 
 
 def _chunk_file(value: Any, old_hash: str, digits: int) -> tuple[bytes, str]:
     """The chunk's file (gzipped like Pagefind's, without a time stamp) and its hash, named like the old one."""
-    body = SIGNATURE + cbor.dumps(value)
+    body = SIGNATURE + cbor2.dumps(value)
     prefix = old_hash.rsplit("_", 1)[0]
     return gzip.compress(body, mtime=0), f"{prefix}_{hashlib.sha256(body).hexdigest()[:digits]}"

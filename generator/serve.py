@@ -20,13 +20,11 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 from urllib.parse import unquote, urlsplit
 
-import jinja2
-
-from generator.build import LastBuild, build_site, output_folder
-from generator.cache import Caches
-from generator.pipeline import CACHE_DIR, site_caches
-from generator.quick import quick_rebuild
+from generator.build import Memory, build_site, copy_static, output_folder
+from generator.check import check_site_config
 from generator.diagnostics import ERROR
+from generator.pipeline import CACHE_DIR
+from generator.record import read_record, write_record
 from generator.render import make_environment
 from generator.template_errors import TemplateFailure
 from generator.write import WriteError
@@ -66,32 +64,35 @@ class BuildState:
 
 
 def rebuild(
-    site_root: Path, state: BuildState, drafts: bool, log: TextIO, env: jinja2.Environment | None = None,
-    search: bool = False, caches: Caches | None = None, last: LastBuild | None = None, changed: Iterable[Path] = (),
-) -> LastBuild | None:
-    """Build once and publish the outcome; problems are printed, never raised.
+    site_root: Path, state: BuildState, drafts: bool, log: TextIO, memory: Memory | None = None,
+    search: bool = False, changed: Iterable[Path] = (),
+) -> bool:
+    """Build once and publish the outcome; problems are printed, never raised. True when it succeeded.
 
-    With the `last` build and the `changed` files, an edit of event summaries only
-    is applied to the last build (`quick`); anything else is built in full. Returns
-    what the next rebuild can start from.
+    Each change is classified first: when only static files changed they are copied
+    into the site and nothing else is done; otherwise the build re-checks the changed
+    files and re-makes what read anything that changed (the record is kept in `memory`).
     """
     started = time.perf_counter()
+    # base_url left out: the site is served at the root of loopback
+    overrides = {"base_url": None}
+    static = site_root / "static"
     try:
-        result = quick_rebuild(last, changed, caches, env) if last and caches else None
-        # base_url left out: the site is served at the root of loopback
+        only_static = bool(changed) and memory is not None and all(static in path.parents for path in changed)
+        result = copy_static(site_root, memory, drafts=drafts, overrides=overrides) if only_static and memory else None
         # The search index is made on the first build only; later ones keep it, so a
         # save is shown at once rather than after indexing every page again.
-        result = result or build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env, search=search, caches=caches)
+        result = result or build_site(site_root, drafts=drafts, overrides=overrides, search=search, memory=memory)
     except (WriteError, TemplateFailure) as err:
         lines = [f"error: {line}" for line in str(err).splitlines()]
         state.publish(False, lines)
         print("\n".join(lines), file=log)
-        return None
+        return False
     except Exception:  # a bug in a template or in timeline itself: keep serving the last good site
         trace = traceback.format_exc()
         state.publish(False, ["internal error while building:", trace])
         print(trace, file=log)
-        return None
+        return False
     lines = [d.text() for d in result.report.diagnostics]
     for line in lines:
         print(line, file=log)
@@ -99,10 +100,10 @@ def rebuild(
         errors = [line for d, line in zip(result.report.diagnostics, lines) if d.severity == ERROR]
         state.publish(False, errors or lines)
         print(f"build failed; still serving the last good site ({len(errors)} errors)", file=log)
-        return None
+        return False
     state.publish(True, [])
     print(f"rebuilt: {result.written.written} files written in {time.perf_counter() - started:.3f} s", file=log)
-    return result.last
+    return True
 
 
 def resolve_request(root: Path, raw_path: str) -> Path | None:
@@ -206,19 +207,17 @@ class DevServer:
         self.state = BuildState()
         self.stopping = threading.Event()
         self.watching = threading.Event()
-        self.env = make_environment(self.site_root, self.site_root / CACHE_DIR / "templates")
-        # Kept in memory between builds, saved on disk after the first one and at the end.
-        self.caches = site_caches(self.site_root)
-        self.last = rebuild(self.site_root, self.state, drafts, self.log, self.env, search=True, caches=self.caches)
-        self.caches.save()
+        # The record of the last build, kept in memory between builds, saved on disk after the first one and at the end.
+        self.cache = self.site_root / CACHE_DIR
+        self.memory = Memory(read_record(self.cache), make_environment(self.site_root))
+        rebuild(self.site_root, self.state, drafts, self.log, self.memory, search=True)
+        write_record(self.cache, self.memory.record)
         self.output = self._output()
         self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
         self.httpd.daemon_threads = True
         self.threads: list[threading.Thread] = []
 
     def _output(self) -> Path:
-        from generator.check import check_site_config
-
         config, _ = check_site_config(self.site_root)
         return output_folder(self.site_root, config.output if config else "_site").resolve()
 
@@ -241,7 +240,7 @@ class DevServer:
             self.state.changed.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
-        self.caches.save()
+        write_record(self.cache, self.memory.record)
 
     def _watch(self) -> None:
         import watchfiles
@@ -257,9 +256,7 @@ class DevServer:
             self.watching.set()
             if changes:
                 changed = {Path(path) for _, path in changes}
-                self.last = rebuild(
-                    self.site_root, self.state, self.drafts, self.log, self.env, caches=self.caches, last=self.last, changed=changed,
-                )
+                rebuild(self.site_root, self.state, self.drafts, self.log, self.memory, changed=changed)
 
     def _relevant(self, change: object, path: str) -> bool:
         try:

@@ -17,6 +17,7 @@ from itertools import groupby
 from typing import Any, Callable, Sequence
 
 from generator import charts, exports
+from generator.reads import fact, record, record_all, record_outlines, summary
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision
 from generator.model import (
     Actor, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor, quotes_by_speaker, related_both_ways,
@@ -43,6 +44,12 @@ DOWNLOADS = (
     ("timelinejs.json", "TimelineJS"),
     ("events.ics", "Calendar (iCalendar)"),
     ("events.csv", "Spreadsheet (CSV)"),
+)
+# The helpers templates may call (each records what it reads, see `generator.reads`).
+HELPERS = (
+    "by_year", "by_month", "span_text", "overview_chart", "activity", "lanes", "kind_label", "actors_by_kind",
+    "members", "companions", "quotes_by", "datetime_attr", "day_span", "filter_choices", "status_label",
+    "source_count", "cited", "related", "absolute_url", "citation", "event_jsonld", "has_export", "downloads", "plural",
 )
 EARLIER, YEAR_ONLY = -1, 0  # month keys of the groups before January on a year's list
 COMPANIONS = 8
@@ -79,8 +86,7 @@ class CitedSource:
 def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     """Functions made available to every template, bound to this Timeline."""
     views = Views(timeline)
-    names = [name for name in dir(Views) if not name.startswith("_") and callable(getattr(Views, name))]
-    return {name: getattr(views, name) for name in names}
+    return {name: getattr(views, name) for name in HELPERS}
 
 
 def html_datetime(date: EDTF) -> str:
@@ -133,6 +139,7 @@ class Views:
 
     def by_year(self, entries: Sequence[EntryPair]) -> list[Group]:
         """Entries grouped by the year each begins in, in order."""
+        record_outlines(event for event, _ in entries)
         runs = groupby(entries, key=lambda pair: pair[0].date.start.year)
         return [Group(year, f"year-{year}", str(year), tuple(run)) for year, run in runs]
 
@@ -142,6 +149,7 @@ class Views:
         Events begun in an earlier year come first, then those dated to the year only,
         then each month's.
         """
+        record_outlines(event for event, _ in entries)
         ordered = sorted(entries, key=lambda pair: _month_key(pair[0], year))
         runs = groupby(ordered, key=lambda pair: _month_key(pair[0], year))
         return [Group(key, _month_anchor(key, year), _month_label(key, year), tuple(run)) for key, run in runs]
@@ -150,6 +158,11 @@ class Views:
 
     def span_text(self) -> str:
         """From the start of the earliest event to the end of the latest, e.g. "2014 – September 2018"."""
+        record(fact("span_text"))
+        return self._span_text
+
+    @cached_property
+    def _span_text(self) -> str:
         events = self._timeline.events
         if not events:
             return ""
@@ -164,6 +177,7 @@ class Views:
 
     def overview_chart(self) -> charts.Histogram | None:
         """Events per month across the whole timeline."""
+        record(fact("overview_chart"))
         return self._histogram
 
     @cached_property
@@ -172,6 +186,7 @@ class Views:
 
     def activity(self, actor_id: str) -> charts.Strip | None:
         """The actor's events, its members' included, along the timeline."""
+        record(fact("activity", actor_id))
         return charts.activity_strip(self._timeline, self._actor_terms[actor_id].entries, self._axis)
 
     @cached_property
@@ -180,6 +195,7 @@ class Views:
 
     def lanes(self) -> list[charts.Lane]:
         """The busiest actors' activity, one lane each."""
+        record(fact("lanes"))
         return self._lanes
 
     # --- actors -------------------------------------------------------------------------
@@ -191,6 +207,7 @@ class Views:
 
     def actors_by_kind(self) -> list[tuple[str, list[tuple[Actor, int]]]]:
         """Every actor with its number of events, grouped by kind in the contract's order."""
+        record(fact("actors_by_kind"))
         order = list(KIND_LABELS)
         actors = sorted(self._timeline.actors.values(), key=lambda a: (order.index(a.kind) if a.kind in order else len(order), a.name.casefold()))
         return [
@@ -213,10 +230,12 @@ class Views:
 
     def members(self, actor_id: str) -> list[Actor]:
         """The actors that name this one among their affiliations or roles, by name."""
+        record(fact("members", actor_id))
         return self._members.get(actor_id, [])
 
     def companions(self, actor_id: str, limit: int = COMPANIONS) -> list[tuple[Actor, int]]:
         """The actors most often on the same events (the actor's members left out), with counts."""
+        record(fact("companions", f"{actor_id}\t{limit}"))
         own = {actor_id, *self._all_members.get(actor_id, ())}
         counts: Counter[str] = Counter()
         for entry in self._actor_terms[actor_id].entries:
@@ -231,6 +250,7 @@ class Views:
 
     def quotes_by(self, actor_id: str) -> list[tuple[Event, Quote]]:
         """What the actor is quoted as saying, with the events, in order."""
+        record(fact("quotes_by", actor_id))
         return self._quotes.get(actor_id, [])
 
     # --- events -----------------------------------------------------------------------
@@ -246,6 +266,8 @@ class Views:
     def filter_choices(self, entries: Sequence[EntryPair]) -> FilterChoices:
         """The actors and tags of a list's events (their own, not through members) and its span in days."""
         events = [event for event, _ in entries]
+        record_outlines(events)
+        record_all(f"a:{actor}" for event in events for actor in event.actors)
         actors = Counter(actor for event in events for actor in event.actors)
         tags = Counter(tag for event in events for tag in event.tags)
         spans = [day_span(event.date) for event in events]
@@ -262,10 +284,13 @@ class Views:
 
     def source_count(self, event: Event) -> int:
         """How many sources an event rests on (those of its quotes included)."""
+        record_outlines((event,))
         return len(cited_sources(event))
 
     def cited(self, event: Event) -> list[CitedSource]:
         """The event's sources in the author's order, each with the event's note on it."""
+        record_outlines((event,))
+        record_all(f"s:{source}" for source in cited_sources(event))
         notes = {citation.source: citation.note for citation in event.sources}
         return [CitedSource(self._timeline.sources[s], notes.get(s, "")) for s in cited_sources(event)]
 
@@ -279,21 +304,25 @@ class Views:
 
     def related(self, event: Event) -> list[Event]:
         """Events related to this one, either way round, in chronological order."""
+        record(fact("related", event.id))
         ids = sorted(self._related.get(event.id, ()), key=self._position.__getitem__)
         return [self._timeline.events_by_id[other] for other in ids]
 
     def absolute_url(self, path: str) -> str:
         """The absolute URL of a site path ("events/x/") from base_url; "" without one."""
+        record("config")
         base = self._timeline.config.base_url
         return base.rstrip("/") + "/" + path if base else ""
 
     def citation(self, event: Event, url: str = "") -> str:
         """A ready-to-copy reference to the event's page, at `url` when the site has one."""
+        record_all(("config", f"e:{event.id}:o"))
         text = f"{self._timeline.config.title}. “{event.title}”, {event.date.display()}."
         return f"{text} {url}" if url else text
 
     def event_jsonld(self, event: Event, url: str = "") -> dict[str, Any]:
         """The event as a schema.org `Event`, for a JSON-LD script; `url` is its page's, if known."""
+        record_all((f"e:{event.id}:o", summary(event.id)))
         data: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "Event",
@@ -315,10 +344,12 @@ class Views:
 
     def has_export(self, path: str) -> bool:
         """Whether the site writes this feed or data file (so pages only link to real files)."""
+        record(fact("exports"))
         return path in self._exports
 
     def downloads(self) -> list[tuple[str, str]]:
         """The site-wide feeds and data files the site writes, as (path, label)."""
+        record(fact("exports"))
         return [(path, label) for path, label in DOWNLOADS if path in self._exports]
 
     def plural(self, count: int, word: str, many: str | None = None) -> str:
@@ -343,3 +374,24 @@ def _month_label(key: int, year: int) -> str:
     if key == YEAR_ONLY:
         return f"Dated to {year} only"
     return f"{MONTH_NAMES[key - 1]} {year}"
+
+
+def _split(argument: str) -> tuple[str, int]:
+    actor_id, limit = argument.split("\t")
+    return actor_id, int(limit)
+
+
+# Each fact a helper records, and how to compute its value again from the key's argument:
+# the record compares the digest of that value with the one it was made with.
+FACTS: dict[str, Callable[[Views, str], Any]] = {
+    "span_text": lambda views, _: views._span_text,
+    "overview_chart": lambda views, _: views._histogram,
+    "activity": lambda views, actor_id: views.activity(actor_id) if actor_id in views._actor_terms else None,
+    "lanes": lambda views, _: views._lanes,
+    "actors_by_kind": lambda views, _: views.actors_by_kind(),
+    "members": lambda views, actor_id: views.members(actor_id),
+    "companions": lambda views, argument: views.companions(*_split(argument)) if _split(argument)[0] in views._actor_terms else None,
+    "quotes_by": lambda views, actor_id: views.quotes_by(actor_id),
+    "related": lambda views, event_id: views.related(views._timeline.events_by_id[event_id]) if event_id in views._timeline.events_by_id else None,
+    "exports": lambda views, _: sorted(views._exports),
+}

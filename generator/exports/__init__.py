@@ -26,8 +26,8 @@ def planned_exports(timeline: "Timeline") -> list["Export"]:
     exports = [
         Export(atom.SITE_FEED, atom.site_feed),
         *(
-            Export(atom.actor_feed_path(actor_id), partial(atom.actor_feed, actor_id), depends=tuple(e.event for e in term.entries))
-            for actor_id, term in timeline.taxonomies["actors"].terms.items()
+            Export(atom.actor_feed_path(actor_id), partial(atom.actor_feed, actor_id))
+            for actor_id in timeline.taxonomies["actors"].terms
         ),
         Export("events.json", data.events_json),
         Export("events.csv", data.events_csv),

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from generator.exports.common import ExportTools, SiteLinks, event_path, event_updated, iso, newest, text_element, xml_bytes
 from generator.model import Event, Timeline
 from generator.plan import KIND_BY_SINGULAR
+from generator.reads import record, record_event_whole
 from generator.render import Markdown
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -27,11 +28,13 @@ def actor_feed_path(actor_id: str) -> str:
 
 def site_feed(timeline: Timeline, tools: ExportTools) -> bytes:
     """The whole site's feed: its latest events."""
+    record("order")
     return _feed(timeline, tools.markdown, SITE_FEED, timeline.config.title, "", timeline.events)
 
 
 def actor_feed(actor_id: str, timeline: Timeline, tools: ExportTools) -> bytes:
     """One actor's feed: its events, including those of its members."""
+    record(f"term:actors:{actor_id}")
     term = timeline.taxonomies["actors"].terms[actor_id]
     events = [timeline.events_by_id[entry.event] for entry in term.entries]
     title = f"{term.label} · {timeline.config.title}"
@@ -41,6 +44,9 @@ def actor_feed(actor_id: str, timeline: Timeline, tools: ExportTools) -> bytes:
 def _feed(timeline: Timeline, markdown: Markdown, path: str, title: str, page: str, events: Sequence[Event]) -> bytes:
     links = SiteLinks.of(timeline)
     latest = list(reversed(events))[:FEED_LIMIT]
+    record("config")
+    for event in latest:
+        record_event_whole(event)
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": timeline.config.language})
     text_element(feed, "id", links.id(path))
     text_element(feed, "title", title)

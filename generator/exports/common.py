@@ -27,6 +27,7 @@ import nh3
 from generator.dates import UTC
 from generator.model import Event, Timeline, cited_sources
 from generator.plan import output_path
+from generator.reads import record_all, record_event_whole, recording
 from generator.render import Markdown, page_root
 from generator.schema import slugify
 
@@ -43,19 +44,21 @@ class ExportTools:
 
     markdown: Markdown  # one converter, so each summary is converted once per build
     page_paths: tuple[str, ...] = ()  # every page's site path, in the plan's order
-    # Pieces of exports made before, by kind and event digest (the build keeps them
-    # while the site as a whole is unchanged), and how to find an event's digest.
+    # Pieces of exports by (kind, event id): the piece and the keys it read. A build
+    # seeds it with the pieces of earlier builds whose reads did not change.
     pieces: dict = field(default_factory=dict)
-    event_key: Callable[[Event], str] = lambda event: repr(event)
-    epoch: str = field(default_factory=lambda: os.environ.get("SOURCE_DATE_EPOCH", ""))  # pieces may show it
 
     def once(self, kind: str, event: Event, make: Callable[[], Any]) -> Any:
-        """A piece of an export for one event, made only when not made before."""
-        key = (kind, self.event_key(event), self.epoch)
-        piece = self.pieces.get(key)
-        if piece is None:
-            piece = self.pieces[key] = make()
-        return piece
+        """A piece of an export for one event, made only when not made before; its reads are recorded either way."""
+        piece = self.pieces.get((kind, event.id))
+        if piece is not None:
+            record_all(piece[1])
+            return piece[0]
+        with recording() as reads:
+            record_event_whole(event)
+            value = make()
+        self.pieces[kind, event.id] = (value, frozenset(reads))
+        return value
 
 
 @dataclass(frozen=True)

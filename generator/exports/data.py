@@ -14,6 +14,7 @@ from generator.dates import EDTF
 from generator.exports.common import ExportTools, SiteLinks, event_path, iso, json_document, to_json
 from generator.model import Actor, Event, Source, Timeline
 from generator.plan import output_path
+from generator.reads import record_all
 
 CSV_COLUMNS = (
     "id", "date_edtf", "earliest", "latest", "precision", "title", "status", "location",
@@ -25,6 +26,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
     """Every event, actor and source, with dates in normalised form."""
+    record_all(("config", "all:events", "all:actors", "all:sources"))
     links = SiteLinks.of(timeline)
     config = timeline.config
     document = {
@@ -109,6 +111,7 @@ def _source(source: Source) -> dict[str, Any]:
 
 def events_csv(timeline: Timeline, tools: ExportTools) -> bytes:
     """One row per event, under a header row (RFC 4180)."""
+    record_all(("config", "all:events", "all:actors"))
     links = SiteLinks.of(timeline)
     rows = (tools.once("csv", event, lambda event=event: _csv_line(_row(event, timeline, links))) for event in timeline.events)
     return _csv_line(CSV_COLUMNS) + b"".join(rows)

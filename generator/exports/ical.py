@@ -23,6 +23,7 @@ import datetime as dt
 from generator.dates import UTC, PartialDate, Precision
 from generator.exports.common import ExportTools, SiteLinks, event_path, event_updated, plain_text, source_date_epoch
 from generator.model import Event, Timeline
+from generator.reads import record_all
 from generator.render import Markdown
 
 PRODID = "-//timeline//timeline static site generator//EN"
@@ -36,6 +37,7 @@ ESCAPES = b"\\^"  # TEXT and RFC 6868 escapes: icalendar never ends a piece on o
 
 def events_ics(timeline: Timeline, tools: ExportTools) -> bytes:
     """Every event as a VEVENT of one VCALENDAR."""
+    record_all(("config", "all:events", "all:sources"))
     links = SiteLinks.of(timeline)
     stamp = source_date_epoch()
     head = _component("VCALENDAR", [

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 
 from generator.exports.common import ExportTools, SiteLinks, text_element, xml_bytes
 from generator.model import Timeline
+from generator.reads import record_all
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP = "sitemap.xml"
@@ -20,6 +21,7 @@ NOT_LISTED = frozenset({"404.html"})
 
 def sitemap_xml(timeline: Timeline, tools: ExportTools) -> bytes:
     """The absolute URL of every page; the site must have a base_url."""
+    record_all(("config", "pages"))
     links = SiteLinks.of(timeline)
     if not links.base_url:
         raise ValueError("a sitemap needs the site's base_url")
@@ -31,6 +33,7 @@ def sitemap_xml(timeline: Timeline, tools: ExportTools) -> bytes:
 
 def robots_txt(timeline: Timeline, tools: ExportTools) -> bytes:
     """Allow every crawler everything; point at the sitemap when there is one."""
+    record_all(("config",))
     lines = ["User-agent: *", "Allow: /"]
     sitemap = SiteLinks.of(timeline).absolute(SITEMAP)
     if sitemap:

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from generator.dates import PartialDate
 from generator.exports.common import ExportTools, SiteLinks, event_path, json_document, to_json
 from generator.model import Event, Timeline
+from generator.reads import record_all
 from generator.render import Markdown
 
 _PARTS = ("year", "month", "day", "hour", "minute", "second")
@@ -23,6 +24,7 @@ _PARTS = ("year", "month", "day", "hour", "minute", "second")
 
 def timelinejs_json(timeline: Timeline, tools: ExportTools) -> bytes:
     """The TimelineJS3 document: a title slide and one slide per event."""
+    record_all(("config", "all:events"))
     markdown = tools.markdown
     links = SiteLinks.of(timeline)
     document = {

@@ -1,0 +1,125 @@
+"""The current digest of each key a read set may hold (the keys are listed in `generator.reads`).
+
+Digests are computed on demand and once per build: a build asks only for the keys
+its record holds and those its outputs read. A fact's digest is that of its value,
+with events, actors and sources stood for by their ids (what a template then reads
+of them is recorded by itself).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any, Callable, Mapping
+
+import jinja2
+
+from generator.model import Actor, Event, Source, Timeline
+from generator.views import FACTS, Views
+
+OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "summary")
+ABSENT = "-"
+
+
+def digest_text(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def shape(value: Any, seen: dict[int, Any] | None = None) -> Any:
+    """A value as plain data for a digest; model items by their ids, shared dataclasses once."""
+    kind = type(value)
+    if kind is Event or kind is Actor or kind is Source:
+        return (kind.__name__, value.id)
+    if kind is tuple or kind is list:
+        return [shape(item, seen) for item in value]
+    if isinstance(value, Mapping):
+        return [(key, shape(item, seen)) for key, item in value.items()]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        seen = {} if seen is None else seen
+        found = seen.get(id(value))
+        if found is None:
+            found = seen[id(value)] = (kind.__name__, [shape(getattr(value, f.name), seen) for f in dataclasses.fields(value)])
+        return found
+    return value
+
+
+def shape_digest(value: Any) -> str:
+    return digest_text(repr(shape(value)))
+
+
+class Digests:
+    """Each key's digest for one Timeline, its templates, and the pages planned."""
+
+    def __init__(self, timeline: Timeline, env: jinja2.Environment, plans: Mapping[str, str], page_paths: tuple[str, ...]):
+        self.timeline, self.env, self.plans, self.page_paths = timeline, env, plans, page_paths
+        self._known: dict[str, str] = {}
+        self._views: Views | None = None
+        self._kinds: dict[str, Callable[[str], str]] = {
+            "e": self._event, "a": self._actor, "s": self._source, "config": lambda _: repr(timeline.config),
+            "order": lambda _: digest_text("\n".join(event.id for event in timeline.events)),
+            "count": lambda _: str(len(timeline.events)),
+            "actors": lambda _: digest_text("\n".join(timeline.actors)),
+            "sources": lambda _: digest_text("\n".join(timeline.sources)),
+            "terms": self._terms, "term": self._term, "all": self._all, "fact": self._fact,
+            "template": self._template, "plan": lambda path: plans.get(path, ABSENT),
+            "pages": lambda _: digest_text("\n".join(page_paths)),
+        }
+
+    def __call__(self, key: str) -> str:
+        found = self._known.get(key)
+        if found is None:
+            kind, _, rest = key.partition(":")
+            make = self._kinds.get(kind)
+            found = self._known[key] = make(rest) if make else f"unknown {key}"
+        return found
+
+    def _event(self, rest: str) -> str:
+        event_id, _, part = rest.rpartition(":")
+        event = self.timeline.events_by_id.get(event_id)
+        if event is None:
+            return ABSENT
+        if part == "s":
+            return digest_text(event.summary)
+        return digest_text(repr(tuple(getattr(event, name) for name in OUTLINE_FIELDS)))
+
+    def _actor(self, actor_id: str) -> str:
+        actor = self.timeline.actors.get(actor_id)
+        return digest_text(repr(actor)) if actor else ABSENT
+
+    def _source(self, source_id: str) -> str:
+        source = self.timeline.sources.get(source_id)
+        return digest_text(repr(source)) if source else ABSENT
+
+    def _terms(self, name: str) -> str:
+        if not name:
+            return digest_text("\n".join(self.timeline.taxonomies))
+        taxonomy = self.timeline.taxonomies.get(name)
+        return shape_digest(taxonomy) if taxonomy else ABSENT
+
+    def _term(self, rest: str) -> str:
+        name, _, slug = rest.partition(":")
+        taxonomy = self.timeline.taxonomies.get(name)
+        term = taxonomy.terms.get(slug) if taxonomy else None
+        return shape_digest(term) if term else ABSENT
+
+    def _all(self, what: str) -> str:
+        if what == "events":
+            return digest_text("".join(self(f"e:{e.id}:o") + self(f"e:{e.id}:s") for e in self.timeline.events))
+        if what == "actors":
+            return digest_text(repr(list(self.timeline.actors.values())))
+        return digest_text(repr(list(self.timeline.sources.values())))
+
+    def _fact(self, rest: str) -> str:
+        name, _, argument = rest.partition(":")
+        compute = FACTS.get(name)
+        if compute is None:
+            return f"unknown fact {name}"
+        if self._views is None:
+            self._views = Views(self.timeline)
+        return shape_digest(compute(self._views, argument))
+
+    def _template(self, name: str) -> str:
+        try:
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return ABSENT
+        return digest_text(source)

@@ -1,0 +1,159 @@
+"""What an output reads, observed while it is made: the keys of the record.
+
+While a page, an export or a cached piece is made, a read set is open (a context
+variable, so threads and nested pieces each see their own). Whatever reads the
+model records a key in it:
+
+- `e:<id>:o` an event's outline (all but its summary), `e:<id>:s` its summary;
+- `a:<id>` an actor, `s:<id>` a source;
+- `config` the site's settings; `order` the events' ids in order; `count` their number;
+  `actors`, `sources` the ids of all of them; `terms:<kind>` a taxonomy's terms;
+- `all:events`, `all:actors`, `all:sources` every one of them, whole (exports that hold all);
+- `fact:<name>:<argument>` a fact a helper computed (its digest is that of its value);
+- `template:<name>` a template looked up, found or not; `plan:<path>` what the plan handed a page;
+  `pages` the list of pages.
+
+Templates reach the model through `Tracked` wrappers and the tracking Jinja
+environment (render.py); Python helpers call `record` themselves.
+"""
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
+
+from generator.model import Actor, Event, SiteConfig, Source, Timeline, cited_sources
+
+_open: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("reads", default=None)
+
+
+def record(key: str) -> None:
+    """Note that the output being made read `key` (nothing is noted outside a read set)."""
+    reads = _open.get()
+    if reads is not None:
+        reads.add(key)
+
+
+def record_all(keys: Iterable[str]) -> None:
+    reads = _open.get()
+    if reads is not None:
+        reads.update(keys)
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """A new read set for what runs inside; its keys are also added to the enclosing one."""
+    outer = _open.get()
+    reads: set[str] = set()
+    token = _open.set(reads)
+    try:
+        yield reads
+    finally:
+        _open.reset(token)
+        if outer is not None:
+            outer.update(reads)
+
+
+def outline(event_id: str) -> str:
+    return f"e:{event_id}:o"
+
+
+def summary(event_id: str) -> str:
+    return f"e:{event_id}:s"
+
+
+def fact(name: str, argument: str = "") -> str:
+    return f"fact:{name}:{argument}"
+
+
+def record_outlines(events: Iterable[Event]) -> None:
+    record_all(outline(event.id) for event in events)
+
+
+def record_event_whole(event: Event) -> None:
+    """An event, all of it, with the actors it names and the sources it cites."""
+    record_all((outline(event.id), summary(event.id), "config"))
+    record_all(f"a:{actor}" for actor in (*event.actors, *(quote.by for quote in event.quotes)))
+    record_all(f"s:{source}" for source in cited_sources(event))
+
+
+def attribute_read(obj: Any, name: str) -> Any:
+    """What a template reading `obj.name` records; model collections come back wrapped."""
+    kind = type(obj)
+    if kind is Event:
+        if name != "id":
+            record(summary(obj.id) if name == "summary" else outline(obj.id))
+    elif kind is Actor:
+        if name != "id":
+            record(f"a:{obj.id}")
+    elif kind is Source:
+        if name != "id":
+            record(f"s:{obj.id}")
+    elif kind is SiteConfig:
+        record("config")
+    elif kind is Timeline:
+        return _timeline_part(obj, name)
+    return None
+
+
+def _timeline_part(timeline: Timeline, name: str) -> Any:
+    if name == "events":
+        return TrackedEvents(timeline.events)
+    if name == "events_by_id":
+        return TrackedMapping(timeline.events_by_id, "order", None)
+    if name == "actors":
+        return TrackedMapping(timeline.actors, "actors", "a:")
+    if name == "sources":
+        return TrackedMapping(timeline.sources, "sources", "s:")
+    if name == "taxonomies":
+        return TrackedMapping(timeline.taxonomies, "terms", "terms:")
+    if name == "config":
+        record("config")
+    return None
+
+
+class TrackedEvents(Sequence):
+    """The events in order, as a template sees them: their number or their order is recorded."""
+
+    def __init__(self, events: tuple[Event, ...]):
+        self._events = events
+
+    def __len__(self) -> int:
+        record("count")
+        return len(self._events)
+
+    def __getitem__(self, index: Any) -> Any:
+        record("order")
+        return self._events[index]
+
+    def __iter__(self) -> Iterator[Event]:
+        record("order")
+        return iter(self._events)
+
+    def __reversed__(self) -> Iterator[Event]:
+        record("order")
+        return reversed(self._events)
+
+
+class TrackedMapping(Mapping):
+    """A mapping of the model: reading one entry records its key, listing them records `whole`."""
+
+    def __init__(self, items: Mapping[str, Any], whole: str, prefix: str | None):
+        self._items, self._whole, self._prefix = items, whole, prefix
+
+    def __getitem__(self, key: str) -> Any:
+        record(f"{self._prefix}{key}" if self._prefix else self._whole)
+        return self._items[key]
+
+    def __contains__(self, key: object) -> bool:
+        record(self._whole)
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        record(self._whole)
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        record(self._whole)
+        return len(self._items)

@@ -1,0 +1,260 @@
+"""Incremental == cold: after any sequence of edits, a build from the cache gives the bytes of a cold build.
+
+Hypothesis draws a small site and a sequence of edits (dates moved within and across
+years, titles, summaries, actors and sources changed, events, actors and sources
+added, deleted and renamed, site.yml changed, a site template that reads the whole
+timeline, static files). After each edit the site is built incrementally in its own
+folder and cold in a fresh copy; the two outputs must be byte-identical.
+
+The default run is kept short; `HYPOTHESIS_PROFILE=long` runs many more examples.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from generator.build import build_site
+
+settings.register_profile("default-incremental", max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile("long", max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+PROFILE = "long" if os.environ.get("HYPOTHESIS_PROFILE") == "long" else "default-incremental"
+
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+# A site template that reads the whole timeline: every event page shows the latest event's title.
+TIMELINE_TEMPLATE = (
+    '{% extends "base.html" %}{% block main %}<h1>{{ event.title }}</h1>'
+    "<p>latest: {{ timeline.events[-1].title }} of {{ timeline.events|length }}</p>{% endblock %}\n"
+)
+
+
+@dataclass
+class Site:
+    """The site's content as plain values, written out as YAML files."""
+
+    title: str = "Test site"
+    description: str = "A *small* site."
+    base_url: str = ""
+    events: dict[str, dict] = field(default_factory=dict)
+    actors: dict[str, dict] = field(default_factory=dict)
+    sources: dict[str, dict] = field(default_factory=dict)
+    template: str | None = None
+    static: dict[str, str] = field(default_factory=dict)
+
+    def files(self) -> dict[str, str]:
+        config = {"title": self.title, "description": self.description}
+        if self.base_url:
+            config["base_url"] = self.base_url
+        files = {"site.yml": yaml.safe_dump(config)}
+        for kind, items in (("events", self.events), ("actors", self.actors), ("sources", self.sources)):
+            for name, item in items.items():
+                files[f"content/{kind}/{name}.yml"] = yaml.safe_dump(item, sort_keys=True)
+        if self.template is not None:
+            files["templates/event.html"] = self.template
+        for name, text in self.static.items():
+            files[f"static/{name}"] = text
+        return files
+
+
+def initial_site() -> Site:
+    site = Site()
+    site.actors = {"france": {"name": "France", "kind": "state"}, "ana": {"name": "Ana", "kind": "person", "affiliations": ["france"]},
+                   "bob": {"name": "Bob", "kind": "person"}}
+    site.sources = {"afp": {"title": "AFP report", "published": "2017-05-29"}, "bbc": {"title": "BBC report", "published": "2018-01-02"}}
+    site.events = {
+        "first": _event("First", "2017-05-29", ["ana"], ["afp"]),
+        "second": _event("Second", "2017-11-03", ["bob", "france"], ["bbc"]),
+        "third": _event("Third", "2018-09-07", ["ana", "bob"], ["afp", "bbc"], quote="ana"),
+        "fourth": _event("Fourth", "2019-02-10", ["france"], ["bbc"], related=["first"]),
+    }
+    return site
+
+
+def _event(title: str, date: str, actors: list[str], sources: list[str], quote: str | None = None, related: list[str] = ()) -> dict:
+    event = {"title": title, "date": date, "summary": f"What happened: {title.lower()}.", "actors": actors, "sources": sources,
+             "tags": [title.lower()[:3]]}
+    if quote:
+        event["quotes"] = [{"by": quote, "text": f"words on {title}", "source": sources[0]}]
+    if related:
+        event["related"] = list(related)
+    return event
+
+
+def _pick(draw, items) -> str:
+    return draw(st.sampled_from(sorted(items)))
+
+
+def _date(draw, year: int | None = None) -> str:
+    year = year or draw(st.integers(2016, 2020))
+    return f"{year}-{draw(st.integers(1, 12)):02d}-{draw(st.integers(1, 28)):02d}"
+
+
+def _unused(site: Site, kind: str, thing: str) -> bool:
+    """Whether no event refers to the actor or source `thing`."""
+    for event in site.events.values():
+        refs = event["actors"] if kind == "actor" else event["sources"]
+        quoted = [q["by"] if kind == "actor" else q.get("source") for q in event.get("quotes", ())]
+        if thing in refs or thing in quoted:
+            return False
+    if kind == "actor":
+        return all(thing not in actor.get("affiliations", ()) for actor in site.actors.values())
+    return True
+
+
+def _replace_everywhere(site: Site, kind: str, old: str, new: str) -> None:
+    """Rename the actor or source `old` to `new` in every reference to it."""
+    swap = lambda values: [new if value == old else value for value in values]  # noqa: E731
+    for event in site.events.values():
+        if kind == "actor":
+            event["actors"] = swap(event["actors"])
+        else:
+            event["sources"] = swap(event["sources"])
+        for quote in event.get("quotes", ()):
+            key = "by" if kind == "actor" else "source"
+            if quote.get(key) == old:
+                quote[key] = new
+    if kind == "actor":
+        for actor in site.actors.values():
+            if "affiliations" in actor:
+                actor["affiliations"] = swap(actor["affiliations"])
+
+
+def edit(draw, site: Site) -> str:
+    """One random edit of `site`, in place; returns what it did (for the failure report)."""
+    choice = draw(st.sampled_from([
+        "date-same-year", "date-other-year", "title", "summary", "event-actors", "event-sources",
+        "add-event", "delete-event", "rename-event", "add-actor", "delete-actor", "rename-actor", "actor-name",
+        "add-source", "delete-source", "rename-source", "source-title", "site-title", "site-base-url",
+        "template", "static",
+    ]))
+    word = draw(st.sampled_from(WORDS))
+    if choice.startswith("date"):
+        name = _pick(draw, site.events)
+        year = int(site.events[name]["date"][:4]) if choice == "date-same-year" else None
+        site.events[name]["date"] = _date(draw, year)
+    elif choice == "title":
+        site.events[_pick(draw, site.events)]["title"] = f"{word.capitalize()} happens"
+    elif choice == "summary":
+        site.events[_pick(draw, site.events)]["summary"] = f"Now *{word}* is what happened."
+    elif choice == "event-actors":
+        site.events[_pick(draw, site.events)]["actors"] = draw(st.lists(st.sampled_from(sorted(site.actors)), min_size=1, max_size=3, unique=True))
+    elif choice == "event-sources":
+        site.events[_pick(draw, site.events)]["sources"] = draw(st.lists(st.sampled_from(sorted(site.sources)), min_size=1, max_size=2, unique=True))
+        for event in site.events.values():
+            for quote in event.get("quotes", ()):
+                quote["source"] = event["sources"][0]
+    elif choice == "add-event":
+        name = f"{word}-{len(site.events)}"
+        site.events[name] = _event(word.capitalize(), _date(draw), [_pick(draw, site.actors)], [_pick(draw, site.sources)])
+    elif choice == "delete-event" and len(site.events) > 1:
+        gone = _pick(draw, site.events)
+        del site.events[gone]
+        for event in site.events.values():
+            if gone in event.get("related", ()):
+                event["related"] = [r for r in event["related"] if r != gone]
+    elif choice == "rename-event":
+        old = _pick(draw, site.events)
+        site.events[f"{old}-{word}"] = site.events.pop(old)
+        for event in site.events.values():
+            if old in event.get("related", ()):
+                event["related"] = [f"{old}-{word}" if r == old else r for r in event["related"]]
+    elif choice == "add-actor":
+        site.actors[f"{word}-actor"] = {"name": f"{word.capitalize()} Actor", "kind": "organization"}
+    elif choice == "delete-actor":
+        unused = [a for a in site.actors if _unused(site, "actor", a)]
+        if unused:
+            del site.actors[draw(st.sampled_from(sorted(unused)))]
+    elif choice == "rename-actor":
+        old = _pick(draw, site.actors)
+        new = f"{old}-{word}"
+        site.actors[new] = site.actors.pop(old)
+        _replace_everywhere(site, "actor", old, new)
+    elif choice == "actor-name":
+        site.actors[_pick(draw, site.actors)]["name"] = f"{word.capitalize()} Person"
+    elif choice == "add-source":
+        site.sources[f"{word}-source"] = {"title": f"{word.capitalize()} report", "published": _date(draw)}
+    elif choice == "delete-source":
+        unused = [s for s in site.sources if _unused(site, "source", s)]
+        if unused:
+            del site.sources[draw(st.sampled_from(sorted(unused)))]
+    elif choice == "rename-source":
+        old = _pick(draw, site.sources)
+        new = f"{old}-{word}"
+        site.sources[new] = site.sources.pop(old)
+        _replace_everywhere(site, "source", old, new)
+    elif choice == "source-title":
+        site.sources[_pick(draw, site.sources)]["title"] = f"{word.capitalize()} dispatch"
+    elif choice == "site-title":
+        site.title = f"{word.capitalize()} timeline"
+    elif choice == "site-base-url":
+        site.base_url = draw(st.sampled_from(["", "https://example.org/", f"https://{word}.example/sub/"]))
+    elif choice == "template":
+        site.template = draw(st.sampled_from([None, TIMELINE_TEMPLATE, TIMELINE_TEMPLATE.replace("latest", word)]))
+    elif choice == "static":
+        name = draw(st.sampled_from(["extra.css", "notes/a.txt"]))
+        if name in site.static and draw(st.booleans()):
+            del site.static[name]
+        else:
+            site.static[name] = f"/* {word} */\n"
+    return choice
+
+
+def sync(folder: Path, files: dict[str, str]) -> None:
+    """Make `folder`'s sources exactly `files`: changed files rewritten, the others left, stale ones removed."""
+    for kind in ("content", "templates", "static"):
+        for path in sorted((folder / kind).rglob("*")) if (folder / kind).is_dir() else ():
+            if path.is_file() and path.relative_to(folder).as_posix() not in files:
+                path.unlink()
+    for name, text in files.items():
+        path = folder / name
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def built(folder: Path, **options) -> dict[str, bytes]:
+    result = build_site(folder, search=False, **options)
+    assert result.written is not None, [d.text() for d in result.report.diagnostics]
+    return snapshot(folder / "_site")
+
+
+@settings(settings.get_profile(PROFILE))
+@given(st.data())
+def test_an_incremental_build_gives_the_bytes_of_a_cold_build(tmp_path_factory, data):
+    site = initial_site()
+    warm = tmp_path_factory.mktemp("warm")
+    sync(warm, site.files())
+    built(warm)
+    done = []
+    for step in range(data.draw(st.integers(1, 5), label="edits")):
+        done.append(edit(data.draw, site))
+        files = site.files()
+        sync(warm, files)
+        cold = tmp_path_factory.mktemp("cold")
+        sync(cold, files)
+        incremental, reference = built(warm), built(cold)
+        assert incremental.keys() == reference.keys(), done
+        stale = sorted(path for path in reference if incremental[path] != reference[path])
+        assert not stale, (done, stale)
+        shutil.rmtree(cold)
+
+
+def test_force_rewrites_every_output(minimal_site: Path):
+    """`--force` renders and writes every file again, even when nothing changed, and says so."""
+    build_site(minimal_site, search=False)
+    files = sorted(p for p in (minimal_site / "_site").rglob("*") if p.is_file() and p.name != ".timeline-site")
+    inodes = {p: p.stat().st_ino for p in files}
+    again = build_site(minimal_site, search=False, force=True)
+    assert again.written is not None and again.written.written == again.files == len(files)
+    assert again.rendered == again.pages + again.exports
+    assert all(p.stat().st_ino != inodes[p] for p in files)  # each file is a new one
+    assert any("--force" in note for note in again.notes)
