@@ -190,7 +190,8 @@ def _make_files(
     clashes = sorted(static.intersection(path for path, _ in jobs))
     if clashes:
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
-    plans = {page.output: shape_digest((page.templates, page.context)) for page in pages}
+    shared: dict = {}  # terms and their entries are shared by many pages: shaped once
+    plans = {page.output: shape_digest((page.templates, page.context), shared) for page in pages}
     digests = Digests(timeline, env, plans, page_paths)
     changed = {key for key, old in record.keys.items() if digests(key) != old}
     live = writer.live or {}

@@ -24,26 +24,31 @@ def digest_text(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
-def shape(value: Any, seen: dict[int, Any] | None = None) -> Any:
-    """A value as plain data for a digest; model items by their ids, shared dataclasses once."""
+def shape(value: Any, seen: dict[int, Any]) -> Any:
+    """A value as plain data for a digest; model items by their ids, dataclasses once each (`seen`, by id)."""
     kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
     if kind is Event or kind is Actor or kind is Source:
         return (kind.__name__, value.id)
     if kind is tuple or kind is list:
         return [shape(item, seen) for item in value]
-    if isinstance(value, Mapping):
+    if kind is dict:
         return [(key, shape(item, seen)) for key, item in value.items()]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        seen = {} if seen is None else seen
+    declared = getattr(kind, "__dataclass_fields__", None)
+    if declared is not None:
         found = seen.get(id(value))
         if found is None:
-            found = seen[id(value)] = (kind.__name__, [shape(getattr(value, f.name), seen) for f in dataclasses.fields(value)])
+            found = seen[id(value)] = (kind.__name__, [shape(getattr(value, name), seen) for name in declared])
         return found
+    if isinstance(value, Mapping):
+        return [(key, shape(item, seen)) for key, item in value.items()]
     return value
 
 
-def shape_digest(value: Any) -> str:
-    return digest_text(repr(shape(value)))
+def shape_digest(value: Any, seen: dict[int, Any] | None = None) -> str:
+    """The digest of a value's shape; pass one `seen` to shape many values that share parts."""
+    return digest_text(repr(shape(value, {} if seen is None else seen)))
 
 
 class Digests:

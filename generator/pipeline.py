@@ -17,7 +17,7 @@ from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
 from generator.model import SiteConfig, Timeline, build_timeline
 from generator.parallel import split_work, workers_for
-from generator.record import Stamp, encodable, stamp
+from generator.record import Stamp, stamp
 from generator.schema import Context
 
 CACHE_DIR = ".timeline-cache"
@@ -90,7 +90,7 @@ def load_files(root: Path, files: list[ContentFile], config: SiteConfig, results
     jobs = [(files[i].kind, files[i].path, files[i].shown) for i in missing]
     for index, result in zip(missing, _check_files(jobs, context, config.max_file_bytes)):
         found[index] = result
-        if stamps[index][0] is not None and encodable(result):
+        if stamps[index][0] is not None:
             results[files[index].shown] = (stamps[index], result)
     for gone in results.keys() - {f.shown for f in files}:
         del results[gone]

@@ -80,21 +80,24 @@ def record_event_whole(event: Event) -> None:
 
 def attribute_read(obj: Any, name: str) -> Any:
     """What a template reading `obj.name` records; model collections come back wrapped."""
-    kind = type(obj)
-    if kind is Event:
+    reader = _READERS.get(type(obj))
+    return reader(obj, name) if reader is not None else None
+
+
+def _event_read(event: Event, name: str) -> None:
+    if name != "id":
+        record(summary(event.id) if name == "summary" else outline(event.id))
+
+
+def _item_read(prefix: str) -> Any:
+    def read(item: Any, name: str) -> None:
         if name != "id":
-            record(summary(obj.id) if name == "summary" else outline(obj.id))
-    elif kind is Actor:
-        if name != "id":
-            record(f"a:{obj.id}")
-    elif kind is Source:
-        if name != "id":
-            record(f"s:{obj.id}")
-    elif kind is SiteConfig:
-        record("config")
-    elif kind is Timeline:
-        return _timeline_part(obj, name)
-    return None
+            record(prefix + item.id)
+    return read
+
+
+def _config_read(config: SiteConfig, name: str) -> None:
+    record("config")
 
 
 def _timeline_part(timeline: Timeline, name: str) -> Any:
@@ -111,6 +114,12 @@ def _timeline_part(timeline: Timeline, name: str) -> Any:
     if name == "config":
         record("config")
     return None
+
+
+_READERS = {
+    Event: _event_read, Actor: _item_read("a:"), Source: _item_read("s:"), SiteConfig: _config_read,
+    Timeline: lambda timeline, name: _timeline_part(timeline, name),
+}
 
 
 class TrackedEvents(Sequence):

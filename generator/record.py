@@ -148,9 +148,16 @@ def _read_body(record: Record, body: dict) -> None:
 
 
 def write_record(folder: Path | None, record: Record) -> None:
-    """Save the record (a site that cannot be written to builds all the same, only slower next time)."""
+    """Save the record; a check result that cannot be kept leaves only its file out (it is checked again next time)."""
     if folder is None:
         return
+    try:
+        _write(folder, record, record.files)
+    except (cbor2.CBOREncodeError, TypeError, ValueError):  # a check result of a kind not kept: leave that file out
+        _write(folder, record, {path: entry for path, entry in record.files.items() if _encodable(entry)})
+
+
+def _write(folder: Path, record: Record, files: dict[str, tuple[Stamp, Any]]) -> None:
     head = {"format": FORMAT, "inputs": record.inputs, "output": record.output, "outcome": record.outcome, "code": record.code}
     names = sorted(record.keys)
     index = {name: position for position, name in enumerate(names)}
@@ -158,7 +165,7 @@ def write_record(folder: Path | None, record: Record) -> None:
     body = {
         "names": names,
         "digests": [record.keys[name] for name in names],
-        "files": {path: [list(entry[0]), entry[1]] for path, entry in record.files.items()},
+        "files": {path: [list(entry[0]), entry[1]] for path, entry in files.items()},
         "outputs": {path: [entry[0], indexes(entry[1])] for path, entry in record.outputs.items()},
         "cards": [[e, v, html, indexes(keys)] for (e, v), (html, keys) in record.cards.items()],
         "pieces": [[k, e, value, indexes(keys)] for (k, e), (value, keys) in record.pieces.items()],
@@ -167,18 +174,19 @@ def write_record(folder: Path | None, record: Record) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
-            encoder = cbor2.CBOREncoder(handle, default=_encode)
-            encoder.encode(head)
-            encoder.encode(body)
+            try:
+                encoder = cbor2.CBOREncoder(handle, default=_encode)
+                encoder.encode(head)
+                encoder.encode(body)
+            except BaseException:
+                os.unlink(handle.name)
+                raise
         os.replace(handle.name, folder / RECORD)
     except OSError:
-        return
-    except (cbor2.CBOREncodeError, TypeError, ValueError):
-        os.unlink(handle.name)
+        return  # a site that cannot be written to builds all the same, only slower next time
 
 
-def encodable(value: Any) -> bool:
-    """Whether a check result can be kept in the record (else its file is checked again next time)."""
+def _encodable(value: Any) -> bool:
     try:
         cbor2.dumps(value, default=_encode)
         return True
@@ -203,7 +211,7 @@ def _encode(encoder: cbor2.CBOREncoder, value: Any) -> None:
         raise TypeError(f"not kept in the record: {name}")
 
 
-def _tag_hook(decoder: cbor2.CBORDecoder, tag: cbor2.CBORTag) -> Any:
+def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
     if tag.tag == _TUPLE:
         return tuple(tag.value)
     if tag.tag == _ZONE:

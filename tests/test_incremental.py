@@ -258,3 +258,50 @@ def test_force_rewrites_every_output(minimal_site: Path):
     assert again.rendered == again.pages + again.exports
     assert all(p.stat().st_ino != inodes[p] for p in files)  # each file is a new one
     assert any("--force" in note for note in again.notes)
+
+
+def _built_site(tmp_path: Path) -> Path:
+    folder = tmp_path / "site"
+    sync(folder, initial_site().files())
+    built(folder)
+    return folder
+
+
+def test_a_corrupt_or_planted_record_is_ignored_and_the_build_is_cold(tmp_path: Path):
+    import cbor2
+
+    site = _built_site(tmp_path)
+    reference = snapshot(site / "_site")
+    record = site / ".timeline-cache" / "record.cbor"
+    planted = [
+        b"\x80\x03garbage",  # not a record
+        record.read_bytes()[: record.stat().st_size // 2],  # truncated
+        cbor2.dumps({"format": 1, "inputs": "x", "output": "y", "outcome": {}, "code": "z"})
+        + cbor2.dumps(cbor2.CBORTag(41000, ["os.system", ["echo planted"]])),  # a class outside the table
+    ]
+    for data in planted:
+        record.write_bytes(data)
+        (site / "content/events/first.yml").write_text(yaml.safe_dump(_event("Changed", "2017-05-30", ["ana"], ["afp"])))
+        result = build_site(site, search=False)
+        assert result.written is not None and result.rendered == result.pages + result.exports  # a cold build
+        cold = tmp_path / f"cold-{len(data)}"
+        sync(cold, {**initial_site().files(), "content/events/first.yml": (site / "content/events/first.yml").read_text()})
+        assert snapshot(site / "_site") == built(cold)
+    assert snapshot(site / "_site") != reference
+
+
+def test_a_summary_edit_remakes_only_what_shows_the_summary_and_the_record_does_not_grow(tmp_path: Path):
+    site = _built_site(tmp_path)
+    record = site / ".timeline-cache" / "record.cbor"
+    first_size = record.stat().st_size
+    event = site / "content/events/second.yml"
+    for number in range(8):
+        item = yaml.safe_load(event.read_text())
+        item["summary"] = f"Edit number {number} of the summary."
+        event.write_text(yaml.safe_dump(item))
+        result = build_site(site, search=False)
+        assert result.written is not None
+        assert 0 < result.rendered < (result.pages + result.exports) / 2, result.rendered
+    assert b"Edit number 6" not in record.read_bytes() and b"Edit number 7" in record.read_bytes()
+    assert abs(record.stat().st_size - first_size) < first_size / 10
+

@@ -1,0 +1,57 @@
+"""A build with no input changed does nothing and says what the last one said; any change builds."""
+import os
+from pathlib import Path
+
+from generator.build import build_site
+from generator.cli import main
+
+from conftest import write_files
+from test_build import snapshot
+
+WARNED = {"content/sources/unread.yml": "title: Unread\n"}  # an unused source: a warning
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_nothing_changed_nothing_done_and_the_same_warnings_told(minimal_site: Path, capsys):
+    write_files(minimal_site, WARNED)
+    assert main(["build", "--site", str(minimal_site)]) == 0
+    first = capsys.readouterr().err
+    before = mtimes(minimal_site / "_site")
+    result = build_site(minimal_site)
+    assert result.rendered == 0 and result.written is not None and result.written.written == 0
+    assert result.report.timeline is None  # the content was not even loaded
+    assert main(["build", "--site", str(minimal_site)]) == 0
+    again = capsys.readouterr().err
+    assert "unread" in again and again.splitlines()[0] == first.splitlines()[0]
+    assert mtimes(minimal_site / "_site") == before
+    assert main(["build", "--strict", "--site", str(minimal_site)]) == 1  # strict still fails on the warning
+    assert build_site(minimal_site, force=True).report.timeline is not None  # --force builds in full
+
+
+def test_any_changed_input_or_option_builds_again(minimal_site: Path, tmp_path: Path):
+    assert build_site(minimal_site).written is not None
+    event = minimal_site / "content/events/red-line.yml"
+    event.write_text(event.read_text().replace("any chemical attack", "a chemical attack"))
+    assert build_site(minimal_site).report.timeline is not None
+    assert "a chemical attack" in (minimal_site / "_site/events/red-line/index.html").read_text()
+    assert build_site(minimal_site, drafts=True).report.timeline is not None
+    write_files(minimal_site, {"static/extra.txt": "x\n"})
+    assert build_site(minimal_site).report.timeline is not None and (minimal_site / "_site/extra.txt").exists()
+    os.environ["SOURCE_DATE_EPOCH"] = "1500000000"
+    try:
+        assert build_site(minimal_site).report.timeline is not None
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def test_an_output_changed_since_is_built_again(minimal_site: Path, tmp_path: Path):
+    assert build_site(minimal_site).written is not None
+    reference = snapshot(minimal_site / "_site")
+    assert build_site(minimal_site, overrides={"output": str(tmp_path / "other")}).report.timeline is not None
+    (minimal_site / "_site/.timeline-site").write_text("timeline-site 1\n")  # as if another tool rewrote it
+    result = build_site(minimal_site)
+    assert result.report.timeline is not None
+    assert snapshot(minimal_site / "_site") == reference
