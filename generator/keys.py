@@ -3,7 +3,7 @@
 Digests are computed on demand and once per build: a build asks only for the keys
 its record holds and those its outputs read. A fact's digest is that of its value,
 with events, actors and sources stood for by their ids (what a template then reads
-of them is recorded by itself).
+of them is recorded by itself); a page's plan is digested the same way.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ def digest_text(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
-def shape(value: Any, seen: dict[int, Any]) -> Any:
-    """A value as plain data for a digest; model items by their ids, dataclasses once each (`seen`, by id)."""
+def shape(value: Any, seen: dict[int, str]) -> Any:
+    """A value as plain data for a digest: model items by their ids, other records by their repr (once each, in `seen`)."""
     kind = type(value)
     if kind is str or kind is int or value is None:
         return value
@@ -35,18 +35,15 @@ def shape(value: Any, seen: dict[int, Any]) -> Any:
         return [shape(item, seen) for item in value]
     if kind is dict:
         return [(key, shape(item, seen)) for key, item in value.items()]
-    declared = getattr(kind, "__dataclass_fields__", None)
-    if declared is not None:
-        found = seen.get(id(value))
-        if found is None:
-            found = seen[id(value)] = (kind.__name__, [shape(getattr(value, name), seen) for name in declared])
-        return found
     if isinstance(value, Mapping):
         return [(key, shape(item, seen)) for key, item in value.items()]
-    return value
+    found = seen.get(id(value))
+    if found is None:  # a term, a chart: shared by many pages, and holding no model item but by id
+        found = seen[id(value)] = digest_text(repr(value))
+    return found
 
 
-def shape_digest(value: Any, seen: dict[int, Any] | None = None) -> str:
+def shape_digest(value: Any, seen: dict[int, str] | None = None) -> str:
     """The digest of a value's shape; pass one `seen` to shape many values that share parts."""
     return digest_text(repr(shape(value, {} if seen is None else seen)))
 

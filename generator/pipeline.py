@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
 from generator.check import Checked, FileResult, Locator, check_content, check_file, check_site_config, site_timezone
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
 from generator.model import SiteConfig, Timeline, build_timeline
 from generator.parallel import split_work, workers_for
-from generator.record import Stamp, stamp
+from generator.record import CheckedFile, stamp
 from generator.schema import Context
 
 CACHE_DIR = ".timeline-cache"
 PARALLEL_FROM = 400  # files to load before it pays to fork worker processes
-CheckResults = dict[str, tuple[Stamp, Any]]  # shown path → (stamp, FileResult), as the record keeps them
+CheckResults = dict[str, CheckedFile]  # shown path → its check result, as the record keeps them
 
 
 @dataclass(frozen=True)
@@ -79,19 +77,22 @@ def check_one(root: Path, path: str, kind: str, config: SiteConfig) -> FileResul
 def load_files(root: Path, files: list[ContentFile], config: SiteConfig, results: CheckResults | None = None) -> list[FileResult]:
     """Every file's FileResult, from `results` where its file did not change (and `results` updated)."""
     results = {} if results is None else results
-    settings = (config.timezone, config.max_file_bytes)
-    stamps = [(stamp(f.path), settings) for f in files]
+    settings = [config.timezone, config.max_file_bytes]
+    stamps = [[*current, *settings] if (current := stamp(f.path)) is not None else None for f in files]
     found: list[FileResult | None] = []
     for file, current in zip(files, stamps):
-        entry = results.get(file.shown)
-        found.append(entry[1] if entry and current[0] is not None and tuple(entry[0]) == current else None)
+        kept = results.get(file.shown)
+        found.append(kept.result() if kept and current is not None and kept.stamp == current else None)
     missing = [i for i, result in enumerate(found) if result is None]
     context = Context(site_timezone(config))
     jobs = [(files[i].kind, files[i].path, files[i].shown) for i in missing]
     for index, result in zip(missing, _check_files(jobs, context, config.max_file_bytes)):
         found[index] = result
-        if stamps[index][0] is not None:
-            results[files[index].shown] = (stamps[index], result)
+        kept = CheckedFile.of(stamps[index], result) if stamps[index] is not None else None
+        if kept is not None:
+            results[files[index].shown] = kept
+        else:
+            results.pop(files[index].shown, None)
     for gone in results.keys() - {f.shown for f in files}:
         del results[gone]
     return found  # type: ignore[return-value]

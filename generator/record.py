@@ -58,6 +58,32 @@ def _recorded_classes() -> dict[str, type]:
 RECORDED = _recorded_classes()
 
 
+class CheckedFile:
+    """A content file's check result, kept with the stamp (and settings) it holds for; decoded when first asked for."""
+
+    __slots__ = ("stamp", "data", "_result")
+
+    def __init__(self, stamp: list, data: bytes, result: Any = None):
+        self.stamp, self.data, self._result = stamp, data, result
+
+    @classmethod
+    def of(cls, stamp: list, result: Any) -> CheckedFile | None:
+        """The result kept, or None when it holds a value the record cannot keep (its file is then checked again)."""
+        try:
+            return cls(stamp, cbor2.dumps(_tagged(result)), result)
+        except (TypeError, ValueError, cbor2.CBOREncodeError):
+            return None
+
+    def result(self) -> Any:
+        """The check result; None when its bytes do not read back as one."""
+        if self._result is None:
+            try:
+                self._result = cbor2.loads(self.data, tag_hook=_tag_hook)
+            except Exception:  # planted or damaged: the file is checked again
+                return None
+        return self._result
+
+
 @dataclass
 class Record:
     """What the last build left for the next one (empty: a cold build)."""
@@ -66,7 +92,7 @@ class Record:
     output: str = ""  # digest of the output's manifest
     outcome: dict = field(default_factory=dict)  # diagnostics, files checked, pages, files
     code: str = ""
-    files: dict[str, tuple[Stamp, Any]] = field(default_factory=dict)  # shown path → (stamp, check result)
+    files: dict[str, CheckedFile] = field(default_factory=dict)  # shown path → its check result
     keys: dict[str, str] = field(default_factory=dict)  # key → digest
     outputs: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # path → (file digest, reads)
     cards: dict[tuple[str, str], tuple[str, frozenset[str]]] = field(default_factory=dict)
@@ -138,7 +164,7 @@ def _read(folder: Path | None, body: bool) -> Record:
 def _read_body(record: Record, body: dict) -> None:
     names = body["names"]
     reads = lambda indexes: frozenset(names[i] for i in indexes)  # noqa: E731
-    record.files = {str(path): (tuple(entry[0]), entry[1]) for path, entry in body["files"].items()}
+    record.files = {str(path): CheckedFile(list(entry[0]), bytes(entry[1])) for path, entry in body["files"].items()}
     record.keys = dict(zip(names, body["digests"]))
     record.outputs = {str(path): (str(entry[0]), reads(entry[1])) for path, entry in body["outputs"].items()}
     record.cards = {(str(e), str(v)): (str(html), reads(keys)) for e, v, html, keys in body["cards"]}
@@ -151,21 +177,14 @@ def write_record(folder: Path | None, record: Record) -> None:
     """Save the record; a check result that cannot be kept leaves only its file out (it is checked again next time)."""
     if folder is None:
         return
-    try:
-        _write(folder, record, record.files)
-    except (cbor2.CBOREncodeError, TypeError, ValueError):  # a check result of a kind not kept: leave that file out
-        _write(folder, record, {path: entry for path, entry in record.files.items() if _encodable(entry)})
-
-
-def _write(folder: Path, record: Record, files: dict[str, tuple[Stamp, Any]]) -> None:
-    head = {"format": FORMAT, "inputs": record.inputs, "output": record.output, "outcome": record.outcome, "code": record.code}
+    head = {"format": FORMAT, "inputs": record.inputs, "output": record.output, "outcome": _tagged(record.outcome), "code": record.code}
     names = sorted(record.keys)
     index = {name: position for position, name in enumerate(names)}
     indexes = lambda keys: sorted(index[key] for key in keys if key in index)  # noqa: E731
     body = {
         "names": names,
         "digests": [record.keys[name] for name in names],
-        "files": {path: [list(entry[0]), entry[1]] for path, entry in files.items()},
+        "files": {path: [checked.stamp, checked.data] for path, checked in record.files.items()},
         "outputs": {path: [entry[0], indexes(entry[1])] for path, entry in record.outputs.items()},
         "cards": [[e, v, html, indexes(keys)] for (e, v), (html, keys) in record.cards.items()],
         "pieces": [[k, e, value, indexes(keys)] for (k, e), (value, keys) in record.pieces.items()],
@@ -175,7 +194,7 @@ def _write(folder: Path, record: Record, files: dict[str, tuple[Stamp, Any]]) ->
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
             try:
-                encoder = cbor2.CBOREncoder(handle, default=_encode)
+                encoder = cbor2.CBOREncoder(handle)
                 encoder.encode(head)
                 encoder.encode(body)
             except BaseException:
@@ -186,29 +205,27 @@ def _write(folder: Path, record: Record, files: dict[str, tuple[Stamp, Any]]) ->
         return  # a site that cannot be written to builds all the same, only slower next time
 
 
-def _encodable(value: Any) -> bool:
-    try:
-        cbor2.dumps(value, default=_encode)
-        return True
-    except (cbor2.CBOREncodeError, TypeError, ValueError):
-        return False
-
-
-def _encode(encoder: cbor2.CBOREncoder, value: Any) -> None:
+def _tagged(value: Any) -> Any:
+    """A check result as CBOR items: tuples, this package's records, time zones tagged (lists and dicts as they are)."""
     kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool or kind is float or kind is bytes:
+        return value
+    if kind is list:
+        return [_tagged(item) for item in value]
+    if kind is tuple:
+        return cbor2.CBORTag(_TUPLE, [_tagged(item) for item in value])
+    if kind is dict:
+        return {key: _tagged(item) for key, item in value.items()}
     name = f"{kind.__module__}.{kind.__qualname__}"
-    if isinstance(value, enum.Enum) and RECORDED.get(name) is kind:
-        encoder.encode(cbor2.CBORTag(_ENUM, [name, value.value]))
-    elif dataclasses.is_dataclass(value) and RECORDED.get(name) is kind:
-        encoder.encode(cbor2.CBORTag(_DATACLASS, [name, [getattr(value, f.name) for f in dataclasses.fields(value)]]))
-    elif kind is tuple:
-        encoder.encode(cbor2.CBORTag(_TUPLE, list(value)))
-    elif kind is zoneinfo.ZoneInfo:
-        encoder.encode(cbor2.CBORTag(_ZONE, value.key))
-    elif kind is dt.timezone:
-        encoder.encode(cbor2.CBORTag(_OFFSET, [value.utcoffset(None).total_seconds(), value.tzname(None)]))
-    else:
-        raise TypeError(f"not kept in the record: {name}")
+    if RECORDED.get(name) is kind and isinstance(value, enum.Enum):
+        return cbor2.CBORTag(_ENUM, [name, value.value])
+    if RECORDED.get(name) is kind and dataclasses.is_dataclass(value):
+        return cbor2.CBORTag(_DATACLASS, [name, [_tagged(getattr(value, f.name)) for f in dataclasses.fields(value)]])
+    if kind is zoneinfo.ZoneInfo:
+        return cbor2.CBORTag(_ZONE, value.key)
+    if kind is dt.timezone:
+        return cbor2.CBORTag(_OFFSET, [value.utcoffset(None).total_seconds(), value.tzname(None)])
+    raise TypeError(f"not kept in the record: {name}")
 
 
 def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:

@@ -190,6 +190,7 @@ class Renderer:
 
     def _render_card(self, event: Event, via: str | None, via_slot: bool = False) -> str:
         """The card of `event`; with `via_slot`, VIA_MARK in place of its "via" block."""
+        record(f"template:{CARD}")  # the template is looked up once per build: its read is noted here
         template = self._card_template
         context = self._context(template, {"event": event, "root": ROOT_MARK, "via": via})
         if via_slot:
@@ -198,9 +199,13 @@ class Renderer:
 
     def _via_note(self, via: str) -> str:
         """The card template's "via" block for one member actor, made once."""
+        return _once(self._via_notes, via, lambda: self._render_via(via))
+
+    def _render_via(self, via: str) -> str:
+        record(f"template:{CARD}")
         template = self._card_template
-        context = lambda: self._context(template, {"via": via, "root": ROOT_MARK})  # noqa: E731
-        return _once(self._via_notes, via, lambda: _run(template, template.blocks["via"](context())))  # type: ignore[attr-defined]
+        context = self._context(template, {"via": via, "root": ROOT_MARK})
+        return _run(template, template.blocks["via"](context))  # type: ignore[attr-defined]
 
     @jinja2.pass_context
     def _actor_links(self, context: Any, ids: Iterable[str], filter: str | None = None) -> Markup:

@@ -19,6 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator.build import build_site
+from generator.render import builtin_dir
 
 settings.register_profile("default-incremental", max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("long", max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -43,6 +44,7 @@ class Site:
     actors: dict[str, dict] = field(default_factory=dict)
     sources: dict[str, dict] = field(default_factory=dict)
     template: str | None = None
+    card: str | None = None  # a site's own event card
     static: dict[str, str] = field(default_factory=dict)
 
     def files(self) -> dict[str, str]:
@@ -55,6 +57,8 @@ class Site:
                 files[f"content/{kind}/{name}.yml"] = yaml.safe_dump(item, sort_keys=True)
         if self.template is not None:
             files["templates/event.html"] = self.template
+        if self.card is not None:
+            files["templates/_event_card.html"] = self.card
         for name, text in self.static.items():
             files[f"static/{name}"] = text
         return files
@@ -129,7 +133,7 @@ def edit(draw, site: Site) -> str:
         "date-same-year", "date-other-year", "title", "summary", "event-actors", "event-sources",
         "add-event", "delete-event", "rename-event", "add-actor", "delete-actor", "rename-actor", "actor-name",
         "add-source", "delete-source", "rename-source", "source-title", "site-title", "site-base-url",
-        "template", "static",
+        "template", "card-template", "static",
     ]))
     word = draw(st.sampled_from(WORDS))
     if choice.startswith("date"):
@@ -194,6 +198,9 @@ def edit(draw, site: Site) -> str:
         site.base_url = draw(st.sampled_from(["", "https://example.org/", f"https://{word}.example/sub/"]))
     elif choice == "template":
         site.template = draw(st.sampled_from([None, TIMELINE_TEMPLATE, TIMELINE_TEMPLATE.replace("latest", word)]))
+    elif choice == "card-template":
+        builtin = (builtin_dir("templates") / "_event_card.html").read_text(encoding="utf-8")
+        site.card = draw(st.sampled_from([None, builtin.replace("<article", f'<article data-{word}="1"', 1)]))
     elif choice == "static":
         name = draw(st.sampled_from(["extra.css", "notes/a.txt"]))
         if name in site.static and draw(st.booleans()):
@@ -305,3 +312,17 @@ def test_a_summary_edit_remakes_only_what_shows_the_summary_and_the_record_does_
     assert b"Edit number 6" not in record.read_bytes() and b"Edit number 7" in record.read_bytes()
     assert abs(record.stat().st_size - first_size) < first_size / 10
 
+
+
+def test_check_results_read_back_from_the_record_give_the_same_model(tmp_path: Path):
+    from conftest import REPO
+    from generator.pipeline import load_site
+    from generator.record import read_record
+
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "site.yml", site)
+    built(site)
+    kept = read_record(site / ".timeline-cache").files
+    assert kept and all(checked.result() is not None for checked in kept.values())
+    assert load_site(site, results=kept).timeline == load_site(site).timeline
