@@ -9,11 +9,18 @@ Timeline.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from generator import exports
+from generator.exports import Export
 from generator.model import Entry, Event, Taxonomy, Term, Timeline
+from generator.urls import KIND_BY_SINGULAR, TERM_KINDS, TermKind, output_path
 
+# Path rules live in generator.urls; the plan hands them on to its callers.
+__all__ = [
+    "Export", "KIND_BY_SINGULAR", "Page", "Pagination", "TERM_KINDS", "TermKind", "output_path", "plan_site",
+    "HOME_LIMIT", "PER_PAGE",
+]
 PER_PAGE = 200  # events on one page of a term's list; longer lists are paginated
 HOME_LIMIT = 300  # a longer chronology shows its latest events on the home page, the rest by year
 
@@ -30,45 +37,11 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Export:
-    path: str
-    make: Callable[..., bytes]  # (timeline, ExportTools) -> bytes
-
-
-@dataclass(frozen=True)
-class TermKind:
-    """How one taxonomy becomes pages: where its terms live and what they are called."""
-
-    taxonomy: str  # key in Timeline.taxonomies
-    singular: str
-    title: str
-    term_path: str  # with {slug}
-    index_path: str | None  # the page listing every term, if any
-
-    def path(self, slug: str) -> str:
-        return self.term_path.format(slug=slug)
-
-
-TERM_KINDS = (
-    TermKind("actors", "actor", "Actors", "actors/{slug}/", "actors/"),
-    TermKind("tags", "tag", "Tags", "tags/{slug}/", "tags/"),
-    TermKind("years", "year", "Years", "{slug}/", None),
-    TermKind("sources", "source", "Sources", "sources/{slug}/", "sources/"),
-)
-KIND_BY_SINGULAR = {kind.singular: kind for kind in TERM_KINDS}
-
-
-@dataclass(frozen=True)
 class Pagination:
     number: int  # from 1
     count: int
     previous: str | None  # site paths
     next: str | None
-
-
-def output_path(path: str) -> str:
-    """Where a site path is written: folders get their index.html."""
-    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def plan_site(timeline: Timeline) -> tuple[list[Page], list[Export]]:

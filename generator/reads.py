@@ -121,6 +121,8 @@ _READERS = {
     Timeline: lambda timeline, name: _timeline_part(timeline, name),
 }
 
+TRACKED = frozenset(_READERS)  # the types whose attributes a template's reads are recorded for
+
 
 class TrackedEvents(Sequence):
     """The events in order, as a template sees them: their number or their order is recorded."""

@@ -12,30 +12,22 @@ block, which sees only `via` and `root`) is rendered once per member.
 from __future__ import annotations
 
 import json
-import re
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import jinja2
-import markdown
-import nh3
 from markupsafe import Markup, escape
 
 from generator import dates, views
 from generator.dates import EDTF
 from generator.model import Event, Source, Tag, Timeline
-from generator.plan import KIND_BY_SINGULAR, Page, output_path
-from generator.reads import attribute_read, record, record_all, recording
+from generator.markup import Markdown
+from generator.plan import Page
+from generator.urls import KIND_BY_SINGULAR, event_path, output_path, page_root, term_path
+from generator.reads import TRACKED, attribute_read, record, record_all, recording
 
 PACKAGE = Path(__file__).resolve().parent
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h3", "h4", "h5", "h6",
-    "hr", "i", "ins", "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "ul",
-    "table", "thead", "tbody", "tr", "th", "td",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
-URL_SCHEMES = {"http", "https", "mailto"}
 # `root` while a card renders. Printed content is escaped and Markdown's HTML has no
 # such tag, so a raw "<" followed by this cannot come from anything but `root`.
 ROOT_MARK = Markup("\x1e<root>\x1e")
@@ -49,39 +41,6 @@ def builtin_dir(name: str) -> Path:
     return inside if inside.is_dir() else PACKAGE.parent / name
 
 
-class Markdown:
-    """Markdown to sanitised HTML, each distinct text converted once.
-
-    `store` maps texts to HTML converted before (a build keeps it between runs in its
-    cache); new conversions are added to it.
-    """
-
-    def __init__(self, store: dict[str, str] | None = None) -> None:
-        self._converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-        self.store = store if store is not None else {}
-        self.to_html = lru_cache(maxsize=None)(self._convert)
-
-    def _convert(self, text: str) -> Markup:
-        clean = self.store.get(text)
-        if clean is None:
-            html = self._converter.reset().convert(text)
-            clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow")
-            self.store[text] = clean
-        return Markup(clean)
-
-    def first_paragraph(self, text: str) -> Markup:
-        html = str(self.to_html(text))
-        match = re.search(r"<p>.*?</p>", html, re.DOTALL)
-        return Markup(match.group(0) if match else html)
-
-
-def page_root(path: str, base_url: str) -> str:
-    """The relative way back to the site's root from a page at `path`."""
-    if path == "404.html":  # served at any depth: only an absolute root works
-        return base_url or "/"
-    return "../" * output_path(path).count("/")
-
-
 class TrackingEnvironment(jinja2.Environment):
     """A Jinja environment that records what templates read (see `generator.reads`).
 
@@ -90,12 +49,18 @@ class TrackingEnvironment(jinja2.Environment):
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        wrapped = attribute_read(obj, attribute)
-        return wrapped if wrapped is not None else super().getattr(obj, attribute)
+        if type(obj) in TRACKED:
+            wrapped = attribute_read(obj, attribute)
+            if wrapped is not None:
+                return wrapped
+        return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        wrapped = attribute_read(obj, argument) if isinstance(argument, str) else None
-        return wrapped if wrapped is not None else super().getitem(obj, argument)
+        if type(obj) in TRACKED and isinstance(argument, str):
+            wrapped = attribute_read(obj, argument)
+            if wrapped is not None:
+                return wrapped
+        return super().getitem(obj, argument)
 
     def _load_template(self, name: str, globals: Any) -> jinja2.Template:
         record(f"template:{name}")  # found or not: a template added later must be seen
@@ -215,7 +180,7 @@ class Renderer:
         record_all(f"a:{actor_id}" for actor_id in ids)
         extra = f' data-pagefind-filter="{escape(filter)}"' if filter else ""
         return Markup(", ".join(
-            f'<a href="{root}{escape(_term_path("actor", actor_id))}"{extra}>{escape(actors[actor_id].name)}</a>' for actor_id in ids
+            f'<a href="{root}{escape(term_path("actor", actor_id))}"{extra}>{escape(actors[actor_id].name)}</a>' for actor_id in ids
         ))
 
 
@@ -260,7 +225,7 @@ def tag_links(context: Any, tags: Iterable[Tag], filter: str | None = None) -> M
     root = escape(context["root"])
     extra = f' data-pagefind-filter="{escape(filter)}"' if filter else ""
     return Markup(", ".join(
-        f'<a class="tag" href="{root}{escape(_term_path("tag", tag.slug))}"{extra}>{escape(tag.label)}</a>' for tag in tags
+        f'<a class="tag" href="{root}{escape(term_path("tag", tag.slug))}"{extra}>{escape(tag.label)}</a>' for tag in tags
     ))
 
 
@@ -288,10 +253,6 @@ def _via_mark(context: Any) -> Iterator[str]:
     yield VIA_MARK
 
 
-def _term_path(kind: str, slug: str) -> str:
-    return output_path(KIND_BY_SINGULAR[kind].path(slug))
-
-
 @jinja2.pass_context
 def _href(context: Any, path: str) -> str:
     """A site path ("events/x/", "feed.xml") as a link relative to the current page."""
@@ -304,7 +265,7 @@ def _url_for(context: Any, kind: str, key: Any = None) -> str:
     if kind == "home":
         path = ""
     elif kind == "event":
-        path = f"events/{key}/"
+        path = event_path(key)
     else:
         path = KIND_BY_SINGULAR[kind].path(str(key))
     return context["root"] + output_path(path)

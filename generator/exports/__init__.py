@@ -8,21 +8,22 @@ SOURCE_DATE_EPOCH when set): the same content gives the same bytes.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Callable
 
-if TYPE_CHECKING:
-    from generator.model import Timeline
-    from generator.plan import Export
+from generator.exports import atom, data, ical, sitemap, timelinejs
+from generator.model import Timeline
 
 
-def planned_exports(timeline: "Timeline") -> list["Export"]:
+@dataclass(frozen=True)
+class Export:
+    path: str
+    make: Callable[..., bytes]  # (timeline, ExportTools) -> bytes
+
+
+def planned_exports(timeline: Timeline) -> list[Export]:
     """Every export of the site, in a stable order."""
-    # Imported here, not above: generator.plan imports this package while it loads,
-    # and these modules need generator.plan (and generator.render) fully loaded.
-    from generator.exports import atom, data, ical, sitemap, timelinejs
-    from generator.plan import Export
-
     exports = [
         Export(atom.SITE_FEED, atom.site_feed),
         *(

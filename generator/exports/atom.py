@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from generator.exports.common import ExportTools, SiteLinks, event_path, event_updated, iso, newest, text_element, xml_bytes
 from generator.model import Event, Timeline
-from generator.plan import KIND_BY_SINGULAR
+from generator.urls import KIND_BY_SINGULAR
 from generator.reads import record, record_event_whole
-from generator.render import Markdown
+from generator.markup import Markdown
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_LIMIT = 100

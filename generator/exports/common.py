@@ -26,9 +26,11 @@ import nh3
 
 from generator.dates import UTC
 from generator.model import Event, Timeline, cited_sources
-from generator.plan import output_path
+from generator.urls import output_path
 from generator.reads import record_all, record_event_whole, recording
-from generator.render import Markdown, page_root
+from generator.markup import Markdown
+from generator import urls
+from generator.urls import page_root
 from generator.schema import slugify
 
 TAG_AUTHORITY = "tag:timeline,2000:"
@@ -94,7 +96,7 @@ class SiteLinks:
 
 
 def event_path(event: Event) -> str:
-    return f"events/{event.id}/"
+    return urls.event_path(event.id)
 
 
 def iso(moment: dt.datetime) -> str:

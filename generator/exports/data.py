@@ -13,7 +13,7 @@ from typing import Any
 from generator.dates import EDTF
 from generator.exports.common import ExportTools, SiteLinks, event_path, iso, json_document, to_json
 from generator.model import Actor, Event, Source, Timeline
-from generator.plan import output_path
+from generator.urls import output_path
 from generator.reads import record_all
 
 CSV_COLUMNS = (

@@ -24,7 +24,7 @@ from generator.dates import UTC, PartialDate, Precision
 from generator.exports.common import ExportTools, SiteLinks, event_path, event_updated, plain_text, source_date_epoch
 from generator.model import Event, Timeline
 from generator.reads import record_all
-from generator.render import Markdown
+from generator.markup import Markdown
 
 PRODID = "-//timeline//timeline static site generator//EN"
 STATUS = {"occurred": "CONFIRMED", "planned": "TENTATIVE", "disputed": "TENTATIVE"}

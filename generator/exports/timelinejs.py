@@ -17,7 +17,7 @@ from generator.dates import PartialDate
 from generator.exports.common import ExportTools, SiteLinks, event_path, json_document, to_json
 from generator.model import Event, Timeline
 from generator.reads import record_all
-from generator.render import Markdown
+from generator.markup import Markdown
 
 _PARTS = ("year", "month", "day", "hour", "minute", "second")
 

@@ -1,0 +1,43 @@
+"""Markdown to HTML, sanitised with an allow-list: the one place content text becomes HTML."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h3", "h4", "h5", "h6",
+    "hr", "i", "ins", "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "ul",
+    "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+class Markdown:
+    """Markdown to sanitised HTML, each distinct text converted once.
+
+    `store` maps texts to HTML converted before (a build keeps it between runs in its
+    cache); new conversions are added to it.
+    """
+
+    def __init__(self, store: dict[str, str] | None = None) -> None:
+        self._converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        self.store = store if store is not None else {}
+        self.to_html = lru_cache(maxsize=None)(self._convert)
+
+    def _convert(self, text: str) -> Markup:
+        clean = self.store.get(text)
+        if clean is None:
+            html = self._converter.reset().convert(text)
+            clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow")
+            self.store[text] = clean
+        return Markup(clean)
+
+    def first_paragraph(self, text: str) -> Markup:
+        html = str(self.to_html(text))
+        match = re.search(r"<p>.*?</p>", html, re.DOTALL)
+        return Markup(match.group(0) if match else html)
