@@ -11,7 +11,7 @@ import difflib
 import unicodedata
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from itertools import combinations
 from pathlib import Path, PurePosixPath
@@ -19,7 +19,8 @@ from typing import Callable, Iterable
 
 from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, did_you_mean, has_errors
 from generator.load import Document, load_file, parse_file
-from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag, members_by_actor
+from generator.model import Actor, Citation, Event, Place, Quote, Role, SiteConfig, Source, Tag, members_by_actor
+from generator.places import make_places, resolve_event_places, suggest_places
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, validate
 
 SITE_FILE = "site.yml"
@@ -33,6 +34,7 @@ class Checked:
     events: tuple[Event, ...]
     actors: dict[str, Actor]
     sources: dict[str, Source]
+    places: dict[str, Place] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def site_timezone(config: SiteConfig) -> tzinfo:
 
 def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked, list[Diagnostic]]:
     """Ids, references and cross-file warnings over every checked file."""
-    by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": []}
+    by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": []}
     diagnostics: list[Diagnostic] = []
     for result in files:
         diagnostics.extend(result.diagnostics)
@@ -134,12 +136,15 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
     sources = _identify(by_kind["sources"], locate, diagnostics)
     actors = _identify(by_kind["actors"], locate, diagnostics)
     events = _identify(by_kind["events"], locate, diagnostics)
+    place_items = _identify(by_kind["places"], locate, diagnostics)
     names = ActorNames(actors)
-    diagnostics += names.clashes
+    place_names = ActorNames(place_items, "place")
+    diagnostics += names.clashes + place_names.clashes
+    checked_places = make_places(place_items, place_names, diagnostics)
     source_ids = {item.id for item in sources}
     event_ids = {item.id for item in events}
     made_actors = {item.id: (item, _make_actor(item, names, diagnostics)) for item in actors}
-    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics)) for item in events]
+    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics, place_names)) for item in events]
     checked_actors = {actor_id: actor for actor_id, (item, actor) in made_actors.items() if item.complete}
     checked_sources = {item.id: _make_source(item) for item in sources if item.complete}
     complete_events = [(item, event) for item, event in made_events if item.complete]
@@ -148,7 +153,8 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
         diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors, sources)
     diagnostics += _warn_late_occurrences(complete_events, checked_sources)
     diagnostics += _warn_lookalikes(complete_events)
-    return Checked(checked_events, checked_actors, checked_sources), diagnostics
+    diagnostics += suggest_places(events, place_names, fold)
+    return Checked(checked_events, checked_actors, checked_sources, checked_places), diagnostics
 
 
 def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagnostic]) -> list[_Item]:
@@ -180,9 +186,10 @@ def fold(text: str) -> str:
 
 
 class ActorNames:
-    """Finds an actor by id, name or alias (case and accents ignored)."""
+    """Finds an actor (or, with `what`, a place) by id, name or alias (case and accents ignored)."""
 
-    def __init__(self, actors: list[_Item]):
+    def __init__(self, actors: list[_Item], what: str = "actor"):
+        self.what = what
         self.ids = {item.id for item in actors}
         owners: dict[str, set[str]] = defaultdict(set)
         for item in actors:
@@ -206,7 +213,7 @@ class ActorNames:
             return next(iter(owners)), ""
         if owners:
             return None, f'"{reference}" could be any of {", ".join(sorted(owners))}: use the id'
-        return None, f'unknown actor "{reference}"{did_you_mean(reference, self.known)}'
+        return None, f'unknown {self.what} "{reference}"{did_you_mean(reference, self.known)}'
 
 
 def _resolve_actors(references: Iterable[str], item: _Item, field: str, names: ActorNames, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
@@ -253,7 +260,7 @@ def _make_source(item: _Item) -> Source:
     )
 
 
-def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids: set[str], diagnostics: list[Diagnostic]) -> Event | None:
+def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids: set[str], diagnostics: list[Diagnostic], place_names: ActorNames | None = None) -> Event | None:
     """The event, or None when a field was invalid (its references are checked all the same)."""
     values = item.values
     actors = _resolve_actors(values.get("actors", ()), item, "actors", names, diagnostics)
@@ -261,11 +268,12 @@ def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids:
     quotes = _quotes(item, actors, names, source_ids, {c.source for c in citations}, diagnostics)
     tags = _tags(item, diagnostics)
     related = _related(item, event_ids, diagnostics)
+    places = resolve_event_places(item, place_names, diagnostics) if place_names else ()
     if not item.complete:
         return None
     return Event(
         id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
-        actors=actors, sources=citations, tags=tags, location=values["location"],
+        actors=actors, sources=citations, tags=tags, location=values["location"], places=places,
         quotes=quotes, date_note=values["date_note"], status=values["status"],
         related=related, draft=values["draft"], path=item.path,
     )

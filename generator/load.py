@@ -31,7 +31,7 @@ _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null")}
 _TIMESTAMP = _YAML + "timestamp"
 _STR = _YAML + "str"
 
-KINDS = ("events", "actors", "sources")
+KINDS = ("events", "actors", "sources", "places")
 
 @dataclass(frozen=True)
 class Document:
@@ -226,7 +226,7 @@ def content_files(root: Path) -> Iterator[tuple[str, str]]:
         relative_dir = os.path.relpath(directory, content).replace(os.sep, "/")
         parts = [] if relative_dir == "." else relative_dir.split("/")
         kind = parts[0] if parts and parts[0] in KINDS else ""
-        if kind in ("actors", "sources") and len(parts) != 1:
+        if kind in ("actors", "sources", "places") and len(parts) != 1:
             kind = ""
         for name in sorted(files):
             if name.endswith((".yml", ".yaml")) and not name.startswith("."):
@@ -251,7 +251,7 @@ def find_content(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
         if os.path.islink(path) and not _inside(path, real_root):
             diagnostics.append(Diagnostic(ERROR, "symbolic link pointing outside the site folder: refused", shown, 1, 1))
         elif not kind:
-            diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/ and content/sources/: ignored", shown, 1, 1))
+            diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/, content/sources/ and content/places/: ignored", shown, 1, 1))
         else:
             found.append(ContentFile(kind, path, shown))
     return found, diagnostics

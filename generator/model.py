@@ -1,8 +1,8 @@
 """The model stage: the checked content as an immutable `Timeline`.
 
 A `Timeline` holds the events in their total order with their actors and sources
-resolved, and the indexes the site needs. Actors, tags, years and sources are all
-"a term with a list of events": one `Taxonomy` of `Term`s serves all four.
+resolved, and the indexes the site needs. Actors, tags, years, sources and places are
+all "a term with a list of events": one `Taxonomy` of `Term`s serves all five.
 """
 from __future__ import annotations
 
@@ -45,6 +45,23 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    within: str | None = None  # place id
+    latitude: float | None = None
+    longitude: float | None = None
+    area: tuple[float, float, float, float] | None = None  # west, south, east, north
+    precision: str = "exact"
+    geonames: int | None = None
+    wikidata: str | None = None
+    description: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
 class Citation:
     source: str  # source id
     note: str = ""
@@ -73,6 +90,7 @@ class Event:
     sources: tuple[Citation, ...]
     tags: tuple[Tag, ...] = ()
     location: str = ""
+    places: tuple[str, ...] = ()  # place ids, in the author's order
     quotes: tuple[Quote, ...] = ()
     date_note: str = ""
     status: str = "occurred"
@@ -123,6 +141,7 @@ class Timeline:
     sources: Mapping[str, Source]
     taxonomies: Mapping[str, Taxonomy] = field(default_factory=dict)
     events_by_id: Mapping[str, Event] = field(default_factory=dict)
+    places: Mapping[str, Place] = field(default_factory=dict)
 
 
 def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:
@@ -148,8 +167,9 @@ def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:
     return members
 
 
-def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source], drafts: bool = False) -> Timeline:
+def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source], drafts: bool = False, places: Mapping[str, Place] | None = None) -> Timeline:
     """The Timeline of checked items: events ordered, drafts left out unless asked for."""
+    places = places or {}
     ordered = tuple(sorted((e for e in events if drafts or not e.draft), key=lambda e: (*e.date.sort_key, e.id)))
     return Timeline(
         config=config,
@@ -161,9 +181,26 @@ def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mappin
             "tags": _taxonomy("tags", ordered, lambda e: [(t.slug, t.label) for t in e.tags]),
             "years": _taxonomy("years", ordered, lambda e: [(str(y), str(y)) for y in years_of(e)]),
             "sources": _taxonomy("sources", ordered, lambda e: [(s, sources[s].title) for s in cited_sources(e)]),
+            "places": _taxonomy("places", ordered, lambda e: [(p, places[p].name) for p in places_around(e, places)], every=places),
         },
         events_by_id={e.id: e for e in ordered},
+        places=dict(sorted(places.items())),
     )
+
+
+def enclosing(place_id: str, places: Mapping[str, Place]) -> list[str]:
+    """The places a place lies within, nearest first (Douma → Eastern Ghouta → Syria)."""
+    chain: list[str] = []
+    parent = places[place_id].within if place_id in places else None
+    while parent in places and parent not in chain and parent != place_id:
+        chain.append(parent)
+        parent = places[parent].within
+    return chain
+
+
+def places_around(event: Event, places: Mapping[str, Place]) -> list[str]:
+    """The event's places and every place they lie within, each once: an event in Douma is in Syria too."""
+    return list(dict.fromkeys(p for own in event.places for p in (own, *enclosing(own, places))))
 
 
 def related_both_ways(events: tuple[Event, ...]) -> dict[str, set[str]]:
@@ -198,9 +235,10 @@ def cited_sources(event: Event) -> list[str]:
     return cited + [q.source for q in event.quotes if q.source and q.source not in cited]
 
 
-def _taxonomy(name: str, events: tuple[Event, ...], terms_of) -> Taxonomy:
-    labels: dict[str, str] = {}
-    entries: dict[str, list[Entry]] = {}
+def _taxonomy(name: str, events: tuple[Event, ...], terms_of, every: Mapping[str, Place] | None = None) -> Taxonomy:
+    """Terms made from each event's (slug, label) pairs; with `every`, a term for each of its items, even unused."""
+    labels: dict[str, str] = {slug: item.name for slug, item in (every or {}).items()}
+    entries: dict[str, list[Entry]] = {slug: [] for slug in labels}
     for event in events:
         for slug, label in terms_of(event):
             labels.setdefault(slug, label)

@@ -59,7 +59,7 @@ def check_site(root: Path, drafts: bool = False, overrides: dict | None = None, 
     count = 1 + len(files) + len(found_problems)
     if has_errors(diagnostics):
         return CheckReport(config, None, diagnostics, count)
-    timeline = build_timeline(config, checked.events, checked.actors, checked.sources, drafts=drafts)
+    timeline = build_timeline(config, checked.events, checked.actors, checked.sources, drafts=drafts, places=checked.places)
     return CheckReport(config, timeline, diagnostics, count)
 
 

@@ -1,4 +1,4 @@
-"""Declarations of every field of site.yml, events, actors and sources.
+"""Declarations of every field of site.yml, events, actors, sources and places.
 
 Each field is declared once, with its type, whether it is required, its default,
 help text and an example. Validation, the format documentation and the `new`
@@ -172,6 +172,64 @@ class Number(FieldType):
 
 
 @dataclass(frozen=True)
+class Degrees(FieldType):
+    """A latitude (within ±90) or a longitude (within ±180), in decimal degrees."""
+
+    limit: float = 90
+    label: str = "degrees"
+
+    def convert(self, value: Any, context: Context) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            hint = " (write decimal degrees such as 35.93, south and west negative)" if isinstance(value, str) else ""
+            raise Invalid(f"expected {self.label} as a number, got {describe(value)}{hint}")
+        if not -self.limit <= value <= self.limit:
+            raise Invalid(f"{value:g} is out of range: a {self.label} lies between -{self.limit:g} and {self.limit:g}")
+        return float(value)
+
+
+@dataclass(frozen=True)
+class BoundingBox(FieldType):
+    """An area as [west, south, east, north] in decimal degrees."""
+
+    label: str = "[west, south, east, north]"
+
+    def convert(self, value: Any, context: Context) -> tuple[float, float, float, float]:
+        if not isinstance(value, list) or len(value) != 4:
+            raise Invalid(f"expected four numbers {self.label}, got {describe(value)}")
+        problems = []
+        for index, (item, axis) in enumerate(zip(value, (LONGITUDE, LATITUDE, LONGITUDE, LATITUDE))):
+            try:
+                axis.convert(item, context)
+            except Invalid as err:
+                problems.extend((message, (index, *at)) for message, at in err.problems)
+        if problems:
+            raise Invalid(problems=problems)
+        west, south, east, north = (float(v) for v in value)
+        if south > north:
+            raise Invalid(f"south ({south:g}) is north of north ({north:g}): the order is {self.label}")
+        if west > east:
+            raise Invalid(f"west ({west:g}) is east of east ({east:g}): the order is {self.label}")
+        return west, south, east, north
+
+
+@dataclass(frozen=True)
+class WikidataId(Text):
+    label: str = "a Wikidata id"
+    single_line: bool = True
+    max_length: int = 20
+
+    def convert(self, value: Any, context: Context) -> str:
+        text = super().convert(value, context)
+        if not re.fullmatch(r"Q[1-9][0-9]*", text):
+            raise Invalid(f'"{text}" is not a Wikidata item id (Q followed by digits, like Q170541)')
+        return text
+
+
+LATITUDE = Degrees(90, "latitude")
+LONGITUDE = Degrees(180, "longitude")
+
+
+@dataclass(frozen=True)
 class Choice(FieldType):
     options: tuple[str, ...] = ()
     label: str = "one of"
@@ -340,6 +398,7 @@ EVENT_FIELDS = (
     Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["afp-2017-05-29-macron-retaliation"]),
     Field("tags", ListOf(Text(max_length=80, single_line=True)), default=(), help="free words, made into slugs for their pages", example=["chemical-weapons", "red-line"]),
     Field("location", Text(max_length=200, single_line=True), default="", help="where it happened, as free text", example="Versailles, France"),
+    Field("places", ListOf(Reference()), default=(), help="place ids, names or aliases", example=["versailles"]),
     Field("quotes", ListOf(QUOTE), default=(), help="{by: actor, text: what was said, source: source id}"),
     Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of 29 May 2017'),
     Field("status", Choice(EVENT_STATUSES), default="occurred", help="occurred, planned (announced, not yet happened when reported) or disputed", example="occurred"),
@@ -376,4 +435,23 @@ SOURCE_FIELDS = (
     Field("date_note", Text(max_length=2000), default="", help="how the publication date was worked out", example="a Wednesday in the week of the summit"),
 )
 
-FIELDS_BY_KIND = {"events": EVENT_FIELDS, "actors": ACTOR_FIELDS, "sources": SOURCE_FIELDS}
+PLACE_KINDS = ("country", "region", "city", "town", "site", "area", "other")
+# How closely a place's coordinates locate what happens there, from the finest; the
+# idea of conflict data sets' geo-precision codes (ACLED, UCDP).
+PLACE_PRECISIONS = ("exact", "near", "city", "region", "country")
+
+PLACE_FIELDS = (
+    Field("name", Text(max_length=200, single_line=True), required=True, help="the name shown on the site", example="Douma"),
+    Field("kind", Choice(PLACE_KINDS), required=True, help="country, region, city, town, site, area or other", example="city"),
+    Field("aliases", ListOf(Text(max_length=200, single_line=True)), default=(), help="other spellings that events may use", example=["Duma"]),
+    Field("within", Reference(), default=None, help="the place it lies within (a city within its region or country)", example="eastern-ghouta"),
+    Field("latitude", LATITUDE, default=None, help="decimal degrees north (south negative)", example=33.5711),
+    Field("longitude", LONGITUDE, default=None, help="decimal degrees east (west negative)", example=36.4047),
+    Field("area", BoundingBox(), default=None, help="the area it covers, as [west, south, east, north] in degrees", example=[36.3, 33.4, 36.6, 33.65]),
+    Field("precision", Choice(PLACE_PRECISIONS), default=None, help="how closely the coordinates locate it: exact, near, city, region or country (default: from its kind)", example="city"),
+    Field("geonames", Number(minimum=1), default=None, help="its GeoNames id", example=170654),
+    Field("wikidata", WikidataId(), default=None, help="its Wikidata item id", example="Q18435"),
+    Field("description", Text(), default="", help="a neutral description, in Markdown", example="A city in Eastern Ghouta, north-east of Damascus."),
+)
+
+FIELDS_BY_KIND = {"events": EVENT_FIELDS, "actors": ACTOR_FIELDS, "sources": SOURCE_FIELDS, "places": PLACE_FIELDS}

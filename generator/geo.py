@@ -1,0 +1,99 @@
+"""Country outlines shipped with the package, and what is asked of them.
+
+The outlines are Natural Earth's 1:50m countries (public domain), simplified once into
+`generator/data/countries.json` by `tools/make_outlines.py` (it says how). They serve
+two stages: the checker asks which country a point falls in, the maps draw them.
+Everything is loaded on first use and kept read-only.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import shapely
+from shapely.geometry import MultiPolygon, Point, Polygon
+
+KM_PER_DEGREE = 111.32
+# A point this close to a country counts as in it: the outlines are simplified to a
+# few kilometres, and coastal cities (St Petersburg, Tartus) sit right on the line.
+BORDER_TOLERANCE_KM = 25
+
+
+@dataclass(frozen=True)
+class Country:
+    name: str
+    shape: MultiPolygon
+    bbox: tuple[float, float, float, float]  # west, south, east, north
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[Country, ...]:
+    """Every outline, by name."""
+    text = resources.files("generator").joinpath("data/countries.json").read_text(encoding="utf-8")
+    document = json.loads(text)
+    scale = document["scale"]
+    made = []
+    for country in document["countries"]:
+        polygons = [
+            Polygon(_pairs(rings[0], scale), [_pairs(hole, scale) for hole in rings[1:]])
+            for rings in country["polygons"] if rings
+        ]
+        made.append(Country(country["name"], MultiPolygon(polygons), tuple(country["bbox"])))
+    return tuple(made)
+
+
+def _pairs(flat: list[int], scale: int) -> list[tuple[float, float]]:
+    return [(flat[i] / scale, flat[i + 1] / scale) for i in range(0, len(flat), 2)]
+
+
+@lru_cache(maxsize=1)
+def _by_folded_name() -> dict[str, Country]:
+    return {country.name.casefold(): country for country in countries()}
+
+
+@lru_cache(maxsize=1)
+def _index() -> shapely.STRtree:
+    return shapely.STRtree([country.shape for country in countries()])
+
+
+def country_named(*names: str) -> Country | None:
+    """The outline of the first of `names` that is a country's (case ignored)."""
+    table = _by_folded_name()
+    for name in names:
+        found = table.get(name.casefold())
+        if found:
+            return found
+    return None
+
+
+def distance_km(country: Country, latitude: float, longitude: float) -> float:
+    """How far a point is from a country's outline (0 inside), roughly, in kilometres."""
+    degrees = country.shape.distance(Point(longitude, latitude))
+    return degrees * KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.2)
+
+
+def is_in(country: Country, latitude: float, longitude: float) -> bool:
+    """Whether a point lies in a country, or within BORDER_TOLERANCE_KM of its outline."""
+    return distance_km(country, latitude, longitude) <= BORDER_TOLERANCE_KM
+
+
+def country_at(latitude: float, longitude: float) -> Country | None:
+    """The country a point falls in, if any."""
+    point = Point(longitude, latitude)
+    for index in _index().query(point, predicate="intersects"):
+        return countries()[int(index)]
+    return None
+
+
+def in_view(view: tuple[float, float, float, float]) -> list[Country]:
+    """The countries whose outlines reach into a box (west, south, east, north)."""
+    return [countries()[int(i)] for i in sorted(_index().query(shapely.box(*view)))]
+
+
+def representative(country: Country) -> tuple[float, float]:
+    """A (latitude, longitude) inside the country, for a mark when a place has no coordinates."""
+    point = country.shape.representative_point() if len(country.shape.geoms) == 1 else max(country.shape.geoms, key=lambda p: p.area).representative_point()
+    return point.y, point.x
