@@ -153,7 +153,7 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
         diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors, sources)
     diagnostics += _warn_late_occurrences(complete_events, checked_sources)
     diagnostics += _warn_lookalikes(complete_events)
-    diagnostics += suggest_places(events, place_names, fold)
+    diagnostics += suggest_places(events, place_names, fold, checked_places)
     return Checked(checked_events, checked_actors, checked_sources, checked_places), diagnostics
 
 

@@ -17,7 +17,7 @@ from generator import __version__
 from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics, summary_line
 from generator.build import build_site
 from generator.pipeline import CheckReport, check_site
-from generator.scaffold import ScaffoldError, init_site, new_item
+from generator.scaffold import ScaffoldError, init_site, new_item, place_proposal
 from generator.model import build_timeline
 from generator.render import Renderer
 from generator.template_errors import TemplateFailure, template_diagnostics
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=run_serve)
 
     new = commands.add_parser("new", help="write a new event, actor or source file with every field")
-    new.add_argument("kind", choices=("event", "actor", "source"))
+    new.add_argument("kind", choices=("event", "actor", "source", "place"))
     new.add_argument("title", help="the event's or source's title, or the actor's name")
     new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
     new.add_argument("--date", help="event: when it happened")
@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--source", action="append", dest="sources", default=[], metavar="ID", help="event: a source id (repeatable)")
     new.add_argument("--tag", action="append", dest="tags", default=[], metavar="TAG", help="event: a tag (repeatable)")
     new.add_argument("--location", help="event: where it happened")
-    new.add_argument("--kind", dest="actor_kind", help="actor: person, state, organization, armed-group, media or other")
+    new.add_argument("--kind", dest="actor_kind", help="actor: person, state, organization, armed-group, media or other; place: country, region, city, town, site, area or other")
     new.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="actor: another spelling (repeatable)")
     new.add_argument("--publisher", help="source: who published it")
     new.add_argument("--published", help="source: when it was published")
@@ -174,14 +174,20 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    note = ""
+    if args.kind == "place":
+        proposed, note = place_proposal(args.site, args.title)
+        aliases = [*args.aliases, *(a for a in proposed.pop("aliases", ()) if a not in args.aliases)]
+        proposed.update({k: v for k, v in {"kind": args.actor_kind, "aliases": aliases}.items() if v})
     options = {
         "event": {"date": args.date, "actors": args.actors, "sources": args.sources, "tags": args.tags, "location": args.location},
         "actor": {"kind": args.actor_kind, "aliases": args.aliases},
         "source": {"publisher": args.publisher, "published": args.published, "url": args.url},
+        "place": proposed if args.kind == "place" else {},
     }[args.kind]
     return _scaffold(
         lambda: new_item(args.site, args.kind, args.title, options),
-        lambda path: f"wrote {path}; fill in its empty fields, then run `timeline check`",
+        lambda path: f"wrote {path}{'; ' + note if note else ''}; fill in its empty fields, then run `timeline check`",
     )
 
 

@@ -12,9 +12,12 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Mapping
 
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
+
+from generator.model import Place
 
 KM_PER_DEGREE = 111.32
 # A point this close to a country counts as in it: the outlines are simplified to a
@@ -66,6 +69,20 @@ def country_named(*names: str) -> Country | None:
         found = table.get(name.casefold())
         if found:
             return found
+    return None
+
+
+def country_of(place: Place, places: Mapping[str, Place]) -> Country | None:
+    """The outline of the country a place is, or lies within, if it has a shipped one."""
+    seen: set[str] = set()
+    current: Place | None = place
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        if current.kind == "country":
+            outline = country_named(current.name, *current.aliases)
+            if outline:
+                return outline
+        current = places.get(current.within) if current.within else None
     return None
 
 

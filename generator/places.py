@@ -8,11 +8,12 @@ gives only a free-text `location` is told which place it probably means.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable, Protocol
 
 from generator import geo
 from generator.diagnostics import ERROR, WARNING, Diagnostic
-from generator.model import Place
+from generator.model import Place, enclosing
 
 DEFAULT_PRECISION = {"country": "country", "region": "region", "area": "region", "city": "city", "town": "city", "site": "exact", "other": "near"}
 
@@ -88,20 +89,6 @@ def _cycles(parents: dict[str, str]) -> list[list[str]]:
     return cycles
 
 
-def country_of(place: Place, places: dict[str, Place]) -> geo.Country | None:
-    """The outline of the country a place is, or lies within, if it has a shipped one."""
-    seen: set[str] = set()
-    current: Place | None = place
-    while current is not None and current.id not in seen:
-        seen.add(current.id)
-        if current.kind == "country":
-            outline = geo.country_named(current.name, *current.aliases)
-            if outline:
-                return outline
-        current = places.get(current.within) if current.within else None
-    return None
-
-
 def _coordinate_problems(item: Item, places: dict[str, Place]) -> list[Diagnostic]:
     place = places[item.id]
     latitude, longitude = place.latitude, place.longitude
@@ -110,7 +97,7 @@ def _coordinate_problems(item: Item, places: dict[str, Place]) -> list[Diagnosti
         return [Diagnostic.at(ERROR, item.where(given), f"{given}: given without {missing}; a point needs both")]
     if latitude is None or longitude is None:
         return []
-    country = country_of(place, places)
+    country = geo.country_of(place, places)
     if country is None or geo.is_in(country, latitude, longitude):
         return []
     if abs(longitude) <= 90 and geo.is_in(country, longitude, latitude):
@@ -135,14 +122,21 @@ def resolve_event_places(item: Item, names: Names, diagnostics: list[Diagnostic]
     return tuple(resolved)
 
 
-def suggest_places(items: Iterable[Item], names: Names, fold: Callable[[str], str]) -> list[Diagnostic]:
-    """For events with a free-text `location` and no `places`, the place it probably names."""
+def suggest_places(items: Iterable[Item], names: Names, fold: Callable[[str], str], places: dict[str, Place]) -> list[Diagnostic]:
+    """For events with a free-text `location` and no `places`, the places it probably names.
+
+    The location is cut at commas and "and"; a place that contains another one found
+    is left out (an event in Douma is in Syria already).
+    """
     warnings = []
     for item in items:
         location, named = item.values.get("location"), item.values.get("places")
         if not location or named:
             continue
-        found = list(dict.fromkeys(p for part in location.split(",") if (p := names.resolve(fold(part))[0])))
+        parts = [part for piece in location.split(",") for part in re.split(r"\s+and\s+", piece)]
+        found = list(dict.fromkeys(p for part in parts if (p := names.resolve(fold(part))[0])))
+        around = {outer for p in found for outer in enclosing(p, places)}
+        found = [p for p in found if p not in around]
         if found:
             listed = ", ".join(found)
             warnings.append(Diagnostic.at(WARNING, item.where("location"), f'location: "{location}" names a known place; add places: [{listed}] so the event is on its page and the maps'))

@@ -2,7 +2,7 @@
 
 A `Page` names its output path, the templates that may render it (the first that
 exists wins, so a site can override one kind of page) and its context. Actors,
-tags, years and sources are all planned by one mechanism, `TermKind`. Exports
+tags, years, sources and places are all planned by one mechanism, `TermKind`. Exports
 (feeds, JSON, ICS, CSV, sitemap) are `Export`s: a path and a function of the
 Timeline.
 """
@@ -59,6 +59,7 @@ TERM_KINDS = (
     TermKind("tags", "tag", "Tags", "tags/{slug}/", "tags/"),
     TermKind("years", "year", "Years", "{slug}/", None),
     TermKind("sources", "source", "Sources", "sources/{slug}/", "sources/"),
+    TermKind("places", "place", "Places", "places/{slug}/", "places/"),
 )
 KIND_BY_SINGULAR = {kind.singular: kind for kind in TERM_KINDS}
 

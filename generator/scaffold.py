@@ -13,11 +13,11 @@ from typing import Any, Sequence
 
 import yaml
 
-from generator import dates
+from generator import dates, gazetteer
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, Field, slugify
 
-FOLDERS = {"event": "events", "actor": "actors", "source": "sources"}
-TITLE_FIELD = {"event": "title", "actor": "name", "source": "title"}
+FOLDERS = {"event": "events", "actor": "actors", "source": "sources", "place": "places"}
+TITLE_FIELD = {"event": "title", "actor": "name", "source": "title", "place": "name"}
 
 
 class ScaffoldError(Exception):
@@ -69,6 +69,26 @@ def new_item(site_root: Path, kind: str, title: str, options: dict[str, Any]) ->
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
     return path
+
+
+def place_proposal(site_root: Path, name: str) -> tuple[dict[str, Any], str]:
+    """Fields proposed for a new place by the offline gazetteer, and a note for the author."""
+    found = gazetteer.propose(name)
+    if found is None:
+        return {}, f'the gazetteer does not know "{name}": fill in its coordinates by hand'
+    values: dict[str, Any] = {"kind": found.kind, "geonames": found.geonames}
+    if found.name.casefold() != name.strip().casefold():
+        values["aliases"] = [found.name]
+    if found.latitude is not None:
+        values["latitude"], values["longitude"] = found.latitude, found.longitude
+    note = f"proposed from GeoNames {found.geonames} ({found.name}"
+    if found.country:
+        parent = slugify(found.country)
+        values["within"] = parent
+        note += f", {found.country}"
+        if not (site_root / "content" / "places" / f"{parent}.yml").exists():
+            note += f'; no place "{parent}" yet: `timeline new place "{found.country}"`'
+    return values, note + "); check them"
 
 
 def init_site(folder: Path, title: str | None = None) -> list[Path]:

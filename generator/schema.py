@@ -449,7 +449,7 @@ PLACE_FIELDS = (
     Field("longitude", LONGITUDE, default=None, help="decimal degrees east (west negative)", example=36.4047),
     Field("area", BoundingBox(), default=None, help="the area it covers, as [west, south, east, north] in degrees", example=[36.3, 33.4, 36.6, 33.65]),
     Field("precision", Choice(PLACE_PRECISIONS), default=None, help="how closely the coordinates locate it: exact, near, city, region or country (default: from its kind)", example="city"),
-    Field("geonames", Number(minimum=1), default=None, help="its GeoNames id", example=170654),
+    Field("geonames", Number(minimum=1), default=None, help="its GeoNames id", example=170592),
     Field("wikidata", WikidataId(), default=None, help="its Wikidata item id", example="Q18435"),
     Field("description", Text(), default="", help="a neutral description, in Markdown", example="A city in Eastern Ghouta, north-east of Damascus."),
 )

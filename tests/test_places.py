@@ -130,3 +130,75 @@ def test_location_with_places_is_not_warned(minimal_site: Path):
     places_site(minimal_site)
     write_files(minimal_site, {"content/events/attack.yml": EVENT + "location: Duma, Syria\nplaces: [douma]\n"})
     assert diagnostics(minimal_site, "warning") == []
+
+
+# --- pages and maps -------------------------------------------------------------------
+
+from generator.build import build_site  # noqa: E402
+from generator.cli import main  # noqa: E402
+from generator.maps import MapMaker  # noqa: E402
+
+PARIS = "name: Paris\nkind: city\nwithin: france\nlatitude: 48.8534\nlongitude: 2.3488\n"
+DAMASCUS = "name: Damascus\nkind: city\nwithin: syria\nlatitude: 33.5102\nlongitude: 36.2913\n"
+
+
+def mapped_site(site: Path) -> Path:
+    places_site(site, paris=PARIS, france="name: France\nkind: country\n", damascus=DAMASCUS)
+    return write_files(site, {
+        "content/events/attack.yml": EVENT + "places: [douma]\n",
+        "content/events/talks.yml": EVENT.replace("An attack", "Talks").replace("2017-05-01", "2017-05-20") + "places: [paris]\n",
+        "content/events/strike.yml": EVENT.replace("An attack", "A strike").replace("2017-05-01", "2017-05-10") + "places: [damascus, syria]\n",
+    })
+
+
+@pytest.fixture
+def mapped_out(minimal_site: Path) -> Path:
+    mapped_site(minimal_site)
+    result = build_site(minimal_site, overrides={"output": str(minimal_site / "out")})
+    assert result.written is not None, [str(d) for d in result.report.diagnostics]
+    return result.written.output
+
+
+def test_place_page_lists_the_events_of_places_within_it(mapped_out: Path):
+    syria = (mapped_out / "places" / "syria" / "index.html").read_text()
+    assert "An attack" in syria and "A strike" in syria and "Talks" not in syria
+    douma = (mapped_out / "places" / "douma" / "index.html").read_text()
+    assert "An attack" in douma and "A strike" not in douma
+    assert 'href="../../places/eastern-ghouta/index.html">Eastern Ghouta</a>' in douma  # the trail of places it lies within
+    index = (mapped_out / "places" / "index.html").read_text()
+    assert index.count('class="map-mark') >= 5
+
+
+def test_home_map_has_marks_a_text_alternative_and_no_request(mapped_out: Path):
+    home = (mapped_out / "index.html").read_text()
+    svg = home[home.index('<svg class="map-svg"'):home.index("</svg>", home.index('<svg class="map-svg"'))]
+    assert svg.count('class="map-mark') >= 2 and "http" not in svg and "<image" not in svg
+    assert 'id="map-paris" data-events="talks"' in home
+    assert '<summary>1 event</summary>' in home
+    assert "assets/maps.js" in home and (mapped_out / "assets" / "maps.js").is_file()
+
+
+def test_event_page_has_a_locator_linking_to_its_place(mapped_out: Path):
+    page = (mapped_out / "events" / "attack" / "index.html").read_text()
+    assert 'class="map is-locator"' in page
+    assert 'href="../../places/douma/index.html" class="map-mark is-point"' in page
+    assert 'class="is-focus"' in page  # Syria, the country it lies within, is shaded
+
+
+def test_close_places_are_clustered_and_areas_marked(minimal_site: Path):
+    timeline = check_site(mapped_site(minimal_site)).timeline
+    entries = [(event, None) for event in timeline.events]
+    world = MapMaker(timeline).events_map(entries)
+    grouped = [mark for mark in world.marks if len(mark.places) > 1]
+    assert grouped and {"douma", "damascus"} <= set(grouped[0].places)
+    near = MapMaker(timeline).events_map([(timeline.events_by_id["strike"], None)])
+    assert {mark.places[0]: mark.area for mark in near.marks} == {"damascus": False, "syria": True}
+
+
+def test_new_place_proposes_coordinates_offline(minimal_site: Path, capsys):
+    assert main(["new", "place", "Idlib", "--site", str(minimal_site)]) == 0
+    text = (minimal_site / "content" / "places" / "idlib.yml").read_text()
+    assert "latitude: 35.9306" in text and "longitude: 36.6339" in text and "within: syria" in text and "geonames: 169389" in text
+    assert 'no place "syria" yet' in capsys.readouterr().err
+    assert main(["new", "place", "Nowhere-on-earth", "--site", str(minimal_site)]) == 0
+    assert "does not know" in capsys.readouterr().err

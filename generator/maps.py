@@ -1,0 +1,241 @@
+"""Maps drawn at build time: country outlines and event marks as plain records for SVG.
+
+No tiles and no request to anyone: `_map.html` draws these records as inline SVG, so a
+map works from `file://`, offline and in print. The projection is equirectangular,
+squeezed by the cosine of the view's middle latitude, and fitted to the marks shown.
+Places close together on the map are clustered into one mark with their count; a
+place whose precision is a region or a country is drawn as an area, not a point.
+Outlines are clipped to the view and thinned to whole pixels, and each view's outlines
+are made once per build (many event pages share a locator view).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import shapely
+
+from generator import geo
+from generator.model import Event, Place, Timeline, enclosing
+
+WIDTH = 640
+ASPECT = (0.5, 0.8)  # the height / width a view is padded into
+MIN_SPAN = 6.0  # degrees of latitude a view shows at least
+PADDING = 0.15
+CLUSTER_PX = 22
+AREA_PRECISIONS = ("region", "country")
+_DISPLAY_TOLERANCE_PX = 0.8
+
+
+@dataclass(frozen=True)
+class Outline:
+    name: str
+    d: str  # SVG path data in the map's pixels
+    focus: bool = False
+
+
+@dataclass(frozen=True)
+class Mark:
+    x: float
+    y: float
+    r: float
+    area: bool  # located only to a region or a country
+    name: str  # "Douma and 2 places nearby"
+    label: str  # the accessible name: "Douma and 2 places nearby: 5 events"
+    count: int
+    anchor: str  # the id of its first place's entry in the list below the map
+    events: tuple[str, ...]  # event ids, for the filters
+    places: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One place in the text alternative: its events on this map."""
+
+    place: Place
+    anchor: str
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class Map:
+    id: str
+    width: int
+    height: int
+    outlines: tuple[Outline, ...]
+    marks: tuple[Mark, ...]
+    listed: tuple[Listed, ...]
+    unlocated: int  # events on the list with no place on the map
+
+
+@dataclass(frozen=True)
+class _View:
+    west: float
+    south: float
+    east: float
+    north: float
+    scale: float  # pixels per degree of latitude
+    squeeze: float  # cos(middle latitude)
+
+    @property
+    def height(self) -> int:
+        return round((self.north - self.south) * self.scale)
+
+    def project(self, latitude: float, longitude: float) -> tuple[float, float]:
+        return round((longitude - self.west) * self.squeeze * self.scale, 1), round((self.north - latitude) * self.scale, 1)
+
+
+def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
+    """The map functions templates call, bound to this Timeline."""
+    maker = MapMaker(timeline)
+    return {"events_map": maker.events_map, "locator_map": maker.locator_map, "place_trail": maker.place_trail}
+
+
+class MapMaker:
+    """Maps of one Timeline; outlines are made once per view."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self._timeline = timeline
+        self._places = timeline.places
+        self._layers: dict[tuple, tuple[Outline, ...]] = {}
+        self._positions: dict[str, tuple[float, float, bool] | None] = {}
+
+    def place_trail(self, place_id: str) -> list[Place]:
+        """A place and those it lies within, nearest first."""
+        return [self._places[p] for p in (place_id, *enclosing(place_id, self._places))]
+
+    def events_map(self, entries: Sequence[tuple[Event, Any]], map_id: str = "map") -> Map | None:
+        """The map of a list's events, each at its own places; None when none has one."""
+        by_place: dict[str, list[Event]] = {}
+        unlocated = 0
+        for event, _ in entries:
+            located = [p for p in event.places if self._position(p)]
+            unlocated += not located
+            for place_id in located:
+                by_place.setdefault(place_id, []).append(event)
+        if not by_place:
+            return None
+        return self._draw(map_id, by_place, unlocated, focus=())
+
+    def locator_map(self, place_ids: Iterable[str], map_id: str = "locator") -> Map | None:
+        """A small map showing where these places are; None when none can be placed."""
+        by_place = {p: [] for p in place_ids if self._position(p)}
+        if not by_place:
+            return None
+        countries = (geo.country_of(self._places[p], self._places) for p in by_place)
+        return self._draw(map_id, by_place, 0, tuple(dict.fromkeys(c.name for c in countries if c)))
+
+    # --- drawing -------------------------------------------------------------------
+
+    def _draw(self, map_id: str, by_place: Mapping[str, list[Event]], unlocated: int, focus: tuple[str, ...]) -> Map:
+        """The map of these places (with their events, if any); `focus` names countries to shade."""
+        positions = {p: self._position(p) for p in by_place}
+        view = _fit([(lat, lon) for lat, lon, _ in positions.values()])  # type: ignore[misc]
+        outlines = tuple(Outline(o.name, o.d, o.name in focus) for o in self._outlines(view))
+        order = sorted(by_place, key=lambda p: (-len(by_place[p]), self._places[p].name.casefold()))
+        anchors = {p: f"{map_id}-{p}" for p in order}
+        groups = _clusters(order, {p: view.project(*positions[p][:2]) for p in order})  # type: ignore[index]
+        marks = [self._mark(group, view, positions, by_place, anchors) for group in groups]
+        listed = tuple(Listed(self._places[p], anchors[p], tuple(by_place[p])) for group in groups for p in group)
+        return Map(map_id, WIDTH, view.height, outlines, tuple(marks), listed, unlocated)
+
+    def _mark(self, group: list[str], view: _View, positions: dict, by_place: Mapping[str, list[Event]], anchors: dict[str, str]) -> Mark:
+        points = [view.project(*positions[p][:2]) for p in group]
+        x = round(sum(p[0] for p in points) / len(points), 1)
+        y = round(sum(p[1] for p in points) / len(points), 1)
+        events = tuple(dict.fromkeys(e.id for p in group for e in by_place[p]))
+        area = all(positions[p][2] for p in group)
+        name = self._places[group[0]].name
+        others = len(group) - 1
+        name += f" and {others} place{'s' if others > 1 else ''} nearby" if others else ""
+        label = f"{name}: {len(events)} event{'s' if len(events) != 1 else ''}" if events else name
+        radius = 12.0 if area else min(4.0 + 2 * math.sqrt(max(len(events), 1)), 14.0)
+        return Mark(x, y, radius, area, name, label, len(events), anchors[group[0]], events, tuple(group))
+
+    def _position(self, place_id: str) -> tuple[float, float, bool] | None:
+        """(latitude, longitude, drawn as an area) of a place, or None when it cannot be placed."""
+        if place_id not in self._positions:
+            self._positions[place_id] = self._find_position(place_id)
+        return self._positions[place_id]
+
+    def _find_position(self, place_id: str) -> tuple[float, float, bool] | None:
+        place = self._places.get(place_id)
+        if place is None:
+            return None
+        area = place.precision in AREA_PRECISIONS
+        if place.latitude is not None and place.longitude is not None:
+            return place.latitude, place.longitude, area
+        if place.area:
+            west, south, east, north = place.area
+            return (south + north) / 2, (west + east) / 2, True
+        outline = geo.country_named(place.name, *place.aliases) if place.kind == "country" else None
+        if outline:
+            return (*geo.representative(outline), True)
+        parent = self._position(place.within) if place.within else None
+        return (parent[0], parent[1], True) if parent else None
+
+    def _outlines(self, view: _View) -> tuple[Outline, ...]:
+        key = (view.west, view.south, view.east, view.north)
+        if key not in self._layers:
+            self._layers[key] = tuple(_outline(country, view) for country in geo.in_view(key))
+        return self._layers[key]
+
+
+def _fit(points: list[tuple[float, float]]) -> _View:
+    """A view around the points, padded, at least MIN_SPAN high, in the ASPECT range."""
+    south, north = min(p[0] for p in points), max(p[0] for p in points)
+    west, east = min(p[1] for p in points), max(p[1] for p in points)
+    middle = (south + north) / 2
+    squeeze = max(math.cos(math.radians(middle)), 0.2)
+    height = max(north - south, MIN_SPAN) * (1 + 2 * PADDING)
+    width = max(east - west, MIN_SPAN / squeeze) * (1 + 2 * PADDING) * squeeze  # in latitude degrees
+    height = max(height, width * ASPECT[0])
+    width = max(width, height / ASPECT[1])
+    centre_lon = (west + east) / 2
+    half_lon = width / squeeze / 2
+    south_edge = max(middle - height / 2, -90.0)
+    north_edge = min(south_edge + height, 90.0)
+    scale = WIDTH / width
+    return _View(round(centre_lon - half_lon, 4), round(south_edge, 4), round(centre_lon + half_lon, 4), round(north_edge, 4), scale, squeeze)
+
+
+def _outline(country: geo.Country, view: _View) -> Outline:
+    margin = 1.0
+    clipped = shapely.clip_by_rect(country.shape, view.west - margin, view.south - margin, view.east + margin, view.north + margin)
+    parts = []
+    for polygon in getattr(clipped, "geoms", [clipped]):
+        if polygon.is_empty or polygon.geom_type != "Polygon":
+            continue
+        for ring in (polygon.exterior, *polygon.interiors):
+            path = _ring_path(shapely.get_coordinates(ring), view)
+            if path:
+                parts.append(path)
+    return Outline(country.name, "".join(parts))
+
+
+def _ring_path(coords: Any, view: _View) -> str:
+    x = (coords[:, 0] - view.west) * view.squeeze * view.scale
+    y = (view.north - coords[:, 1]) * view.scale
+    kept = [(x[0], y[0])]
+    for px, py in zip(x[1:], y[1:]):
+        last = kept[-1]
+        if abs(px - last[0]) + abs(py - last[1]) >= _DISPLAY_TOLERANCE_PX:
+            kept.append((px, py))
+    if len(kept) < 3:
+        return ""
+    return "M" + "L".join(f"{px:.1f} {py:.1f}" for px, py in kept) + "Z"
+
+
+def _clusters(order: list[str], points: dict[str, tuple[float, float]]) -> list[list[str]]:
+    """Places grouped with the first (busiest) one within CLUSTER_PX of them."""
+    groups: list[tuple[tuple[float, float], list[str]]] = []
+    for place_id in order:
+        x, y = points[place_id]
+        for centre, members in groups:
+            if math.hypot(centre[0] - x, centre[1] - y) < CLUSTER_PX:
+                members.append(place_id)
+                break
+        else:
+            groups.append(((x, y), [place_id]))
+    return [members for _, members in groups]
