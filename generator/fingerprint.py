@@ -1,6 +1,6 @@
 """What a page's bytes depend on, as a short key, so unchanged pages are not rendered again.
 
-A page's key covers the site as a whole (settings, actors, sources, terms, the number
+A page's key covers the site as a whole (settings, actors, sources, places, terms, the number
 of events, the templates and the generator's own code), the page's context, the
 events it shows whole and those it only outlines (in charts, counts, quotes, links).
 Each event has two digests, computed once per build: of all of it, and of its
@@ -143,7 +143,7 @@ def _hash_text(text: str) -> str:
 
 def _site_key(timeline: Timeline, template_dirs: Iterable[Path]) -> str:
     digest = _hash()
-    digest.update(repr((timeline.config, sorted(timeline.actors.items()), sorted(timeline.sources.items()))).encode())
+    digest.update(repr((timeline.config, sorted(timeline.actors.items()), sorted(timeline.sources.items()), sorted(timeline.places.items()))).encode())
     digest.update(repr(len(timeline.events)).encode())
     for name, taxonomy in sorted(timeline.taxonomies.items()):
         digest.update(repr((name, [(t.slug, t.label) for t in taxonomy.terms.values()])).encode())
@@ -156,9 +156,9 @@ def _site_key(timeline: Timeline, template_dirs: Iterable[Path]) -> str:
 
 
 def code_version() -> str:
-    """A digest of the generator's own source: new code renders everything again."""
+    """A digest of the generator's own source and data (the map outlines): new code renders everything again."""
     digest = _hash()
     package = Path(generator.__file__).parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.glob("data/*.json")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()

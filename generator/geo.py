@@ -86,6 +86,30 @@ def country_of(place: Place, places: Mapping[str, Place]) -> Country | None:
     return None
 
 
+def locate(place_id: str, places: Mapping[str, Place]) -> tuple[float, float, bool] | None:
+    """Where to put a place: (latitude, longitude, only roughly), or None.
+
+    Its own point; else the middle of its area; else, for a country, a point inside
+    its outline; else, roughly, where the place it lies within is.
+    """
+    seen: set[str] = set()
+    rough = False
+    place = places.get(place_id)
+    while place is not None and place.id not in seen:
+        seen.add(place.id)
+        if place.latitude is not None and place.longitude is not None:
+            return place.latitude, place.longitude, rough
+        if place.area:
+            west, south, east, north = place.area
+            return (south + north) / 2, (west + east) / 2, rough
+        outline = country_named(place.name, *place.aliases) if place.kind == "country" else None
+        if outline:
+            return (*representative(outline), rough)
+        rough = True
+        place = places.get(place.within) if place.within else None
+    return None
+
+
 def distance_km(country: Country, latitude: float, longitude: float) -> float:
     """How far a point is from a country's outline (0 inside), roughly, in kilometres."""
     degrees = country.shape.distance(Point(longitude, latitude))

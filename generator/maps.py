@@ -160,20 +160,11 @@ class MapMaker:
         return self._positions[place_id]
 
     def _find_position(self, place_id: str) -> tuple[float, float, bool] | None:
-        place = self._places.get(place_id)
-        if place is None:
+        found = geo.locate(place_id, self._places)
+        if found is None:
             return None
-        area = place.precision in AREA_PRECISIONS
-        if place.latitude is not None and place.longitude is not None:
-            return place.latitude, place.longitude, area
-        if place.area:
-            west, south, east, north = place.area
-            return (south + north) / 2, (west + east) / 2, True
-        outline = geo.country_named(place.name, *place.aliases) if place.kind == "country" else None
-        if outline:
-            return (*geo.representative(outline), True)
-        parent = self._position(place.within) if place.within else None
-        return (parent[0], parent[1], True) if parent else None
+        latitude, longitude, rough = found
+        return latitude, longitude, rough or self._places[place_id].precision in AREA_PRECISIONS
 
     def _outlines(self, view: _View) -> tuple[Outline, ...]:
         key = (view.west, view.south, view.east, view.north)

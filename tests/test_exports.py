@@ -97,7 +97,7 @@ def title(name: str) -> str:
 
 def test_planned_exports_without_and_with_base_url(files, files_with_base):
     expected = {"feed.xml", "actors/emmanuel-macron/feed.xml", "actors/france/feed.xml", "events.json",
-                "events.csv", "timelinejs.json", "events.ics", "robots.txt"}
+                "events.csv", "events.geojson", "timelinejs.json", "events.ics", "robots.txt"}
     assert set(files) == expected
     assert set(files_with_base) == expected | {"sitemap.xml"}
 
@@ -326,7 +326,7 @@ def test_timelinejs_slides_have_the_required_fields(files):
 def test_csv_rows_and_formula_guard(files):
     text = files["events.csv"].decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert text.splitlines()[0] == "id,date_edtf,earliest,latest,precision,title,status,location,actors,actor_ids,tags,sources,url"
+    assert text.splitlines()[0] == "id,date_edtf,earliest,latest,precision,title,status,location,actors,actor_ids,tags,sources,url,place_ids"
     assert [row["id"] for row in rows] == ORDER
     by_id = {row["id"]: row for row in rows}
     assert by_id["formula"]["title"] == "'=HYPERLINK(\"http://evil\")"

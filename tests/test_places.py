@@ -202,3 +202,59 @@ def test_new_place_proposes_coordinates_offline(minimal_site: Path, capsys):
     assert 'no place "syria" yet' in capsys.readouterr().err
     assert main(["new", "place", "Nowhere-on-earth", "--site", str(minimal_site)]) == 0
     assert "does not know" in capsys.readouterr().err
+
+
+# --- exports ----------------------------------------------------------------------------
+
+import csv  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+
+import geojson  # noqa: E402
+import shapely  # noqa: E402
+from shapely.geometry import shape  # noqa: E402
+
+
+def test_events_geojson_is_valid_rfc7946(mapped_out: Path, minimal_site: Path):
+    text = (mapped_out / "events.geojson").read_text()
+    collection = geojson.loads(text)
+    assert collection.is_valid, collection.errors()
+    features = {f["id"]: f for f in collection["features"]}
+    assert features["talks"]["geometry"] == {"type": "Point", "coordinates": [2.3488, 48.8534]}  # longitude first
+    strike = features["strike"]
+    assert strike["geometry"]["type"] == "MultiPoint"
+    assert [(p["id"], p["precision"]) for p in strike["properties"]["places"]] == [("damascus", "city"), ("syria", "country")]
+    assert shape(strike["geometry"]).within(shapely.box(35.7, 32.3, 42.4, 37.3))  # both in Syria
+    assert features["red-line"]["geometry"] is None  # an event with no place
+    attack = features["attack"]["properties"]["places"][0]
+    assert attack["within"] == ["eastern-ghouta", "syria"] and attack["derived"] is False
+
+
+def test_an_area_is_a_counterclockwise_polygon(minimal_site: Path):
+    mapped_site(minimal_site)
+    write_files(minimal_site, {
+        "content/places/eastern-ghouta.yml": "name: Eastern Ghouta\nkind: region\nwithin: syria\narea: [36.33, 33.45, 36.55, 33.65]\n",
+        "content/events/siege.yml": EVENT.replace("An attack", "A siege").replace("2017-05-01", "2017-05-02") + "places: [eastern-ghouta]\n",
+    })
+    result = build_site(minimal_site, overrides={"output": str(minimal_site / "out")})
+    collection = geojson.loads((result.written.output / "events.geojson").read_text())
+    siege = next(f for f in collection["features"] if f["id"] == "siege")
+    polygon = shape(siege["geometry"])
+    assert collection.is_valid and polygon.geom_type == "Polygon" and polygon.exterior.is_ccw
+    assert polygon.contains(shapely.Point(36.4047, 33.5711))  # Douma is inside
+
+
+def test_places_in_events_json_and_csv(mapped_out: Path):
+    document = json.loads((mapped_out / "events.json").read_text())
+    assert {p["id"] for p in document["places"]} >= {"douma", "syria", "paris"}
+    assert next(e for e in document["events"] if e["id"] == "strike")["places"] == ["damascus", "syria"]
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO((mapped_out / "events.csv").read_text()))}
+    assert rows["strike"]["place_ids"] == "damascus; syria" and rows["red-line"]["place_ids"] == ""
+
+
+def test_events_geojson_opens_in_a_gis_reader(mapped_out: Path):
+    pyogrio = pytest.importorskip("pyogrio", reason="GDAL's reader (pyogrio) is not installed")
+    info = pyogrio.read_info(mapped_out / "events.geojson")
+    assert info["features"] == 4 and info["crs"] in ("EPSG:4326", "OGC:CRS84")
+    meta, _, geometries, _ = pyogrio.raw.read(mapped_out / "events.geojson")
+    assert "title" in list(meta["fields"]) and sum(g is None for g in geometries) == 1

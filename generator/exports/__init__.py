@@ -1,7 +1,7 @@
 """Feeds and data exports: files made from the Timeline without templates.
 
 `planned_exports` lists them for the plan: the Atom feed of the site and of each
-actor (`atom`), `events.json` and `events.csv` (`data`), `timelinejs.json`
+actor (`atom`), `events.json` and `events.csv` (`data`), `events.geojson` (`mapdata`), `timelinejs.json`
 (`timelinejs`), `events.ics` (`ical`), `robots.txt` and, with a `base_url`,
 `sitemap.xml` (`sitemap`). Every one is a pure function of the Timeline (and of
 SOURCE_DATE_EPOCH when set): the same content gives the same bytes.
@@ -20,7 +20,7 @@ def planned_exports(timeline: "Timeline") -> list["Export"]:
     """Every export of the site, in a stable order."""
     # Imported here, not above: generator.plan imports this package while it loads,
     # and these modules need generator.plan (and generator.render) fully loaded.
-    from generator.exports import atom, data, ical, sitemap, timelinejs
+    from generator.exports import atom, data, ical, mapdata, sitemap, timelinejs
     from generator.plan import Export
 
     exports = [
@@ -31,6 +31,7 @@ def planned_exports(timeline: "Timeline") -> list["Export"]:
         ),
         Export("events.json", data.events_json),
         Export("events.csv", data.events_csv),
+        Export("events.geojson", mapdata.events_geojson),
         Export("timelinejs.json", timelinejs.timelinejs_json),
         Export("events.ics", ical.events_ics),
         Export("robots.txt", sitemap.robots_txt),

@@ -12,12 +12,12 @@ from typing import Any
 
 from generator.dates import EDTF
 from generator.exports.common import ExportTools, SiteLinks, event_path, iso, json_document, to_json
-from generator.model import Actor, Event, Source, Timeline
+from generator.model import Actor, Event, Place, Source, Timeline
 from generator.plan import output_path
 
 CSV_COLUMNS = (
     "id", "date_edtf", "earliest", "latest", "precision", "title", "status", "location",
-    "actors", "actor_ids", "tags", "sources", "url",
+    "actors", "actor_ids", "tags", "sources", "url", "place_ids",
 )
 LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +34,7 @@ def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
         "generated_from": "timeline",
         "actors": [_actor(actor) for actor in timeline.actors.values()],
         "sources": [_source(source) for source in timeline.sources.values()],
+        "places": [_place(place) for place in timeline.places.values()],
     }
     events = (
         tools.once("json", event, lambda event=event: to_json(_event(event, timeline, links))) for event in timeline.events
@@ -63,6 +64,7 @@ def _event(event: Event, timeline: Timeline, links: SiteLinks) -> dict[str, Any]
         "date_note": event.date_note or None,
         "status": event.status,
         "location": event.location or None,
+        "places": list(event.places),
         "summary": event.summary,
         "actors": [_actor_ref(timeline.actors[a]) | {"kind": timeline.actors[a].kind} for a in event.actors],
         "tags": [{"slug": tag.slug, "label": tag.label} for tag in event.tags],
@@ -93,6 +95,22 @@ def _actor(actor: Actor) -> dict[str, Any]:
             for role in actor.roles
         ],
         "description": actor.description or None,
+    }
+
+
+def _place(place: Place) -> dict[str, Any]:
+    return {
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind,
+        "aliases": list(place.aliases),
+        "within": place.within,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "area": list(place.area) if place.area else None,
+        "precision": place.precision,
+        "geonames": place.geonames,
+        "wikidata": place.wikidata,
     }
 
 
@@ -130,6 +148,7 @@ def _row(event: Event, timeline: Timeline, links: SiteLinks) -> list[str]:
         LIST_SEPARATOR.join(tag.label for tag in event.tags),
         LIST_SEPARATOR.join(c.source for c in event.sources),
         links.link(event_path(event)),
+        LIST_SEPARATOR.join(event.places),
     ]
 
 
