@@ -82,6 +82,16 @@ class FieldType:
         raise NotImplementedError
 
 
+def _quoting_hint(value: Any) -> str:
+    """How to keep as text what YAML read as something else."""
+    if isinstance(value, (bool, int, float)):
+        return " (put it in quotes to keep it as text)"
+    if isinstance(value, dict) and len(value) == 1 and all(isinstance(v, (str, int, float)) for v in value.values()):
+        key, inner = next(iter(value.items()))
+        return f' (a colon followed by a space makes a mapping: put the text in quotes, "{key}: {inner}")'
+    return ""
+
+
 @dataclass(frozen=True)
 class Text(FieldType):
     max_length: int = 100_000
@@ -90,8 +100,7 @@ class Text(FieldType):
 
     def convert(self, value: Any, context: Context) -> str:
         if not isinstance(value, str):
-            hint = ' (put it in quotes to keep it as text)' if isinstance(value, (bool, int, float)) else ""
-            raise Invalid(f"expected {self.label}, got {describe(value)}{hint}")
+            raise Invalid(f"expected {self.label}, got {describe(value)}{_quoting_hint(value)}")
         text = value.strip()
         if not text:
             raise Invalid(f"expected {self.label}, got an empty string")

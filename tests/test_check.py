@@ -205,3 +205,63 @@ def test_a_100_mb_file_is_refused_unread(minimal_site: Path):
     with open(big, "wb") as handle:  # sparse: 100 MB long, nothing written to disk
         handle.truncate(100 * 1024 * 1024)
     assert "104,857,600 bytes, over the limit" in one(minimal_site, "huge.yml")
+
+
+SOURCE = "title: Macron draws a red line\npublisher: Agence France-Presse\npublished: 2017-05-29\nurl: https://example.org/afp\n"
+
+
+@pytest.mark.parametrize("broken,fragment", [
+    (SOURCE.replace("https://", ""), "url:"),
+    (SOURCE.replace("2017-05-29", "2011-12-32"), "published:"),
+    (SOURCE.replace("2017-05-29", "16.12.2011"), "published:"),
+    (SOURCE.replace("https://", "ftp://"), "url:"),
+    (SOURCE.replace("https://", "javascript:"), "url:"),
+    (SOURCE.replace("example.org/afp", "example.org/an article"), "url:"),
+    (SOURCE.replace("title: Macron draws a red line\n", ""), 'missing required field "title"'),
+])
+def test_an_error_in_a_cited_source_is_reported_not_raised(minimal_site: Path, broken: str, fragment: str):
+    write_files(minimal_site, {"content/sources/afp-red-line.yml": broken})
+    assert one(minimal_site, fragment).startswith("content/sources/afp-red-line.yml:")
+
+
+def test_an_actor_without_a_name_is_reported_not_raised(minimal_site: Path):
+    write_files(minimal_site, {"content/actors/emmanuel-macron.yml": "kind: person\naliases: [Macron]\naffiliations: [france]\n"})
+    assert one(minimal_site, 'missing required field "name"').startswith("content/actors/emmanuel-macron.yml:")
+
+
+def test_did_you_mean_goes_through_names_and_aliases(minimal_site: Path):
+    write_files(minimal_site, {"content/actors/jean-yves-le-drian.yml": "name: Jean-Yves Le Drian\nkind: person\naliases: [Le Drian]\n"})
+    event(minimal_site, "e", EVENT.replace("[macron]", "[macron, le-drain]").replace("afp", "afp-red-line"))
+    assert '"Le Drian", that is jean-yves-le-drian' in one(minimal_site, 'unknown actor "le-drain"')
+
+
+def test_did_you_mean_for_a_quote_speaker_by_folded_name(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("afp", "afp-red-line") + "quotes:\n  - by: Emanuel Macron\n    text: hi\n")
+    assert 'did you mean "emmanuel-macron"' in one(minimal_site, "quotes[1].by")
+
+
+def test_did_you_mean_for_sources_and_related_events_by_title(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("macron", "emmanuel-macron").replace("afp", "macron-draws-a-red-line") + "related: [macron-draws-a-red-line-on-chemical-weapon]\n")
+    assert 'that is afp-red-line' in one(minimal_site, "unknown source")
+    assert 'that is red-line' in one(minimal_site, "unknown event")
+
+
+@pytest.mark.parametrize("broken_file", ["content/events/other.yml", "content/actors/other.yml"])
+def test_a_file_that_failed_to_parse_causes_no_usage_warnings(minimal_site: Path, broken_file: str):
+    write_files(minimal_site, {
+        "content/actors/nobody.yml": "name: Nobody\nkind: other\n",
+        broken_file: "title: NISA: level 7\n",
+    })
+    assert one(minimal_site, "quote").startswith(broken_file)
+    warned = [m for m in messages(minimal_site, "warning") if "named by no event" in m]
+    assert warned == []
+
+
+def test_usage_warnings_still_come_when_only_a_source_failed(minimal_site: Path):
+    write_files(minimal_site, {"content/actors/nobody.yml": "name: Nobody\nkind: other\n", "content/sources/bad.yml": "title: [x]\n"})
+    assert one(minimal_site, 'actor "nobody"', "warning")
+
+
+def test_a_colon_in_a_list_item_asks_for_quotes(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("macron", "emmanuel-macron").replace("afp", "afp-red-line") + "tags:\n  - NISA: level 7\n")
+    assert 'put the text in quotes, "NISA: level 7"' in one(minimal_site, "tags[1]")
