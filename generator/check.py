@@ -107,11 +107,6 @@ def check_site_config(root: Path, overrides: dict | None = None) -> tuple[SiteCo
     diagnostics += problems
     if problems:
         return None, diagnostics
-    try:
-        zoneinfo.ZoneInfo(values["timezone"])
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        diagnostics.append(Diagnostic.at(ERROR, document.where(("timezone",)), f'timezone: "{values["timezone"]}" is not an IANA time zone name (like Europe/Paris or UTC)'))
-        return None, diagnostics
     return SiteConfig(**values), diagnostics
 
 

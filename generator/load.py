@@ -51,6 +51,11 @@ class Document:
                 return Position(self.path, *(found or (1, 1)))
             at = at[:-1]
 
+    def where_value(self, at: tuple = ()) -> Position:
+        """The position of the value at `at` (or its key, or its nearest parent's)."""
+        found = self.value_positions.get(at)
+        return Position(self.path, *found) if found else self.where(at)
+
 
 class _Refused(Exception):
     def __init__(self, message: str, mark: Any = None):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any, Sequence
 
-from generator import dates
+from generator import advice, dates
 from generator.diagnostics import ERROR, Diagnostic, did_you_mean
 from generator.load import Document
 
@@ -140,7 +140,53 @@ class Url(Text):
     def convert(self, value: Any, context: Context) -> str:
         text = super().convert(value, context)
         if not re.match(r"^https?://[^\s/?#]+[^\s]*$", text, re.IGNORECASE):
-            raise Invalid(f'"{text[:80]}" is not an http or https URL')
+            raise Invalid(_url_problem(text))
+        return text
+
+
+def _url_problem(text: str) -> str:
+    shown = text[:80]
+    fixed = advice.url_suggestion(text)
+    hint = f' (did you mean "{fixed[:100]}"?)' if fixed else ""
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", text, re.IGNORECASE)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        return f'"{shown}" is a {scheme.group(1)}: URL; only http and https URLs are allowed'
+    if re.search(r"\s", text) and text.lower().startswith(("http://", "https://")):
+        return f'"{shown}" has a space in it: write a space in a URL as %20{hint}'
+    if not scheme:
+        return f'"{shown}" has no scheme: a URL starts with https:// or http://{hint}'
+    return f'"{shown}" is not an http or https URL{hint}'
+
+
+@dataclass(frozen=True)
+class TimeZone(Text):
+    """An IANA time zone name, such as Europe/Paris."""
+
+    label: str = "a time zone name"
+    max_length: int = 64
+    single_line: bool = True
+
+    def convert(self, value: Any, context: Context) -> str:
+        text = super().convert(value, context)
+        problem = advice.time_zone_problem(text)
+        if problem:
+            raise Invalid(problem)
+        return text
+
+
+@dataclass(frozen=True)
+class LanguageTag(Text):
+    """A BCP 47 language tag, such as en or pt-BR."""
+
+    label: str = "a language tag"
+    max_length: int = 35
+    single_line: bool = True
+
+    def convert(self, value: Any, context: Context) -> str:
+        text = super().convert(value, context)
+        problem = advice.language_problem(text)
+        if problem:
+            raise Invalid(problem)
         return text
 
 
@@ -154,7 +200,7 @@ class Date(FieldType):
         try:
             return dates.parse(value, context.timezone)
         except dates.DateError as err:
-            raise Invalid(str(err)) from None
+            raise Invalid(advice.date_message(value, str(err))) from None
 
 
 @dataclass(frozen=True)
@@ -291,6 +337,13 @@ def fill_defaults(value: dict, fields: Sequence[Field], context: Context) -> dic
     return result
 
 
+def _problem_position(document: Document, message: str, path: tuple):
+    """An unknown key is shown at the key; a value that is wrong, at the value itself."""
+    if message.startswith("unknown field") or message.startswith("required, but empty"):
+        return document.where(path)
+    return document.where_value(path)
+
+
 def validate(document: Document, fields: Sequence[Field], context: Context) -> tuple[dict, list[Diagnostic]]:
     """A document's valid fields converted (defaults filled in), and every problem found.
 
@@ -300,7 +353,7 @@ def validate(document: Document, fields: Sequence[Field], context: Context) -> t
     data = document.data
     problems = check_fields(data, fields, context)
     diagnostics = [
-        Diagnostic.at(ERROR, document.where(path), f"{field_path(path)}: {message}" if path else message)
+        Diagnostic.at(ERROR, _problem_position(document, message, path), f"{field_path(path)}: {message}" if path else message)
         for message, path in problems
     ]
     failed = {path[0] for _, path in problems if path}
@@ -317,9 +370,9 @@ SITE_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="France and the Syrian war"),
     Field("description", Text(), default="", help="one paragraph of Markdown shown on the home page", example="How French diplomacy handled the war in Syria, 2016–2018."),
     Field("base_url", Url(), default="", help="absolute URL where the site will live; needed for feeds, sitemap and canonical links", example="https://example.org/syria/"),
-    Field("language", Text(max_length=35, single_line=True), default="en", help="BCP 47 language tag of the site", example="en"),
+    Field("language", LanguageTag(), default="en", help="BCP 47 language tag of the site", example="en"),
     Field("output", Text(max_length=500, single_line=True), default="_site", help="the folder the site is written to", example="_site"),
-    Field("timezone", Text(max_length=64, single_line=True), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
+    Field("timezone", TimeZone(), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
     Field("max_file_bytes", Number(minimum=1), default=4 * 1024 * 1024, help="content files larger than this are refused unread", example=4194304),
 )
 
