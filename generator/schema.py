@@ -367,9 +367,9 @@ EVENT_STATUSES = ("occurred", "planned", "disputed")
 ACTOR_KINDS = ("person", "state", "organization", "armed-group", "media", "other")
 
 SITE_FIELDS = (
-    Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="France and the Syrian war"),
-    Field("description", Text(), default="", help="one paragraph of Markdown shown on the home page", example="How French diplomacy handled the war in Syria, 2016–2018."),
-    Field("base_url", Url(), default="", help="absolute URL where the site will live; needed for feeds, sitemap and canonical links", example="https://example.org/syria/"),
+    Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="My timeline"),
+    Field("description", Text(), default="", help="one paragraph of Markdown shown on the home page", example="What this timeline follows, in a paragraph."),
+    Field("base_url", Url(), default="", help="absolute URL where the site will live; needed for feeds, sitemap and canonical links", example="https://example.org/my-timeline/"),
     Field("language", LanguageTag(), default="en", help="BCP 47 language tag of the site", example="en"),
     Field("output", Text(max_length=500, single_line=True), default="_site", help="the folder the site is written to", example="_site"),
     Field("timezone", TimeZone(), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
@@ -395,15 +395,15 @@ QUOTE = Record(
 )
 
 EVENT_FIELDS = (
-    Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example='Macron warns Putin of "immediate retaliation" over chemical weapons'),
+    Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example="Talks open in Geneva"),
     Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, with ~ ? or %", example="2017-05-29"),
-    Field("summary", Text(), required=True, help="what happened, in Markdown, in your own words", example="Hosting Vladimir Putin at Versailles, Emmanuel Macron says ..."),
-    Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["emmanuel-macron", "vladimir-putin"]),
-    Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["afp-2017-05-29-macron-retaliation"]),
-    Field("tags", ListOf(Text(max_length=80, single_line=True)), default=(), help="free words, made into slugs for their pages", example=["chemical-weapons", "red-line"]),
-    Field("location", Text(max_length=200, single_line=True), default="", help="where it happened, as free text", example="Versailles, France"),
+    Field("summary", Text(), required=True, help="what happened, in Markdown, in your own words", example="What happened, in your own words."),
+    Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["example-person"]),
+    Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["example-source"]),
+    Field("tags", ListOf(Text(max_length=80, single_line=True)), default=(), help="free words, made into slugs for their pages", example=["talks", "ceasefire"]),
+    Field("location", Text(max_length=200, single_line=True), default="", help="where it happened, as free text", example="Geneva"),
     Field("quotes", ListOf(QUOTE), default=(), help="{by: actor, text: what was said, source: source id}"),
-    Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of 29 May 2017'),
+    Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of Tuesday 25 May 2021'),
     Field("status", Choice(EVENT_STATUSES), default="occurred", help="occurred, planned (announced, not yet happened when reported) or disputed", example="occurred"),
     Field("related", ListOf(Slug()), default=(), help="ids of other events", example=[]),
     Field("draft", Boolean(), default=False, help="true leaves the event out unless the build asks for drafts", example=False),
@@ -421,21 +421,21 @@ ROLE = Record(
 )
 
 ACTOR_FIELDS = (
-    Field("name", Text(max_length=200, single_line=True), required=True, help="the name shown on the site", example="Jean-Yves Le Drian"),
+    Field("name", Text(max_length=200, single_line=True), required=True, help="the name shown on the site", example="Example Person"),
     Field("kind", Choice(ACTOR_KINDS), required=True, help="person, state, organization, armed-group, media or other", example="person"),
-    Field("aliases", ListOf(Text(max_length=200, single_line=True)), default=(), help="other spellings that events may use", example=["Le Drian"]),
-    Field("affiliations", ListOf(Reference()), default=(), help="actors this one belongs to (a minister to their state)", example=["france"]),
+    Field("aliases", ListOf(Text(max_length=200, single_line=True)), default=(), help="other spellings that events may use", example=["E. Person"]),
+    Field("affiliations", ListOf(Reference()), default=(), help="actors this one belongs to (a minister to their state)", example=["example-organization"]),
     Field("roles", ListOf(ROLE), default=(), help="offices held, with dates"),
-    Field("description", Text(), default="", help="a neutral description, in Markdown", example="French foreign minister from May 2017."),
+    Field("description", Text(), default="", help="a neutral description, in Markdown", example="A neutral description of who this is."),
 )
 
 SOURCE_FIELDS = (
-    Field("title", Text(max_length=500, single_line=True), required=True, help="the article's or document's title", example="France expects Russia to clarify its stance"),
-    Field("publisher", Text(max_length=200, single_line=True), default="", help="who published it", example="TASS"),
+    Field("title", Text(max_length=500, single_line=True), required=True, help="the article's or document's title", example="An example article"),
+    Field("publisher", Text(max_length=200, single_line=True), default="", help="who published it", example="Example News"),
     Field("published", Date(), default=None, help="when it was published; leave out when unknown", example="2018-05-23"),
     Field("url", Url(), default="", help="where to read it (http or https)", example="https://example.org/article"),
     Field("author", Text(max_length=200, single_line=True), default="", help="who wrote it", example="Jane Doe"),
-    Field("date_note", Text(max_length=2000), default="", help="how the publication date was worked out", example="a Wednesday in the week of the summit"),
+    Field("date_note", Text(max_length=2000), default="", help="how the publication date was worked out", example="the article gives the weekday only; the week is that of the talks"),
 )
 
 FIELDS_BY_KIND = {"events": EVENT_FIELDS, "actors": ACTOR_FIELDS, "sources": SOURCE_FIELDS}
