@@ -44,8 +44,9 @@ def date_message(value: object, message: str) -> str:
         return message
     text = value.strip()
     year = _author_year(text)
-    for advise in (_circa, _part_of_month, _part_of_year, _season, _edtf_season, _time_with_abbreviation):
-        advice = advise(text, year)
+    for pattern, advise in _ADVICE:
+        found = pattern.match(text)
+        advice = advise(found, text, year) if found else None
         if advice:
             return f"'{text}' is not a date: {advice}"
     return _in_year(message, year) if year else message
@@ -66,10 +67,7 @@ def _in_year(message: str, year: str) -> str:
     return head + quote + body if quote else body
 
 
-def _circa(text: str, year: str | None) -> str | None:
-    found = _CIRCA.match(text)
-    if not found:
-        return None
+def _circa(found: re.Match[str], text: str, year: str | None) -> str | None:
     return f'"{found["word"]}" is written with a suffix: {found["rest"]}~ means approximate, {found["rest"]}? uncertain'
 
 
@@ -77,10 +75,7 @@ def _part_key(part: str) -> str:
     return " ".join(part.lower().split())
 
 
-def _part_of_month(text: str, year: str | None) -> str | None:
-    found = _PART_OF_MONTH.match(text)
-    if not found:
-        return None
+def _part_of_month(found: re.Match[str], text: str, year: str | None) -> str | None:
     month = _month_number(found["month"])
     shown_year = found["year"] or "YYYY"
     days = _PART_DAYS.get(_part_key(found["part"]))
@@ -95,10 +90,7 @@ def _part_of_month(text: str, year: str | None) -> str | None:
     )
 
 
-def _part_of_year(text: str, year: str | None) -> str | None:
-    found = _PART_OF_YEAR.match(text)
-    if not found:
-        return None
+def _part_of_year(found: re.Match[str], text: str, year: str | None) -> str | None:
     first, last = _PART_MONTHS.get(_part_key(found["part"]), (9, 12))
     return (
         f"for part of a year, write the months it may cover, {found['year']}-{first:02d}/{found['year']}-{last:02d},"
@@ -112,10 +104,7 @@ def _season_months(season: str, year: str) -> str:
     return f"{year}-{first:02d}/{end_year:04d}-{last:02d}"
 
 
-def _season(text: str, year: str | None) -> str | None:
-    found = _SEASON.match(text)
-    if not found:
-        return None
+def _season(found: re.Match[str], text: str, year: str | None) -> str | None:
     season = found["season"].lower()
     return (
         f"seasons are not read (they differ between the hemispheres): write the months, {_season_months(season, found['year'])}"
@@ -123,10 +112,7 @@ def _season(text: str, year: str | None) -> str | None:
     )
 
 
-def _edtf_season(text: str, year: str | None) -> str | None:
-    found = _EDTF_SEASON.match(text)
-    if not found:
-        return None
+def _edtf_season(found: re.Match[str], text: str, year: str | None) -> str | None:
     season = _EDTF_SEASON_NAMES.get(found["code"])
     if season is None:
         return f"-{found['code']} is an EDTF season or quarter code, which this format does not read: write the months as an interval, as in {found['year']}-01/{found['year']}-03"
@@ -136,9 +122,8 @@ def _edtf_season(text: str, year: str | None) -> str | None:
     )
 
 
-def _time_with_abbreviation(text: str, year: str | None) -> str | None:
-    found = _TIME_WITH_ABBREVIATION.match(text)
-    if not found or found["zone"].upper() in ("UTC", "GMT", "Z"):
+def _time_with_abbreviation(found: re.Match[str], text: str, year: str | None) -> str | None:
+    if found["zone"].upper() in ("UTC", "GMT", "Z"):
         return None
     zone = found["zone"].upper()
     day = found["day"] or f"{year or 'YYYY'}-MM-DD"
@@ -157,6 +142,12 @@ def _time_with_abbreviation(text: str, year: str | None) -> str | None:
 def _month_number(word: str) -> int:
     word = word.lower()
     return next(number for number, name in enumerate(dates.MONTH_NAMES, 1) if name.lower().startswith(word[:3]))
+
+
+_ADVICE = (
+    (_CIRCA, _circa), (_PART_OF_MONTH, _part_of_month), (_PART_OF_YEAR, _part_of_year), (_SEASON, _season),
+    (_EDTF_SEASON, _edtf_season), (_TIME_WITH_ABBREVIATION, _time_with_abbreviation),
+)
 
 
 # --- time zones --------------------------------------------------------------------

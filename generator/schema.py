@@ -11,7 +11,7 @@ from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from generator import advice, dates
 from generator.diagnostics import ERROR, Diagnostic, did_you_mean
@@ -158,33 +158,20 @@ def _url_problem(text: str) -> str:
     return f'"{shown}" is not an http or https URL{hint}'
 
 
-@dataclass(frozen=True)
-class TimeZone(Text):
-    """An IANA time zone name, such as Europe/Paris."""
+def _accept_any(text: str) -> str | None:
+    return None
 
-    label: str = "a time zone name"
-    max_length: int = 64
+
+@dataclass(frozen=True)
+class CheckedText(Text):
+    """One line of text that `problem` accepts (a time zone name, a language tag)."""
+
+    problem: Callable[[str], str | None] = _accept_any  # why the text is refused, or None
     single_line: bool = True
 
     def convert(self, value: Any, context: Context) -> str:
         text = super().convert(value, context)
-        problem = advice.time_zone_problem(text)
-        if problem:
-            raise Invalid(problem)
-        return text
-
-
-@dataclass(frozen=True)
-class LanguageTag(Text):
-    """A BCP 47 language tag, such as en or pt-BR."""
-
-    label: str = "a language tag"
-    max_length: int = 35
-    single_line: bool = True
-
-    def convert(self, value: Any, context: Context) -> str:
-        text = super().convert(value, context)
-        problem = advice.language_problem(text)
+        problem = self.problem(text)
         if problem:
             raise Invalid(problem)
         return text
@@ -370,9 +357,9 @@ SITE_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="My timeline"),
     Field("description", Text(), default="", help="one paragraph of Markdown shown on the home page", example="What this timeline follows, in a paragraph."),
     Field("base_url", Url(), default="", help="absolute URL where the site will live; needed for feeds, sitemap and canonical links", example="https://example.org/my-timeline/"),
-    Field("language", LanguageTag(), default="en", help="BCP 47 language tag of the site", example="en"),
+    Field("language", CheckedText(max_length=35, label="a language tag", problem=advice.language_problem), default="en", help="BCP 47 language tag of the site", example="en"),
     Field("output", Text(max_length=500, single_line=True), default="_site", help="the folder the site is written to", example="_site"),
-    Field("timezone", TimeZone(), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
+    Field("timezone", CheckedText(max_length=64, label="a time zone name", problem=advice.time_zone_problem), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
     Field("max_file_bytes", Number(minimum=1), default=4 * 1024 * 1024, help="content files larger than this are refused unread", example=4194304),
 )
 

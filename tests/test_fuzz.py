@@ -16,6 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -160,28 +161,11 @@ def assert_never_raises_and_names_the_file(files: dict[str, str], broken: str) -
 FUZZ = settings(max_examples=int(os.environ.get("TIMELINE_FUZZ_EXAMPLES", "12")), deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 
 
+@pytest.mark.parametrize("kind", ["events", "actors", "sources", "site.yml"])
 @FUZZ
-@given(broken_sites("events"))
-def test_events(case):
-    assert_never_raises_and_names_the_file(*case)
-
-
-@FUZZ
-@given(broken_sites("actors"))
-def test_actors(case):
-    assert_never_raises_and_names_the_file(*case)
-
-
-@FUZZ
-@given(broken_sites("sources"))
-def test_sources(case):
-    assert_never_raises_and_names_the_file(*case)
-
-
-@FUZZ
-@given(broken_sites("site.yml"))
-def test_site_yml(case):
-    assert_never_raises_and_names_the_file(*case)
+@given(data=st.data())
+def test_no_broken_file_makes_a_command_raise(kind: str, data: st.DataObject):
+    assert_never_raises_and_names_the_file(*data.draw(broken_sites(kind)))
 
 
 def test_the_base_site_is_clean():
@@ -189,3 +173,23 @@ def test_the_base_site_is_clean():
     with tempfile.TemporaryDirectory() as folder:
         code, output = run(["check", "--strict", "--site", str(write_site(Path(folder), files))])
     assert code == 0, output
+
+
+NEW_OPTIONS = {
+    "event": ["--date", "--actor", "--source", "--tag", "--location", "--id"],
+    "actor": ["--kind", "--alias", "--id"],
+    "source": ["--publisher", "--published", "--url", "--id"],
+}
+option_values = st.one_of(st.sampled_from(BAD_TEXT), st.text(max_size=20))
+
+
+@FUZZ
+@given(data=st.data(), kind=st.sampled_from(sorted(NEW_OPTIONS)), title=option_values)
+def test_new_never_raises(data: st.DataObject, kind: str, title: str):
+    options = data.draw(st.lists(st.tuples(st.sampled_from(NEW_OPTIONS[kind]), option_values), max_size=4))
+    files = {name: yaml.safe_dump(value, sort_keys=False) for name, value in BASE.items()}
+    with tempfile.TemporaryDirectory() as folder:
+        site = write_site(Path(folder), files)
+        code, output = run(["new", kind, "--site", str(site), *(f"{flag}={value}" for flag, value in options), "--", title])
+    assert "Traceback" not in output, output
+    assert code in (0, 2), (code, output)
