@@ -344,6 +344,7 @@ EVENT_FIELDS = (
     Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of 29 May 2017'),
     Field("status", Choice(EVENT_STATUSES), default="occurred", help="occurred, planned (announced, not yet happened when reported) or disputed", example="occurred"),
     Field("related", ListOf(Slug()), default=(), help="ids of other events", example=[]),
+    Field("after", Slug(), default=None, help="the id of an event of the same day that this one came after; it is listed right behind it"),
     Field("draft", Boolean(), default=False, help="true leaves the event out unless the build asks for drafts", example=False),
     Field("id", Slug(), default=None, help="overrides the file's name as the event's id"),
 )
