@@ -334,7 +334,7 @@ QUOTE = Record(
 
 EVENT_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example='Macron warns Putin of "immediate retaliation" over chemical weapons'),
-    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, with ~ ? or %", example="2017-05-29"),
+    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, a window [A..B], with ~ ? or %", example="2017-05-29"),
     Field("summary", Text(), required=True, help="what happened, in Markdown, in your own words", example="Hosting Vladimir Putin at Versailles, Emmanuel Macron says ..."),
     Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["emmanuel-macron", "vladimir-putin"]),
     Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["afp-2017-05-29-macron-retaliation"]),
