@@ -147,6 +147,7 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
         diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors if actors_whole else [], sources)
     diagnostics += _warn_late_occurrences(complete_events, checked_sources)
     diagnostics += _warn_lookalikes(complete_events)
+    diagnostics += same_day_order_problems(complete_events)
     return Checked(checked_events, checked_actors, checked_sources), diagnostics
 
 
@@ -291,13 +292,14 @@ def _make_event(item: _Item, names: ActorNames, source_ids: References, event_id
     quotes = _quotes(item, actors, names, source_ids, {c.source for c in citations}, diagnostics)
     tags = _tags(item, diagnostics)
     related = _related(item, event_ids, diagnostics)
+    after = _after(item, event_ids, diagnostics)
     if not item.complete:
         return None
     return Event(
         id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
         actors=actors, sources=citations, tags=tags, location=values["location"],
         quotes=quotes, date_note=values["date_note"], status=values["status"],
-        related=related, draft=values["draft"], path=item.path,
+        related=related, draft=values["draft"], path=item.path, after=after,
     )
 
 
@@ -360,6 +362,48 @@ def _related(item: _Item, event_ids: References, diagnostics: list[Diagnostic]) 
         elif _known(other, event_ids, "event", item, ("related", index), "related", diagnostics) and other not in related:
             related.append(other)
     return tuple(related)
+
+
+def _after(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) -> str | None:
+    other = item.values.get("after")
+    if other is None:
+        return None
+    if other == item.id:
+        diagnostics.append(Diagnostic.at(ERROR, item.where("after"), "after: an event cannot come after itself"))
+        return None
+    return other if _known(other, event_ids, "event", item, ("after",), "after", diagnostics) else None
+
+
+def same_day_order_problems(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
+    """`after` must name an event begun on the same day (of the site's calendar), not later, and in no cycle."""
+    by_id = {event.id: event for _, event in events}
+    diagnostics = []
+    for item, event in events:
+        other = by_id.get(event.after or "")
+        if other is None:
+            continue
+        day, other_day = event.date.local_earliest.date(), other.date.local_earliest.date()
+        if day != other_day:
+            message = f'after: "{other.id}" is dated {other.date.display()}, not on the day this event begins ({event.date.display()})'
+        elif other.date.earliest > event.date.latest:
+            message = f'after: "{other.id}" ({other.date.display()}) begins after this event ({event.date.display()}) ends'
+        elif _in_after_cycle(event, by_id):
+            message = f'after: "{other.id}" comes after this event itself, through its own after:'
+        else:
+            continue
+        diagnostics.append(Diagnostic.at(ERROR, item.where("after"), message))
+    return diagnostics
+
+
+def _in_after_cycle(event: Event, by_id: dict[str, Event]) -> bool:
+    seen = {event.id}
+    current = by_id.get(event.after or "")
+    while current is not None:
+        if current.id in seen:
+            return current.id == event.id
+        seen.add(current.id)
+        current = by_id.get(current.after or "")
+    return False
 
 
 # --- warnings across files ---------------------------------------------------------

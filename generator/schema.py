@@ -383,7 +383,7 @@ QUOTE = Record(
 
 EVENT_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example="Talks open in Geneva"),
-    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, with ~ ? or %", example="2017-05-29"),
+    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, a window [A..B], with ~ ? or %", example="2017-05-29"),
     Field("summary", Text(), required=True, help="what happened, in Markdown, in your own words", example="What happened, in your own words."),
     Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["example-person"]),
     Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["example-source"]),
@@ -393,6 +393,7 @@ EVENT_FIELDS = (
     Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of Tuesday 25 May 2021'),
     Field("status", Choice(EVENT_STATUSES), default="occurred", help="occurred, planned (announced, not yet happened when reported) or disputed", example="occurred"),
     Field("related", ListOf(Slug()), default=(), help="ids of other events", example=[]),
+    Field("after", Slug(), default=None, help="the id of an event of the same day that this one came after; it is listed right behind it"),
     Field("draft", Boolean(), default=False, help="true leaves the event out unless the build asks for drafts", example=False),
     Field("id", Slug(), default=None, help="overrides the file's name as the event's id"),
 )
