@@ -294,3 +294,86 @@ def test_links_inside_the_site_are_still_fine(minimal_site: Path):
     (minimal_site / "static" / "logo.svg").symlink_to(minimal_site / "media" / "logo.svg")
     assert main(["build", "--site", str(minimal_site), "-q"]) == 0
     assert (minimal_site / "_site" / "logo.svg").read_text() == "<svg/>"
+
+
+# --- broken disks ------------------------------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 1 MiB tmpfs mounted for the test (needs root); skipped where mounting is not allowed."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (the injected-error tests still run)")
+    yield disk
+    subprocess.run(["umount", str(disk)], check=True)
+
+
+def used_bytes(folder: Path) -> int:
+    stats = os.statvfs(folder)
+    return (stats.f_blocks - stats.f_bfree) * stats.f_frsize
+
+
+def test_a_full_disk_ends_in_a_message_and_the_spare_gives_the_space_back(minimal_site: Path, small_disk: Path):
+    output = small_disk / "_site"
+    assert run_timeline("build", "--site", str(minimal_site), "--output", str(output), "-q").returncode == 0
+    before, used = snapshot(output), used_bytes(small_disk)
+    write_files(minimal_site, {"static/big.bin": os.urandom(900_000)})
+    result = run_timeline("build", "--site", str(minimal_site), "--output", str(output))
+    assert result.returncode == 2, result.stderr
+    assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(output) == before
+    assert not (small_disk / "._site.spare").exists()
+    assert used_bytes(small_disk) <= used + 64 * 1024
+
+
+def test_a_read_only_output_ends_in_a_message(minimal_site: Path, small_disk: Path):
+    output = small_disk / "_site"
+    assert run_timeline("build", "--site", str(minimal_site), "--output", str(output), "-q").returncode == 0
+    before = snapshot(output)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    event = minimal_site / "content" / "events" / "red-line.yml"
+    event.write_text(event.read_text().replace("summary:", "summary: Changed.", 1))
+    result = run_timeline("build", "--site", str(minimal_site), "--output", str(output))
+    assert result.returncode == 2, result.stderr
+    assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(output) == before
+
+
+def test_a_file_too_large_ends_in_a_message(minimal_site: Path):
+    import resource
+
+    assert main(["build", "--site", str(minimal_site), "-q"]) == 0
+    before = snapshot(minimal_site / "_site")
+    write_files(minimal_site, {"static/big.bin": os.urandom(300_000)})
+    limit = 200_000
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = run_timeline("build", "--site", str(minimal_site), preexec_fn=limit_file_size)
+    assert result.returncode == 2, result.stderr
+    assert "File too large" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(minimal_site / "_site") == before
+    assert not (minimal_site / "._site.spare").exists()
+
+
+def test_an_injected_full_disk_removes_the_spare(tmp_path: Path, monkeypatch):
+    import errno
+
+    import generator.write
+
+    output = tmp_path / "_site"
+    write_site(output, {"a.html": b"1", "b.html": b"1"}, {})
+    real_replace = generator.write._replace
+
+    def fill_up(target: Path, data: bytes) -> None:
+        real_replace(target, data)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(generator.write, "_replace", fill_up)
+    with pytest.raises(WriteError, match="No space left on device.*free some space"):
+        write_site(output, {"a.html": b"2", "b.html": b"2"}, {})
+    assert not (tmp_path / "._site.spare").exists()
+    assert (output / "a.html").read_bytes() == b"1"
