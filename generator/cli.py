@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from generator import __version__
-from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics, summary_line
+from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics, printable, summary_line
 from generator.build import build_site
 from generator.pipeline import CheckReport, check_site
 from generator.scaffold import ScaffoldError, init_site, new_item
@@ -144,10 +144,10 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         result = build_site(args.site, drafts=args.drafts, strict=args.strict, force=args.force, overrides=overrides, search=args.search)
     except WriteError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as err:  # a disk or permission problem outside the output (the cache, say)
-        print(f"error: {err.filename or 'the build'}: {err.strerror or err}", file=sys.stderr)
+        print(f"error: {printable(str(err.filename or 'the build'))}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE
     except TemplateFailure as failure:
         for problem in failure.problems:
