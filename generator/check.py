@@ -11,7 +11,7 @@ import difflib
 import re
 import unicodedata
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from itertools import combinations
@@ -26,8 +26,9 @@ from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Cont
 SITE_FILE = "site.yml"
 SIMILAR_TITLES = 0.6
 # Look-alikes: up to this many events on one date, every pair is compared; beyond it
-# each event is compared only with earlier events sharing a word of its title, at most
-# LOOKALIKE_CANDIDATES of them per word, so the work grows linearly with the events.
+# each event is compared only with the LOOKALIKE_CANDIDATES earlier events sharing the
+# most words of its title (each word indexes its first LOOKALIKE_CANDIDATES events), so
+# the work grows linearly with the events.
 LOOKALIKE_ALL_PAIRS = 60
 LOOKALIKE_CANDIDATES = 40
 # Affiliations are followed upwards (a minister to a government to a state); a chain
@@ -409,12 +410,13 @@ def _lookalike_candidates(same_day: list[tuple[_Item, Event]]) -> Iterable[tuple
     by_word: dict[str, list[int]] = defaultdict(list)
     for later, (_, event) in enumerate(same_day):
         words = set(_WORD.findall(event.title.casefold())) or {""}
-        candidates: set[int] = set()
+        shared: Counter[int] = Counter()
         for word in words:
-            candidates.update(by_word[word])
+            shared.update(by_word[word])
             if len(by_word[word]) < LOOKALIKE_CANDIDATES:
                 by_word[word].append(later)
-        for earlier in sorted(candidates):
+        closest = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))[:LOOKALIKE_CANDIDATES]
+        for earlier in sorted(earlier for earlier, _ in closest):
             yield earlier, later
 
 
