@@ -8,8 +8,9 @@ content format are raised. Every problem becomes a `Diagnostic`; nothing raises.
 from __future__ import annotations
 
 import difflib
+import re
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from itertools import combinations
@@ -19,10 +20,19 @@ from typing import Callable, Iterable
 from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, fold, has_errors, suggestion
 from generator.load import Document, load_file, parse_file
 from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag, members_by_actor
-from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, validate
+from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
 
 SITE_FILE = "site.yml"
 SIMILAR_TITLES = 0.6
+# Look-alikes: up to this many events on one date, every pair is compared; beyond it
+# each event is compared only with the LOOKALIKE_CANDIDATES earlier events sharing the
+# most words of its title (each word indexes its first LOOKALIKE_CANDIDATES events), so
+# the work grows linearly with the events.
+LOOKALIKE_ALL_PAIRS = 60
+LOOKALIKE_CANDIDATES = 40
+# Affiliations are followed upwards (a minister to a government to a state); a chain
+# longer than this is refused, since each actor's page lists every member below it.
+MAX_AFFILIATION_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,8 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
     diagnostics += _warn_late_occurrences(complete_events, checked_sources)
     diagnostics += _warn_lookalikes(complete_events)
     diagnostics += same_day_order_problems(complete_events)
+    diagnostics += _warn_tag_collisions(complete_events)
+    diagnostics += _check_affiliation_depth(made_actors)
     return Checked(checked_events, checked_actors, checked_sources), diagnostics
 
 
@@ -344,7 +356,7 @@ def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids:
 def _tags(item: _Item, diagnostics: list[Diagnostic]) -> tuple[Tag, ...]:
     tags: dict[str, Tag] = {}
     for index, label in enumerate(item.values.get("tags", ())):
-        slug = slugify(label)
+        slug = tag_slug(label)
         if not slug:
             diagnostics.append(Diagnostic.at(ERROR, item.where("tags", index), f'tags: "{label}" has no letter or digit to make a page name from'))
         elif slug in WINDOWS_RESERVED:
@@ -449,10 +461,102 @@ def _warn_lookalikes(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
         by_date[event.date.edtf].append((item, event))
     warnings = []
     for same_day in by_date.values():
-        for (_, first), (item, second) in combinations(same_day, 2):
+        for earlier, later in _lookalike_candidates(same_day):
+            first, (item, second) = same_day[earlier][1], same_day[later]
             if not set(first.actors) & set(second.actors):
                 continue
-            similarity = difflib.SequenceMatcher(None, first.title.casefold(), second.title.casefold()).ratio()
-            if similarity >= SIMILAR_TITLES:
+            matcher = difflib.SequenceMatcher(None, first.title.casefold(), second.title.casefold())
+            if matcher.real_quick_ratio() >= SIMILAR_TITLES and matcher.quick_ratio() >= SIMILAR_TITLES and matcher.ratio() >= SIMILAR_TITLES:
                 warnings.append(Diagnostic.at(WARNING, item.where("title"), f'looks like the same happening as "{first.id}" ({first.path}): same date, shared actors, similar title'))
     return warnings
+
+
+def _lookalike_candidates(same_day: list[tuple[_Item, Event]]) -> Iterable[tuple[int, int]]:
+    """Pairs (earlier, later) of positions worth comparing: all of them for a few events, else bounded."""
+    if len(same_day) <= LOOKALIKE_ALL_PAIRS:
+        yield from combinations(range(len(same_day)), 2)
+        return
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for later, (_, event) in enumerate(same_day):
+        words = set(_WORD.findall(event.title.casefold())) or {""}
+        shared: Counter[int] = Counter()
+        for word in words:
+            shared.update(by_word[word])
+            if len(by_word[word]) < LOOKALIKE_CANDIDATES:
+                by_word[word].append(later)
+        closest = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))[:LOOKALIKE_CANDIDATES]
+        for earlier in sorted(earlier for earlier, _ in closest):
+            yield earlier, later
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _warn_tag_collisions(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
+    """Tags written differently that end up on one page (`C++` and `C#` are both `c`)."""
+    first_label: dict[str, tuple[str, str]] = {}  # slug → (label, where)
+    warned: set[tuple[str, str]] = set()
+    warnings = []
+    for item, event in events:
+        for index, label in enumerate(item.values.get("tags", ())):
+            slug = tag_slug(label)
+            if not slug:
+                continue
+            seen = first_label.setdefault(slug, (label, item.path))
+            if _same_words(seen[0]) != _same_words(label) and (slug, label) not in warned:
+                warned.add((slug, label))
+                warnings.append(Diagnostic.at(
+                    WARNING, item.where("tags", index),
+                    f'tags: "{label}" and "{seen[0]}" ({seen[1]}) share one page, tags/{slug}/: '
+                    "write them alike if they are one tag, or tell them apart with a word",
+                ))
+    return warnings
+
+
+def _same_words(label: str) -> str:
+    """A tag's label without what its slug ignores anyway: case, accents, spaces and hyphens."""
+    return re.sub(r"[\s_-]+", "", fold(label))
+
+
+def _check_affiliation_depth(made_actors: dict[str, tuple[_Item, Actor]]) -> list[Diagnostic]:
+    """Refuse affiliation chains longer than MAX_AFFILIATION_DEPTH, in one pass over the actors.
+
+    A chain of N actors makes N*N/2 member links on the actor pages; a real hierarchy
+    (a minister, a government, a state, an alliance) is a few levels deep.
+    """
+    parents = {
+        actor_id: [p for p in dict.fromkeys([*actor.affiliations, *(r.of for r in actor.roles if r.of)]) if p in made_actors and p != actor_id]
+        for actor_id, (_, actor) in made_actors.items()
+    }
+    depth = _chain_depths(parents)
+    problems = []
+    for actor_id, (item, _) in made_actors.items():
+        if depth[actor_id] == MAX_AFFILIATION_DEPTH + 1:  # the first actor past the limit on each chain
+            problems.append(Diagnostic.at(
+                ERROR, item.where("affiliations"),
+                f"affiliations: {actor_id} is more than {MAX_AFFILIATION_DEPTH} affiliations away from the top of its chain; "
+                "affiliate it with the organisation it belongs to directly",
+            ))
+    return problems
+
+
+def _chain_depths(parents: dict[str, list[str]]) -> dict[str, int]:
+    """For each node, the number of nodes on the longest path up from it (a cycle counts once)."""
+    depth: dict[str, int] = {}
+    on_path: set[str] = set()
+    for start in parents:
+        if start in depth:
+            continue
+        stack = [(start, iter(parents[start]))]
+        on_path.add(start)
+        while stack:
+            node, pending = stack[-1]
+            parent = next(pending, None)
+            if parent is None:
+                stack.pop()
+                on_path.discard(node)
+                depth[node] = 1 + max((depth.get(p, 0) for p in parents[node] if p not in on_path), default=0)
+            elif parent not in depth and parent not in on_path:
+                on_path.add(parent)
+                stack.append((parent, iter(parents[parent])))
+    return depth

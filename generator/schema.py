@@ -59,6 +59,32 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG].strip("-")
 
 
+MAX_TAG_SLUG_BYTES = 200  # a page name must fit in one path segment (255 bytes on most file systems)
+
+
+@lru_cache(maxsize=4096)
+def tag_slug(label: str) -> str:
+    """A tag's page name: its letters and digits, of any script, lowercased and joined by hyphens.
+
+    A label that ASCII holds whole gets the usual slug (`Élysée` → `elysee`); one
+    with letters ASCII cannot write keeps them (`Сирия` → `сирия`) rather than lose them.
+    """
+    ascii_slug = slugify(label)
+    if ascii_slug and not any(_unwritable_in_ascii(char) for char in label):
+        return ascii_slug
+    pieces = []
+    for char in unicodedata.normalize("NFC", label.casefold()):
+        pieces.append(char if unicodedata.category(char)[0] in "LMN" else "-")
+    slug = re.sub(r"-+", "-", "".join(pieces)).strip("-")[:MAX_SLUG].strip("-")
+    while len(slug.encode()) > MAX_TAG_SLUG_BYTES:
+        slug = slug[:-1].rstrip("-")
+    return slug
+
+
+def _unwritable_in_ascii(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LN" and not unicodedata.normalize("NFKD", char).encode("ascii", "ignore")
+
+
 def slug_problem(value: str) -> str | None:
     """Why `value` is not a valid id, or None."""
     if len(value) > MAX_SLUG:
@@ -92,6 +118,13 @@ def _quoting_hint(value: Any) -> str:
     return ""
 
 
+# Characters no text field may hold: C0 controls but tab and line feed, DEL and C1
+# controls, bidi embeddings, overrides and isolates (a name with U+202E reverses the
+# text after it on the page), lone surrogates and the non-characters U+FFFE/U+FFFF
+# (invalid in XML, so in every feed).
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
 @dataclass(frozen=True)
 class Text(FieldType):
     max_length: int = 100_000
@@ -106,6 +139,12 @@ class Text(FieldType):
             raise Invalid(f"expected {self.label}, got an empty string")
         if self.single_line and "\n" in text:
             raise Invalid("must fit on one line")
+        control = _CONTROL_CHARACTER.search(text)
+        if control:
+            raise Invalid(
+                f"holds the control character U+{ord(control.group()):04X} at character {control.start() + 1}: "
+                "remove it (it is invalid in feeds and can reorder or hide the text around it)"
+            )
         if len(text) > self.max_length:
             raise Invalid(f"is {len(text):,} characters long; at most {self.max_length:,} are allowed")
         return text
