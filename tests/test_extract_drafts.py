@@ -9,7 +9,7 @@ import yaml
 from generator.dates import parse
 from generator.extract.actors import find_actors
 from generator.extract.drafts import (
-    MAX_TITLE, NO_ACTOR, Happening, article_title, draft_id, draft_yaml, free_id, group_happenings, is_planned,
+    MAX_TITLE, Happening, article_title, draft_id, draft_yaml, free_id, group_happenings, is_planned,
     probably_existing, same_window, source_id_for, source_yaml, write_new,
 )
 from generator.extract.temporal import Expression, find_expressions
@@ -97,7 +97,7 @@ def test_draft_yaml_fields():
     text = draft_yaml(happening, "radio-2018-05-23", "article.txt")
     data = yaml.safe_load(text)
     assert data == {
-        "title": "Petrov spoke to the radio on Monday",
+        "title": "Petrov spoke to the radio",
         "date": "2018-05-21",
         "date_note": '"on Monday", counted from the publication date 2018-05-23',
         "actors": ["ivo-petrov"],
@@ -110,10 +110,11 @@ def test_draft_yaml_fields():
     assert parse(data["date"]).edtf == "2018-05-21"
 
 
-def test_draft_without_a_known_actor_gets_a_placeholder():
+def test_draft_without_a_known_actor_has_no_placeholder_actor():
     [happening] = happenings("The floods began on Monday.")
-    data = yaml.safe_load(draft_yaml(happening, "s", "article.txt"))
-    assert data["actors"] == [NO_ACTOR]
+    text = draft_yaml(happening, "s", "article.txt")
+    assert yaml.safe_load(text)["actors"] == []
+    assert "# No known actor is named" in text and "TODO" not in text.split("summary:")[0]
 
 
 def test_planned_happening():
@@ -151,7 +152,7 @@ def test_article_title(article, title):
 
 def test_ids():
     [happening] = happenings("Petrov spoke to the radio on Monday about the floods in the north.")
-    assert draft_id(happening) == "2018-05-21-petrov-spoke-to-the-radio-on-monday-about"
+    assert draft_id(happening) == "2018-05-21-petrov-spoke-to-the-radio-about-the-floods"
     assert source_id_for("Floods in the north", parse("2018-05-23"), "a.txt") == "2018-05-23-floods-in-the-north"
     assert source_id_for(None, None, "My Article.txt") == "my-article"
 
