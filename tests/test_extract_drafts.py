@@ -175,3 +175,38 @@ def test_write_new_never_overwrites(tmp_path):
 def test_expression_note_when_unresolved():
     expression = Expression("on Monday", 0, 9, problem="needs the publication date (pass --published)")
     assert expression.note == '"on Monday": needs the publication date (pass --published)'
+
+
+def test_passing_mentions_are_not_drafted():
+    found = happenings("Petrov said on Monday the floods were the worst since 1900.")
+    assert [h.date.edtf for h in found] == ["2018-05-21"]
+
+
+def test_quotes_are_drafted_with_their_speaker():
+    [happening] = happenings('Petrov said on Monday: "We will rebuild every bridge in Norway." The talks went on.')
+    data = yaml.safe_load(draft_yaml(happening, "s", "a.txt"))
+    assert data["quotes"] == [{"by": "ivo-petrov", "text": "We will rebuild every bridge in Norway.", "source": "s"}]
+
+
+def test_a_quote_without_a_known_speaker_is_left_as_a_comment():
+    [happening] = happenings('The mayor said on Monday: "Nobody will be left behind here."')
+    text = draft_yaml(happening, "s", "a.txt")
+    assert "quotes" not in yaml.safe_load(text)
+    assert "# Quoted, speaker not recognised: Nobody will be left behind here." in text
+
+
+def test_short_quoted_phrases_are_not_quotes():
+    [happening] = happenings('Petrov called the plan "a farce" on Monday.')
+    assert happening.quotes == ()
+
+
+@pytest.mark.parametrize("article, title", [
+    ("March 12: Workers open a vent to release pressure at reactor 1.", "Workers open a vent to release pressure at reactor 1"),
+    ("On Monday, Petrov flew to Oslo, his office said.", "Petrov flew to Oslo"),
+    ("OSLO (AFP) - Rescue teams arrived on Tuesday in the flooded valley.", "Rescue teams arrived in the flooded valley"),
+    ("Petrov met the king on Monday after a long flight across the sea from the far north where the floods had "
+     "cut every road, and then he spoke.", "Petrov met the king after a long flight across the sea from the far north where …"),
+])
+def test_titles_are_cleaned_sentences(article, title):
+    [happening] = happenings(article)
+    assert yaml.safe_load(draft_yaml(happening, "s", "a.txt"))["title"] == title

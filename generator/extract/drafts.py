@@ -101,7 +101,7 @@ def group_happenings(
 
     A sentence the article repeats (a subtitle, then the first paragraph) counts once.
     """
-    resolved = [e for e in expressions if e.date is not None]
+    resolved = [e for e in expressions if e.date is not None and not e.passing]
     happenings: list[Happening] = []
     for group in _sentence_groups(sentences, resolved):
         opening = group[0]
