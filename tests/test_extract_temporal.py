@@ -420,3 +420,34 @@ def test_datelines(article, day):
 
 def test_a_line_that_starts_with_a_date_and_goes_on_is_no_dateline():
     assert find_publication("Quake aftermath\nMarch 12: Workers open a vent.") is None
+
+
+# --- seasons, holidays and more shifts -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    ("The offensive began in the spring of 1916.", "in the spring of 1916", "1916-03~/1916-05~"),
+    ("The siege lasted the winter of 1914.", "the winter of 1914", "1914-12~/1915-02~"),
+    ("The army expected victory by Christmas 1963.", "Christmas 1963", "1963-12-25"),
+])
+def test_seasons_and_holidays(article, words, edtf):
+    assert resolved(article)[words] == edtf
+
+
+def test_the_fall_of_a_city_is_no_season():
+    assert resolved("The fall of Saigon ended the war in 1975.") == {"1975": "1975"}
+
+
+def test_a_shift_after_an_event_in_an_earlier_sentence_counts_forward():
+    article = "Troops relieved the fort on 27 September 1936. Two days after relieving the siege, the general took command."
+    assert resolved(article)["Two days after"] == "1936-09-29"
+
+
+def test_the_next_morning_and_the_same_month():
+    article = "Lincoln was shot on April 14, 1865. He died the next morning. Troops surrendered the same month."
+    found = resolved(article)
+    assert found["the next morning"] == "1865-04-15" and found["the same month"] == "1865-04~"
+
+
+def test_a_month_of_that_year_takes_the_year_in_force():
+    assert resolved("The terror peaked in 1793. Robespierre fell in July of that year.", None)["in July of that year"] == "1793-07"

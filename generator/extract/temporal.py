@@ -53,8 +53,9 @@ DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b"
 YEAR_DIGITS = r"(?:1\d\d\d|20\d\d)"
 _COUNTED = r"(?:troops|men|soldiers|people|km|miles|metres|meters|tons|tonnes|dead|killed|casualties|aircraft|tanks|guns)"
 YEAR = YEAR_DIGITS + rf"\b(?!,?\s+{_COUNTED}\b)(?!\s*(?:BC|B\.C\.|BCE)\b)"
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-NUMBER = r"(?i:an?|%s|\d{1,3})" % "|".join(_NUMBER_WORDS)
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+NUMBER = r"(?i:an?|%s|\d{1,3})" % "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+"
 _SEPARATOR = _TO
 _SAME_MONTH_SEPARATOR = _SEPARATOR + r"|\s+and\s+"
@@ -280,11 +281,25 @@ def _across_new_year(first: date, last: date, written_end_year: bool) -> tuple[d
 def _year_for(month: int, day: int, context: _Context) -> tuple[int, str]:
     """The year of a month and day written without one, and what it was taken from."""
     if context.carried is not None:
-        carried = context.carried
-        reference = carried.day if carried.precision >= Precision.MONTH else date(carried.day.year, month, 1)
-        return _nearest_year(month, day, reference, False), f'the year from "{carried.words}"'
+        return _year_after(context.carried, month, day), f'the year from "{context.carried.words}"'
     published = _need_publication(context)
     return _nearest_year(month, day, published, context.future), f"the year from the publication date {context.publication}"
+
+
+CARRIED_LOOK_BACK = timedelta(days=62)  # a narrative may look back a little; further back is the next year
+
+
+def _year_after(carried: _Anchor, month: int, day: int) -> int:
+    """The year of a month and day told after the carried date: its year, or the next when
+    that would put it more than two months before the carried date ("In December 1941 ...
+    In January" is January 1942)."""
+    if carried.precision == Precision.YEAR:
+        return carried.day.year
+    try:
+        same_year = date(carried.day.year, month, min(day, 28) if month == 2 else day)
+    except ValueError:
+        raise Unresolved(f"not a date: there is no day {day} in {MONTH_NAMES[month - 1]}") from None
+    return carried.day.year if same_year >= carried.day - CARRIED_LOOK_BACK else carried.day.year + 1
 
 
 def _nearest_year(month: int, day: int, reference: date, future: bool) -> int:
@@ -372,10 +387,7 @@ def _month_in_context(month: int, context: _Context, words: str) -> tuple[date, 
     """
     if context.carried is not None and not re.search(r"\b(?:this|next|last)\b", words):
         carried = context.carried
-        if carried.precision == Precision.YEAR:
-            return date(carried.day.year, month, 1), f'the year from "{carried.words}"'
-        year = _nearest_year(month, 1, carried.day.replace(day=1), False)
-        return date(year, month, 1), f'the year from "{carried.words}"'
+        return date(_year_after(carried, month, 1), month, 1), f'the year from "{carried.words}"'
     published = _need_publication(context)
     this_month = date(published.year, published.month, 1)
     candidates = [this_month + relativedelta(years=offset, month=month) for offset in (-1, 0, 1)]
@@ -392,6 +404,37 @@ def _month_in_context(month: int, context: _Context, words: str) -> tuple[date, 
     else:
         chosen = max(c for c in candidates if c <= this_month)
     return chosen, _from_publication(context)
+
+
+def _holiday(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"Christmas 1963" (1963-12-25), "Christmas Eve", "New Year's Day": a fixed day of the year."""
+    month, day = (1, 1) if match["holiday"].lower().startswith("new") else (12, 25)
+    if (match["part"] or "").lower() == "eve":
+        month, day = (12, 31) if month == 1 else (12, 24)
+    if _group(match, "y"):
+        year, anchor = int(match["y"]), "as written"
+    else:
+        year, anchor = _year_for(month, day, context)
+    return point(date(year, month, day), Precision.DAY), anchor
+
+
+_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _season(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"the spring of 1916" (1916-03/1916-05), "the winter of 1914" (1914-12/1915-02), "that summer"."""
+    start_month = _SEASON_MONTHS[match["season"].lower()]
+    if _group(match, "y"):
+        year, anchor = int(match["y"]), "as written"
+    elif context.carried is not None:
+        year, anchor = context.carried.day.year, f'the year from "{context.carried.words}"'
+    else:
+        published = _need_publication(context)
+        year, anchor = published.year, _from_publication(context)
+        if not context.future and date(year, start_month, 1) > published:
+            year -= 1
+    first = date(year, start_month, 1)
+    return span(first, first + relativedelta(months=2), Precision.MONTH, approximate=True), anchor
 
 
 def _month_of_year(match: re.Match, context: _Context) -> tuple[EDTF, str]:
@@ -504,9 +547,11 @@ def _ago(match: re.Match, context: _Context) -> tuple[EDTF, str]:
 
 _SHIFT = re.compile(
     rf"\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
-    rf"|\b(?i:the)\s+(?P<order>(?i:next|following|previous|preceding))\s+(?P<unit2>(?i:day|week|month|year))\b"
+    rf"|\b(?i:the)\s+(?P<order>(?i:next|following|previous|preceding|same))\s+(?P<unit2>(?i:day|week|month|year|morning|night|evening))\b"
 )
 _NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![-–/:]?\d))"
+_OF_THAT_YEAR = r"(?:\s+of\s+(?:that|the\s+same)\s+year\b)?"
+_NO_YEAR_AFTER = r"(?!\.?,?\s+(?:of\s+)?\d{4}\b)"
 
 _BARE_YEAR_NOUN = re.compile(r"\s+[a-z]+s\b")  # "1200 prisoners": a count, not a year
 
@@ -538,12 +583,21 @@ RULES: tuple[_Rule, ...] = (
                      rf"(?P<m2>{MONTH}){_NOT_A_DAY}(?:,?\s+(?:of\s+)?(?P<y>{YEAR}))?"), _month_range, True),
     _Rule(re.compile(rf"\b(?i:between)\s+(?P<m1>{MONTH}){_NOT_A_DAY}(?:,?\s+(?P<y1>{YEAR}))?\s+and\s+"
                      rf"(?P<m2>{MONTH}){_NOT_A_DAY}(?:,?\s+(?:of\s+)?(?P<y>{YEAR}))?"), _month_range, True),
-    _Rule(re.compile(rf"\b(?:(?i:in|since|by|until|till|during|from|through|before|after|around)\s+)?"
+    _Rule(re.compile(rf"\b(?:(?i:in|since|by|until|till|during|from|through|before|after|around|as\s+of)\s+)*"
                      rf"(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _month_and_year),
     _Rule(re.compile(rf"\b(?:(?i:in)\s+)?(?P<m1>{MONTH})\s+(?P<mod>(?i:this|last|next))\s+(?i:year)\b"), _month_of_year),
-    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}"), _bare_month, True),
-    _Rule(re.compile(rf"\b{PHASE}[\s-]+(?P<m1>{MONTH}){_NOT_A_DAY}"), _bare_month, True),
+    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"),
+          _bare_month, True),
+    _Rule(re.compile(rf"\b{PHASE}[\s-]+(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"), _bare_month, True),
+    _Rule(re.compile(rf"\b(?P<m1>{MONTH})(?=\s+of\s+(?:that|the\s+same)\s+year){_OF_THAT_YEAR}"), _bare_month, True),
+    _Rule(re.compile(rf"\b(?P<holiday>(?i:christmas|new\s+year['’]s))(?:\s+(?P<part>(?i:day|eve|night)))?(?:\s+(?P<y>{YEAR}))?"),
+          _holiday, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})['’]s\b"), _bare_month, True),
+    _Rule(re.compile(rf"\b(?:(?i:the|in|by|during|until|through)\s+)?(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?"
+                     rf"(?P<season>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<y>{YEAR}))"), _season, True),
+    _Rule(re.compile(rf"\b(?i:(?:in|during|by|until|through)\s+(?:the\s+)?|that\s+|this\s+|(?:the\s+)?(?:early|late|mid)[\s-]+)"
+                     rf"(?P<season>(?i:spring|summer|autumn|fall|winter))\b(?!\s+of\b|[-\s]+(?i:offensive|campaign|session|games|olympics))"),
+          _season, True),
     _Rule(re.compile(rf"\b(?:the\s+)?(?:{PHASE}[\s-]+)?(?P<decade>1\d\d0|20\d0)['’]?s\b"), _decade),
     _Rule(re.compile(rf"\b(?:(?:{_BEFORE_YEAR})\s+)?(?P<core>(?:{PHASE}[\s-]+)?(?P<y>{YEAR}))(?![-–/]\d)"), _bare_year,
           accept=_plain_year),
@@ -649,7 +703,7 @@ def _resolve(
         return Expression(words, start, end, problem=str(why))
     except (ValueError, OverflowError):  # DateError too: a date beyond the calendar's years
         return Expression(words, start, end, problem=_OUT_OF_RANGE)
-    return Expression(words, start, end, value, anchor, passing=_in_passing(match.string, start, end, value, sentence))
+    return Expression(words, start, end, value, anchor, passing=_in_passing(match.string, start, end, value, sentence, published))
 
 
 def _carries(in_force: _YearInForce | None, sentence: Sentence | None, match: re.Match, published: date | None) -> bool:
@@ -676,8 +730,7 @@ def _next_in_force(
     opens = _opens_sentence(sentence, expression.start)
     written = rule.resolve in _ANCHORS and expression.anchor == "as written"
     carried = rule.resolve in _ANCHORS and expression.anchor.startswith("the year from \"")
-    set_apart = match.string[expression.end:expression.end + 1] in (",", "\n", "")
-    year_opening = rule.resolve is _bare_year and not value.is_interval and (opens and set_apart or published is None)
+    year_opening = rule.resolve is _bare_year and not value.is_interval and _sets_the_year(match, expression, opens, published)
     if not (written or carried or year_opening):
         return None
     anchor = _Anchor(first_day(value), value.precision, expression.words)
@@ -687,18 +740,33 @@ def _next_in_force(
     return _YearInForce(anchor, sentence, opens)
 
 
+_SETS_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|by|during|throughout|until|till|from|after|before|early|late|mid)[\s-]+$")
+
+
+def _sets_the_year(match: re.Match, expression: Expression, opens: bool, published: date | None) -> bool:
+    """Whether a bare year sets the year the text goes on in: "In 1936, ..." or a heading;
+    in a narrative (no publication date) also "... in 1936" (not "a 1936 law")."""
+    text = match.string
+    set_apart = text[expression.end:expression.end + 1] in (",", "\n", "")
+    if opens and (set_apart or published is None):
+        return True
+    return published is None and bool(_SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
+
+
 def _opens_sentence(sentence: Sentence, offset: int) -> bool:
     return len(sentence.text[: offset - sentence.start].split()) <= 1
 
 
-def _in_passing(article: str, start: int, end: int, value: EDTF, sentence: Sentence | None) -> bool:
-    """A year named in passing: "since 1900", "since Chernobyl in 1986", "the 2030 Agenda"."""
+def _in_passing(article: str, start: int, end: int, value: EDTF, sentence: Sentence | None, published: date | None) -> bool:
+    """A year named in passing: "since 1900", "since Chernobyl in 1986", and a later year
+    naming a plan ("the 2030 Agenda" in 2018; "the 2015 Paris Agreement" is a happening)."""
     if value.precision != Precision.YEAR or sentence is None:
         return False
     before = clause_before(sentence, start)
     if _SINCE.search(before):
         return True
-    return bool(_ARTICLE_BEFORE.search(article[max(0, start - 8):start]) and _NAME_AFTER.match(article, end))
+    named = _ARTICLE_BEFORE.search(article[max(0, start - 8):start]) and _NAME_AFTER.match(article, end)
+    return bool(named and published is not None and value.earliest.year > published.year)
 
 
 def is_future(sentence: Sentence | None, start: int, end: int) -> bool:
@@ -780,15 +848,16 @@ def _resolve_shift(
     """
     words, start, end = _span_of(match)
     unit = (match["unit"] or match["unit2"]).lower()
+    unit = "day" if unit in ("morning", "night", "evening") else unit
     direction = (match["dir"] or match["order"]).lower()
     has_complement = direction in ("before", "after") and _words_follow(sentence, end)
     anchor, anchor_first = _shift_anchor(index, expressions, dated, sentence, has_complement)
     if anchor is None or anchor.date is None:
         return Expression(words, start, end, problem="no dated expression before it to count from")
     sign = 1 if direction in _LATER else -1
-    if has_complement and anchor_first:
+    if has_complement and anchor_first and sentence is not None and anchor.start >= sentence.start:
         sign = -sign
-    amount = sign * (_number(match["n"]) if match["n"] else 1)
+    amount = 0 if direction == "same" else sign * (_number(match["n"]) if match["n"] else 1)
     try:
         value = shifted(anchor.date, unit, amount)
     except (ValueError, OverflowError):
