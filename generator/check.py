@@ -150,6 +150,8 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
     checked_sources = {item.id: _make_source(item) for item in sources if item.complete}
     complete_events = [(item, event) for item, event in made_events if item.complete]
     checked_events = tuple(event for _, event in complete_events)
+    diagnostics, unfinished = tolerate_drafts(diagnostics, {r.path for r in by_kind["events"] if r.values.get("draft") is True})
+    checked_events = tuple(event for event in checked_events if event.path not in unfinished)
     # An event or actor file that did not load whole may name anything: usage cannot be told.
     events_whole = _all_complete(files_of["events"], events)
     if events_whole:
@@ -170,6 +172,23 @@ def _all_complete(results: list[FileResult], items: list[_Item]) -> bool:
 
 def _item_by_id(items: list[_Item], item_id: str) -> _Item:
     return next(item for item in items if item.id == item_id)
+
+
+DRAFT_NOTE = "(draft, left out of the site until fixed)"
+
+
+def tolerate_drafts(diagnostics: list[Diagnostic], draft_paths: set[str]) -> tuple[list[Diagnostic], set[str]]:
+    """A file with `draft: true` may be unfinished: its errors become warnings.
+
+    Returns the diagnostics and the drafts that had errors; those are left out of the
+    site even with --drafts, so that an unfinished draft never breaks a build.
+    """
+    unfinished = {d.path for d in diagnostics if d.severity == ERROR and d.path in draft_paths}
+    eased = [
+        replace(d, severity=WARNING, message=f"{d.message} {DRAFT_NOTE}") if d.severity == ERROR and d.path in unfinished else d
+        for d in diagnostics
+    ]
+    return eased, unfinished
 
 
 def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagnostic]) -> list[_Item]:
