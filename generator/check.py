@@ -10,13 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
-<<<<<<< HEAD
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
-=======
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
->>>>>>> main
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from itertools import combinations
 from pathlib import Path, PurePosixPath
@@ -24,14 +19,9 @@ from typing import Callable, Iterable
 
 from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, fold, has_errors, suggestion
 from generator.load import Document, load_file, parse_file
-<<<<<<< HEAD
 from generator.model import Actor, Citation, Event, Place, Quote, Role, SiteConfig, Source, Tag, members_by_actor
 from generator.places import make_places, resolve_event_places, suggest_places
-from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, validate
-=======
-from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag, members_by_actor
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
->>>>>>> main
 
 SITE_FILE = "site.yml"
 SIMILAR_TITLES = 0.6
@@ -141,12 +131,8 @@ def site_timezone(config: SiteConfig) -> tzinfo:
 
 def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked, list[Diagnostic]]:
     """Ids, references and cross-file warnings over every checked file."""
-<<<<<<< HEAD
     by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": []}
-=======
-    by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": []}
-    files_of: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": []}
->>>>>>> main
+    files_of: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": []}
     diagnostics: list[Diagnostic] = []
     for result in files:
         diagnostics.extend(result.diagnostics)
@@ -156,20 +142,14 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
     sources = _identify(by_kind["sources"], locate, diagnostics)
     actors = _identify(by_kind["actors"], locate, diagnostics)
     events = _identify(by_kind["events"], locate, diagnostics)
-<<<<<<< HEAD
-    place_items = _identify(by_kind["places"], locate, diagnostics)
-    names = ActorNames(actors)
-    place_names = ActorNames(place_items, "place")
-    diagnostics += names.clashes + place_names.clashes
-    checked_places = make_places(place_items, place_names, diagnostics)
-    source_ids = {item.id for item in sources}
-    event_ids = {item.id for item in events}
-=======
     names = ActorNames((item.id, item.values.get("name"), item.values.get("aliases", ())) for item in actors)
     diagnostics += [Diagnostic.at(WARNING, _item_by_id(actors, actor_id).where("aliases"), message) for actor_id, message in names.clashes]
     source_ids = References({item.id: item.values.get("title") for item in sources})
     event_ids = References({item.id: item.values.get("title") for item in events})
->>>>>>> main
+    place_items = _identify(by_kind["places"], locate, diagnostics)
+    place_names = ActorNames(((item.id, item.values.get("name"), item.values.get("aliases", ())) for item in place_items), "place")
+    diagnostics += [Diagnostic.at(WARNING, _item_by_id(place_items, place_id).where("aliases"), message) for place_id, message in place_names.clashes]
+    checked_places = make_places(place_items, place_names, diagnostics)
     made_actors = {item.id: (item, _make_actor(item, names, diagnostics)) for item in actors}
     made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics, place_names)) for item in events]
     checked_actors = {actor_id: actor for actor_id, (item, actor) in made_actors.items() if item.complete}
@@ -185,15 +165,11 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
         diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors if actors_whole else [], sources)
     diagnostics += _warn_late_occurrences(complete_events, checked_sources)
     diagnostics += _warn_lookalikes(complete_events)
-<<<<<<< HEAD
-    diagnostics += suggest_places(events, place_names, fold, checked_places)
-    return Checked(checked_events, checked_actors, checked_sources, checked_places), diagnostics
-=======
     diagnostics += same_day_order_problems(complete_events)
     diagnostics += _warn_tag_collisions(complete_events)
     diagnostics += _check_affiliation_depth(made_actors)
-    return Checked(checked_events, checked_actors, checked_sources), diagnostics
->>>>>>> main
+    diagnostics += suggest_places(events, place_names, checked_places)
+    return Checked(checked_events, checked_actors, checked_sources, checked_places), diagnostics
 
 
 def _all_complete(results: list[FileResult], items: list[_Item]) -> bool:
@@ -244,21 +220,14 @@ def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagn
 
 
 class ActorNames:
-<<<<<<< HEAD
-    """Finds an actor (or, with `what`, a place) by id, name or alias (case and accents ignored)."""
-
-    def __init__(self, actors: list[_Item], what: str = "actor"):
-        self.what = what
-        self.ids = {item.id for item in actors}
-=======
-    """Finds an actor by id, name or alias (case and accents ignored).
+    """Finds an actor (or, with `what`, a place) by id, name or alias (case and accents ignored).
 
     Built from (id, name, aliases) triples; a name may be None when the actor's file
     left it out or got it wrong, so it is never assumed.
     """
 
-    def __init__(self, actors: Iterable[tuple[str, str | None, Iterable[str]]]):
->>>>>>> main
+    def __init__(self, actors: Iterable[tuple[str, str | None, Iterable[str]]], what: str = "actor"):
+        self.what = what
         owners: dict[str, set[str]] = defaultdict(set)
         spellings: dict[str, list[str]] = {}
         aliases_of: dict[str, list[str]] = {}
@@ -286,10 +255,7 @@ class ActorNames:
             return next(iter(owners)), ""
         if owners:
             return None, f'"{reference}" could be any of {", ".join(sorted(owners))}: use the id'
-<<<<<<< HEAD
-        return None, f'unknown {self.what} "{reference}"{did_you_mean(reference, self.known)}'
-=======
-        return None, f'unknown actor "{reference}"{self.suggestions.did_you_mean(reference)}'
+        return None, f'unknown {self.what} "{reference}"{self.suggestions.did_you_mean(reference)}'
 
 
 class References:
@@ -311,7 +277,6 @@ class References:
                     spellings.setdefault(name, item_id)
                     spellings.setdefault(slugify(name), item_id)
         return suggestion(reference, spellings)
->>>>>>> main
 
 
 def _resolve_actors(references: Iterable[str], item: _Item, field: str, names: ActorNames, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
@@ -358,11 +323,7 @@ def _make_source(item: _Item) -> Source:
     )
 
 
-<<<<<<< HEAD
-def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids: set[str], diagnostics: list[Diagnostic], place_names: ActorNames | None = None) -> Event | None:
-=======
-def _make_event(item: _Item, names: ActorNames, source_ids: References, event_ids: References, diagnostics: list[Diagnostic]) -> Event | None:
->>>>>>> main
+def _make_event(item: _Item, names: ActorNames, source_ids: References, event_ids: References, diagnostics: list[Diagnostic], place_names: ActorNames | None = None) -> Event | None:
     """The event, or None when a field was invalid (its references are checked all the same)."""
     values = item.values
     actors = _resolve_actors(values.get("actors", ()), item, "actors", names, diagnostics)
@@ -370,11 +331,8 @@ def _make_event(item: _Item, names: ActorNames, source_ids: References, event_id
     quotes = _quotes(item, actors, names, source_ids, {c.source for c in citations}, diagnostics)
     tags = _tags(item, diagnostics)
     related = _related(item, event_ids, diagnostics)
-<<<<<<< HEAD
-    places = resolve_event_places(item, place_names, diagnostics) if place_names else ()
-=======
     after = _after(item, event_ids, diagnostics)
->>>>>>> main
+    places = resolve_event_places(item, place_names, diagnostics) if place_names else ()
     if not item.complete:
         return None
     return Event(

@@ -19,7 +19,7 @@ from generator.build import build_site
 from generator.pipeline import CheckReport, check_site
 from generator.scaffold import ScaffoldError, init_site, new_item, place_proposal
 from generator.model import build_timeline
-from generator.schema import ACTOR_KINDS
+from generator.schema import ACTOR_KINDS, PLACE_KINDS
 from generator.render import Renderer
 from generator.template_errors import TemplateFailure, template_diagnostics
 from generator.write import WriteError
@@ -74,22 +74,6 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=run_serve)
 
     new = commands.add_parser("new", help="write a new event, actor or source file with every field")
-<<<<<<< HEAD
-    new.add_argument("kind", choices=("event", "actor", "source", "place"))
-    new.add_argument("title", help="the event's or source's title, or the actor's name")
-    new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
-    new.add_argument("--date", help="event: when it happened")
-    new.add_argument("--actor", action="append", dest="actors", default=[], metavar="ACTOR", help="event: an actor (repeatable)")
-    new.add_argument("--source", action="append", dest="sources", default=[], metavar="ID", help="event: a source id (repeatable)")
-    new.add_argument("--tag", action="append", dest="tags", default=[], metavar="TAG", help="event: a tag (repeatable)")
-    new.add_argument("--location", help="event: where it happened")
-    new.add_argument("--kind", dest="actor_kind", help="actor: person, state, organization, armed-group, media or other; place: country, region, city, town, site, area or other")
-    new.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="actor: another spelling (repeatable)")
-    new.add_argument("--publisher", help="source: who published it")
-    new.add_argument("--published", help="source: when it was published")
-    new.add_argument("--url", help="source: where to read it")
-    new.set_defaults(run=run_new)
-=======
     kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
     event = _new_kind(kinds, "event", "the event's title", "write a new event file (in content/events/YEAR/)")
     event.add_argument("--date", help="when it happened (2018-05-24, 24 May 2018, 2018-05, ...)")
@@ -104,7 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--publisher", help="who published it")
     source.add_argument("--published", help="when it was published")
     source.add_argument("--url", help="where to read it (http or https)")
->>>>>>> main
+    place = _new_kind(kinds, "place", "the place's name", "write a new place file (in content/places/), its coordinates proposed from an offline gazetteer")
+    place.add_argument("--kind", dest="actor_kind", metavar="KIND", help=f"one of {', '.join(PLACE_KINDS)} (default: the gazetteer's)")
+    place.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="another spelling (repeatable)")
 
     init = commands.add_parser("init", help="make a new, empty timeline site")
     init.add_argument("folder", type=Path, help="where to make it (absent or empty)")
@@ -205,33 +191,21 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-<<<<<<< HEAD
-    note = ""
-    if args.kind == "place":
-        proposed, note = place_proposal(args.site, args.title)
-        aliases = [*args.aliases, *(a for a in proposed.pop("aliases", ()) if a not in args.aliases)]
-        proposed.update({k: v for k, v in {"kind": args.actor_kind, "aliases": aliases}.items() if v})
-    options = {
-        "event": {"date": args.date, "actors": args.actors, "sources": args.sources, "tags": args.tags, "location": args.location},
-        "actor": {"kind": args.actor_kind, "aliases": args.aliases},
-        "source": {"publisher": args.publisher, "published": args.published, "url": args.url},
-        "place": proposed if args.kind == "place" else {},
-=======
     fields = {
         "event": ("date", "actors", "sources", "tags", "location"),
         "actor": ("actor_kind", "aliases"),
         "source": ("publisher", "published", "url"),
->>>>>>> main
+        "place": ("actor_kind", "aliases"),
     }[args.kind]
     options = {("kind" if name == "actor_kind" else name): getattr(args, name) for name in fields}
+    note = ""
+    if args.kind == "place":
+        proposed, note = place_proposal(args.site, args.title)
+        aliases = [*options["aliases"], *(a for a in proposed.pop("aliases", ()) if a not in options["aliases"])]
+        options = {**proposed, **{k: v for k, v in options.items() if v}, "aliases": aliases}
     return _scaffold(
-<<<<<<< HEAD
-        lambda: new_item(args.site, args.kind, args.title, options),
-        lambda path: f"wrote {path}{'; ' + note if note else ''}; fill in its empty fields, then run `timeline check`",
-=======
         lambda: new_item(args.site, args.kind, args.title, options, args.item_id),
-        lambda path: f"wrote {path}; fill in its empty fields, then run `timeline check`",
->>>>>>> main
+        lambda path: f"wrote {path}{'; ' + note if note else ''}; fill in its empty fields, then run `timeline check`",
     )
 
 

@@ -90,7 +90,6 @@ class Event:
     sources: tuple[Citation, ...]
     tags: tuple[Tag, ...] = ()
     location: str = ""
-    places: tuple[str, ...] = ()  # place ids, in the author's order
     quotes: tuple[Quote, ...] = ()
     date_note: str = ""
     status: str = "occurred"
@@ -98,6 +97,7 @@ class Event:
     draft: bool = False
     path: str = ""
     after: str | None = None  # the id of an event of the same day this one follows
+    places: tuple[str, ...] = ()  # place ids, in the author's order
 
 
 @dataclass(frozen=True)
@@ -170,12 +170,8 @@ def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:
 
 def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source], drafts: bool = False, places: Mapping[str, Place] | None = None) -> Timeline:
     """The Timeline of checked items: events ordered, drafts left out unless asked for."""
-<<<<<<< HEAD
     places = places or {}
-    ordered = tuple(sorted((e for e in events if drafts or not e.draft), key=lambda e: (*e.date.sort_key, e.id)))
-=======
     ordered = chronological([e for e in events if drafts or not e.draft])
->>>>>>> main
     return Timeline(
         config=config,
         events=ordered,
@@ -193,7 +189,6 @@ def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mappin
     )
 
 
-<<<<<<< HEAD
 def enclosing(place_id: str, places: Mapping[str, Place]) -> list[str]:
     """The places a place lies within, nearest first (Douma → Eastern Ghouta → Syria)."""
     chain: list[str] = []
@@ -207,7 +202,8 @@ def enclosing(place_id: str, places: Mapping[str, Place]) -> list[str]:
 def places_around(event: Event, places: Mapping[str, Place]) -> list[str]:
     """The event's places and every place they lie within, each once: an event in Douma is in Syria too."""
     return list(dict.fromkeys(p for own in event.places for p in (own, *enclosing(own, places))))
-=======
+
+
 def chronological(events: list[Event]) -> tuple[Event, ...]:
     """The events in their total order: by date (then id), each `after` event right behind the one it names.
 
@@ -240,7 +236,6 @@ def chronological(events: list[Event]) -> tuple[Event, ...]:
     for event in by_date:  # only events caught in a cycle are left
         place(event)
     return tuple(ordered)
->>>>>>> main
 
 
 def related_both_ways(events: tuple[Event, ...]) -> dict[str, set[str]]:

@@ -9,10 +9,10 @@ gives only a free-text `location` is told which place it probably means.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Iterable, Protocol
 
 from generator import geo
-from generator.diagnostics import ERROR, WARNING, Diagnostic
+from generator.diagnostics import ERROR, WARNING, Diagnostic, fold
 from generator.model import Place, enclosing
 
 DEFAULT_PRECISION = {"country": "country", "region": "region", "area": "region", "city": "city", "town": "city", "site": "exact", "other": "near"}
@@ -122,7 +122,7 @@ def resolve_event_places(item: Item, names: Names, diagnostics: list[Diagnostic]
     return tuple(resolved)
 
 
-def suggest_places(items: Iterable[Item], names: Names, fold: Callable[[str], str], places: dict[str, Place]) -> list[Diagnostic]:
+def suggest_places(items: Iterable[Item], names: Names, places: dict[str, Place]) -> list[Diagnostic]:
     """For events with a free-text `location` and no `places`, the places it probably names.
 
     The location is cut at commas and "and"; a place that contains another one found

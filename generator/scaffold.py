@@ -13,15 +13,11 @@ from typing import Any, Sequence
 
 import yaml
 
-<<<<<<< HEAD
-from generator import dates, gazetteer
-from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, Field, slugify
-=======
+from generator import gazetteer
 from generator.check import ActorNames, References, check_site_config, site_timezone
 from generator.model import SiteConfig
 from generator.pipeline import checked_items
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, Context, Field, Invalid, slug_problem, slugify
->>>>>>> main
 
 FOLDERS = {"event": "events", "actor": "actors", "source": "sources", "place": "places"}
 TITLE_FIELD = {"event": "title", "actor": "name", "source": "title", "place": "name"}
@@ -94,7 +90,6 @@ def new_item(site_root: Path, kind: str, title: str, options: dict[str, Any], it
     return path
 
 
-<<<<<<< HEAD
 def place_proposal(site_root: Path, name: str) -> tuple[dict[str, Any], str]:
     """Fields proposed for a new place by the offline gazetteer, and a note for the author."""
     found = gazetteer.propose(name)
@@ -113,7 +108,8 @@ def place_proposal(site_root: Path, name: str) -> tuple[dict[str, Any], str]:
         if not (site_root / "content" / "places" / f"{parent}.yml").exists():
             note += f'; no place "{parent}" yet: `timeline new place "{found.country}"`'
     return values, note + "); check them"
-=======
+
+
 def _checked_options(fields: Sequence[Field], values: dict[str, Any], context: Context) -> dict[str, Any]:
     """The options' values converted by their fields' types; every problem raised at once."""
     problems, converted = [], {}
@@ -147,7 +143,6 @@ def _check_references(site_root: Path, config: SiteConfig, values: dict[str, Any
             problems.append(f'--source: unknown source "{reference}"{sources.did_you_mean(reference)} (`timeline new source` makes one)')
     if problems:
         raise ScaffoldError("\n".join(problems) + "\nnothing was written")
->>>>>>> main
 
 
 def init_site(folder: Path, title: str | None = None) -> list[Path]:

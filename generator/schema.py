@@ -479,16 +479,6 @@ QUOTE = Record(
 )
 
 EVENT_FIELDS = (
-<<<<<<< HEAD
-    Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example='Macron warns Putin of "immediate retaliation" over chemical weapons'),
-    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, with ~ ? or %", example="2017-05-29"),
-    Field("summary", Text(), required=True, help="what happened, in Markdown, in your own words", example="Hosting Vladimir Putin at Versailles, Emmanuel Macron says ..."),
-    Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["emmanuel-macron", "vladimir-putin"]),
-    Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["afp-2017-05-29-macron-retaliation"]),
-    Field("tags", ListOf(Text(max_length=80, single_line=True)), default=(), help="free words, made into slugs for their pages", example=["chemical-weapons", "red-line"]),
-    Field("location", Text(max_length=200, single_line=True), default="", help="where it happened, as free text", example="Versailles, France"),
-    Field("places", ListOf(Reference()), default=(), help="place ids, names or aliases", example=["versailles"]),
-=======
     Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example="Talks open in Geneva"),
     Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, a window [A..B], with ~ ? or %", example="2017-05-29"),
     Field("summary", Text(), required=True, help="what happened, in Markdown, in your own words", example="What happened, in your own words."),
@@ -496,7 +486,7 @@ EVENT_FIELDS = (
     Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["example-source"]),
     Field("tags", ListOf(Text(max_length=80, single_line=True)), default=(), help="free words, made into slugs for their pages", example=["talks", "ceasefire"]),
     Field("location", Text(max_length=200, single_line=True), default="", help="where it happened, as free text", example="Geneva"),
->>>>>>> main
+    Field("places", ListOf(Reference()), default=(), help="place ids, names or aliases", example=["geneva"]),
     Field("quotes", ListOf(QUOTE), default=(), help="{by: actor, text: what was said, source: source id}"),
     Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of Tuesday 25 May 2021'),
     Field("status", Choice(EVENT_STATUSES), default="occurred", help="occurred, planned (announced, not yet happened when reported) or disputed", example="occurred"),

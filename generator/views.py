@@ -15,13 +15,8 @@ from functools import cached_property
 from itertools import groupby
 from typing import Any, Callable, Sequence
 
-<<<<<<< HEAD
 from generator import charts, exports, maps
-from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision
-=======
-from generator import charts, exports
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
->>>>>>> main
 from generator.model import (
     Actor, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor, quotes_by_speaker, related_both_ways,
 )

@@ -14,13 +14,8 @@ import io
 from typing import Any
 
 from generator.dates import EDTF
-<<<<<<< HEAD
-from generator.exports.common import ExportTools, SiteLinks, event_path, iso, json_document, to_json
-from generator.model import Actor, Event, Place, Source, Timeline
-=======
 from generator.exports.common import ExportTools, SiteLinks, event_path, json_document, local_iso, to_json
-from generator.model import Actor, Event, Source, Timeline
->>>>>>> main
+from generator.model import Actor, Event, Place, Source, Timeline
 from generator.plan import output_path
 
 CSV_COLUMNS = (
@@ -32,7 +27,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
-    """Every event, actor and source, with dates in normalised form."""
+    """Every event, actor, source and place, with dates in normalised form."""
     links = SiteLinks.of(timeline)
     config = timeline.config
     document = {
