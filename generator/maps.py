@@ -20,12 +20,15 @@ from generator import geo
 from generator.model import Event, Place, Timeline, enclosing
 
 WIDTH = 640
-ASPECT = (0.5, 0.8)  # the height / width a view is padded into
-MIN_SPAN = 6.0  # degrees of latitude a view shows at least
+ASPECT = 0.625  # height / width of every map
+# The heights (in degrees of latitude) a view may have, and its centre snapped to a
+# quarter of that: maps of nearby places share a view, so its outlines are made once.
+SPANS = (6.0, 9.0, 13.5, 20.0, 30.0, 45.0, 67.5, 100.0, 150.0, 180.0)
 PADDING = 0.15
 CLUSTER_PX = 22
 AREA_PRECISIONS = ("region", "country")
-_DISPLAY_TOLERANCE_PX = 0.8
+_DISPLAY_TOLERANCE_PX = 0.9  # outlines are simplified to within a pixel
+_SMALLEST_PX = 3.0  # islands smaller than this square are left out
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,10 @@ class _View:
     @property
     def height(self) -> int:
         return round((self.north - self.south) * self.scale)
+
+    @property
+    def width(self) -> int:
+        return round((self.east - self.west) * self.squeeze * self.scale)
 
     def project(self, latitude: float, longitude: float) -> tuple[float, float]:
         return round((longitude - self.west) * self.squeeze * self.scale, 1), round((self.north - latitude) * self.scale, 1)
@@ -138,7 +145,7 @@ class MapMaker:
         groups = _clusters(order, {p: view.project(*positions[p][:2]) for p in order})  # type: ignore[index]
         marks = [self._mark(group, view, positions, by_place, anchors) for group in groups]
         listed = tuple(Listed(self._places[p], anchors[p], tuple(by_place[p])) for group in groups for p in group)
-        return Map(map_id, WIDTH, view.height, outlines, tuple(marks), listed, unlocated)
+        return Map(map_id, view.width, view.height, outlines, tuple(marks), listed, unlocated)
 
     def _mark(self, group: list[str], view: _View, positions: dict, by_place: Mapping[str, list[Event]], anchors: dict[str, str]) -> Mark:
         points = [view.project(*positions[p][:2]) for p in group]
@@ -174,29 +181,31 @@ class MapMaker:
 
 
 def _fit(points: list[tuple[float, float]]) -> _View:
-    """A view around the points, padded, at least MIN_SPAN high, in the ASPECT range."""
+    """A view around the points, padded, of one of the SPANS, its centre on a grid."""
     south, north = min(p[0] for p in points), max(p[0] for p in points)
     west, east = min(p[1] for p in points), max(p[1] for p in points)
-    middle = (south + north) / 2
-    squeeze = max(math.cos(math.radians(middle)), 0.2)
-    height = max(north - south, MIN_SPAN) * (1 + 2 * PADDING)
-    width = max(east - west, MIN_SPAN / squeeze) * (1 + 2 * PADDING) * squeeze  # in latitude degrees
-    height = max(height, width * ASPECT[0])
-    width = max(width, height / ASPECT[1])
-    centre_lon = (west + east) / 2
-    half_lon = width / squeeze / 2
-    south_edge = max(middle - height / 2, -90.0)
-    north_edge = min(south_edge + height, 90.0)
-    scale = WIDTH / width
-    return _View(round(centre_lon - half_lon, 4), round(south_edge, 4), round(centre_lon + half_lon, 4), round(north_edge, 4), scale, squeeze)
+    squeeze = max(math.cos(math.radians((south + north) / 2)), 0.2)
+    needed = max((north - south) * (1 + 2 * PADDING), (east - west) * squeeze * (1 + 2 * PADDING) * ASPECT)
+    for span in SPANS:
+        step = span / 4
+        middle = min(max(round((south + north) / 2 / step) * step, -90 + span / 2), 90 - span / 2)
+        centre = round((west + east) / 2 / step) * step
+        squeeze = max(math.cos(math.radians(middle)), 0.2)
+        half_lon = span / ASPECT / squeeze / 2
+        if middle - span / 2 <= south and north <= middle + span / 2 and centre - half_lon <= west and east <= centre + half_lon and span >= needed:
+            break
+    return _View(round(centre - half_lon, 4), round(middle - span / 2, 4), round(centre + half_lon, 4), round(middle + span / 2, 4), WIDTH * ASPECT / span, squeeze)
 
 
 def _outline(country: geo.Country, view: _View) -> Outline:
     margin = 1.0
     clipped = shapely.clip_by_rect(country.shape, view.west - margin, view.south - margin, view.east + margin, view.north + margin)
+    pixel = 1 / view.scale  # in degrees of latitude
+    simplified = shapely.simplify(clipped, _DISPLAY_TOLERANCE_PX * pixel)
+    smallest = (_SMALLEST_PX * pixel) ** 2 / view.squeeze
     parts = []
-    for polygon in getattr(clipped, "geoms", [clipped]):
-        if polygon.is_empty or polygon.geom_type != "Polygon":
+    for polygon in getattr(simplified, "geoms", [simplified]):
+        if polygon.is_empty or polygon.geom_type != "Polygon" or polygon.area < smallest:
             continue
         for ring in (polygon.exterior, *polygon.interiors):
             path = _ring_path(shapely.get_coordinates(ring), view)
@@ -208,14 +217,13 @@ def _outline(country: geo.Country, view: _View) -> Outline:
 def _ring_path(coords: Any, view: _View) -> str:
     x = (coords[:, 0] - view.west) * view.squeeze * view.scale
     y = (view.north - coords[:, 1]) * view.scale
-    kept = [(x[0], y[0])]
-    for px, py in zip(x[1:], y[1:]):
-        last = kept[-1]
-        if abs(px - last[0]) + abs(py - last[1]) >= _DISPLAY_TOLERANCE_PX:
-            kept.append((px, py))
-    if len(kept) < 3:
+    kept: list[tuple[int, int]] = []
+    for point in zip(x.round().astype(int).tolist(), y.round().astype(int).tolist()):
+        if not kept or point != kept[-1]:
+            kept.append(point)
+    if len(kept) < 4:
         return ""
-    return "M" + "L".join(f"{px:.1f} {py:.1f}" for px, py in kept) + "Z"
+    return "M" + "L".join(f"{px} {py}" for px, py in kept) + "Z"
 
 
 def _clusters(order: list[str], points: dict[str, tuple[float, float]]) -> list[list[str]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sys
 
+from shapely import affinity, box, unary_union
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.validation import make_valid
 
@@ -44,8 +45,21 @@ def _ring(coords) -> list[int]:
     return flat
 
 
+def split_at_antimeridian(polygon: Polygon) -> list[Polygon]:
+    """A ring that runs from -180 to 180 (Chukotka, Fiji, Antarctica) as two pieces, one each side."""
+    if polygon.bounds[2] - polygon.bounds[0] <= 180:
+        return [polygon]
+    def shift(coords):
+        return [(x + 360 if x < 0 else x, y) for x, y in coords]
+    moved = make_valid(Polygon(shift(polygon.exterior.coords), [shift(i.coords) for i in polygon.interiors]))
+    east = moved.intersection(box(0, -90, 180, 90))
+    west = affinity.translate(moved.intersection(box(180, -90, 540, 90)), xoff=-360)
+    return [p for part in (east, west) for p in _polygons(part)]
+
+
 def outline(feature: dict) -> dict | None:
-    geometry = make_valid(shape(feature["geometry"]).simplify(TOLERANCE, preserve_topology=True))
+    pieces = [p for polygon in _polygons(make_valid(shape(feature["geometry"]))) for p in split_at_antimeridian(polygon)]
+    geometry = make_valid(unary_union(pieces).simplify(TOLERANCE, preserve_topology=True))
     parts = sorted(_polygons(geometry), key=lambda p: -p.area)
     kept = [p for p in parts if p.area >= MIN_AREA] or parts[:1]
     if not kept:

@@ -10,20 +10,29 @@
   const maps = Array.from(document.querySelectorAll("[data-map-events]"));
   if (!maps.length) return;
 
+  /* Open the lists of the mark's places and move the focus to the first, as the link would. */
   function openPlaces(mark) {
     const entries = mark.dataset.places.split(" ").map((id) => document.getElementById(id)).filter(Boolean);
+    if (!entries.length) return false;
     for (const entry of entries) {
       const details = entry.querySelector("details");
       if (details) details.open = true;
     }
-    const first = entries[0] && entries[0].querySelector("summary, a");
-    if (first) first.focus();
+    const first = entries[0].querySelector("summary") || entries[0].querySelector("a");
+    entries[0].scrollIntoView({ block: "nearest" });
+    first.focus();
+    try {
+      history.replaceState(null, "", `#${entries[0].id}`);
+    } catch (error) {
+      // A file opened from disk may refuse: the list is open and focused all the same.
+    }
+    return true;
   }
 
   for (const map of maps) {
     map.addEventListener("click", (event) => {
       const mark = event.target.closest(".map-mark");
-      if (mark) openPlaces(mark);
+      if (mark && openPlaces(mark)) event.preventDefault();
     });
   }
 
