@@ -3,7 +3,8 @@
 The outlines are Natural Earth's 1:50m countries (public domain), simplified once into
 `generator/data/countries.json` by `tools/make_outlines.py` (it says how). They serve
 two stages: the checker asks which country a point falls in, the maps draw them.
-Everything is loaded on first use and kept read-only.
+Everything is loaded on first use and kept read-only; shapely (GEOS) itself is
+imported only then, so a site without places never pays for loading it.
 """
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Mapping
-
-import shapely
-from shapely.geometry import MultiPolygon, Point, Polygon
+from typing import TYPE_CHECKING, Mapping
 
 from generator.model import Place
+
+if TYPE_CHECKING:
+    import shapely
+    from shapely.geometry import MultiPolygon
 
 KM_PER_DEGREE = 111.32
 # A point this close to a country counts as in it: the outlines are simplified to a
@@ -35,6 +37,8 @@ class Country:
 @lru_cache(maxsize=1)
 def countries() -> tuple[Country, ...]:
     """Every outline, by name."""
+    from shapely.geometry import MultiPolygon, Polygon
+
     text = resources.files("generator").joinpath("data/countries.json").read_text(encoding="utf-8")
     document = json.loads(text)
     scale = document["scale"]
@@ -58,7 +62,9 @@ def _by_folded_name() -> dict[str, Country]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> shapely.STRtree:
+def _index() -> "shapely.STRtree":
+    import shapely
+
     return shapely.STRtree([country.shape for country in countries()])
 
 
@@ -112,6 +118,8 @@ def locate(place_id: str, places: Mapping[str, Place]) -> tuple[float, float, bo
 
 def distance_km(country: Country, latitude: float, longitude: float) -> float:
     """How far a point is from a country's outline (0 inside), roughly, in kilometres."""
+    from shapely.geometry import Point
+
     degrees = country.shape.distance(Point(longitude, latitude))
     return degrees * KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.2)
 
@@ -123,14 +131,17 @@ def is_in(country: Country, latitude: float, longitude: float) -> bool:
 
 def country_at(latitude: float, longitude: float) -> Country | None:
     """The country a point falls in, if any."""
-    point = Point(longitude, latitude)
-    for index in _index().query(point, predicate="intersects"):
+    from shapely.geometry import Point
+
+    for index in _index().query(Point(longitude, latitude), predicate="intersects"):
         return countries()[int(index)]
     return None
 
 
 def in_view(view: tuple[float, float, float, float]) -> list[Country]:
     """The countries whose outlines reach into a box (west, south, east, north)."""
+    import shapely
+
     return [countries()[int(i)] for i in sorted(_index().query(shapely.box(*view)))]
 
 

@@ -14,8 +14,6 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-import shapely
-
 from generator import geo
 from generator.model import Event, Place, Timeline, enclosing
 
@@ -198,6 +196,8 @@ def _fit(points: list[tuple[float, float]]) -> _View:
 
 
 def _outline(country: geo.Country, view: _View) -> Outline:
+    import shapely  # loaded only when a map is drawn (see generator.geo)
+
     margin = 1.0
     clipped = shapely.clip_by_rect(country.shape, view.west - margin, view.south - margin, view.east + margin, view.north + margin)
     pixel = 1 / view.scale  # in degrees of latitude
@@ -208,17 +208,17 @@ def _outline(country: geo.Country, view: _View) -> Outline:
         if polygon.is_empty or polygon.geom_type != "Polygon" or polygon.area < smallest:
             continue
         for ring in (polygon.exterior, *polygon.interiors):
-            path = _ring_path(shapely.get_coordinates(ring), view)
+            path = _ring_path(ring.coords, view)
             if path:
                 parts.append(path)
     return Outline(country.name, "".join(parts))
 
 
 def _ring_path(coords: Any, view: _View) -> str:
-    x = (coords[:, 0] - view.west) * view.squeeze * view.scale
-    y = (view.north - coords[:, 1]) * view.scale
+    horizontal, west, north, scale = view.squeeze * view.scale, view.west, view.north, view.scale
     kept: list[tuple[int, int]] = []
-    for point in zip(x.round().astype(int).tolist(), y.round().astype(int).tolist()):
+    for longitude, latitude in coords:
+        point = (round((longitude - west) * horizontal), round((north - latitude) * scale))
         if not kept or point != kept[-1]:
             kept.append(point)
     if len(kept) < 4:
