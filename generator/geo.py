@@ -48,8 +48,19 @@ def countries() -> tuple[Country, ...]:
             Polygon(_pairs(rings[0], scale), [_pairs(hole, scale) for hole in rings[1:]])
             for rings in country["polygons"] if rings
         ]
-        made.append(Country(country["name"], MultiPolygon(polygons), tuple(country["bbox"])))
+        made.append(Country(country["name"], _valid(MultiPolygon(polygons)), tuple(country["bbox"])))
     return tuple(made)
+
+
+def _valid(shape: "MultiPolygon") -> "MultiPolygon":
+    """The outline, mended where rounding its points made it cross itself (clipping needs valid shapes)."""
+    import shapely
+    from shapely.geometry import MultiPolygon
+
+    if shape.is_valid:
+        return shape
+    parts = shapely.get_parts(shapely.make_valid(shape))
+    return MultiPolygon([p for part in parts for p in (part.geoms if part.geom_type == "MultiPolygon" else [part]) if p.geom_type == "Polygon"])
 
 
 def _pairs(flat: list[int], scale: int) -> list[tuple[float, float]]:

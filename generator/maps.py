@@ -19,8 +19,9 @@ from generator.model import Event, Place, Timeline, enclosing
 
 WIDTH = 640
 ASPECT = 0.625  # height / width of every map
-# The heights (in degrees of latitude) a view may have, and its centre snapped to a
-# quarter of that: maps of nearby places share a view, so its outlines are made once.
+# The heights (in degrees of latitude) a view may have, and its centre snapped to half
+# of that: maps of nearby places share a view, so its outlines are made once. The
+# outlines are simplified once per height.
 SPANS = (6.0, 9.0, 13.5, 20.0, 30.0, 45.0, 67.5, 100.0, 150.0, 180.0)
 PADDING = 0.15
 CLUSTER_PX = 22
@@ -104,6 +105,7 @@ class MapMaker:
         self._timeline = timeline
         self._places = timeline.places
         self._layers: dict[tuple, tuple[Outline, ...]] = {}
+        self._simplified: dict[tuple[str, float], Any] = {}  # (country, span) → its outline simplified for that span
         self._positions: dict[str, tuple[float, float, bool] | None] = {}
 
     def place_trail(self, place_id: str) -> list[Place]:
@@ -174,8 +176,22 @@ class MapMaker:
     def _outlines(self, view: _View) -> tuple[Outline, ...]:
         key = (view.west, view.south, view.east, view.north)
         if key not in self._layers:
-            self._layers[key] = tuple(_outline(country, view) for country in geo.in_view(key))
+            drawn = (_outline(country.name, self._simplify(country, view), view) for country in geo.in_view(key))
+            self._layers[key] = tuple(outline for outline in drawn if outline.d)
         return self._layers[key]
+
+    def _simplify(self, country: geo.Country, view: _View) -> Any:
+        """The country's outline simplified to within a pixel at the view's scale, islands too small left out."""
+        import shapely  # loaded only when a map is drawn (see generator.geo)
+
+        key = (country.name, view.north - view.south)
+        if key not in self._simplified:
+            pixel = 1 / view.scale  # in degrees of latitude
+            smallest = (_SMALLEST_PX * pixel) ** 2 / view.squeeze
+            simplified = shapely.simplify(country.shape, _DISPLAY_TOLERANCE_PX * pixel)
+            parts = [p for p in getattr(simplified, "geoms", [simplified]) if p.geom_type == "Polygon" and p.area >= smallest]
+            self._simplified[key] = shapely.MultiPolygon(parts) if parts else None
+        return self._simplified[key]
 
 
 def _fit(points: list[tuple[float, float]]) -> _View:
@@ -185,7 +201,7 @@ def _fit(points: list[tuple[float, float]]) -> _View:
     squeeze = max(math.cos(math.radians((south + north) / 2)), 0.2)
     needed = max((north - south) * (1 + 2 * PADDING), (east - west) * squeeze * (1 + 2 * PADDING) * ASPECT)
     for span in SPANS:
-        step = span / 4
+        step = span / 2
         middle = min(max(round((south + north) / 2 / step) * step, -90 + span / 2), 90 - span / 2)
         centre = round((west + east) / 2 / step) * step
         squeeze = max(math.cos(math.radians(middle)), 0.2)
@@ -195,35 +211,35 @@ def _fit(points: list[tuple[float, float]]) -> _View:
     return _View(round(centre - half_lon, 4), round(middle - span / 2, 4), round(centre + half_lon, 4), round(middle + span / 2, 4), WIDTH * ASPECT / span, squeeze)
 
 
-def _outline(country: geo.Country, view: _View) -> Outline:
-    import shapely  # loaded only when a map is drawn (see generator.geo)
+def _outline(name: str, shape: Any, view: _View) -> Outline:
+    import shapely
 
+    if shape is None:
+        return Outline(name, "")
     margin = 1.0
-    clipped = shapely.clip_by_rect(country.shape, view.west - margin, view.south - margin, view.east + margin, view.north + margin)
-    pixel = 1 / view.scale  # in degrees of latitude
-    simplified = shapely.simplify(clipped, _DISPLAY_TOLERANCE_PX * pixel)
-    smallest = (_SMALLEST_PX * pixel) ** 2 / view.squeeze
+    clipped = shapely.intersection(shape, shapely.box(view.west - margin, view.south - margin, view.east + margin, view.north + margin))
     parts = []
-    for polygon in getattr(simplified, "geoms", [simplified]):
-        if polygon.is_empty or polygon.geom_type != "Polygon" or polygon.area < smallest:
+    for polygon in getattr(clipped, "geoms", [clipped]):
+        if polygon.is_empty or polygon.geom_type != "Polygon":
             continue
         for ring in (polygon.exterior, *polygon.interiors):
-            path = _ring_path(ring.coords, view)
+            path = _ring_path(shapely.get_coordinates(ring), view)
             if path:
                 parts.append(path)
-    return Outline(country.name, "".join(parts))
+    return Outline(name, "".join(parts))
 
 
 def _ring_path(coords: Any, view: _View) -> str:
-    horizontal, west, north, scale = view.squeeze * view.scale, view.west, view.north, view.scale
-    kept: list[tuple[int, int]] = []
-    for longitude, latitude in coords:
-        point = (round((longitude - west) * horizontal), round((north - latitude) * scale))
-        if not kept or point != kept[-1]:
-            kept.append(point)
+    """A ring's path in whole pixels, repeated points left out (`coords`: shapely's array)."""
+    pixels = coords.copy()
+    pixels[:, 0] = (pixels[:, 0] - view.west) * view.squeeze * view.scale
+    pixels[:, 1] = (view.north - pixels[:, 1]) * view.scale
+    points = pixels.round().astype(int)
+    moved = (points[1:] != points[:-1]).any(axis=1)
+    kept = [points[0].tolist(), *points[1:][moved].tolist()]
     if len(kept) < 4:
         return ""
-    return "M" + "L".join(f"{px} {py}" for px, py in kept) + "Z"
+    return "M" + "L".join(f"{x} {y}" for x, y in kept) + "Z"
 
 
 def _clusters(order: list[str], points: dict[str, tuple[float, float]]) -> list[list[str]]:

@@ -24,6 +24,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.validation import make_valid
 
 TOLERANCE = 0.07
+CLOSING = 0.02
 MIN_AREA = 0.05
 SCALE = 100
 
@@ -59,7 +60,10 @@ def split_at_antimeridian(polygon: Polygon) -> list[Polygon]:
 
 def outline(feature: dict) -> dict | None:
     pieces = [p for polygon in _polygons(make_valid(shape(feature["geometry"]))) for p in split_at_antimeridian(polygon)]
-    geometry = make_valid(unary_union(pieces).simplify(TOLERANCE, preserve_topology=True))
+    # Closed (grown then shrunk by CLOSING degrees): pieces that nearly touch, as the two
+    # halves of a ring split at the antimeridian do, become one and draw no seam.
+    closed = unary_union(pieces).buffer(CLOSING, join_style="mitre").buffer(-CLOSING, join_style="mitre")
+    geometry = make_valid(closed.simplify(TOLERANCE, preserve_topology=True))
     parts = sorted(_polygons(geometry), key=lambda p: -p.area)
     kept = [p for p in parts if p.area >= MIN_AREA] or parts[:1]
     if not kept:
