@@ -8,8 +8,9 @@ content format are raised. Every problem becomes a `Diagnostic`; nothing raises.
 from __future__ import annotations
 
 import difflib
+import re
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
 from datetime import tzinfo
@@ -20,10 +21,19 @@ from typing import Callable, Iterable
 from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, Spellings, fold, has_errors
 from generator.load import Document, load_file, parse_file
 from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag, members_by_actor
-from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, validate
+from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
 
 SITE_FILE = "site.yml"
 SIMILAR_TITLES = 0.6
+# Look-alikes: up to this many events on one date, every pair is compared; beyond it
+# each event is compared only with the LOOKALIKE_CANDIDATES earlier events sharing the
+# most words of its title (each word indexes its first LOOKALIKE_CANDIDATES events), so
+# the work grows linearly with the events.
+LOOKALIKE_ALL_PAIRS = 60
+LOOKALIKE_CANDIDATES = 40
+# Affiliations are followed upwards (a minister to a government to a state); a chain
+# longer than this is refused, since each actor's page lists every member below it.
+MAX_AFFILIATION_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -141,6 +151,8 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
     checked_sources = {item.id: _make_source(item) for item in sources if item.complete}
     complete_events = [(item, event) for item, event in made_events if item.complete]
     checked_events = tuple(event for _, event in complete_events)
+    diagnostics, unfinished = tolerate_drafts(diagnostics, {r.path for r in by_kind["events"] if r.values.get("draft") is True})
+    checked_events = tuple(event for event in checked_events if event.path not in unfinished)
     # An event or actor file that did not load whole may name anything: usage cannot be told.
     events_whole = _all_complete(files_of["events"], events)
     if events_whole:
@@ -148,6 +160,9 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
         diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors if actors_whole else [], sources)
     diagnostics += _warn_late_occurrences(complete_events, checked_sources)
     diagnostics += _warn_lookalikes(complete_events)
+    diagnostics += same_day_order_problems(complete_events)
+    diagnostics += _warn_tag_collisions(complete_events)
+    diagnostics += _check_affiliation_depth(made_actors)
     return Checked(checked_events, checked_actors, checked_sources), diagnostics
 
 
@@ -158,6 +173,23 @@ def _all_complete(results: list[FileResult], items: list[_Item]) -> bool:
 
 def _item_by_id(items: list[_Item], item_id: str) -> _Item:
     return next(item for item in items if item.id == item_id)
+
+
+DRAFT_NOTE = "(draft, left out of the site until fixed)"
+
+
+def tolerate_drafts(diagnostics: list[Diagnostic], draft_paths: set[str]) -> tuple[list[Diagnostic], set[str]]:
+    """A file with `draft: true` may be unfinished: its errors become warnings.
+
+    Returns the diagnostics and the drafts that had errors; those are left out of the
+    site even with --drafts, so that an unfinished draft never breaks a build.
+    """
+    unfinished = {d.path for d in diagnostics if d.severity == ERROR and d.path in draft_paths}
+    eased = [
+        replace(d, severity=WARNING, message=f"{d.message} {DRAFT_NOTE}") if d.severity == ERROR and d.path in unfinished else d
+        for d in diagnostics
+    ]
+    return eased, unfinished
 
 
 def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagnostic]) -> list[_Item]:
@@ -296,13 +328,14 @@ def _make_event(item: _Item, names: ActorNames, source_ids: References, event_id
     quotes = _quotes(item, actors, names, source_ids, {c.source for c in citations}, diagnostics)
     tags = _tags(item, diagnostics)
     related = _related(item, event_ids, diagnostics)
+    after = _after(item, event_ids, diagnostics)
     if not item.complete:
         return None
     return Event(
         id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
         actors=actors, sources=citations, tags=tags, location=values["location"],
         quotes=quotes, date_note=values["date_note"], status=values["status"],
-        related=related, draft=values["draft"], path=item.path,
+        related=related, draft=values["draft"], path=item.path, after=after,
     )
 
 
@@ -347,7 +380,7 @@ def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids:
 def _tags(item: _Item, diagnostics: list[Diagnostic]) -> tuple[Tag, ...]:
     tags: dict[str, Tag] = {}
     for index, label in enumerate(item.values.get("tags", ())):
-        slug = slugify(label)
+        slug = tag_slug(label)
         if not slug:
             diagnostics.append(Diagnostic.at(ERROR, item.where("tags", index), f'tags: "{label}" has no letter or digit to make a page name from'))
         elif slug in WINDOWS_RESERVED:
@@ -365,6 +398,48 @@ def _related(item: _Item, event_ids: References, diagnostics: list[Diagnostic]) 
         elif _known(other, event_ids, "event", item, ("related", index), "related", diagnostics) and other not in related:
             related.append(other)
     return tuple(related)
+
+
+def _after(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) -> str | None:
+    other = item.values.get("after")
+    if other is None:
+        return None
+    if other == item.id:
+        diagnostics.append(Diagnostic.at(ERROR, item.where("after"), "after: an event cannot come after itself"))
+        return None
+    return other if _known(other, event_ids, "event", item, ("after",), "after", diagnostics) else None
+
+
+def same_day_order_problems(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
+    """`after` must name an event begun on the same day (of the site's calendar), not later, and in no cycle."""
+    by_id = {event.id: event for _, event in events}
+    diagnostics = []
+    for item, event in events:
+        other = by_id.get(event.after or "")
+        if other is None:
+            continue
+        day, other_day = event.date.local_earliest.date(), other.date.local_earliest.date()
+        if day != other_day:
+            message = f'after: "{other.id}" is dated {other.date.display()}, not on the day this event begins ({event.date.display()})'
+        elif other.date.earliest > event.date.latest:
+            message = f'after: "{other.id}" ({other.date.display()}) begins after this event ({event.date.display()}) ends'
+        elif _in_after_cycle(event, by_id):
+            message = f'after: "{other.id}" comes after this event itself, through its own after:'
+        else:
+            continue
+        diagnostics.append(Diagnostic.at(ERROR, item.where("after"), message))
+    return diagnostics
+
+
+def _in_after_cycle(event: Event, by_id: dict[str, Event]) -> bool:
+    seen = {event.id}
+    current = by_id.get(event.after or "")
+    while current is not None:
+        if current.id in seen:
+            return current.id == event.id
+        seen.add(current.id)
+        current = by_id.get(current.after or "")
+    return False
 
 
 # --- warnings across files ---------------------------------------------------------
@@ -410,10 +485,102 @@ def _warn_lookalikes(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
         by_date[event.date.edtf].append((item, event))
     warnings = []
     for same_day in by_date.values():
-        for (_, first), (item, second) in combinations(same_day, 2):
+        for earlier, later in _lookalike_candidates(same_day):
+            first, (item, second) = same_day[earlier][1], same_day[later]
             if not set(first.actors) & set(second.actors):
                 continue
-            similarity = difflib.SequenceMatcher(None, first.title.casefold(), second.title.casefold()).ratio()
-            if similarity >= SIMILAR_TITLES:
+            matcher = difflib.SequenceMatcher(None, first.title.casefold(), second.title.casefold())
+            if matcher.real_quick_ratio() >= SIMILAR_TITLES and matcher.quick_ratio() >= SIMILAR_TITLES and matcher.ratio() >= SIMILAR_TITLES:
                 warnings.append(Diagnostic.at(WARNING, item.where("title"), f'looks like the same happening as "{first.id}" ({first.path}): same date, shared actors, similar title'))
     return warnings
+
+
+def _lookalike_candidates(same_day: list[tuple[_Item, Event]]) -> Iterable[tuple[int, int]]:
+    """Pairs (earlier, later) of positions worth comparing: all of them for a few events, else bounded."""
+    if len(same_day) <= LOOKALIKE_ALL_PAIRS:
+        yield from combinations(range(len(same_day)), 2)
+        return
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for later, (_, event) in enumerate(same_day):
+        words = set(_WORD.findall(event.title.casefold())) or {""}
+        shared: Counter[int] = Counter()
+        for word in words:
+            shared.update(by_word[word])
+            if len(by_word[word]) < LOOKALIKE_CANDIDATES:
+                by_word[word].append(later)
+        closest = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))[:LOOKALIKE_CANDIDATES]
+        for earlier in sorted(earlier for earlier, _ in closest):
+            yield earlier, later
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _warn_tag_collisions(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
+    """Tags written differently that end up on one page (`C++` and `C#` are both `c`)."""
+    first_label: dict[str, tuple[str, str]] = {}  # slug → (label, where)
+    warned: set[tuple[str, str]] = set()
+    warnings = []
+    for item, event in events:
+        for index, label in enumerate(item.values.get("tags", ())):
+            slug = tag_slug(label)
+            if not slug:
+                continue
+            seen = first_label.setdefault(slug, (label, item.path))
+            if _same_words(seen[0]) != _same_words(label) and (slug, label) not in warned:
+                warned.add((slug, label))
+                warnings.append(Diagnostic.at(
+                    WARNING, item.where("tags", index),
+                    f'tags: "{label}" and "{seen[0]}" ({seen[1]}) share one page, tags/{slug}/: '
+                    "write them alike if they are one tag, or tell them apart with a word",
+                ))
+    return warnings
+
+
+def _same_words(label: str) -> str:
+    """A tag's label without what its slug ignores anyway: case, accents, spaces and hyphens."""
+    return re.sub(r"[\s_-]+", "", fold(label))
+
+
+def _check_affiliation_depth(made_actors: dict[str, tuple[_Item, Actor]]) -> list[Diagnostic]:
+    """Refuse affiliation chains longer than MAX_AFFILIATION_DEPTH, in one pass over the actors.
+
+    A chain of N actors makes N*N/2 member links on the actor pages; a real hierarchy
+    (a minister, a government, a state, an alliance) is a few levels deep.
+    """
+    parents = {
+        actor_id: [p for p in dict.fromkeys([*actor.affiliations, *(r.of for r in actor.roles if r.of)]) if p in made_actors and p != actor_id]
+        for actor_id, (_, actor) in made_actors.items()
+    }
+    depth = _chain_depths(parents)
+    problems = []
+    for actor_id, (item, _) in made_actors.items():
+        if depth[actor_id] == MAX_AFFILIATION_DEPTH + 1:  # the first actor past the limit on each chain
+            problems.append(Diagnostic.at(
+                ERROR, item.where("affiliations"),
+                f"affiliations: {actor_id} is more than {MAX_AFFILIATION_DEPTH} affiliations away from the top of its chain; "
+                "affiliate it with the organisation it belongs to directly",
+            ))
+    return problems
+
+
+def _chain_depths(parents: dict[str, list[str]]) -> dict[str, int]:
+    """For each node, the number of nodes on the longest path up from it (a cycle counts once)."""
+    depth: dict[str, int] = {}
+    on_path: set[str] = set()
+    for start in parents:
+        if start in depth:
+            continue
+        stack = [(start, iter(parents[start]))]
+        on_path.add(start)
+        while stack:
+            node, pending = stack[-1]
+            parent = next(pending, None)
+            if parent is None:
+                stack.pop()
+                on_path.discard(node)
+                depth[node] = 1 + max((depth.get(p, 0) for p in parents[node] if p not in on_path), default=0)
+            elif parent not in depth and parent not in on_path:
+                on_path.add(parent)
+                stack.append((parent, iter(parents[parent])))
+    return depth

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from generator import __version__
-from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics, summary_line
+from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics, printable, summary_line
 from generator.build import build_site
 from generator.pipeline import CheckReport, check_site
 from generator.scaffold import ScaffoldError, init_site, new_item
@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.add_argument("--output", "-o", metavar="DIR", help="output folder (default: site.yml's output, or _site)")
     build.add_argument("--base-url", metavar="URL", help="absolute URL the site will live at (for feeds and the sitemap)")
-    build.add_argument("--force", action="store_true", help="build in full even if no input changed, and replace an output folder that timeline did not make")
+    build.add_argument("--force", action="store_true", help="build in full even if no input changed (a folder holding files timeline did not make is still never replaced)")
     build.add_argument("--no-search", dest="search", action="store_false", help="do not make the search index again (keeps the last one)")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument("-v", "--verbose", action="store_true", help="print every warning and more detail")
@@ -155,7 +155,10 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         result = build_site(args.site, drafts=args.drafts, strict=args.strict, force=args.force, overrides=overrides, search=args.search)
     except WriteError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {printable(str(err))}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:  # a disk or permission problem outside the output (the cache, say)
+        print(f"error: {printable(str(err.filename or 'the build'))}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE
     except TemplateFailure as failure:
         for problem in failure.problems:

@@ -310,12 +310,16 @@ def _type_name(value: Any) -> str:
     return {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
 
 
-def content_files(root: Path) -> Iterator[tuple[str, str]]:
-    """Every YAML file under root/content, sorted, as (kind, path); kind '' when misplaced."""
+def content_files(root: Path, unreadable: list[OSError] | None = None) -> Iterator[tuple[str, str]]:
+    """Every YAML file under root/content, sorted, as (kind, path); kind '' when misplaced.
+
+    A folder that cannot be listed is added to `unreadable` (never skipped in silence:
+    its events would quietly vanish from the site).
+    """
     content = os.path.join(root, "content")
     if not os.path.isdir(content):
         return
-    for directory, subdirs, files in os.walk(content):
+    for directory, subdirs, files in os.walk(content, onerror=unreadable.append if unreadable is not None else None):
         subdirs.sort()
         relative_dir = os.path.relpath(directory, content).replace(os.sep, "/")
         parts = [] if relative_dir == "." else relative_dir.split("/")
@@ -340,7 +344,8 @@ def find_content(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     real_root = os.path.realpath(root)
     prefix = len(os.path.join(str(root), ""))
-    for kind, path in content_files(root):
+    unreadable: list[OSError] = []
+    for kind, path in content_files(root, unreadable):
         shown = path[prefix:].replace(os.sep, "/")
         if os.path.islink(path) and not _inside(path, real_root):
             diagnostics.append(Diagnostic(ERROR, "symbolic link pointing outside the site folder: refused", shown, 1, 1))
@@ -348,6 +353,10 @@ def find_content(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
             diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/ and content/sources/: ignored", shown, 1, 1))
         else:
             found.append(ContentFile(kind, path, shown))
+    for err in unreadable:
+        shown = os.fsdecode(err.filename or "content")[prefix:].replace(os.sep, "/")
+        message = f"cannot read this folder: {err.strerror}; its files are neither checked nor published (fix its permissions)"
+        diagnostics.append(Diagnostic(ERROR, message, shown + "/", 1, 1))
     return found, diagnostics
 
 

@@ -59,6 +59,32 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG].strip("-")
 
 
+MAX_TAG_SLUG_BYTES = 200  # a page name must fit in one path segment (255 bytes on most file systems)
+
+
+@lru_cache(maxsize=4096)
+def tag_slug(label: str) -> str:
+    """A tag's page name: its letters and digits, of any script, lowercased and joined by hyphens.
+
+    A label that ASCII holds whole gets the usual slug (`Élysée` → `elysee`); one
+    with letters ASCII cannot write keeps them (`Сирия` → `сирия`) rather than lose them.
+    """
+    ascii_slug = slugify(label)
+    if ascii_slug and not any(_unwritable_in_ascii(char) for char in label):
+        return ascii_slug
+    pieces = []
+    for char in unicodedata.normalize("NFC", label.casefold()):
+        pieces.append(char if unicodedata.category(char)[0] in "LMN" else "-")
+    slug = re.sub(r"-+", "-", "".join(pieces)).strip("-")[:MAX_SLUG].strip("-")
+    while len(slug.encode()) > MAX_TAG_SLUG_BYTES:
+        slug = slug[:-1].rstrip("-")
+    return slug
+
+
+def _unwritable_in_ascii(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LN" and not unicodedata.normalize("NFKD", char).encode("ascii", "ignore")
+
+
 def slug_problem(value: str) -> str | None:
     """Why `value` is not a valid id, or None."""
     if len(value) > MAX_SLUG:
@@ -92,6 +118,13 @@ def _quoting_hint(value: Any) -> str:
     return ""
 
 
+# Characters no text field may hold: C0 controls but tab and line feed, DEL and C1
+# controls, bidi embeddings, overrides and isolates (a name with U+202E reverses the
+# text after it on the page), lone surrogates and the non-characters U+FFFE/U+FFFF
+# (invalid in XML, so in every feed).
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
 @dataclass(frozen=True)
 class Text(FieldType):
     max_length: int = 100_000
@@ -106,6 +139,12 @@ class Text(FieldType):
             raise Invalid(f"expected {self.label}, got an empty string")
         if self.single_line and "\n" in text:
             raise Invalid("must fit on one line")
+        control = _CONTROL_CHARACTER.search(text)
+        if control:
+            raise Invalid(
+                f"holds the control character U+{ord(control.group()):04X} at character {control.start() + 1}: "
+                "remove it (it is invalid in feeds and can reorder or hide the text around it)"
+            )
         if len(text) > self.max_length:
             raise Invalid(f"is {len(text):,} characters long; at most {self.max_length:,} are allowed")
         return text
@@ -383,7 +422,7 @@ QUOTE = Record(
 
 EVENT_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example="Talks open in Geneva"),
-    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, with ~ ? or %", example="2017-05-29"),
+    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, a window [A..B], with ~ ? or %", example="2017-05-29"),
     Field("summary", Text(), required=True, help="what happened, in Markdown, in your own words", example="What happened, in your own words."),
     Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["example-person"]),
     Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["example-source"]),
@@ -393,6 +432,7 @@ EVENT_FIELDS = (
     Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of Tuesday 25 May 2021'),
     Field("status", Choice(EVENT_STATUSES), default="occurred", help="occurred, planned (announced, not yet happened when reported) or disputed", example="occurred"),
     Field("related", ListOf(Slug()), default=(), help="ids of other events", example=[]),
+    Field("after", Slug(), default=None, help="the id of an event of the same day that this one came after; it is listed right behind it"),
     Field("draft", Boolean(), default=False, help="true leaves the event out unless the build asks for drafts", example=False),
     Field("id", Slug(), default=None, help="overrides the file's name as the event's id"),
 )
