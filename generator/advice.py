@@ -58,8 +58,8 @@ def _author_year(text: str) -> str | None:
 
 
 def _in_year(message: str, year: str) -> str:
-    """The parser's examples (always of 2017 and 2018) given in the author's year instead."""
-    examples = re.compile(r"(e\.g\. |as in |write it as |, | or )(\d{2} May )?(2017|2018)(?=[-,/ )]|$)")
+    """The parser's examples (of 2011, 2017 and 2018) given in the author's year instead."""
+    examples = re.compile(r"(e\.g\. |as in |write it as |, | or |\[|\.\.)(\d{2} May )?(2011|2017|2018)(?=[-,/ )\]]|$)")
     head, quote, tail = message.rpartition("' is ")
     body = tail if quote else message
     body = examples.sub(lambda m: m.group(1) + (m.group(2) or "") + year, body)

@@ -400,7 +400,7 @@ def _related(item: _Item, event_ids: References, diagnostics: list[Diagnostic]) 
     return tuple(related)
 
 
-def _after(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) -> str | None:
+def _after(item: _Item, event_ids: References, diagnostics: list[Diagnostic]) -> str | None:
     other = item.values.get("after")
     if other is None:
         return None
