@@ -451,3 +451,11 @@ def test_the_next_morning_and_the_same_month():
 
 def test_a_month_of_that_year_takes_the_year_in_force():
     assert resolved("The terror peaked in 1793. Robespierre fell in July of that year.", None)["in July of that year"] == "1793-07"
+
+
+def test_a_month_to_the_day_after_is_no_shift():
+    assert "the day after" not in resolved("It struck a month to the day after the quake of March 11.")
+
+
+def test_a_possessive_month_after_a_preposition_is_the_nearest():
+    assert resolved("Rallies were held before January's election.", date(2018, 12, 10)) == {"before January's": "2019-01"}

@@ -134,9 +134,15 @@ def plan_files(
 # --- the user's input ---------------------------------------------------------------------
 
 
+MAX_ARTICLE_CHARS = 1_000_000  # far longer than any article; the work grows with the length
+
+
 def _read_article(article: Path) -> str:
+    """The article's text; a usage error when it cannot be read or is too long to be an article."""
     try:
-        return article.read_text(encoding="utf-8-sig")
+        if article.stat().st_size > 4 * MAX_ARTICLE_CHARS:  # UTF-8: at most 4 bytes a character
+            raise ExtractError(_too_long(article), EXIT_USAGE)
+        text = article.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ExtractError(f"{article}: no such file", EXIT_USAGE) from None
     except IsADirectoryError:
@@ -145,6 +151,13 @@ def _read_article(article: Path) -> str:
         raise ExtractError(f"{article} is not UTF-8 text; save it as UTF-8", EXIT_USAGE) from None
     except OSError as err:
         raise ExtractError(f"cannot read {article}: {err.strerror}", EXIT_USAGE) from None
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ExtractError(_too_long(article), EXIT_USAGE)
+    return text
+
+
+def _too_long(article: Path) -> str:
+    return f"{article} is longer than {MAX_ARTICLE_CHARS:,} characters: give one article at a time"
 
 
 def _publication(published: str | None) -> EDTF | None:

@@ -13,6 +13,7 @@ never overwritten (the id takes a numeric suffix instead).
 """
 from __future__ import annotations
 
+import bisect
 import re
 import textwrap
 import unicodedata
@@ -100,31 +101,38 @@ def group_happenings(
     """One happening per distinct resolved date of each sentence group, in order.
 
     A sentence the article repeats (a subtitle, then the first paragraph) counts once.
+    The work grows with the article's length (each list is walked once, in order).
     """
-    resolved = [e for e in expressions if e.date is not None and not e.passing]
+    resolved = sorted((e for e in expressions if e.date is not None and not e.passing), key=lambda e: e.start)
+    starts = [e.start for e in resolved]
+    mention_starts = [m.start for m in mentions]
     happenings: list[Happening] = []
-    for group in _sentence_groups(sentences, resolved):
+    said_on: dict[str, list[str]] = {}  # date → the dated sentences drafted with it, on one line
+    for group in _sentence_groups(sentences, starts):
         opening = group[0]
-        actors = actors_between(mentions, opening.start, group[-1].end)
-        quotes = direct_quotes(group, mentions)
-        for expression in (e for e in resolved if opening.start <= e.start < opening.end):
-            happening = Happening(expression, tuple(group), actors, quotes)
-            if not any(_repeats(happening, earlier) for earlier in happenings):
-                happenings.append(happening)
+        near = mentions[bisect.bisect_left(mention_starts, opening.start):bisect.bisect_left(mention_starts, group[-1].end)]
+        actors = actors_between(near, opening.start, group[-1].end)
+        quotes = direct_quotes(group, near)
+        said = _one_line(opening.text)
+        first, last = bisect.bisect_left(starts, opening.start), bisect.bisect_left(starts, opening.end)
+        for expression in resolved[first:last]:
+            earlier = said_on.setdefault(expression.date.edtf, [])
+            if any(said.startswith(before) or before.startswith(said) for before in earlier[-RESTATED_WITHIN:]):
+                continue
+            earlier.append(said)
+            happenings.append(Happening(expression, tuple(group), actors, quotes))
     return happenings
 
 
-def _repeats(later: Happening, earlier: Happening) -> bool:
-    """Whether `later` restates `earlier`: same date, one dated sentence beginning the other."""
-    said, said_before = _one_line(later.dated_sentence.text), _one_line(earlier.dated_sentence.text)
-    return later.date == earlier.date and (said.startswith(said_before) or said_before.startswith(said))
+RESTATED_WITHIN = 20  # a restated sentence is looked for among the last drafts of its date only
 
 
-def _sentence_groups(sentences: Sequence[Sentence], resolved: Sequence[Expression]) -> list[list[Sentence]]:
+def _sentence_groups(sentences: Sequence[Sentence], starts: Sequence[int]) -> list[list[Sentence]]:
     """A dated sentence and the few undated ones after it (often what was said then)."""
     groups: list[list[Sentence]] = []
     for sentence in sentences:
-        if any(sentence.start <= e.start < sentence.end for e in resolved):
+        index = bisect.bisect_left(starts, sentence.start)
+        if index < len(starts) and starts[index] < sentence.end:
             groups.append([sentence])
         elif groups and len(groups[-1]) <= MAX_FOLLOWERS:
             groups[-1].append(sentence)

@@ -546,7 +546,7 @@ def _ago(match: re.Match, context: _Context) -> tuple[EDTF, str]:
 # --- the rules, longest match first ---------------------------------------------------
 
 _SHIFT = re.compile(
-    rf"\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
+    rf"(?<!\bto\s)\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
     rf"|\b(?i:the)\s+(?P<order>(?i:next|following|previous|preceding|same))\s+(?P<unit2>(?i:day|week|month|year|morning|night|evening))\b"
 )
 _NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![-–/:]?\d))"
@@ -586,7 +586,7 @@ RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(rf"\b(?:(?i:in|since|by|until|till|during|from|through|before|after|around|as\s+of)\s+)*"
                      rf"(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _month_and_year),
     _Rule(re.compile(rf"\b(?:(?i:in)\s+)?(?P<m1>{MONTH})\s+(?P<mod>(?i:this|last|next))\s+(?i:year)\b"), _month_of_year),
-    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"),
+    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}(?:['’]s\b)?"),
           _bare_month, True),
     _Rule(re.compile(rf"\b{PHASE}[\s-]+(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"), _bare_month, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})(?=\s+of\s+(?:that|the\s+same)\s+year){_OF_THAT_YEAR}"), _bare_month, True),
