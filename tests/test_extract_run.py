@@ -234,7 +234,7 @@ def test_an_empty_article_finds_nothing(tmp_path):
 
 
 def test_a_publication_date_at_the_end_of_the_calendar(tmp_path):
-    code, report = run(tmp_path, "Floods\nPetrov left next year, a day after the vote.\n", published="9999-12-31")
+    code, report = run(tmp_path, "Floods\nPetrov left next year, a day after the vote.\n", published="9998-12-31")
     assert code == 1 and "falls outside the years" in report
 
 
