@@ -274,3 +274,13 @@ def test_passing_mentions_are_reported_not_drafted(tmp_path):
     assert code == 0
     assert "Mentioned in passing (not drafted):\n  1900" in report
     assert [d["date"] for d in drafts(tmp_path).values()] == ["2018-05-21"]
+
+
+def test_a_publication_day_in_a_site_time_zone_is_one_day():
+    from generator.dates import parse
+    from generator.extract import read_article
+    from zoneinfo import ZoneInfo
+
+    published = parse("2018-05-23", ZoneInfo("Europe/Paris"))
+    reading = read_article("Floods\nPetrov flew to Chile on Monday.\n", published, {})
+    assert [h.date.edtf for h in reading.happenings] == ["2018-05-21"]

@@ -26,7 +26,7 @@ import yaml
 
 from generator.dates import EDTF
 from generator.extract.actors import Mention, actors_between
-from generator.extract.temporal import Expression, first_day
+from generator.extract.temporal import Expression, first_day, last_day
 from generator.load import load_file
 from generator.extract.text import Sentence
 from generator.model import Event
@@ -140,7 +140,7 @@ def _sentence_groups(sentences: Sequence[Sentence], starts: Sequence[int]) -> li
 
 
 def overlaps(a: EDTF, b: EDTF) -> bool:
-    return a.earliest <= b.latest and b.earliest <= a.latest
+    return first_day(a) <= last_day(b) and first_day(b) <= last_day(a)
 
 
 def same_window(a: EDTF, b: EDTF) -> bool:
@@ -151,7 +151,7 @@ def same_window(a: EDTF, b: EDTF) -> bool:
 
 
 def _length(value: EDTF) -> timedelta:
-    return value.latest - value.earliest
+    return last_day(value) - first_day(value)
 
 
 def probably_existing(happening: Happening, events: Iterable[Event]) -> Event | None:
@@ -160,7 +160,7 @@ def probably_existing(happening: Happening, events: Iterable[Event]) -> Event | 
         return len(set(event.actors) & set(happening.actors))
 
     def distance(event: Event) -> int:
-        return abs((event.date.earliest - happening.date.earliest).days)
+        return abs((first_day(event.date) - first_day(happening.date)).days)
 
     alike = [e for e in events if shared(e) and same_window(e.date, happening.date)]
     return max(alike, key=lambda e: (shared(e), -distance(e)), default=None)
@@ -225,7 +225,7 @@ def article_title(article: str) -> str | None:
 
 def is_planned(happening: Happening, published: EDTF | None) -> bool:
     """Whether the happening lies wholly after publication: announced, not yet happened."""
-    return published is not None and happening.date.earliest > published.latest
+    return published is not None and first_day(happening.date) > last_day(published)
 
 
 def draft_yaml(happening: Happening, source_id: str, article_name: str, planned: bool = False) -> str:

@@ -170,11 +170,13 @@ def span(first: date, last: date, precision: Precision, approximate: bool = Fals
 
 
 def first_day(value: EDTF) -> date:
-    return value.earliest.date()
+    """The first calendar day of a date, as written (not moved by the site's time zone)."""
+    return getattr(value, "start", value).first_day
 
 
 def last_day(value: EDTF) -> date:
-    return value.latest.date()
+    """The last calendar day of a date, as written."""
+    return getattr(value, "end", value).last_day
 
 
 def _month_number(word: str) -> int:
