@@ -284,3 +284,12 @@ def test_a_publication_day_in_a_site_time_zone_is_one_day():
     published = parse("2018-05-23", ZoneInfo("Europe/Paris"))
     reading = read_article("Floods\nPetrov flew to Chile on Monday.\n", published, {})
     assert [h.date.edtf for h in reading.happenings] == ["2018-05-21"]
+
+
+def test_no_source_is_written_when_nothing_new_is_drafted(tmp_path):
+    make_site(tmp_path / "site", {"petrov-cancels": (
+        "title: Petrov cancels his visit to Chile\ndate: 2018-05-23\nsummary: He stays.\n"
+        "actors: [ivo-petrov, chile]\nsources: [earlier-report]\n")})
+    code, report = run(tmp_path, "Floods\nPetrov cancelled his visit to Chile on Wednesday.\n")
+    assert code == 0 and "Source: not written, as nothing new was drafted" in report
+    assert [p.name for p in (tmp_path / "site" / "content" / "sources").iterdir()] == ["earlier-report.yml"]

@@ -188,7 +188,7 @@ def _check_source_id(source_id: str | None) -> None:
 def _write(plan: Plan, events: tuple[Event, ...]) -> dict[Path, Path]:
     """Write the planned files; planned path → the path written (a suffix if one appeared)."""
     event_ids = {e.id for e in events}
-    sources = [(plan.source, set())] if plan.source else []
+    sources = [(plan.source, set())] if plan.source and plan.drafts else []  # a source no draft cites is not written
     drafts = [(file, event_ids) for _, file in plan.drafts]
     return {file.path: write_new(file.folder, file.stem, file.text, taken) for file, taken in sources + drafts}
 
@@ -204,8 +204,10 @@ def _report(
     done = "dry run, not written" if dry_run else "written"
     print(f"Article: {article}", file=out)
     print(f"Published: {_publication_line(reading)}", file=out)
-    if plan.source and plan.found_any:
+    if plan.source and plan.drafts:
         print(f"Source ({done}): {shown(plan.source.path)}", file=out)
+    elif plan.source and plan.found_any:
+        print("Source: not written, as nothing new was drafted", file=out)
     elif plan.found_any:
         print(f"Source: {plan.source_id} exists already; the drafts cite it", file=out)
     _section(out, f"Draft events ({done})", [
