@@ -267,7 +267,7 @@ def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids:
         id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
         actors=actors, sources=citations, tags=tags, location=values["location"],
         quotes=quotes, date_note=values["date_note"], status=values["status"],
-        related=related, draft=values["draft"], path=item.path,
+        related=related, draft=values["draft"], path=item.path, key=values.get("key") or False,
     )
 
 
