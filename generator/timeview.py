@@ -134,7 +134,7 @@ def ticks_of(start: float, end: float) -> list[Tick]:
         step = max(1, round(span / 366 / 12))
         return [
             Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year) if year % step == 0 else "", True)
-            for year in range(first.year + (first.month > 1 or first.day > 1), last.year + 1)
+            for year in range(first.year + 1, last.year + 1)
         ]
     if span > 62:
         every = 1 if span < 400 else 3
@@ -367,3 +367,8 @@ def _bin(b: Bin, start: float, end: float, base: int, height: int, root: str) ->
         f'<a class="tv-bin" href="{escape(root + b.href)}" data-s="{b.start}" data-e="{b.end}"><title>{escape(b.label)}</title>'
         f'<rect x="{x}%" y="{base - height}" width="{width}%" height="{height}"/></a>'
     )
+
+
+def days_of_iso(day: str) -> float:
+    """Days since 1970 of an ISO day ("2017-05-29")."""
+    return days(dt.datetime.fromisoformat(day).replace(tzinfo=UTC))
