@@ -122,3 +122,29 @@ def test_key_is_read_from_event_files(minimal_site):
     path.write_text(path.read_text() + "key: true\n")
     timeline = check_site(minimal_site).timeline
     assert timeline is not None and [e.key for e in timeline.events] == [True]
+
+
+def test_the_default_timeline_exports_key_events_and_eras_to_timelinejs_and_feeds_key_events_first():
+    import json
+
+    import feedparser
+
+    from conftest import REPO
+    from generator.pipeline import check_site
+    from test_exports import export_all
+
+    timeline = check_site(REPO).timeline
+    assert timeline is not None
+    files = export_all(timeline)
+    document = json.loads(files["timelinejs.json"])
+    keys = [event for event in timeline.events if event.key]
+    assert len(keys) >= 3
+    assert all(event.title.split(" ")[0] in document["title"]["text"]["text"] for event in keys)
+    grouped = {slide["unique_id"] for slide in document["events"] if slide.get("group") == "Key events"}
+    assert grouped == {event.id for event in keys}
+    eras = {era["text"]["headline"]: era for era in document["eras"]}
+    assert {"Hollande&#39;s presidency", "Macron&#39;s presidency", "Idlib de-escalation zone"} <= eras.keys()
+    assert all(type(era["start_date"]["year"]) is int and type(era["end_date"]["year"]) is int for era in eras.values())
+    feed = feedparser.parse(files["feed.xml"])
+    flags = [any(tag.term == "key-event" for tag in entry.get("tags", [])) for entry in feed.entries]
+    assert flags == sorted(flags, reverse=True) and sum(flags) == len(keys)
