@@ -162,12 +162,15 @@ class Drawer:
     # --- template globals ---------------------------------------------------------------
 
     @jinja2.pass_context
-    def time_view(self, context: Any, entries: Iterable[Entry] | None = None, on_page: Iterable[tuple[Event, Any]] = ()) -> Markup:
-        """The view of a list (every event when `entries` is None); events in `on_page` link to their card."""
+    def time_view(self, context: Any, entries: Iterable[Entry] | None = None, on_page: Iterable[tuple[Event, Any]] = (), year: int | None = None) -> Markup:
+        """The view of a list (every event when `entries` is None); events in `on_page` link to their card.
+
+        With `year`, the axis is that year alone (events begun before it run in from the left edge).
+        """
         events = self._events(entries)
         if not events:
             return Markup("")
-        axis = axis_of(events)
+        axis = Axis(dt.datetime(year, 1, 1, tzinfo=UTC), dt.datetime(year + 1, 1, 1, tzinfo=UTC)) if year else axis_of(events)
         assert axis is not None
         links = _Links(context["root"], {event.id for event, _ in on_page})
         body, height = self._layer(events, axis, links, MAX_ROWS, top=self._band_rows(axis) * LABEL_ROW)
