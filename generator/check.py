@@ -335,7 +335,7 @@ def _make_event(item: _Item, names: ActorNames, source_ids: References, event_id
         id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
         actors=actors, sources=citations, tags=tags, location=values["location"],
         quotes=quotes, date_note=values["date_note"], status=values["status"],
-        related=related, draft=values["draft"], path=item.path, after=after,
+        related=related, draft=values["draft"], path=item.path, after=after, key=values.get("key") or False,
     )
 
 
