@@ -29,7 +29,8 @@ from generator.serve import BuildState, rebuild
 BASE: dict[str, dict] = {
     "site.yml": {
         "title": "Fuzzed", "description": "A site.", "base_url": "https://example.org/fuzz/", "language": "en",
-        "output": "_site", "timezone": "Asia/Tokyo", "max_file_bytes": 100_000,
+        "output": "_site", "timezone": "Asia/Tokyo", "max_file_bytes": 100_000, "newest_first": False,
+        "periods": [{"name": "The talks", "date": "2018-05-01/2018-05-31", "description": "Weeks of talks."}],
     },
     "content/actors/jean-yves-le-drian.yml": {
         "name": "Jean-Yves Le Drian", "kind": "person", "aliases": ["Le Drian"], "affiliations": ["france"],
@@ -47,6 +48,7 @@ BASE: dict[str, dict] = {
         "sources": [{"source": "afp-talks", "note": "reports it"}, "tass-talks"], "tags": ["diplomacy"],
         "location": "Geneva", "quotes": [{"by": "jean-yves-le-drian", "text": "We talked.", "source": "afp-talks"}],
         "date_note": "on Thursday", "status": "occurred", "related": ["more-talks"], "draft": False, "id": "talks",
+        "key": True,
     },
     "content/events/2018/more-talks.yml": {
         "title": "More talks", "date": "2018-05-25T14:00", "summary": "Again.", "actors": ["france"], "sources": ["tass-talks"],
