@@ -24,7 +24,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.charts import Axis, axis_of
-from generator.dates import MONTH_NAMES, UTC, Precision
+from generator.dates import MAX_YEAR, MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -95,7 +95,7 @@ def mark_of(event: Event) -> Mark:
     date = event.date
     if date.is_interval:
         shape = "span"
-    elif date.precision >= Precision.DAY:
+    elif date.precision >= Precision.DAY and not date.is_window:
         shape = "point"
     else:
         shape = "window"
@@ -131,10 +131,10 @@ def ticks_of(start: float, end: float) -> list[Tick]:
     first, last = _date(start), _date(end)
     span = end - start
     if span > 3 * 366:
-        step = max(1, round(span / 366 / 12))
+        step = max(1, round(span / 366 / 12))  # a line every `step` years: about 12, however long the span
         return [
-            Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year) if year % step == 0 else "", True)
-            for year in range(first.year + 1, last.year + 1)
+            Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year), True)
+            for year in range(first.year + 1 + (-(first.year + 1)) % step, last.year + 1, step)
         ]
     if span > 62:
         every = 1 if span < 400 else 3
@@ -143,6 +143,8 @@ def ticks_of(start: float, end: float) -> list[Tick]:
             if days(moment) >= start:
                 label = str(moment.year) if moment.month == 1 else (MONTH_NAMES[moment.month - 1][:3] if (moment.month - 1) % every == 0 else "")
                 ticks.append(Tick(days(moment), label, moment.month == 1))
+            if (moment.year, moment.month) == (9999, 12):  # the calendar's last month
+                break
             moment = moment.replace(year=moment.year + moment.month // 12, month=moment.month % 12 + 1)
         return ticks
     step = 1 if span <= 14 else 7
@@ -170,7 +172,8 @@ class Drawer:
         events = self._events(entries)
         if not events:
             return Markup("")
-        axis = Axis(dt.datetime(year, 1, 1, tzinfo=UTC), dt.datetime(year + 1, 1, 1, tzinfo=UTC)) if year else axis_of(events)
+        zone = events[0].date.start.tz  # the site's: a year page shows the year of its calendar
+        axis = Axis(dt.datetime(year, 1, 1, tzinfo=zone), _new_year(year + 1, zone)) if year else axis_of(events)
         assert axis is not None
         links = _Links(context["root"], {event.id for event, _ in on_page})
         body, height = self._layer(events, axis, links, MAX_ROWS, top=self._band_rows(axis) * LABEL_ROW)
@@ -279,7 +282,8 @@ class Drawer:
     def _svg(self, axis: Axis, body: str, height: int, what: str, ident: str) -> Markup:
         start, end = days(axis.start), days(axis.end)
         ticks = "".join(_tick(tick, start, end, height) for tick in ticks_of(start, end))
-        label = f"Time view: {what}, {_date(start).isoformat()} to {_date(end - 1).isoformat()}"
+        last_day = (axis.end - dt.timedelta(days=1)).date()  # the axis's own calendar, not UTC's
+        label = f"Time view: {what}, {axis.start.date().isoformat()} to {last_day.isoformat()}"
         return Markup(
             f'<svg class="tv-svg" id="{ident}" width="100%" height="{height + AXIS_HEIGHT}" '
             f'aria-label="{escape(label)}" data-from="{start}" data-to="{end}">'
@@ -345,18 +349,23 @@ def _mark(mark: Mark, row: int, start: float, end: float, top: int, links: _Link
     return f'<a class="{classes}" href="{escape(links.event(event.id))}" data-id="{event.id}" data-s="{mark.start}" data-e="{mark.end}"><title>{title}</title>{shape}</a>'
 
 
+def _new_year(year: int, zone: dt.tzinfo) -> dt.datetime:
+    """1 January of `year`; after year 9999, its last hour (the last a day count can round to)."""
+    return dt.datetime(year, 1, 1, tzinfo=zone) if year <= MAX_YEAR + 1 else dt.datetime(9999, 12, 31, 23, tzinfo=zone)
+
+
 def _bins(events: list[Event], axis: Axis) -> list[Bin]:
-    """Events counted by the month (or, over long spans, the year) they begin in."""
-    months = len(axis.months())
+    """Events counted by the month (or, over long spans, the year) of the site's calendar they begin in."""
+    months = (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month
     counts: dict[tuple[int, int], int] = {}
     for event in events:
-        moment = event.date.earliest
+        moment = event.date.local_earliest
         key = (moment.year, moment.month if months <= MAX_MONTH_BINS else 0)
         counts[key] = counts.get(key, 0) + 1
     bins = []
     for (year, month), number in sorted(counts.items()):
-        first = dt.datetime(year, month or 1, 1, tzinfo=UTC)
-        after = first.replace(year=year + 1) if not month else first.replace(year=year + month // 12, month=month % 12 + 1)
+        first = dt.datetime(year, month or 1, 1, tzinfo=axis.start.tzinfo)
+        after = _new_year(year + 1, first.tzinfo) if not month else first.replace(year=year + month // 12, month=month % 12 + 1)
         label = f"{MONTH_NAMES[month - 1]} {year}" if month else str(year)
         anchor = f"#month-{year}-{month:02d}" if month else ""
         bins.append(Bin(days(first), days(after), number, f"{label}: {number} event{'s' if number != 1 else ''}", f"{year}/index.html{anchor}"))
