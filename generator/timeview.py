@@ -23,11 +23,12 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.charts import Axis, axis_of
-from generator.dates import MAX_YEAR, MONTH_NAMES, UTC, Precision
+from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of
+from generator.dates import MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+LAST_DAY = (dt.datetime(dt.MAXYEAR, 12, 31, tzinfo=UTC) - EPOCH).days  # the last whole day a date can hold
 ROW = 16  # pixels per row of marks
 MAX_ROWS, LANE_ROWS = 6, 2
 MIN_GAP = 1.6  # percent of the width two marks on one row keep apart
@@ -131,7 +132,9 @@ def ticks_of(start: float, end: float) -> list[Tick]:
     first, last = _date(start), _date(end)
     span = end - start
     if span > 3 * 366:
-        step = max(1, round(span / 366 / 12))  # a line every `step` years: about 12, however long the span
+        # Labelled years only, at most MAX_TICKS of them: the markup must not grow with the span.
+        years = last.year - first.year + 1
+        step = next((step for step in TICK_YEARS if -(-years // step) < MAX_TICKS), TICK_YEARS[-1])
         return [
             Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year), True)
             for year in range(first.year + 1 + (-(first.year + 1)) % step, last.year + 1, step)
@@ -143,7 +146,7 @@ def ticks_of(start: float, end: float) -> list[Tick]:
             if days(moment) >= start:
                 label = str(moment.year) if moment.month == 1 else (MONTH_NAMES[moment.month - 1][:3] if (moment.month - 1) % every == 0 else "")
                 ticks.append(Tick(days(moment), label, moment.month == 1))
-            if (moment.year, moment.month) == (9999, 12):  # the calendar's last month
+            if (moment.year, moment.month) == (dt.MAXYEAR, 12):
                 break
             moment = moment.replace(year=moment.year + moment.month // 12, month=moment.month % 12 + 1)
         return ticks
@@ -152,6 +155,15 @@ def ticks_of(start: float, end: float) -> list[Tick]:
         Tick(day, f"{_date(day).day} {MONTH_NAMES[_date(day).month - 1][:3]}", _date(day).day == 1)
         for day in range(int(start) + 1, int(end) + 1, step)
     ]
+
+
+def _year_axis(year: int, zone: dt.tzinfo) -> Axis:
+    """One year of the site's calendar (`zone`); the last year a datetime can hold ends at its last instant."""
+    return Axis(dt.datetime(year, 1, 1, tzinfo=zone), _new_year(year + 1, zone))
+
+
+def _new_year(year: int, zone: dt.tzinfo) -> dt.datetime:
+    return dt.datetime(year, 1, 1, tzinfo=zone) if year <= dt.MAXYEAR else dt.datetime.max.replace(tzinfo=zone)
 
 
 class Drawer:
@@ -173,7 +185,7 @@ class Drawer:
         if not events:
             return Markup("")
         zone = events[0].date.start.tz  # the site's: a year page shows the year of its calendar
-        axis = Axis(dt.datetime(year, 1, 1, tzinfo=zone), _new_year(year + 1, zone)) if year else axis_of(events)
+        axis = _year_axis(year, zone) if year else axis_of(events)
         assert axis is not None
         links = _Links(context["root"], {event.id for event, _ in on_page})
         body, height = self._layer(events, axis, links, MAX_ROWS, top=self._band_rows(axis) * LABEL_ROW)
@@ -306,7 +318,7 @@ def _x(day: float, start: float, end: float) -> float:
 
 
 def _date(day: float) -> dt.date:
-    return (EPOCH + dt.timedelta(days=day)).date()
+    return (EPOCH + dt.timedelta(days=min(day, LAST_DAY))).date()
 
 
 def _defs(ident: str) -> str:
@@ -347,11 +359,6 @@ def _mark(mark: Mark, row: int, start: float, end: float, top: int, links: _Link
         shape = f'<rect x="{x}%" y="{middle - height // 2}" width="{width}%" height="{height}" rx="2"{fill}/>'
     title = f"{escape(event.date.display())}: {escape(event.title)}"
     return f'<a class="{classes}" href="{escape(links.event(event.id))}" data-id="{event.id}" data-s="{mark.start}" data-e="{mark.end}"><title>{title}</title>{shape}</a>'
-
-
-def _new_year(year: int, zone: dt.tzinfo) -> dt.datetime:
-    """1 January of `year`; after year 9999, its last hour (the last a day count can round to)."""
-    return dt.datetime(year, 1, 1, tzinfo=zone) if year <= MAX_YEAR + 1 else dt.datetime(9999, 12, 31, 23, tzinfo=zone)
 
 
 def _bins(events: list[Event], axis: Axis) -> list[Bin]:
