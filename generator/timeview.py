@@ -96,7 +96,7 @@ def mark_of(event: Event) -> Mark:
     date = event.date
     if date.is_interval:
         shape = "span"
-    elif date.precision >= Precision.DAY:
+    elif date.precision >= Precision.DAY and not date.is_window:
         shape = "point"
     else:
         shape = "window"
@@ -157,10 +157,13 @@ def ticks_of(start: float, end: float) -> list[Tick]:
     ]
 
 
-def _year_axis(year: int) -> Axis:
-    """One calendar year; the last year a datetime can hold ends at its last instant."""
-    end = dt.datetime(year + 1, 1, 1, tzinfo=UTC) if year < dt.MAXYEAR else dt.datetime.max.replace(tzinfo=UTC)
-    return Axis(dt.datetime(year, 1, 1, tzinfo=UTC), end)
+def _year_axis(year: int, zone: dt.tzinfo) -> Axis:
+    """One year of the site's calendar (`zone`); the last year a datetime can hold ends at its last instant."""
+    return Axis(dt.datetime(year, 1, 1, tzinfo=zone), _new_year(year + 1, zone))
+
+
+def _new_year(year: int, zone: dt.tzinfo) -> dt.datetime:
+    return dt.datetime(year, 1, 1, tzinfo=zone) if year <= dt.MAXYEAR else dt.datetime.max.replace(tzinfo=zone)
 
 
 class Drawer:
@@ -181,7 +184,8 @@ class Drawer:
         events = self._events(entries)
         if not events:
             return Markup("")
-        axis = _year_axis(year) if year else axis_of(events)
+        zone = events[0].date.start.tz  # the site's: a year page shows the year of its calendar
+        axis = _year_axis(year, zone) if year else axis_of(events)
         assert axis is not None
         links = _Links(context["root"], {event.id for event, _ in on_page})
         body, height = self._layer(events, axis, links, MAX_ROWS, top=self._band_rows(axis) * LABEL_ROW)
@@ -290,7 +294,8 @@ class Drawer:
     def _svg(self, axis: Axis, body: str, height: int, what: str, ident: str) -> Markup:
         start, end = days(axis.start), days(axis.end)
         ticks = "".join(_tick(tick, start, end, height) for tick in ticks_of(start, end))
-        label = f"Time view: {what}, {_date(start).isoformat()} to {_date(end - 1).isoformat()}"
+        last_day = (axis.end - dt.timedelta(days=1)).date()  # the axis's own calendar, not UTC's
+        label = f"Time view: {what}, {axis.start.date().isoformat()} to {last_day.isoformat()}"
         return Markup(
             f'<svg class="tv-svg" id="{ident}" width="100%" height="{height + AXIS_HEIGHT}" '
             f'aria-label="{escape(label)}" data-from="{start}" data-to="{end}">'
@@ -357,17 +362,17 @@ def _mark(mark: Mark, row: int, start: float, end: float, top: int, links: _Link
 
 
 def _bins(events: list[Event], axis: Axis) -> list[Bin]:
-    """Events counted by the month (or, over long spans, the year) they begin in."""
-    months = len(axis.months())
+    """Events counted by the month (or, over long spans, the year) of the site's calendar they begin in."""
+    months = (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month
     counts: dict[tuple[int, int], int] = {}
     for event in events:
-        moment = event.date.earliest
+        moment = event.date.local_earliest
         key = (moment.year, moment.month if months <= MAX_MONTH_BINS else 0)
         counts[key] = counts.get(key, 0) + 1
     bins = []
     for (year, month), number in sorted(counts.items()):
-        first = dt.datetime(year, month or 1, 1, tzinfo=UTC)
-        after = first.replace(year=year + 1) if not month else first.replace(year=year + month // 12, month=month % 12 + 1)
+        first = dt.datetime(year, month or 1, 1, tzinfo=axis.start.tzinfo)
+        after = _new_year(year + 1, first.tzinfo) if not month else first.replace(year=year + month // 12, month=month % 12 + 1)
         label = f"{MONTH_NAMES[month - 1]} {year}" if month else str(year)
         anchor = f"#month-{year}-{month:02d}" if month else ""
         bins.append(Bin(days(first), days(after), number, f"{label}: {number} event{'s' if number != 1 else ''}", f"{year}/index.html{anchor}"))
