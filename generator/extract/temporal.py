@@ -729,12 +729,13 @@ def _next_in_force(
 ) -> _YearInForce | None:
     """The year in force after this expression, when it writes a year (or was dated by one)."""
     value = expression.date
-    if value is None or sentence is None or expression.passing:
-        return None
+    if value is None or sentence is None or expression.passing or is_future(sentence, match.start(), match.end()):
+        return None  # "a campaign planned for 1976" does not move the story there
     opens = _opens_sentence(sentence, expression.start)
     written = rule.resolve in _ANCHORS and expression.anchor == "as written"
     carried = rule.resolve in _ANCHORS and expression.anchor.startswith("the year from \"")
-    year_opening = rule.resolve is _bare_year and not value.is_interval and _sets_the_year(match, expression, opens, published)
+    one_year = first_day(value).year == last_day(value).year  # "1936", "early 1927"; not "1936-1939"
+    year_opening = rule.resolve is _bare_year and one_year and _sets_the_year(match, expression, opens, published)
     if not (written or carried or year_opening):
         return None
     anchor = _Anchor(first_day(value), value.precision, expression.words)
