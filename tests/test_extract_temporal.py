@@ -479,3 +479,7 @@ def test_a_year_in_a_future_clause_does_not_move_the_story():
 
 def test_early_in_a_year_sets_the_year():
     assert resolved("The purge began in early 1927. On April 12, troops fired on strikers.", None)["April 12"] == "1927-04-12"
+
+
+def test_late_in_a_year_sets_that_year_for_any_month():
+    assert resolved("Nanjing fell in late 1949. The government left on April 23.", None)["April 23"] == "1949-04-23"

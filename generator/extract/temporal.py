@@ -738,7 +738,8 @@ def _next_in_force(
     year_opening = rule.resolve is _bare_year and one_year and _sets_the_year(match, expression, opens, published)
     if not (written or carried or year_opening):
         return None
-    anchor = _Anchor(first_day(value), value.precision, expression.words)
+    precision = Precision.YEAR if rule.resolve is _bare_year else value.precision  # "late 1949" sets 1949
+    anchor = _Anchor(first_day(value), precision, expression.words)
     if carried and in_force is not None:
         anchor = replace(anchor, words=in_force.anchor.words)
         return _YearInForce(anchor, sentence, in_force.opens or opens)
