@@ -483,3 +483,9 @@ def test_early_in_a_year_sets_the_year():
 
 def test_late_in_a_year_sets_that_year_for_any_month():
     assert resolved("Nanjing fell in late 1949. The government left on April 23.", None)["April 23"] == "1949-04-23"
+
+
+def test_a_far_year_inside_a_sentence_is_an_aside():
+    article = ("The army crossed the river on 16 August 1920. Documents found in 2004 showed its codes were broken. "
+               "The cavalry retreated on 6 September.")
+    assert resolved(article, None)["6 September"] == "1920-09-06"
