@@ -489,3 +489,7 @@ def test_a_far_year_inside_a_sentence_is_an_aside():
     article = ("The army crossed the river on 16 August 1920. Documents found in 2004 showed its codes were broken. "
                "The cavalry retreated on 6 September.")
     assert resolved(article, None)["6 September"] == "1920-09-06"
+
+
+def test_throughout_the_summer_takes_the_year_in_force():
+    assert resolved("In 1915, the Alpini fought throughout the summer.", None)["throughout the summer"] == "1915-06~/1915-08~"
