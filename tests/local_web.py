@@ -89,6 +89,9 @@ class LocalWeb(ThreadingHTTPServer):
         self.huge_sent = 0
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
+    def handle_error(self, request, client_address) -> None:  # a client that hung up early is expected here
+        pass
+
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"

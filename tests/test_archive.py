@@ -171,3 +171,51 @@ def test_archive_sources_refuses_a_lock_file_of_another_shape(tmp_path, web):
     write_files(site, {LOCK_FILE: '{"captures": {"afp": "not a list"}}'})
     with pytest.raises(RecordError):
         archive_sources(site, [], ArchiveOptions(Limits(1.0, 1000)), out=None)  # type: ignore[arg-type]
+
+
+def check_links(site: Path, *extra: str) -> int:
+    return main(["check", "--site", str(site), "--links", "--timeout", "1", *extra])
+
+
+def test_check_links_reports_moved_and_dead_sources_with_their_archived_copy(tmp_path, web, capsys):
+    site = make_site(tmp_path, web.base, {"afp": "/page", "moved": "/page", "gone": "/page", "slow": "/page"})
+    assert archive(site) == 0
+    captures = {source: entries[0] for source, entries in lock(site).items()}
+    make_site(tmp_path, web.base, {"afp": "/temporary", "moved": "/moved", "gone": "/gone", "slow": "/slow"})
+    assert archive(site, "--source", "afp") == 0  # its new URL: captured too, through the temporary redirect
+    capsys.readouterr()
+    assert check_links(site) == 0  # dead links are warnings
+    err = capsys.readouterr().err
+    assert "links: 1 ok, 1 moved, 2 dead (4 asked now" in err
+    assert f"content/sources/moved.yml:2:1: warning: url: moved permanently (HTTP 301) to {web.base}/new-home" in err
+    assert f"content/sources/gone.yml:2:1: warning: url: {web.base}/gone is dead (HTTP 404 Not Found)" in err
+    assert "content/sources/slow.yml:2:1: warning: url:" in err and "timed out after 1 s" in err
+    # A source's capture is of its URL at the time: these three were archived at /page,
+    # so the checker only knows the fallback of a URL it has a capture of.
+    states = json.loads((site / "archive" / "links.json").read_text())["links"]
+    assert {source: state["state"] for source, state in states.items()} == {"afp": "ok", "moved": "moved", "gone": "dead", "slow": "dead"}
+    assert captures["gone"]["warc"] not in err
+
+
+def test_check_links_names_the_archived_fallback_and_keeps_recent_results(tmp_path, web, capsys):
+    site = make_site(tmp_path, web.base, {"gone": "/gone"})
+    write_files(site, {"content/sources/gone.yml": f"title: Source gone\nurl: {web.base}/gone\n"})
+    # Archived while the page was up: the capture is of this very URL.
+    web.requests.clear()
+    site_page = make_site(tmp_path / "up", web.base, {"gone": "/page"})
+    assert archive(site_page) == 0
+    entry = lock(site_page)["gone"][0]
+    entry["url"] = f"{web.base}/gone"
+    for name in (entry["warc"], entry["text"]):
+        write_files(site, {name: (site_page / name).read_bytes()})
+    write_files(site, {LOCK_FILE: json.dumps({"format": 1, "captures": {"gone": [entry]}})})
+    capsys.readouterr()
+    assert check_links(site) == 0
+    err = capsys.readouterr().err
+    assert f"is dead (HTTP 404 Not Found); archived copy of {entry['captured'][:10]}: {entry['warc']}, readable at {entry['text']}" in err
+    asked = len(web.requests)
+    assert check_links(site) == 0
+    assert len(web.requests) == asked  # a result younger than a day is not asked again
+    assert "(0 asked now" in capsys.readouterr().err
+    assert check_links(site, "--links-max-age", "0") == 0
+    assert len(web.requests) == asked + 1
