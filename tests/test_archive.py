@@ -219,3 +219,53 @@ def test_check_links_names_the_archived_fallback_and_keeps_recent_results(tmp_pa
     assert "(0 asked now" in capsys.readouterr().err
     assert check_links(site, "--links-max-age", "0") == 0
     assert len(web.requests) == asked + 1
+
+
+def build(site: Path) -> Path:
+    assert main(["build", "--site", str(site), "--no-search", "-q"]) == 0
+    return site / "_site"
+
+
+def test_the_built_site_shows_and_serves_each_capture(tmp_path, web):
+    site = make_site(tmp_path, web.base, {"afp": "/page", "pdf": "/document.pdf"})
+    assert archive(site) == 0
+    captures = {source: entries[0] for source, entries in lock(site).items()}
+    output = build(site)
+    afp = captures["afp"]
+    source_page = (output / "sources" / "afp" / "index.html").read_text()
+    assert afp["sha256"] in source_page
+    assert f'href="../../{afp["text"]}"' in source_page and f'href="../../{afp["warc"]}"' in source_page
+    assert f'Captured <time datetime="{afp["captured"]}">{afp["captured"][:10]}</time>' in source_page
+    # The copies are in the output, byte for byte, and the hash checks out there too.
+    assert (output / afp["warc"]).read_bytes() == (site / afp["warc"]).read_bytes()
+    assert hashlib.sha256((output / afp["warc"]).read_bytes()).hexdigest() == afp["sha256"]
+    assert "Chemical weapons & retaliation." in (output / afp["text"]).read_text()
+    event_page = (output / "events" / "red-line" / "index.html").read_text()
+    assert f'Archived <time datetime="{afp["captured"]}">{afp["captured"][:10]}</time>' in event_page
+    pdf = captures["pdf"]
+    assert f'href="../../{pdf["warc"]}">web archive</a>' in event_page and not (output / "archive" / f'{pdf["sha256"]}.txt').exists()
+
+
+def test_a_dead_source_is_marked_on_the_site_with_its_capture_linked(tmp_path, web):
+    site = make_site(tmp_path, web.base, {"afp": "/page"})
+    assert archive(site) == 0
+    afp = lock(site)["afp"][0]
+    write_files(site, {"archive/links.json": json.dumps({"format": 1, "links": {"afp": {
+        "url": f"{web.base}/page", "state": "dead", "checked": "2026-11-30T08:00:00Z", "status": 404, "reason": "HTTP 404 Not Found",
+    }}})})
+    output = build(site)
+    for page, root in (("sources/afp", "../../"), ("events/red-line", "../../")):
+        html = (output / page / "index.html").read_text()
+        assert "This page is gone (HTTP 404 Not Found, checked <time" in html
+        assert f'read the <a href="{root}{afp["text"]}">archived copy</a>' in html
+
+
+def test_a_capture_whose_file_changed_is_not_shown_and_the_build_says_why(tmp_path, web, capsys):
+    site = make_site(tmp_path, web.base, {"afp": "/page"})
+    assert archive(site) == 0
+    afp = lock(site)["afp"][0]
+    (site / afp["warc"]).write_bytes(b"edited")
+    capsys.readouterr()
+    assert main(["build", "--site", str(site), "--no-search"]) == 0
+    assert f"{LOCK_FILE}:3:1: warning: \"afp\"[1]: {afp['warc']} does not match its SHA-256" in capsys.readouterr().err
+    assert afp["sha256"] not in (site / "_site" / "sources" / "afp" / "index.html").read_text()
