@@ -34,7 +34,7 @@ def read_history(site_root: Path) -> SiteHistory:
     first: dict[str, int] = {}
     last: dict[str, int] = {}
     when = 0
-    for line in output.splitlines():
+    for line in output.split("\n"):  # not splitlines(): it also splits at the record separator
         if line.startswith(_COMMIT):
             when = int(line[1:])
         elif line:

@@ -192,6 +192,35 @@ def with_provenance(
     )
 
 
+@dataclass(frozen=True)
+class Change:
+    """One entry of the site's record of changes: an event published, changed or corrected."""
+
+    when: str  # RFC 3339 UTC text: a commit's time, or the day of a correction
+    event: str  # event id
+    kind: str  # "published", "changed" or "corrected"
+    text: str = ""  # what a correction corrected, in Markdown
+
+
+CHANGE_KINDS = ("corrected", "changed", "published")  # on the same instant, in this order
+
+
+def change_record(events: tuple[Event, ...]) -> list[Change]:
+    """Every event's publication, last change and corrections, newest first (ties: a stable order)."""
+    changes: list[Change] = []
+    for event in events:
+        if event.history:
+            changes.append(Change(event.history.published, event.id, "published"))
+            if event.history.updated != event.history.published:
+                changes.append(Change(event.history.updated, event.id, "changed"))
+        for correction in event.corrections:
+            day = correction.date.earliest.date().isoformat()
+            changes.append(Change(f"{day}T00:00:00Z", event.id, "corrected", correction.text))
+    changes.sort(key=lambda c: (c.event, CHANGE_KINDS.index(c.kind), c.text))
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
+
+
 def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:
     """For each actor, every actor affiliated with it, directly or through others.
 

@@ -6,8 +6,9 @@ pages themselves. Feeds and calendars also need ids that never change; without a
 and the site's title as a slug, e.g. `tag:timeline,2000:france-and-syria/events/x/`.
 Changing the title therefore changes those ids: set `base_url` for lasting ones.
 
-No timestamp comes from the clock: an event is "updated" when the newest source
-citing it was published (else at the end of its own date), and a whole file's
+No timestamp comes from the clock: an event is "updated" when the last commit changed
+its file, else when the newest source citing it was published (else at the end of
+its own date), and a whole file's
 timestamp is the newest of its events' unless SOURCE_DATE_EPOCH is set.
 """
 from __future__ import annotations
@@ -100,7 +101,9 @@ def iso(moment: dt.datetime) -> str:
 
 
 def event_updated(event: Event, timeline: Timeline) -> dt.datetime:
-    """When the event was last reported: its newest source's publication, else its own date."""
+    """When the event's file last changed (from git), else its newest source's publication, else its own date."""
+    if event.history:
+        return dt.datetime.fromisoformat(event.history.updated.replace("Z", "+00:00"))
     published = [timeline.sources[s].published for s in cited_sources(event)]
     return max((p.latest for p in published if p is not None), default=event.date.latest)
 
