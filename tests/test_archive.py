@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,6 +75,20 @@ def test_a_capture_is_a_hashed_warc_with_its_readable_text(tmp_path, web, capsys
     assert f"SHA-256 {entry['sha256']}" in text
     assert all(agent == USER_AGENT for _, agent in web.requests)
     assert "/robots.txt" in [path for path, _ in web.requests]
+
+
+@pytest.mark.skipif(shutil.which("sha256sum") is None, reason="no sha256sum")
+def test_the_documented_commands_verify_a_capture(tmp_path, web):
+    site = make_site(tmp_path, web.base, {"afp": "/page"})
+    assert archive(site) == 0
+    entry = lock(site)["afp"][0]
+    done = subprocess.run(["sha256sum", entry["warc"]], cwd=site, capture_output=True, text=True, check=True)
+    assert done.stdout.split()[0] == entry["sha256"]
+    checked = subprocess.run([sys.executable, "-c", "from warcio.cli import main; main()", "check", entry["warc"]], cwd=site, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    (site / entry["warc"]).write_bytes(gzip.compress(b"WARC/1.1\r\n"))
+    broken = subprocess.run(["sha256sum", "--check"], input=f"{entry['sha256']}  {entry['warc']}\n", cwd=site, capture_output=True, text=True)
+    assert broken.returncode != 0
 
 
 def test_a_source_with_a_capture_is_not_fetched_again_unless_refreshed(tmp_path, web):
