@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Mapping
@@ -121,11 +122,17 @@ def write_links(site_root: Path, links: Mapping[str, tuple[str, LinkState]]) -> 
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file through a temporary one and a rename."""
+    """Write a file durably: a temporary file beside it, flushed to the disk, then renamed over it.
+
+    Captures are evidence: after a crash or power loss the record is the old one or the
+    new one, and a file it names is whole.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(stream.name, path)
 
 
 def _write_json(path: Path, document: dict) -> None:
