@@ -286,3 +286,21 @@ def test_a_capture_whose_file_changed_is_not_shown_and_the_build_says_why(tmp_pa
     assert main(["build", "--site", str(site), "--no-search"]) == 0
     assert f"{LOCK_FILE}:3:1: warning: \"afp\"[1]: {afp['warc']} does not match its SHA-256" in capsys.readouterr().err
     assert afp["sha256"] not in (site / "_site" / "sources" / "afp" / "index.html").read_text()
+
+
+def test_a_source_whose_server_is_down_is_reported_and_the_others_archived(tmp_path, web, capsys):
+    with LocalWeb() as other:
+        down = other.base
+    site = make_site(tmp_path, web.base, {"afp": "/page"})
+    write_files(site, {"content/sources/down.yml": f"title: Down\nurl: {down}/page\n"})
+    assert archive(site) == 1
+    err = capsys.readouterr().err
+    assert "content/sources/down.yml: error: " in err and "cannot connect" in err
+    assert list(lock(site)) == ["afp"]
+
+
+def test_a_corrupt_lock_file_is_a_warning_for_the_build(tmp_path, web, capsys):
+    site = make_site(tmp_path, web.base, {"afp": "/page"})
+    write_files(site, {LOCK_FILE: '{"format": 1,\n "captures": {,}}\n'})
+    assert main(["build", "--site", str(site), "--no-search"]) == 0
+    assert f"{LOCK_FILE}:2:15: warning: is not valid JSON" in capsys.readouterr().err
