@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from generator.model import History
@@ -70,5 +71,6 @@ def _git(site_root: Path, *arguments: str) -> tuple[str | None, str]:
     return done.stdout.decode("utf-8", errors="replace"), ""
 
 
+@lru_cache(maxsize=4096)  # a few commits date thousands of files
 def _utc(seconds: int) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -183,9 +183,14 @@ def with_provenance(
     """
     sources = {
         source_id: replace(source, capture=captures.get(source_id), link=links.get(source_id))
+        if source_id in captures or source_id in links else source
         for source_id, source in timeline.sources.items()
     }
-    events = tuple(replace(event, history=histories.get(event.path)) for event in timeline.events)
+    # Only events with a history are made anew (a site outside git costs nothing here).
+    events = tuple(
+        replace(event, history=history) if (history := histories.get(event.path)) else event
+        for event in timeline.events
+    )
     return replace(
         timeline, sources=sources, events=events, events_by_id={event.id: event for event in events},
         history_note=history_note,

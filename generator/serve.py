@@ -35,7 +35,7 @@ CLIENT_PATH = "/__timeline/client.js"
 EVENTS_PATH = "/__timeline/events"
 KEEPALIVE_SECONDS = 15.0
 WATCH_START_SECONDS = 10.0
-WATCHED = ("content", "templates", "static")
+WATCHED = ("content", "templates", "static", "archive")  # archive/: captures and link checks (provenance)
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
     ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
