@@ -31,6 +31,7 @@ from generator.template_errors import check_templates, rendering_failure
 from generator.unchanged import Outcome, inputs_digest, recall, remember
 from generator.write import (
     Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, read_manifest_bytes,
+    refuse_links_leaving,
 )
 
 @dataclass(frozen=True)
@@ -95,13 +96,14 @@ def build_site(
     timeline = report.timeline
     output = output_folder(site_root, timeline.config.output)
     check_output_folder(output, site_root, force)
+    refuse_links_leaving(site_root / "templates", site_root)
     static = collect_static([builtin_dir("static"), site_root / "static"])
     static.update(capture_files(site_root, timeline))  # provenance: archived captures, copied as they are
-    writer = SiteWriter(output)
-    made = _make_files(timeline, site_root, writer, caches, env, search, set(static))
-    for path, source in static.items():
-        writer.add(path, source.read_bytes())
-    written = writer.finish()
+    with SiteWriter(output) as writer:  # holds the output's build lock until the swap is done
+        made = _make_files(timeline, site_root, writer, caches, env, search, set(static))
+        for path, source in static.items():
+            writer.add(path, source.read_bytes())
+        written = writer.finish()
     if own_caches:
         caches.save()
     if record and not (search and made.notes):  # a skipped search index is tried again next time

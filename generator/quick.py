@@ -55,19 +55,19 @@ def quick_rebuild(last: LastBuild | None, changed: Iterable[Path], caches: Cache
     page_paths = tuple(page.path for page in pages)
     exports = [export for export in last.exports if export.depends is None or not edited.keys().isdisjoint(export.depends)]
     todo = [(page.output, page) for page in affected] + [(export.path, export) for export in exports]
-    writer = SiteWriter(last.output)
-    remade = {path for path, _ in todo}
-    for path, file_digest in (writer.live or {}).items():
-        if path not in remade:
-            writer.add(path, Kept(file_digest))
-    makers = Makers(timeline, last.site_root, caches, env, fingerprints, page_paths)
-    makers.make_all(todo, writer)
-    keys = keys_store(caches)
-    for path, job in todo:
-        keys.entries[path] = (job_key(job, page_paths, fingerprints), writer.wanted[path])
-    keys.changed = True
-    makers.forget_old_pieces()
-    written = writer.finish()
+    with SiteWriter(last.output) as writer:  # holds the output's build lock until the swap is done
+        remade = {path for path, _ in todo}
+        for path, file_digest in (writer.live or {}).items():
+            if path not in remade:
+                writer.add(path, Kept(file_digest))
+        makers = Makers(timeline, last.site_root, caches, env, fingerprints, page_paths)
+        makers.make_all(todo, writer)
+        keys = keys_store(caches)
+        for path, job in todo:
+            keys.entries[path] = (job_key(job, page_paths, fingerprints), writer.wanted[path])
+        keys.changed = True
+        makers.forget_old_pieces()
+        written = writer.finish()
     report = replace(last.report, timeline=timeline)
     rebuilt = LastBuild(last.site_root, report, pages, last.exports, fingerprints, False, last.output, showing)
     return BuildResult(
