@@ -23,11 +23,12 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.charts import Axis, axis_of
+from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of
 from generator.dates import MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+LAST_DAY = (dt.datetime(dt.MAXYEAR, 12, 31, tzinfo=UTC) - EPOCH).days  # the last whole day a date can hold
 ROW = 16  # pixels per row of marks
 MAX_ROWS, LANE_ROWS = 6, 2
 MIN_GAP = 1.6  # percent of the width two marks on one row keep apart
@@ -131,10 +132,12 @@ def ticks_of(start: float, end: float) -> list[Tick]:
     first, last = _date(start), _date(end)
     span = end - start
     if span > 3 * 366:
-        step = max(1, round(span / 366 / 12))
+        # Labelled years only, at most MAX_TICKS of them: the markup must not grow with the span.
+        years = last.year - first.year + 1
+        step = next((step for step in TICK_YEARS if -(-years // step) < MAX_TICKS), TICK_YEARS[-1])
         return [
-            Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year) if year % step == 0 else "", True)
-            for year in range(first.year + 1, last.year + 1)
+            Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year), True)
+            for year in range(first.year + 1 + (-(first.year + 1)) % step, last.year + 1, step)
         ]
     if span > 62:
         every = 1 if span < 400 else 3
@@ -143,6 +146,8 @@ def ticks_of(start: float, end: float) -> list[Tick]:
             if days(moment) >= start:
                 label = str(moment.year) if moment.month == 1 else (MONTH_NAMES[moment.month - 1][:3] if (moment.month - 1) % every == 0 else "")
                 ticks.append(Tick(days(moment), label, moment.month == 1))
+            if (moment.year, moment.month) == (dt.MAXYEAR, 12):
+                break
             moment = moment.replace(year=moment.year + moment.month // 12, month=moment.month % 12 + 1)
         return ticks
     step = 1 if span <= 14 else 7
@@ -150,6 +155,12 @@ def ticks_of(start: float, end: float) -> list[Tick]:
         Tick(day, f"{_date(day).day} {MONTH_NAMES[_date(day).month - 1][:3]}", _date(day).day == 1)
         for day in range(int(start) + 1, int(end) + 1, step)
     ]
+
+
+def _year_axis(year: int) -> Axis:
+    """One calendar year; the last year a datetime can hold ends at its last instant."""
+    end = dt.datetime(year + 1, 1, 1, tzinfo=UTC) if year < dt.MAXYEAR else dt.datetime.max.replace(tzinfo=UTC)
+    return Axis(dt.datetime(year, 1, 1, tzinfo=UTC), end)
 
 
 class Drawer:
@@ -170,7 +181,7 @@ class Drawer:
         events = self._events(entries)
         if not events:
             return Markup("")
-        axis = Axis(dt.datetime(year, 1, 1, tzinfo=UTC), dt.datetime(year + 1, 1, 1, tzinfo=UTC)) if year else axis_of(events)
+        axis = _year_axis(year) if year else axis_of(events)
         assert axis is not None
         links = _Links(context["root"], {event.id for event, _ in on_page})
         body, height = self._layer(events, axis, links, MAX_ROWS, top=self._band_rows(axis) * LABEL_ROW)
@@ -302,7 +313,7 @@ def _x(day: float, start: float, end: float) -> float:
 
 
 def _date(day: float) -> dt.date:
-    return (EPOCH + dt.timedelta(days=day)).date()
+    return (EPOCH + dt.timedelta(days=min(day, LAST_DAY))).date()
 
 
 def _defs(ident: str) -> str:
