@@ -450,6 +450,15 @@ def validate(document: Document, fields: Sequence[Field], context: Context) -> t
 EVENT_STATUSES = ("occurred", "planned", "disputed")
 ACTOR_KINDS = ("person", "state", "organization", "armed-group", "media", "other")
 
+PERIOD = Record(
+    fields=(
+        Field("name", Text(max_length=200, single_line=True), required=True, help="what the period is called"),
+        Field("date", Date(), required=True, help="when it ran, as an interval such as 2017-05-14/2022-05-13"),
+        Field("description", Text(max_length=2000), default="", help="one or two sentences on the period, in Markdown"),
+    ),
+    label="a period {name: text, date: interval, description: text}",
+)
+
 SITE_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="My timeline"),
     Field("description", Text(), default="", help="one paragraph of Markdown shown on the home page", example="What this timeline follows, in a paragraph."),
@@ -458,6 +467,8 @@ SITE_FIELDS = (
     Field("output", Text(max_length=500, single_line=True), default="_site", help="the folder the site is written to", example="_site"),
     Field("timezone", CheckedText(max_length=64, label="a time zone name", problem=advice.time_zone_problem), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
     Field("max_file_bytes", Number(minimum=1), default=4 * 1024 * 1024, help="content files larger than this are refused unread", example=4194304),
+    Field("newest_first", Boolean(), default=False, help="list the latest events first, for a story still going on", example=False),
+    Field("periods", ListOf(PERIOD), default=(), help="named periods, drawn as bands on the time view and as headings in the lists"),
 )
 
 CITATION = Record(
@@ -478,6 +489,14 @@ QUOTE = Record(
     label="a quote {by: actor, text: words, source: source id}",
 )
 
+CORRECTION = Record(
+    fields=(
+        Field("date", Date(), required=True, help="when the correction was made"),
+        Field("text", Text(max_length=2000), required=True, help="what was corrected, in Markdown"),
+    ),
+    label="a correction {date: when, text: what was corrected}",
+)
+
 EVENT_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example="Talks open in Geneva"),
     Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, a window [A..B], with ~ ? or %", example="2017-05-29"),
@@ -493,7 +512,9 @@ EVENT_FIELDS = (
     Field("related", ListOf(Slug()), default=(), help="ids of other events", example=[]),
     Field("after", Slug(), default=None, help="the id of an event of the same day that this one came after; it is listed right behind it"),
     Field("draft", Boolean(), default=False, help="true leaves the event out unless the build asks for drafts", example=False),
+    Field("key", Boolean(), default=False, help="true marks a key event: larger in the lists and the time view, first in feeds", example=False),
     Field("id", Slug(), default=None, help="overrides the file's name as the event's id"),
+    Field("corrections", ListOf(CORRECTION), default=(), help="{date: when, text: what was corrected}, shown to readers"),
 )
 
 ROLE = Record(
@@ -522,6 +543,7 @@ SOURCE_FIELDS = (
     Field("url", Url(), default="", help="where to read it (http or https)", example="https://example.org/article"),
     Field("author", Text(max_length=200, single_line=True), default="", help="who wrote it", example="Jane Doe"),
     Field("date_note", Text(max_length=2000), default="", help="how the publication date was worked out", example="the article gives the weekday only; the week is that of the talks"),
+    Field("robots", Boolean(), default=True, help="false archives the page even where the site's robots.txt asks crawlers to stay away", example=True),
 )
 
 PLACE_KINDS = ("country", "region", "city", "town", "site", "area", "other")

@@ -57,7 +57,8 @@ _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 NUMBER = r"(?i:an?|%s|\d{1,3})" % "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+"
-_SEPARATOR = _TO
+_DAY_TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+(?:(?i:the)\s+)?"
+_SEPARATOR = _DAY_TO
 _SAME_MONTH_SEPARATOR = _SEPARATOR + r"|\s+and\s+"
 _YEAR_AFTER = rf"(?:,?\s+(?P<y>{YEAR}))?"
 PHASE = (r"(?P<phase>(?i:early|mid|late|(?:(?:at|by|until|in|from|towards?)\s+)?(?:the\s+)?"
@@ -170,11 +171,13 @@ def span(first: date, last: date, precision: Precision, approximate: bool = Fals
 
 
 def first_day(value: EDTF) -> date:
-    return value.earliest.date()
+    """The first calendar day of a date, as written (not moved by the site's time zone)."""
+    return getattr(value, "start", value).first_day
 
 
 def last_day(value: EDTF) -> date:
-    return value.latest.date()
+    """The last calendar day of a date, as written."""
+    return getattr(value, "end", value).last_day
 
 
 def _month_number(word: str) -> int:
@@ -546,8 +549,9 @@ def _ago(match: re.Match, context: _Context) -> tuple[EDTF, str]:
 # --- the rules, longest match first ---------------------------------------------------
 
 _SHIFT = re.compile(
-    rf"\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
+    rf"(?<!\bto\s)\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
     rf"|\b(?i:the)\s+(?P<order>(?i:next|following|previous|preceding|same))\s+(?P<unit2>(?i:day|week|month|year|morning|night|evening))\b"
+    rf"|\b(?i:(?:later|earlier)\s+(?:in\s+)?)?(?P<that>(?i:that))\s+(?P<unit3>(?i:day|month|year))\b"
 )
 _NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![-–/:]?\d))"
 _OF_THAT_YEAR = r"(?:\s+of\s+(?:that|the\s+same)\s+year\b)?"
@@ -586,7 +590,7 @@ RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(rf"\b(?:(?i:in|since|by|until|till|during|from|through|before|after|around|as\s+of)\s+)*"
                      rf"(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _month_and_year),
     _Rule(re.compile(rf"\b(?:(?i:in)\s+)?(?P<m1>{MONTH})\s+(?P<mod>(?i:this|last|next))\s+(?i:year)\b"), _month_of_year),
-    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"),
+    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}(?:['’]s\b)?"),
           _bare_month, True),
     _Rule(re.compile(rf"\b{PHASE}[\s-]+(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"), _bare_month, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})(?=\s+of\s+(?:that|the\s+same)\s+year){_OF_THAT_YEAR}"), _bare_month, True),
@@ -595,7 +599,7 @@ RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})['’]s\b"), _bare_month, True),
     _Rule(re.compile(rf"\b(?:(?i:the|in|by|during|until|through)\s+)?(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?"
                      rf"(?P<season>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<y>{YEAR}))"), _season, True),
-    _Rule(re.compile(rf"\b(?i:(?:in|during|by|until|through)\s+(?:the\s+)?|that\s+|this\s+|(?:the\s+)?(?:early|late|mid)[\s-]+)"
+    _Rule(re.compile(rf"\b(?i:(?:in|during|by|until|through|throughout|over)\s+(?:the\s+)?|that\s+|this\s+|(?:the\s+)?(?:early|late|mid)[\s-]+)"
                      rf"(?P<season>(?i:spring|summer|autumn|fall|winter))\b(?!\s+of\b|[-\s]+(?i:offensive|campaign|session|games|olympics))"),
           _season, True),
     _Rule(re.compile(rf"\b(?:the\s+)?(?:{PHASE}[\s-]+)?(?P<decade>1\d\d0|20\d0)['’]?s\b"), _decade),
@@ -725,15 +729,18 @@ def _next_in_force(
 ) -> _YearInForce | None:
     """The year in force after this expression, when it writes a year (or was dated by one)."""
     value = expression.date
-    if value is None or sentence is None or expression.passing:
-        return None
+    if value is None or sentence is None or expression.passing or is_future(sentence, match.start(), match.end()):
+        return None  # "a campaign planned for 1976" does not move the story there
     opens = _opens_sentence(sentence, expression.start)
     written = rule.resolve in _ANCHORS and expression.anchor == "as written"
     carried = rule.resolve in _ANCHORS and expression.anchor.startswith("the year from \"")
-    year_opening = rule.resolve is _bare_year and not value.is_interval and _sets_the_year(match, expression, opens, published)
+    one_year = first_day(value).year == last_day(value).year  # "1936", "early 1927"; not "1936-1939"
+    year_opening = rule.resolve is _bare_year and one_year and _sets_the_year(
+        match, expression, opens, published, in_force.anchor.day.year if in_force else None)
     if not (written or carried or year_opening):
         return None
-    anchor = _Anchor(first_day(value), value.precision, expression.words)
+    precision = Precision.YEAR if rule.resolve is _bare_year else value.precision  # "late 1949" sets 1949
+    anchor = _Anchor(first_day(value), precision, expression.words)
     if carried and in_force is not None:
         anchor = replace(anchor, words=in_force.anchor.words)
         return _YearInForce(anchor, sentence, in_force.opens or opens)
@@ -743,14 +750,21 @@ def _next_in_force(
 _SETS_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|by|during|throughout|until|till|from|after|before|early|late|mid)[\s-]+$")
 
 
-def _sets_the_year(match: re.Match, expression: Expression, opens: bool, published: date | None) -> bool:
+ASIDE_YEARS = 10  # a year this far from the story's, named inside a sentence, is an aside
+
+
+def _sets_the_year(
+    match: re.Match, expression: Expression, opens: bool, published: date | None, story_year: int | None
+) -> bool:
     """Whether a bare year sets the year the text goes on in: "In 1936, ..." or a heading;
-    in a narrative (no publication date) also "... in 1936" (not "a 1936 law")."""
+    in a narrative (no publication date) also "... in 1936" (not "a 1936 law", and not
+    "documents found in 2004" inside a story of 1920)."""
     text = match.string
     set_apart = text[expression.end:expression.end + 1] in (",", "\n", "")
     if opens and (set_apart or published is None):
         return True
-    return published is None and bool(_SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
+    aside = story_year is not None and abs(first_day(expression.date).year - story_year) > ASIDE_YEARS
+    return published is None and not aside and bool(_SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
 
 
 def _opens_sentence(sentence: Sentence, offset: int) -> bool:
@@ -833,8 +847,10 @@ _LATER = frozenset({"after", "later", "next", "following"})
 def _resolve_shifts(found: list[tuple[_Rule, re.Match]], expressions: list[Expression | None], lookup: _Sentences) -> None:
     dated = [i for i, e in enumerate(expressions) if e is not None and e.date is not None]
     for index, (rule, match) in enumerate(found):
-        if rule.resolve is None:
-            expressions[index] = _resolve_shift(match, index, expressions, dated, lookup.at(match.start()))
+        if rule.resolve is None:  # in order, so that a shift may count from the one before it
+            expressions[index] = shift = _resolve_shift(match, index, expressions, dated, lookup.at(match.start()))
+            if shift.date is not None:
+                bisect.insort(dated, index)
 
 
 def _resolve_shift(
@@ -847,9 +863,9 @@ def _resolve_shift(
     the shift dates X and "before" counts back.
     """
     words, start, end = _span_of(match)
-    unit = (match["unit"] or match["unit2"]).lower()
+    unit = (match["unit"] or match["unit2"] or match["unit3"]).lower()
     unit = "day" if unit in ("morning", "night", "evening") else unit
-    direction = (match["dir"] or match["order"]).lower()
+    direction = "same" if match["that"] else (match["dir"] or match["order"]).lower()
     has_complement = direction in ("before", "after") and _words_follow(sentence, end)
     anchor, anchor_first = _shift_anchor(index, expressions, dated, sentence, has_complement)
     if anchor is None or anchor.date is None:
@@ -858,8 +874,9 @@ def _resolve_shift(
     if has_complement and anchor_first and sentence is not None and anchor.start >= sentence.start:
         sign = -sign
     amount = 0 if direction == "same" else sign * (_number(match["n"]) if match["n"] else 1)
+    calendar_unit = not match["n"] and unit in ("month", "year")  # "the next year" is that calendar year
     try:
-        value = shifted(anchor.date, unit, amount)
+        value = shifted(anchor.date, unit, amount, calendar_unit)
     except (ValueError, OverflowError):
         return Expression(words, start, end, problem=_OUT_OF_RANGE)
     return Expression(words, start, end, value, f'counted from "{anchor.words}" ({anchor.date.edtf})')
@@ -888,9 +905,15 @@ def _shift_anchor(
     return (earlier, True) if earlier is not None else (None, True)
 
 
-def shifted(value: EDTF, unit: str, amount: int) -> EDTF:
-    """`value` moved by `amount` days, weeks, months or years (approximate but for days)."""
+def shifted(value: EDTF, unit: str, amount: int, calendar_unit: bool = False) -> EDTF:
+    """`value` moved by `amount` days, weeks, months or years (approximate but for days).
+
+    With `calendar_unit`, the result is the whole month or year moved to ("the next year").
+    """
     delta = relativedelta(**{unit + "s": amount})
+    if calendar_unit:
+        precision = Precision.YEAR if unit == "year" else Precision.MONTH
+        return span(first_day(value) + delta, first_day(value) + delta, min(value.precision, precision))
     precision = min(value.precision, _UNIT_PRECISION[unit])
     approximate = unit != "day" or value.approximate
     return span(first_day(value) + delta, last_day(value) + delta, precision, approximate)
