@@ -25,6 +25,7 @@ from generator.model import Timeline
 from generator.parallel import split_work, workers_for
 from generator.pipeline import CACHE_DIR, CheckReport, load_site
 from generator.plan import Export, Page, plan_site
+from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
 from generator.record import Record, code_version, inputs_digest, manifest_digest, read_head, read_record, write_record
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
@@ -32,6 +33,7 @@ from generator.search import EVENT_PAGE, search_files
 from generator.template_errors import check_templates, rendering_failure
 from generator.write import (
     Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, read_manifest_bytes,
+    refuse_links_leaving,
 )
 
 FORCED = "--force: every page and file made and written again"
@@ -91,13 +93,15 @@ def build_site(
         return BuildResult(report, None)
     output = output_folder(site_root, report.timeline.config.output)
     check_output_folder(output, site_root, force)
+    refuse_links_leaving(site_root / "templates", site_root)
     static = collect_static([builtin_dir("static"), site_root / "static"])
-    writer = SiteWriter(output, live={} if force else None)
+    static.update(capture_files(site_root, report.timeline))  # provenance: archived captures, copied as they are
     env = (memory.env if memory and memory.env else None) or make_environment(site_root)
-    made = _make_files(report.timeline, site_root, writer, record, env, memory, search, set(static))
-    for path, source in static.items():
-        writer.add(path, source.read_bytes())
-    written = writer.finish()
+    with SiteWriter(output, live={} if force else None) as writer:  # holds the output's build lock until the swap is done
+        made = _make_files(report.timeline, site_root, writer, record, env, memory, search, set(static))
+        for path, source in static.items():
+            writer.add(path, source.read_bytes())
+        written = writer.finish()
     notes = made.notes + ((FORCED,) if force else ())
     if not (search and made.notes):  # a skipped search index is tried again next time
         record.inputs = inputs

@@ -8,22 +8,33 @@ content format are raised. Every problem becomes a `Diagnostic`; nothing raises.
 from __future__ import annotations
 
 import difflib
-import unicodedata
+import re
 import zoneinfo
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import tzinfo
 from itertools import combinations
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, did_you_mean, has_errors
+from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, Spellings, fold, has_errors
 from generator.load import Document, load_file, parse_file
-from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag, members_by_actor
-from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, validate
+from generator.model import Actor, Citation, Correction, Event, Place, Quote, Role, SiteConfig, Source, Tag, members_by_actor
+from generator.places import make_places, resolve_event_places, suggest_places
+from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
 
 SITE_FILE = "site.yml"
 SIMILAR_TITLES = 0.6
+# Look-alikes: up to this many events on one date, every pair is compared; beyond it
+# each event is compared only with the LOOKALIKE_CANDIDATES earlier events sharing the
+# most words of its title (each word indexes its first LOOKALIKE_CANDIDATES events), so
+# the work grows linearly with the events.
+LOOKALIKE_ALL_PAIRS = 60
+LOOKALIKE_CANDIDATES = 40
+# Affiliations are followed upwards (a minister to a government to a state); a chain
+# longer than this is refused, since each actor's page lists every member below it.
+MAX_AFFILIATION_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,7 @@ class Checked:
     events: tuple[Event, ...]
     actors: dict[str, Actor]
     sources: dict[str, Source]
+    places: dict[str, Place] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,11 +120,6 @@ def check_site_config(root: Path, overrides: dict | None = None) -> tuple[SiteCo
     diagnostics += problems
     if problems:
         return None, diagnostics
-    try:
-        zoneinfo.ZoneInfo(values["timezone"])
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        diagnostics.append(Diagnostic.at(ERROR, document.where(("timezone",)), f'timezone: "{values["timezone"]}" is not an IANA time zone name (like Europe/Paris or UTC)'))
-        return None, diagnostics
     return SiteConfig(**values), diagnostics
 
 
@@ -125,30 +132,71 @@ def site_timezone(config: SiteConfig) -> tzinfo:
 
 def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked, list[Diagnostic]]:
     """Ids, references and cross-file warnings over every checked file."""
-    by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": []}
+    by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": []}
+    files_of: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": []}
     diagnostics: list[Diagnostic] = []
     for result in files:
         diagnostics.extend(result.diagnostics)
+        files_of[result.kind].append(result)
         if result.values is not None:
             by_kind[result.kind].append(result)
     sources = _identify(by_kind["sources"], locate, diagnostics)
     actors = _identify(by_kind["actors"], locate, diagnostics)
     events = _identify(by_kind["events"], locate, diagnostics)
-    names = ActorNames(actors)
-    diagnostics += names.clashes
-    source_ids = {item.id for item in sources}
-    event_ids = {item.id for item in events}
+    names = ActorNames((item.id, item.values.get("name"), item.values.get("aliases", ())) for item in actors)
+    diagnostics += [Diagnostic.at(WARNING, _item_by_id(actors, actor_id).where("aliases"), message) for actor_id, message in names.clashes]
+    source_ids = References({item.id: item.values.get("title") for item in sources})
+    event_ids = References({item.id: item.values.get("title") for item in events})
+    place_items = _identify(by_kind["places"], locate, diagnostics)
+    place_names = ActorNames(((item.id, item.values.get("name"), item.values.get("aliases", ())) for item in place_items), "place")
+    diagnostics += [Diagnostic.at(WARNING, _item_by_id(place_items, place_id).where("aliases"), message) for place_id, message in place_names.clashes]
+    checked_places = make_places(place_items, place_names, diagnostics)
     made_actors = {item.id: (item, _make_actor(item, names, diagnostics)) for item in actors}
-    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics)) for item in events]
+    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics, place_names)) for item in events]
     checked_actors = {actor_id: actor for actor_id, (item, actor) in made_actors.items() if item.complete}
     checked_sources = {item.id: _make_source(item) for item in sources if item.complete}
     complete_events = [(item, event) for item, event in made_events if item.complete]
     checked_events = tuple(event for _, event in complete_events)
-    if len(complete_events) == len(events):  # otherwise usage cannot be told reliably
-        diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors, sources)
+    diagnostics, unfinished = tolerate_drafts(diagnostics, {r.path for r in by_kind["events"] if r.values.get("draft") is True})
+    checked_events = tuple(event for event in checked_events if event.path not in unfinished)
+    # An event or actor file that did not load whole may name anything: usage cannot be told.
+    events_whole = _all_complete(files_of["events"], events)
+    if events_whole:
+        actors_whole = _all_complete(files_of["actors"], actors)
+        diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors if actors_whole else [], sources)
     diagnostics += _warn_late_occurrences(complete_events, checked_sources)
     diagnostics += _warn_lookalikes(complete_events)
-    return Checked(checked_events, checked_actors, checked_sources), diagnostics
+    diagnostics += same_day_order_problems(complete_events)
+    diagnostics += _warn_tag_collisions(complete_events)
+    diagnostics += _check_affiliation_depth(made_actors)
+    diagnostics += suggest_places(events, place_names, checked_places)
+    return Checked(checked_events, checked_actors, checked_sources, checked_places), diagnostics
+
+
+def _all_complete(results: list[FileResult], items: list[_Item]) -> bool:
+    """Every file of a kind loaded, passed its own checks and has its own id."""
+    return len(items) == len(results) and all(item.complete for item in items)
+
+
+def _item_by_id(items: list[_Item], item_id: str) -> _Item:
+    return next(item for item in items if item.id == item_id)
+
+
+DRAFT_NOTE = "(draft, left out of the site until fixed)"
+
+
+def tolerate_drafts(diagnostics: list[Diagnostic], draft_paths: set[str]) -> tuple[list[Diagnostic], set[str]]:
+    """A file with `draft: true` may be unfinished: its errors become warnings.
+
+    Returns the diagnostics and the drafts that had errors; those are left out of the
+    site even with --drafts, so that an unfinished draft never breaks a build.
+    """
+    unfinished = {d.path for d in diagnostics if d.severity == ERROR and d.path in draft_paths}
+    eased = [
+        replace(d, severity=WARNING, message=f"{d.message} {DRAFT_NOTE}") if d.severity == ERROR and d.path in unfinished else d
+        for d in diagnostics
+    ]
+    return eased, unfinished
 
 
 def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagnostic]) -> list[_Item]:
@@ -172,30 +220,32 @@ def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagn
     return items
 
 
-def fold(text: str) -> str:
-    """Case and accents folded, spaces collapsed: how names are compared."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.replace("’", "'").casefold().split())
-
-
 class ActorNames:
-    """Finds an actor by id, name or alias (case and accents ignored)."""
+    """Finds an actor (or, with `what`, a place) by id, name or alias (case and accents ignored).
 
-    def __init__(self, actors: list[_Item]):
-        self.ids = {item.id for item in actors}
+    Built from (id, name, aliases) triples; a name may be None when the actor's file
+    left it out or got it wrong, so it is never assumed.
+    """
+
+    def __init__(self, actors: Iterable[tuple[str, str | None, Iterable[str]]], what: str = "actor"):
+        self.what = what
         owners: dict[str, set[str]] = defaultdict(set)
-        for item in actors:
-            for name in (item.values["name"], *item.values["aliases"]):
-                owners[fold(name)].add(item.id)
-        self.by_name = {name: ids for name, ids in owners.items()}
+        spellings: dict[str, list[str]] = {}
+        aliases_of: dict[str, list[str]] = {}
+        for actor_id, name, aliases in actors:
+            aliases_of[actor_id] = [a for a in aliases if isinstance(a, str)]
+            spellings[actor_id] = [name] * isinstance(name, str) + aliases_of[actor_id]
+            for spelling in spellings[actor_id]:
+                owners[fold(spelling)].add(actor_id)
+        self.ids = set(spellings)
+        self.by_name = dict(owners)
         self.clashes = [
-            Diagnostic.at(WARNING, item.where("aliases"), f'the name "{name}" also belongs to {", ".join(sorted(owners[fold(name)] - {item.id}))}: references to it are ambiguous')
-            for item in actors
-            for name in item.values["aliases"]
-            if len(owners[fold(name)]) > 1
+            (actor_id, f'the name "{alias}" also belongs to {", ".join(sorted(owners[fold(alias)] - {actor_id}))}: references to it are ambiguous')
+            for actor_id, aliases in aliases_of.items()
+            for alias in aliases
+            if len(owners[fold(alias)]) > 1
         ]
-        self.known = sorted(self.ids) + sorted({n for item in actors for n in (item.values["name"], *item.values["aliases"])})
+        self.suggestions = References({actor_id: names for actor_id, names in spellings.items()})
 
     def resolve(self, reference: str) -> tuple[str | None, str]:
         """(actor id, '') or (None, why not)."""
@@ -206,7 +256,32 @@ class ActorNames:
             return next(iter(owners)), ""
         if owners:
             return None, f'"{reference}" could be any of {", ".join(sorted(owners))}: use the id'
-        return None, f'unknown actor "{reference}"{did_you_mean(reference, self.known)}'
+        return None, f'unknown {self.what} "{reference}"{self.suggestions.did_you_mean(reference)}'
+
+
+class References:
+    """The ids of one kind, with the names an author may misremember them by (for did-you-mean)."""
+
+    def __init__(self, names_by_id: dict[str, object]):
+        self.names_by_id = names_by_id
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.names_by_id
+
+    def did_you_mean(self, reference: str) -> str:
+        """' (did you mean "x"?)' over ids, names and aliases, folded; the id follows a name."""
+        return self._spellings.suggest(reference)
+
+    @cached_property
+    def _spellings(self) -> Spellings:
+        targets: dict[str, str] = {}
+        for item_id, names in self.names_by_id.items():
+            targets.setdefault(item_id, item_id)
+            for name in names if isinstance(names, (list, tuple)) else (names,):
+                if isinstance(name, str):
+                    targets.setdefault(name, item_id)
+                    targets.setdefault(slugify(name), item_id)
+        return Spellings(targets)
 
 
 def _resolve_actors(references: Iterable[str], item: _Item, field: str, names: ActorNames, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
@@ -250,10 +325,11 @@ def _make_source(item: _Item) -> Source:
     return Source(
         id=item.id, title=values["title"], publisher=values["publisher"], published=values["published"],
         url=values["url"], author=values["author"], date_note=values["date_note"], path=item.path,
+        robots=values["robots"],
     )
 
 
-def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids: set[str], diagnostics: list[Diagnostic]) -> Event | None:
+def _make_event(item: _Item, names: ActorNames, source_ids: References, event_ids: References, diagnostics: list[Diagnostic], place_names: ActorNames | None = None) -> Event | None:
     """The event, or None when a field was invalid (its references are checked all the same)."""
     values = item.values
     actors = _resolve_actors(values.get("actors", ()), item, "actors", names, diagnostics)
@@ -261,24 +337,27 @@ def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids:
     quotes = _quotes(item, actors, names, source_ids, {c.source for c in citations}, diagnostics)
     tags = _tags(item, diagnostics)
     related = _related(item, event_ids, diagnostics)
+    after = _after(item, event_ids, diagnostics)
+    places = resolve_event_places(item, place_names, diagnostics) if place_names else ()
     if not item.complete:
         return None
     return Event(
         id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
-        actors=actors, sources=citations, tags=tags, location=values["location"],
+        actors=actors, sources=citations, tags=tags, location=values["location"], places=places,
         quotes=quotes, date_note=values["date_note"], status=values["status"],
-        related=related, draft=values["draft"], path=item.path,
+        related=related, draft=values["draft"], path=item.path, after=after, key=values.get("key") or False,
+        corrections=tuple(Correction(c["date"], c["text"]) for c in values.get("corrections") or ()),
     )
 
 
-def _known(reference: str, known: set[str], what: str, item: _Item, at: tuple, field: str, diagnostics: list[Diagnostic]) -> bool:
+def _known(reference: str, known: References, what: str, item: _Item, at: tuple, field: str, diagnostics: list[Diagnostic]) -> bool:
     if reference in known:
         return True
-    diagnostics.append(Diagnostic.at(ERROR, item.where(*at), f'{field}: unknown {what} "{reference}"{did_you_mean(reference, known)}'))
+    diagnostics.append(Diagnostic.at(ERROR, item.where(*at), f'{field}: unknown {what} "{reference}"{known.did_you_mean(reference)}'))
     return False
 
 
-def _citations(item: _Item, source_ids: set[str], diagnostics: list[Diagnostic]) -> tuple[Citation, ...]:
+def _citations(item: _Item, source_ids: References, diagnostics: list[Diagnostic]) -> tuple[Citation, ...]:
     citations: dict[str, Citation] = {}
     for index, cited in enumerate(item.values.get("sources", ())):
         if not _known(cited["source"], source_ids, "source", item, ("sources", index), "sources", diagnostics):
@@ -290,7 +369,7 @@ def _citations(item: _Item, source_ids: set[str], diagnostics: list[Diagnostic])
     return tuple(citations.values())
 
 
-def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids: set[str], cited: set[str], diagnostics: list[Diagnostic]) -> tuple[Quote, ...]:
+def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids: References, cited: set[str], diagnostics: list[Diagnostic]) -> tuple[Quote, ...]:
     quotes = []
     for index, quote in enumerate(item.values.get("quotes", ())):
         speaker, problem = names.resolve(quote["by"])
@@ -312,7 +391,7 @@ def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids:
 def _tags(item: _Item, diagnostics: list[Diagnostic]) -> tuple[Tag, ...]:
     tags: dict[str, Tag] = {}
     for index, label in enumerate(item.values.get("tags", ())):
-        slug = slugify(label)
+        slug = tag_slug(label)
         if not slug:
             diagnostics.append(Diagnostic.at(ERROR, item.where("tags", index), f'tags: "{label}" has no letter or digit to make a page name from'))
         elif slug in WINDOWS_RESERVED:
@@ -322,7 +401,7 @@ def _tags(item: _Item, diagnostics: list[Diagnostic]) -> tuple[Tag, ...]:
     return tuple(tags.values())
 
 
-def _related(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) -> tuple[str, ...]:
+def _related(item: _Item, event_ids: References, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
     related = []
     for index, other in enumerate(item.values.get("related", ())):
         if other == item.id:
@@ -330,6 +409,48 @@ def _related(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) ->
         elif _known(other, event_ids, "event", item, ("related", index), "related", diagnostics) and other not in related:
             related.append(other)
     return tuple(related)
+
+
+def _after(item: _Item, event_ids: References, diagnostics: list[Diagnostic]) -> str | None:
+    other = item.values.get("after")
+    if other is None:
+        return None
+    if other == item.id:
+        diagnostics.append(Diagnostic.at(ERROR, item.where("after"), "after: an event cannot come after itself"))
+        return None
+    return other if _known(other, event_ids, "event", item, ("after",), "after", diagnostics) else None
+
+
+def same_day_order_problems(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
+    """`after` must name an event begun on the same day (of the site's calendar), not later, and in no cycle."""
+    by_id = {event.id: event for _, event in events}
+    diagnostics = []
+    for item, event in events:
+        other = by_id.get(event.after or "")
+        if other is None:
+            continue
+        day, other_day = event.date.local_earliest.date(), other.date.local_earliest.date()
+        if day != other_day:
+            message = f'after: "{other.id}" is dated {other.date.display()}, not on the day this event begins ({event.date.display()})'
+        elif other.date.earliest > event.date.latest:
+            message = f'after: "{other.id}" ({other.date.display()}) begins after this event ({event.date.display()}) ends'
+        elif _in_after_cycle(event, by_id):
+            message = f'after: "{other.id}" comes after this event itself, through its own after:'
+        else:
+            continue
+        diagnostics.append(Diagnostic.at(ERROR, item.where("after"), message))
+    return diagnostics
+
+
+def _in_after_cycle(event: Event, by_id: dict[str, Event]) -> bool:
+    seen = {event.id}
+    current = by_id.get(event.after or "")
+    while current is not None:
+        if current.id in seen:
+            return current.id == event.id
+        seen.add(current.id)
+        current = by_id.get(current.after or "")
+    return False
 
 
 # --- warnings across files ---------------------------------------------------------
@@ -358,9 +479,10 @@ def _warn_late_occurrences(events: list[tuple[_Item, Event]], sources: dict[str,
     """An event said to have occurred after every source reporting it was published."""
     warnings = []
     for item, event in events:
-        published = [sources[c.source].published for c in event.sources]
-        if event.status != "occurred" or not published or any(p is None for p in published):
-            continue
+        cited = [sources.get(c.source) for c in event.sources]
+        if event.status != "occurred" or not cited or any(s is None or s.published is None for s in cited):
+            continue  # a source with an error, or without a date, says nothing of when it was reported
+        published = [s.published for s in cited]  # type: ignore[union-attr]
         last = max(published, key=lambda p: p.latest)
         if event.date.earliest > last.latest:
             warnings.append(Diagnostic.at(WARNING, item.where("date"), f"date: {event.date.edtf} is after the publication of every source reporting it (the last, {last.edtf}); is it status: planned?"))
@@ -374,10 +496,102 @@ def _warn_lookalikes(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
         by_date[event.date.edtf].append((item, event))
     warnings = []
     for same_day in by_date.values():
-        for (_, first), (item, second) in combinations(same_day, 2):
+        for earlier, later in _lookalike_candidates(same_day):
+            first, (item, second) = same_day[earlier][1], same_day[later]
             if not set(first.actors) & set(second.actors):
                 continue
-            similarity = difflib.SequenceMatcher(None, first.title.casefold(), second.title.casefold()).ratio()
-            if similarity >= SIMILAR_TITLES:
+            matcher = difflib.SequenceMatcher(None, first.title.casefold(), second.title.casefold())
+            if matcher.real_quick_ratio() >= SIMILAR_TITLES and matcher.quick_ratio() >= SIMILAR_TITLES and matcher.ratio() >= SIMILAR_TITLES:
                 warnings.append(Diagnostic.at(WARNING, item.where("title"), f'looks like the same happening as "{first.id}" ({first.path}): same date, shared actors, similar title'))
     return warnings
+
+
+def _lookalike_candidates(same_day: list[tuple[_Item, Event]]) -> Iterable[tuple[int, int]]:
+    """Pairs (earlier, later) of positions worth comparing: all of them for a few events, else bounded."""
+    if len(same_day) <= LOOKALIKE_ALL_PAIRS:
+        yield from combinations(range(len(same_day)), 2)
+        return
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for later, (_, event) in enumerate(same_day):
+        words = set(_WORD.findall(event.title.casefold())) or {""}
+        shared: Counter[int] = Counter()
+        for word in words:
+            shared.update(by_word[word])
+            if len(by_word[word]) < LOOKALIKE_CANDIDATES:
+                by_word[word].append(later)
+        closest = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))[:LOOKALIKE_CANDIDATES]
+        for earlier in sorted(earlier for earlier, _ in closest):
+            yield earlier, later
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _warn_tag_collisions(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
+    """Tags written differently that end up on one page (`C++` and `C#` are both `c`)."""
+    first_label: dict[str, tuple[str, str]] = {}  # slug → (label, where)
+    warned: set[tuple[str, str]] = set()
+    warnings = []
+    for item, event in events:
+        for index, label in enumerate(item.values.get("tags", ())):
+            slug = tag_slug(label)
+            if not slug:
+                continue
+            seen = first_label.setdefault(slug, (label, item.path))
+            if _same_words(seen[0]) != _same_words(label) and (slug, label) not in warned:
+                warned.add((slug, label))
+                warnings.append(Diagnostic.at(
+                    WARNING, item.where("tags", index),
+                    f'tags: "{label}" and "{seen[0]}" ({seen[1]}) share one page, tags/{slug}/: '
+                    "write them alike if they are one tag, or tell them apart with a word",
+                ))
+    return warnings
+
+
+def _same_words(label: str) -> str:
+    """A tag's label without what its slug ignores anyway: case, accents, spaces and hyphens."""
+    return re.sub(r"[\s_-]+", "", fold(label))
+
+
+def _check_affiliation_depth(made_actors: dict[str, tuple[_Item, Actor]]) -> list[Diagnostic]:
+    """Refuse affiliation chains longer than MAX_AFFILIATION_DEPTH, in one pass over the actors.
+
+    A chain of N actors makes N*N/2 member links on the actor pages; a real hierarchy
+    (a minister, a government, a state, an alliance) is a few levels deep.
+    """
+    parents = {
+        actor_id: [p for p in dict.fromkeys([*actor.affiliations, *(r.of for r in actor.roles if r.of)]) if p in made_actors and p != actor_id]
+        for actor_id, (_, actor) in made_actors.items()
+    }
+    depth = _chain_depths(parents)
+    problems = []
+    for actor_id, (item, _) in made_actors.items():
+        if depth[actor_id] == MAX_AFFILIATION_DEPTH + 1:  # the first actor past the limit on each chain
+            problems.append(Diagnostic.at(
+                ERROR, item.where("affiliations"),
+                f"affiliations: {actor_id} is more than {MAX_AFFILIATION_DEPTH} affiliations away from the top of its chain; "
+                "affiliate it with the organisation it belongs to directly",
+            ))
+    return problems
+
+
+def _chain_depths(parents: dict[str, list[str]]) -> dict[str, int]:
+    """For each node, the number of nodes on the longest path up from it (a cycle counts once)."""
+    depth: dict[str, int] = {}
+    on_path: set[str] = set()
+    for start in parents:
+        if start in depth:
+            continue
+        stack = [(start, iter(parents[start]))]
+        on_path.add(start)
+        while stack:
+            node, pending = stack[-1]
+            parent = next(pending, None)
+            if parent is None:
+                stack.pop()
+                on_path.discard(node)
+                depth[node] = 1 + max((depth.get(p, 0) for p in parents[node] if p not in on_path), default=0)
+            elif parent not in depth and parent not in on_path:
+                on_path.add(parent)
+                stack.append((parent, iter(parents[parent])))
+    return depth

@@ -9,16 +9,20 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from collections import Counter
+from datetime import timedelta
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from generator import __version__
-from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics, summary_line
+from generator.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_diagnostics, printable, summary_line
 from generator.build import build_site
+from generator.check import check_site_config
 from generator.pipeline import CheckReport, check_site
-from generator.scaffold import ScaffoldError, init_site, new_item
+from generator.scaffold import ScaffoldError, init_site, new_item, place_proposal
 from generator.model import build_timeline
+from generator.schema import ACTOR_KINDS, PLACE_KINDS
 from generator.render import Renderer
 from generator.template_errors import TemplateFailure, template_diagnostics
 from generator.write import WriteError
@@ -53,13 +57,25 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check the content and report every problem")
     _site_options(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="how diagnostics are printed")
+    check.add_argument("--links", action="store_true", help="also check that every source URL still answers (results are kept a day)")
+    check.add_argument("--links-max-age", type=float, default=24.0, metavar="HOURS", help="ask again for URLs checked longer ago than this (default 24)")
+    check.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS", help="--links: give up on a URL after this long (default 15)")
     check.set_defaults(run=run_check)
+
+    archive = commands.add_parser("archive", help="keep a hashed web archive (WARC) of each source's page under archive/")
+    archive.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
+    archive.add_argument("--refresh", action="store_true", help="capture every source again, not only those without a capture")
+    archive.add_argument("--source", action="append", dest="sources", default=[], metavar="ID", help="only this source (repeatable)")
+    archive.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="give up on a page after this long (default 30)")
+    archive.add_argument("--max-bytes", type=int, default=50 * 1024 * 1024, metavar="N", help="archive at most this much of a page (default 50 MiB)")
+    archive.add_argument("--public-archive", default="", metavar="URL", help="also ask this public web archive to capture each page, e.g. https://web.archive.org/save/{url}")
+    archive.set_defaults(run=run_archive)
 
     build = commands.add_parser("build", help="check the content, then write the site")
     _site_options(build)
     build.add_argument("--output", "-o", metavar="DIR", help="output folder (default: site.yml's output, or _site)")
     build.add_argument("--base-url", metavar="URL", help="absolute URL the site will live at (for feeds and the sitemap)")
-    build.add_argument("--force", action="store_true", help="build in full even if no input changed, and replace an output folder that timeline did not make")
+    build.add_argument("--force", action="store_true", help="build in full even if no input changed (a folder holding files timeline did not make is still never replaced)")
     build.add_argument("--no-search", dest="search", action="store_false", help="do not make the search index again (keeps the last one)")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument("-v", "--verbose", action="store_true", help="print every warning and more detail")
@@ -73,20 +89,23 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=run_serve)
 
     new = commands.add_parser("new", help="write a new event, actor or source file with every field")
-    new.add_argument("kind", choices=("event", "actor", "source"))
-    new.add_argument("title", help="the event's or source's title, or the actor's name")
-    new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
-    new.add_argument("--date", help="event: when it happened")
-    new.add_argument("--actor", action="append", dest="actors", default=[], metavar="ACTOR", help="event: an actor (repeatable)")
-    new.add_argument("--source", action="append", dest="sources", default=[], metavar="ID", help="event: a source id (repeatable)")
-    new.add_argument("--tag", action="append", dest="tags", default=[], metavar="TAG", help="event: a tag (repeatable)")
-    new.add_argument("--location", help="event: where it happened")
-    new.add_argument("--kind", dest="actor_kind", help="actor: person, state, organization, armed-group, media or other")
-    new.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="actor: another spelling (repeatable)")
-    new.add_argument("--publisher", help="source: who published it")
-    new.add_argument("--published", help="source: when it was published")
-    new.add_argument("--url", help="source: where to read it")
-    new.set_defaults(run=run_new)
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+    event = _new_kind(kinds, "event", "the event's title", "write a new event file (in content/events/YEAR/)")
+    event.add_argument("--date", help="when it happened (2018-05-24, 24 May 2018, 2018-05, ...)")
+    event.add_argument("--actor", action="append", dest="actors", default=[], metavar="ACTOR", help="an actor's id, name or alias (repeatable)")
+    event.add_argument("--source", action="append", dest="sources", default=[], metavar="ID", help="a source's id (repeatable)")
+    event.add_argument("--tag", action="append", dest="tags", default=[], metavar="TAG", help="a tag (repeatable)")
+    event.add_argument("--location", help="where it happened")
+    actor = _new_kind(kinds, "actor", "the actor's name", "write a new actor file (in content/actors/)")
+    actor.add_argument("--kind", dest="actor_kind", metavar="KIND", help=f"one of {', '.join(ACTOR_KINDS)}")
+    actor.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="another spelling (repeatable)")
+    source = _new_kind(kinds, "source", "the article's or document's title", "write a new source file (in content/sources/)")
+    source.add_argument("--publisher", help="who published it")
+    source.add_argument("--published", help="when it was published")
+    source.add_argument("--url", help="where to read it (http or https)")
+    place = _new_kind(kinds, "place", "the place's name", "write a new place file (in content/places/), its coordinates proposed from an offline gazetteer")
+    place.add_argument("--kind", dest="actor_kind", metavar="KIND", help=f"one of {', '.join(PLACE_KINDS)} (default: the gazetteer's)")
+    place.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="another spelling (repeatable)")
 
     init = commands.add_parser("init", help="make a new, empty timeline site")
     init.add_argument("folder", type=Path, help="where to make it (absent or empty)")
@@ -100,6 +119,16 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
     extract.add_argument("--dry-run", action="store_true", help="report what would be drafted, write nothing")
     extract.set_defaults(run=run_extract)
+    return parser
+
+
+def _new_kind(kinds: Any, kind: str, title_help: str, description: str) -> argparse.ArgumentParser:
+    """`timeline new KIND`: its own options only, so `new KIND --help` shows just them."""
+    parser = kinds.add_parser(kind, help=description, description=description[0].upper() + description[1:] + ".")
+    parser.add_argument("title", help=title_help)
+    parser.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
+    parser.add_argument("--id", dest="item_id", metavar="ID", help="the file's name and the item's id (default: made from the title)")
+    parser.set_defaults(run=run_new)
     return parser
 
 
@@ -135,8 +164,53 @@ def run_check(args: argparse.Namespace) -> int:
         renderer = Renderer(report.timeline or build_timeline(report.config, (), {}, {}), args.site)
         problems = template_diagnostics(renderer.env, args.site)
         report = replace(report, timeline=None if problems else report.timeline, diagnostics=[*report.diagnostics, *problems])
+    if args.links:
+        report = _with_link_checks(report, args)
     out = sys.stdout if args.format == "json" else sys.stderr
     return report_diagnostics(report, args.strict, args.format, out)
+
+
+def _with_link_checks(report: CheckReport, args: argparse.Namespace) -> CheckReport:
+    """The report with what `--links` found at every source URL (only once the content has no error)."""
+    from generator.fetch import Limits, now_utc
+    from generator.links import check_links
+
+    if report.timeline is None:
+        print("links not checked: fix the errors first", file=sys.stderr)
+        return report
+    limits = Limits(seconds=args.timeout, max_bytes=0)
+    found = check_links(args.site, report.timeline.sources.values(), now_utc, limits, timedelta(hours=args.links_max_age))
+    counts = Counter(state.state for state in found.states.values())
+    print(f"links: {counts['ok']} ok, {counts['moved']} moved, {counts['dead']} dead ({found.asked} asked now, the others checked recently)", file=sys.stderr)
+    return replace(report, diagnostics=[*report.diagnostics, *found.diagnostics])
+
+
+def run_archive(args: argparse.Namespace) -> int:
+    from generator.archive import ArchiveOptions, archive_sources
+    from generator.captures import LOCK_FILE, RecordError
+    from generator.fetch import Limits
+    from generator.pipeline import checked_items
+
+    config, problems = check_site_config(args.site)
+    if config is None:
+        print(format_diagnostics(problems, "text"), file=sys.stderr)
+        return EXIT_USAGE
+    sources = sorted(checked_items(args.site, config).sources.values(), key=lambda source: source.id)
+    unknown = sorted(set(args.sources) - {source.id for source in sources})
+    if unknown:
+        print(f'error: no source "{unknown[0]}"{did_you_mean(unknown[0], [s.id for s in sources])}', file=sys.stderr)
+        return EXIT_USAGE
+    chosen = [source for source in sources if not args.sources or source.id in args.sources]
+    options = ArchiveOptions(Limits(seconds=args.timeout, max_bytes=args.max_bytes), args.refresh, args.public_archive)
+    try:
+        outcomes = archive_sources(args.site, chosen, options, sys.stderr)
+    except RecordError as err:
+        where = f"{LOCK_FILE}:{err.line}:{err.column or 1}" if err.line else LOCK_FILE
+        print(f"{where}: error: {err}; nothing was fetched, so no capture it records is lost", file=sys.stderr)
+        return EXIT_USAGE
+    failed = sum(outcome.failed for outcome in outcomes)
+    print(f"archived {len(outcomes) - failed} sources, {failed} failed; the others already have a capture of their URL", file=sys.stderr)
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -144,7 +218,10 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         result = build_site(args.site, drafts=args.drafts, strict=args.strict, force=args.force, overrides=overrides, search=args.search)
     except WriteError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {printable(str(err))}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:  # a disk or permission problem outside the output (the cache, say)
+        print(f"error: {printable(str(err.filename or 'the build'))}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE
     except TemplateFailure as failure:
         for problem in failure.problems:
@@ -174,14 +251,21 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    options = {
-        "event": {"date": args.date, "actors": args.actors, "sources": args.sources, "tags": args.tags, "location": args.location},
-        "actor": {"kind": args.actor_kind, "aliases": args.aliases},
-        "source": {"publisher": args.publisher, "published": args.published, "url": args.url},
+    fields = {
+        "event": ("date", "actors", "sources", "tags", "location"),
+        "actor": ("actor_kind", "aliases"),
+        "source": ("publisher", "published", "url"),
+        "place": ("actor_kind", "aliases"),
     }[args.kind]
+    options = {("kind" if name == "actor_kind" else name): getattr(args, name) for name in fields}
+    note = ""
+    if args.kind == "place":
+        proposed, note = place_proposal(args.site, args.title)
+        aliases = [*options["aliases"], *(a for a in proposed.pop("aliases", ()) if a not in options["aliases"])]
+        options = {**proposed, **{k: v for k, v in options.items() if v}, "aliases": aliases}
     return _scaffold(
-        lambda: new_item(args.site, args.kind, args.title, options),
-        lambda path: f"wrote {path}; fill in its empty fields, then run `timeline check`",
+        lambda: new_item(args.site, args.kind, args.title, options, args.item_id),
+        lambda path: f"wrote {path}{'; ' + note if note else ''}; fill in its empty fields, then run `timeline check`",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from typing import Any, Callable, Mapping
 
 import jinja2
@@ -64,6 +65,9 @@ class Digests:
             "terms": self._terms, "term": self._term, "all": self._all, "fact": self._fact,
             "template": self._template, "plan": lambda path: plans.get(path, ABSENT),
             "pages": lambda _: digest_text("\n".join(page_paths)),
+            "timeline": lambda name: shape_digest(getattr(timeline, name, None)),
+            "pl": lambda place_id: digest_text(repr(timeline.places.get(place_id))),
+            "volatile": lambda _: os.urandom(8).hex(),
         }
 
     def __call__(self, key: str) -> str:

@@ -9,9 +9,10 @@ as their text, so the date parser sees what the author wrote.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -31,7 +32,7 @@ _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null")}
 _TIMESTAMP = _YAML + "timestamp"
 _STR = _YAML + "str"
 
-KINDS = ("events", "actors", "sources")
+KINDS = ("events", "actors", "sources", "places")
 
 @dataclass(frozen=True)
 class Document:
@@ -49,6 +50,11 @@ class Document:
             if found or not at:
                 return Position(self.path, *(found or (1, 1)))
             at = at[:-1]
+
+    def where_value(self, at: tuple = ()) -> Position:
+        """The position of the value at `at` (or its key, or its nearest parent's)."""
+        found = self.value_positions.get(at)
+        return Position(self.path, *found) if found else self.where(at)
 
 
 class _Refused(Exception):
@@ -115,11 +121,7 @@ def parse_text(text: str, shown_as: str) -> tuple[Document | None, list[Diagnost
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        problem = err.problem or "syntax error"
-        if err.context:
-            problem = f"{err.context}: {problem}" if "found" not in (err.context or "") else problem
-        return None, [_at_mark(shown_as, mark, f"YAML syntax error: {problem}")]
+        return None, [_syntax_error(text, shown_as, err)]
     except yaml.YAMLError as err:
         return None, [Diagnostic(ERROR, f"YAML error: {err}", shown_as, 1, 1)]
     except RecursionError:
@@ -138,6 +140,116 @@ def parse_text(text: str, shown_as: str) -> tuple[Document | None, list[Diagnost
         return None, [*builder.diagnostics, _at_mark(shown_as, refusal.mark, str(refusal))]
     document = Document(shown_as, data, builder.values, builder.keys)
     return document, builder.diagnostics
+
+
+def _syntax_error(text: str, shown_as: str, err: yaml.MarkedYAMLError) -> Diagnostic:
+    """A YAML syntax error in plain words for the common mistakes, in the parser's words otherwise."""
+    mark = err.problem_mark or err.context_mark
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines):
+        plain = explain_syntax_error(lines, mark.line, mark.column, err.problem or "")
+        if plain:
+            line, column, message = plain
+            return Diagnostic(ERROR, message, shown_as, line + 1, column + 1)
+    problem = err.problem or "syntax error"
+    if err.context:
+        problem = f"{err.context}: {problem}" if "found" not in (err.context or "") else problem
+    return _at_mark(shown_as, mark, f"YAML syntax error: {problem}")
+
+
+def explain_syntax_error(lines: list[str], line: int, column: int, problem: str) -> tuple[int, int, str] | None:
+    """(line, column, message), 0-based, for a tab, a misindented line or a colon in a value."""
+    for number in (line, line - 1):  # libyaml may report a tab on the line after the one holding it
+        if 0 <= number < len(lines) and "\t" in _indentation(lines[number], tabs=True):
+            tab = lines[number].index("\t")
+            return number, tab, "a tab in the indentation: YAML indents with spaces only; replace the tab with spaces"
+    text = lines[line]
+    indent = len(_indentation(text))
+    key_above = _line_above(lines, line, _starts_with_key)
+    if "mapping values are not allowed" in problem:
+        if key_above is not None and indent > _key_column(lines[key_above]) and _starts_with_key(text):
+            return line, indent, _misindented(lines, line, key_above)
+        return _colon_in_value(text, line, column)
+    after_quote = _TEXT_AFTER_QUOTE.search(text)
+    if "did not find expected" not in problem:
+        return None
+    if after_quote:
+        return line, after_quote.start(2), "text after the closing quote: put the whole value in quotes, or leave the quotes out"
+    item_above = _line_above(lines, line, _is_list_item)
+    if _is_list_item(text) and item_above is not None and indent != len(_indentation(lines[item_above])):
+        return line, indent, _misindented(lines, line, item_above)
+    if _starts_with_key(text) and key_above is not None and indent != _key_column(lines[key_above]):
+        return line, indent, _misindented(lines, line, key_above)
+    return None
+
+
+_TEXT_AFTER_QUOTE = re.compile(r"""^\s*(?:- )*[\w\-]+:\s+(["'])(?:(?!\1).)*\1[ \t]*([^\s#])""")
+
+
+def _indentation(text: str, tabs: bool = False) -> str:
+    return text[: len(text) - len(text.lstrip(" \t" if tabs else " "))]
+
+
+def _line_above(lines: list[str], line: int, wanted: Callable[[str], bool]) -> int | None:
+    """The nearest line above that is `wanted` (blank lines and comments are never)."""
+    for number in range(line - 1, -1, -1):
+        stripped = lines[number].strip()
+        if stripped and not stripped.startswith("#") and wanted(lines[number]):
+            return number
+    return None
+
+
+def _key_column(text: str) -> int:
+    """Where the key of a line starts (after a list's `- `)."""
+    column = len(_indentation(text))
+    while text[column:column + 2] == "- ":
+        column += 2
+        column += len(_indentation(text[column:]))
+    return column
+
+
+def _starts_with_key(text: str) -> bool:
+    return bool(re.match(r"\s*[\w\-]+\s*:(\s|$)", text))
+
+
+def _is_list_item(text: str) -> bool:
+    return text.lstrip(" ").startswith("- ")
+
+
+def _misindented(lines: list[str], line: int, above: int) -> str:
+    """Which way a line is off from the key (or list item) above it, and how it should read."""
+    text = lines[line]
+    item = _is_list_item(text)
+    column = len(_indentation(lines[above])) if item else _key_column(lines[above])
+    more_or_less = "more" if len(_indentation(text)) > column else "less"
+    fixed = " " * column + text.strip()
+    if item:
+        return (
+            f"this list item is indented {more_or_less} than the one on line {above + 1}: the items of one list"
+            f' start in the same column, so it should read "{fixed}"'
+        )
+    key = lines[above][_key_column(lines[above]):].split(":")[0]
+    return (
+        f'this line is indented {more_or_less} than "{key}:" on line {above + 1}: the keys of one mapping start'
+        f' in the same column, so it should read "{fixed}"'
+    )
+
+
+def _colon_in_value(text: str, line: int, column: int) -> tuple[int, int, str]:
+    """A `: ` inside an unquoted value starts a mapping; the fix is to quote the value."""
+    key_colon = text.rfind(": ", 0, column)
+    if key_colon < 0:
+        return line, column, "a colon followed by a space starts a new key here; put the value in quotes"
+    start = key_colon + 2
+    value, comment = text[start:].strip(), ""
+    if " #" in value:
+        value, comment = value.split(" #", 1)[0].rstrip(), "  #" + value.split(" #", 1)[1]
+    if '"' in value and "'" not in value:
+        quoted = f"'{value}'"
+    else:
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    fixed = text[:start].rstrip() + " " + quoted + comment
+    return line, column, f'a colon followed by a space inside a value starts a new key: put the value in quotes, as in {fixed.strip()}'
 
 
 def _at_mark(path: str, mark: Any, message: str) -> Diagnostic:
@@ -216,17 +328,21 @@ def _type_name(value: Any) -> str:
     return {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
 
 
-def content_files(root: Path) -> Iterator[tuple[str, str]]:
-    """Every YAML file under root/content, sorted, as (kind, path); kind '' when misplaced."""
+def content_files(root: Path, unreadable: list[OSError] | None = None) -> Iterator[tuple[str, str]]:
+    """Every YAML file under root/content, sorted, as (kind, path); kind '' when misplaced.
+
+    A folder that cannot be listed is added to `unreadable` (never skipped in silence:
+    its events would quietly vanish from the site).
+    """
     content = os.path.join(root, "content")
     if not os.path.isdir(content):
         return
-    for directory, subdirs, files in os.walk(content):
+    for directory, subdirs, files in os.walk(content, onerror=unreadable.append if unreadable is not None else None):
         subdirs.sort()
         relative_dir = os.path.relpath(directory, content).replace(os.sep, "/")
         parts = [] if relative_dir == "." else relative_dir.split("/")
         kind = parts[0] if parts and parts[0] in KINDS else ""
-        if kind in ("actors", "sources") and len(parts) != 1:
+        if kind in ("actors", "sources", "places") and len(parts) != 1:
             kind = ""
         for name in sorted(files):
             if name.endswith((".yml", ".yaml")) and not name.startswith("."):
@@ -246,14 +362,19 @@ def find_content(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     real_root = os.path.realpath(root)
     prefix = len(os.path.join(str(root), ""))
-    for kind, path in content_files(root):
+    unreadable: list[OSError] = []
+    for kind, path in content_files(root, unreadable):
         shown = path[prefix:].replace(os.sep, "/")
         if os.path.islink(path) and not _inside(path, real_root):
             diagnostics.append(Diagnostic(ERROR, "symbolic link pointing outside the site folder: refused", shown, 1, 1))
         elif not kind:
-            diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/ and content/sources/: ignored", shown, 1, 1))
+            diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/, content/sources/ and content/places/: ignored", shown, 1, 1))
         else:
             found.append(ContentFile(kind, path, shown))
+    for err in unreadable:
+        shown = os.fsdecode(err.filename or "content")[prefix:].replace(os.sep, "/")
+        message = f"cannot read this folder: {err.strerror}; its files are neither checked nor published (fix its permissions)"
+        diagnostics.append(Diagnostic(ERROR, message, shown + "/", 1, 1))
     return found, diagnostics
 
 

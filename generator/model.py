@@ -1,12 +1,12 @@
 """The model stage: the checked content as an immutable `Timeline`.
 
 A `Timeline` holds the events in their total order with their actors and sources
-resolved, and the indexes the site needs. Actors, tags, years and sources are all
-"a term with a list of events": one `Taxonomy` of `Term`s serves all four.
+resolved, and the indexes the site needs. Actors, tags, years, sources and places are
+all "a term with a list of events": one `Taxonomy` of `Term`s serves all five.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from generator.dates import EDTF
@@ -33,6 +33,34 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Capture:
+    """A source's page as archived by `timeline archive` (read from the archive's lock file)."""
+
+    url: str  # the URL asked for
+    final_url: str  # where the page was found, after redirects
+    status: int  # HTTP status of the archived response
+    captured: str  # when, as RFC 3339 UTC text
+    sha256: str  # of the WARC file, which is named by it
+    warc: str  # site path of the WARC file
+    text: str = ""  # site path of the readable rendering, if the body had text
+    content_type: str = ""
+    size: int = 0  # bytes of the body archived
+    truncated: bool = False  # the body was cut at the size limit
+    snapshot: str = ""  # a public web archive's copy, when one was asked for
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """What `timeline check --links` last found at a source's URL."""
+
+    state: str  # "ok", "moved" or "dead"
+    checked: str  # when, as RFC 3339 UTC text
+    status: int = 0  # HTTP status; 0 when there was no answer
+    location: str = ""  # where a moved page now is
+    reason: str = ""  # why a page is dead, in words
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     title: str
@@ -41,6 +69,26 @@ class Source:
     url: str = ""
     author: str = ""
     date_note: str = ""
+    path: str = ""
+    robots: bool = True  # respect the site's robots.txt when archiving
+    capture: Capture | None = None
+    link: LinkState | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    within: str | None = None  # place id
+    latitude: float | None = None
+    longitude: float | None = None
+    area: tuple[float, float, float, float] | None = None  # west, south, east, north
+    precision: str = "exact"
+    geonames: int | None = None
+    wikidata: str | None = None
+    description: str = ""
     path: str = ""
 
 
@@ -64,6 +112,20 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class Correction:
+    date: EDTF
+    text: str  # what was corrected, in Markdown
+
+
+@dataclass(frozen=True)
+class History:
+    """When an event's file was first committed and last changed, from the site's git history."""
+
+    published: str  # RFC 3339 UTC text of the commit that added the file
+    updated: str  # of the last commit that changed it
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     title: str
@@ -79,6 +141,11 @@ class Event:
     related: tuple[str, ...] = ()  # event ids
     draft: bool = False
     path: str = ""
+    after: str | None = None  # the id of an event of the same day this one follows
+    places: tuple[str, ...] = ()  # place ids, in the author's order
+    key: bool = False  # a key event of the story
+    corrections: tuple[Correction, ...] = ()  # newest last, as the author lists them
+    history: History | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +172,15 @@ class Taxonomy:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A named stretch of time (a presidency, a ceasefire), drawn as a band."""
+
+    name: str
+    date: EDTF
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     description: str = ""
@@ -113,6 +189,12 @@ class SiteConfig:
     output: str = "_site"
     timezone: str = "UTC"
     max_file_bytes: int = 4 * 1024 * 1024
+    newest_first: bool = False
+    periods: tuple[Period, ...] = ()
+
+    def __post_init__(self) -> None:
+        # site.yml gives periods as checked mappings; the model keeps them as records.
+        object.__setattr__(self, "periods", tuple(p if isinstance(p, Period) else Period(**p) for p in self.periods))
 
 
 @dataclass(frozen=True)
@@ -123,6 +205,61 @@ class Timeline:
     sources: Mapping[str, Source]
     taxonomies: Mapping[str, Taxonomy] = field(default_factory=dict)
     events_by_id: Mapping[str, Event] = field(default_factory=dict)
+    places: Mapping[str, Place] = field(default_factory=dict)
+    history_note: str = ""  # why events have no history, when they have none
+
+
+def with_provenance(
+    timeline: Timeline, captures: Mapping[str, Capture], links: Mapping[str, LinkState],
+    histories: Mapping[str, History], history_note: str = "",
+) -> Timeline:
+    """The timeline with each source's capture and link state and each event's history attached.
+
+    Keyed by source id and by event file path; what has no record is left as it is.
+    """
+    sources = {
+        source_id: replace(source, capture=captures.get(source_id), link=links.get(source_id))
+        if source_id in captures or source_id in links else source
+        for source_id, source in timeline.sources.items()
+    }
+    # Only events with a history are made anew (a site outside git costs nothing here).
+    events = tuple(
+        replace(event, history=history) if (history := histories.get(event.path)) else event
+        for event in timeline.events
+    )
+    return replace(
+        timeline, sources=sources, events=events, events_by_id={event.id: event for event in events},
+        history_note=history_note,
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the site's record of changes: an event published, changed or corrected."""
+
+    when: str  # RFC 3339 UTC text: a commit's time, or the day of a correction
+    event: str  # event id
+    kind: str  # "published", "changed" or "corrected"
+    text: str = ""  # what a correction corrected, in Markdown
+
+
+CHANGE_KINDS = ("corrected", "changed", "published")  # on the same instant, in this order
+
+
+def change_record(events: tuple[Event, ...]) -> list[Change]:
+    """Every event's publication, last change and corrections, newest first (ties: a stable order)."""
+    changes: list[Change] = []
+    for event in events:
+        if event.history:
+            changes.append(Change(event.history.published, event.id, "published"))
+            if event.history.updated != event.history.published:
+                changes.append(Change(event.history.updated, event.id, "changed"))
+        for correction in event.corrections:
+            day = correction.date.earliest.date().isoformat()
+            changes.append(Change(f"{day}T00:00:00Z", event.id, "corrected", correction.text))
+    changes.sort(key=lambda c: (c.event, CHANGE_KINDS.index(c.kind), c.text))
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
 
 
 def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:
@@ -148,9 +285,10 @@ def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:
     return members
 
 
-def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source], drafts: bool = False) -> Timeline:
+def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source], drafts: bool = False, places: Mapping[str, Place] | None = None) -> Timeline:
     """The Timeline of checked items: events ordered, drafts left out unless asked for."""
-    ordered = tuple(sorted((e for e in events if drafts or not e.draft), key=lambda e: (*e.date.sort_key, e.id)))
+    places = places or {}
+    ordered = chronological([e for e in events if drafts or not e.draft])
     return Timeline(
         config=config,
         events=ordered,
@@ -161,9 +299,60 @@ def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mappin
             "tags": _taxonomy("tags", ordered, lambda e: [(t.slug, t.label) for t in e.tags]),
             "years": _taxonomy("years", ordered, lambda e: [(str(y), str(y)) for y in years_of(e)]),
             "sources": _taxonomy("sources", ordered, lambda e: [(s, sources[s].title) for s in cited_sources(e)]),
+            "places": _taxonomy("places", ordered, lambda e: [(p, places[p].name) for p in places_around(e, places)], every=places),
         },
         events_by_id={e.id: e for e in ordered},
+        places=dict(sorted(places.items())),
     )
+
+
+def enclosing(place_id: str, places: Mapping[str, Place]) -> list[str]:
+    """The places a place lies within, nearest first (Douma → Eastern Ghouta → Syria)."""
+    chain: list[str] = []
+    parent = places[place_id].within if place_id in places else None
+    while parent in places and parent not in chain and parent != place_id:
+        chain.append(parent)
+        parent = places[parent].within
+    return chain
+
+
+def places_around(event: Event, places: Mapping[str, Place]) -> list[str]:
+    """The event's places and every place they lie within, each once: an event in Douma is in Syria too."""
+    return list(dict.fromkeys(p for own in event.places for p in (own, *enclosing(own, places))))
+
+
+def chronological(events: list[Event]) -> tuple[Event, ...]:
+    """The events in their total order: by date (then id), each `after` event right behind the one it names.
+
+    Events that follow the same one keep their own order among themselves. An `after`
+    naming an event that is not there (a draft left out) is ignored; the checker refuses
+    cycles, and any that got through are ordered by date alone.
+    """
+    by_date = sorted(events, key=lambda e: (*e.date.sort_key, e.id))
+    present = {e.id for e in by_date}
+    followers: dict[str, list[Event]] = {}
+    for event in by_date:
+        if event.after in present and event.after != event.id:
+            followers.setdefault(event.after, []).append(event)  # type: ignore[arg-type]
+    ordered: list[Event] = []
+    placed: set[str] = set()
+
+    def place(event: Event) -> None:
+        pending = [event]
+        while pending:
+            current = pending.pop()
+            if current.id in placed:
+                continue
+            placed.add(current.id)
+            ordered.append(current)
+            pending.extend(reversed(followers.get(current.id, [])))
+
+    for event in by_date:
+        if event.id not in placed and not (event.after in present and event.after != event.id):
+            place(event)
+    for event in by_date:  # only events caught in a cycle are left
+        place(event)
+    return tuple(ordered)
 
 
 def related_both_ways(events: tuple[Event, ...]) -> dict[str, set[str]]:
@@ -188,8 +377,8 @@ def quotes_by_speaker(events: tuple[Event, ...]) -> dict[str, list[tuple[Event, 
 
 
 def years_of(event: Event) -> range:
-    """Every year an event's date touches (an interval may span several)."""
-    return range(event.date.earliest.year, event.date.latest.year + 1)
+    """Every year of the site's calendar an event's date touches (an interval may span several)."""
+    return range(event.date.local_earliest.year, event.date.local_latest.year + 1)
 
 
 def cited_sources(event: Event) -> list[str]:
@@ -198,9 +387,10 @@ def cited_sources(event: Event) -> list[str]:
     return cited + [q.source for q in event.quotes if q.source and q.source not in cited]
 
 
-def _taxonomy(name: str, events: tuple[Event, ...], terms_of) -> Taxonomy:
-    labels: dict[str, str] = {}
-    entries: dict[str, list[Entry]] = {}
+def _taxonomy(name: str, events: tuple[Event, ...], terms_of, every: Mapping[str, Place] | None = None) -> Taxonomy:
+    """Terms made from each event's (slug, label) pairs; with `every`, a term for each of its items, even unused."""
+    labels: dict[str, str] = {slug: item.name for slug, item in (every or {}).items()}
+    entries: dict[str, list[Entry]] = {slug: [] for slug in labels}
     for event in events:
         for slug, label in terms_of(event):
             labels.setdefault(slug, label)

@@ -15,6 +15,7 @@ from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
 from generator.model import SiteConfig, Timeline, build_timeline
 from generator.parallel import split_work, workers_for
+from generator.provenance import attach_provenance
 from generator.record import CheckedFile, stamp
 from generator.schema import Context
 
@@ -53,8 +54,10 @@ def load_site(root: Path, drafts: bool = False, overrides: dict | None = None, r
     count = 1 + len(files) + len(found_problems)
     if has_errors(diagnostics):
         return CheckReport(config, None, diagnostics, count)
-    timeline = build_timeline(config, checked.events, checked.actors, checked.sources, drafts=drafts)
-    return CheckReport(config, timeline, diagnostics, count)
+    timeline = build_timeline(config, checked.events, checked.actors, checked.sources, drafts=drafts, places=checked.places)
+    # Provenance (archived captures, link checks, git history) is read like the content.
+    timeline, record_problems = attach_provenance(root, timeline)
+    return CheckReport(config, timeline, sort_in_file_order([*diagnostics, *record_problems]), count)
 
 
 def check_site(root: Path, drafts: bool = False, overrides: dict | None = None) -> CheckReport:

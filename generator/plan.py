@@ -2,7 +2,7 @@
 
 A `Page` names its output path, the templates that may render it (the first that
 exists wins, so a site can override one kind of page) and its context. Actors,
-tags, years and sources are all planned by one mechanism, `TermKind`. Exports
+tags, years, sources and places are all planned by one mechanism, `TermKind`. Exports
 (feeds, JSON, ICS, CSV, sitemap) are `Export`s: a path and a function of the
 Timeline.
 """
@@ -13,8 +13,8 @@ from typing import Any, Mapping
 
 from generator import exports
 from generator.exports import Export
-from generator.model import Entry, Event, Taxonomy, Term, Timeline
-from generator.urls import KIND_BY_SINGULAR, TERM_KINDS, TermKind, output_path
+from generator.model import Entry, Event, Taxonomy, Term, Timeline, change_record
+from generator.urls import CHANGES_PATH, KIND_BY_SINGULAR, TERM_KINDS, TermKind, output_path
 
 # Path rules live in generator.urls; the plan hands them on to its callers.
 __all__ = [
@@ -49,6 +49,7 @@ def plan_site(timeline: Timeline) -> tuple[list[Page], list[Export]]:
     pages = [_home(timeline), *_event_pages(timeline)]
     for kind in TERM_KINDS:
         pages += _term_pages(kind, timeline.taxonomies[kind.taxonomy], timeline)
+    pages.append(_changes_page(timeline))  # provenance: the site's record of changes
     pages.append(Page("404.html", ("404.html",), {"title": "Page not found"}))
     return pages, exports.planned_exports(timeline)
 
@@ -60,6 +61,12 @@ def _home(timeline: Timeline) -> Page:
         "entries": [(event, None) for event in shown],
         "hidden": len(timeline.events) - len(shown),
     })
+
+
+def _changes_page(timeline: Timeline) -> Page:
+    """What was published, changed and corrected, and when (from git and the events' corrections)."""
+    changes = [(change, timeline.events_by_id[change.event]) for change in change_record(timeline.events)]
+    return Page(CHANGES_PATH, ("changes.html",), {"title": "Changes", "changes": changes, "note": timeline.history_note})
 
 
 def _event_pages(timeline: Timeline) -> list[Page]:

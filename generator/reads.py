@@ -9,6 +9,7 @@ model records a key in it:
 - `config` the site's settings; `order` the events' ids in order; `count` their number;
   `actors`, `sources` the ids of all of them; `terms:<kind>` a taxonomy's terms;
 - `all:events`, `all:actors`, `all:sources` every one of them, whole (exports that hold all);
+- `timeline:<field>` any other field of the Timeline as a whole, `pl:<id>` a place; `volatile` made every build;
 - `fact:<name>:<argument>` a fact a helper computed (its digest is that of its value);
 - `template:<name>` a template looked up, found or not; `plan:<path>` what the plan handed a page;
   `pages` the list of pages.
@@ -23,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
-from generator.model import Actor, Event, SiteConfig, Source, Timeline, cited_sources
+from generator.model import Actor, Event, Place, SiteConfig, Source, Timeline, cited_sources
 
 _open: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("reads", default=None)
 
@@ -113,11 +114,13 @@ def _timeline_part(timeline: Timeline, name: str) -> Any:
         return TrackedMapping(timeline.taxonomies, "terms", "terms:")
     if name == "config":
         record("config")
+    elif name not in ("events", "events_by_id", "actors", "sources", "taxonomies"):
+        record(f"timeline:{name}")  # any other part of the model (places, …), as a whole
     return None
 
 
 _READERS = {
-    Event: _event_read, Actor: _item_read("a:"), Source: _item_read("s:"), SiteConfig: _config_read,
+    Event: _event_read, Actor: _item_read("a:"), Source: _item_read("s:"), Place: _item_read("pl:"), SiteConfig: _config_read,
     Timeline: lambda timeline, name: _timeline_part(timeline, name),
 }
 

@@ -34,10 +34,11 @@ import cbor2
 
 import generator
 from generator import check, dates, diagnostics
+from generator.provenance import provenance_inputs
 
 RECORD = "record.cbor"
 FORMAT = 1
-SITE_FOLDERS = ("content", "templates", "static")
+SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar")
 Stamp = tuple[int, int, int, int]
 
@@ -116,7 +117,7 @@ def code_version(options: dict[str, Any]) -> str:
     for library in LIBRARIES:
         digest.update(_version(library).encode())
     package = Path(generator.__file__).parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.glob("data/*.json")]):  # the map outlines are data of the code
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -124,6 +125,7 @@ def code_version(options: dict[str, Any]) -> str:
 def inputs_digest(site_root: Path, builtin: list[Path], code: str) -> str:
     """One digest of every input file's stamp, and of the code."""
     digest = hashlib.blake2b(code.encode(), digest_size=16)
+    digest.update(provenance_inputs(site_root).encode())  # the git commit events' history is read at
     paths = [str(site_root / "site.yml")]
     for folder in [*(site_root / name for name in SITE_FOLDERS), *builtin]:
         paths += _files(str(folder))

@@ -21,7 +21,6 @@ from typing import Iterable, TextIO
 from urllib.parse import unquote, urlsplit
 
 from generator.build import Memory, build_site, copy_static, output_folder
-from generator.check import check_site_config
 from generator.diagnostics import ERROR
 from generator.pipeline import CACHE_DIR
 from generator.record import read_record, write_record
@@ -33,7 +32,12 @@ CLIENT_PATH = "/__timeline/client.js"
 EVENTS_PATH = "/__timeline/events"
 KEEPALIVE_SECONDS = 15.0
 WATCH_START_SECONDS = 10.0
-WATCHED = ("content", "templates", "static")
+WATCHED = ("content", "templates", "static", "archive")  # archive/: captures and link checks (provenance)
+# The preview is built into a folder of its own, without base_url (it is served at the
+# root of loopback) and with drafts when asked: the output folder keeps exactly what
+# `timeline build` made, so deploying it right after serving ships canonical links.
+PREVIEW_OUTPUT = f"{CACHE_DIR}/serve"
+PREVIEW_OVERRIDES = {"base_url": None, "output": PREVIEW_OUTPUT}
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
     ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
@@ -74,15 +78,13 @@ def rebuild(
     files and re-makes what read anything that changed (the record is kept in `memory`).
     """
     started = time.perf_counter()
-    # base_url left out: the site is served at the root of loopback
-    overrides = {"base_url": None}
     static = site_root / "static"
     try:
         only_static = bool(changed) and memory is not None and all(static in path.parents for path in changed)
-        result = copy_static(site_root, memory, drafts=drafts, overrides=overrides) if only_static and memory else None
+        result = copy_static(site_root, memory, drafts=drafts, overrides=PREVIEW_OVERRIDES) if only_static and memory else None
         # The search index is made on the first build only; later ones keep it, so a
         # save is shown at once rather than after indexing every page again.
-        result = result or build_site(site_root, drafts=drafts, overrides=overrides, search=search, memory=memory)
+        result = result or build_site(site_root, drafts=drafts, overrides=PREVIEW_OVERRIDES, search=search, memory=memory)
     except (WriteError, TemplateFailure) as err:
         lines = [f"error: {line}" for line in str(err).splitlines()]
         state.publish(False, lines)
@@ -207,19 +209,16 @@ class DevServer:
         self.state = BuildState()
         self.stopping = threading.Event()
         self.watching = threading.Event()
+        self.output = output_folder(self.site_root, PREVIEW_OUTPUT).resolve()
+        # The port first: a busy one is reported at once, not after a whole build.
+        self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
+        self.httpd.daemon_threads = True
         # The record of the last build, kept in memory between builds, saved on disk after the first one and at the end.
         self.cache = self.site_root / CACHE_DIR
         self.memory = Memory(read_record(self.cache), make_environment(self.site_root))
         rebuild(self.site_root, self.state, drafts, self.log, self.memory, search=True)
         write_record(self.cache, self.memory.record)
-        self.output = self._output()
-        self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
-        self.httpd.daemon_threads = True
         self.threads: list[threading.Thread] = []
-
-    def _output(self) -> Path:
-        config, _ = check_site_config(self.site_root)
-        return output_folder(self.site_root, config.output if config else "_site").resolve()
 
     @property
     def url(self) -> str:
@@ -271,7 +270,7 @@ class DevServer:
 
 def serve(site_root: Path, port: int, bind: str, drafts: bool, log: TextIO = sys.stderr) -> int:
     server = DevServer(site_root, port, bind, drafts, log).start()
-    print(f"serving {server.output} at {server.url} — for authoring only, not for production; Ctrl-C stops", file=log)
+    print(f"serving a preview at {server.url} — for authoring only; `timeline build` makes the site to deploy; Ctrl-C stops", file=log)
     try:
         while True:
             time.sleep(3600)

@@ -28,6 +28,7 @@ TERM_KINDS = (
     TermKind("tags", "tag", "Tags", "tags/{slug}/", "tags/"),
     TermKind("years", "year", "Years", "{slug}/", None),
     TermKind("sources", "source", "Sources", "sources/{slug}/", "sources/"),
+    TermKind("places", "place", "Places", "places/{slug}/", "places/"),
 )
 KIND_BY_SINGULAR = {kind.singular: kind for kind in TERM_KINDS}
 
@@ -42,6 +43,9 @@ def page_root(path: str, base_url: str) -> str:
     if path == "404.html":  # served at any depth: only an absolute root works
         return base_url or "/"
     return "../" * output_path(path).count("/")
+
+
+CHANGES_PATH = "changes/"  # the record of changes (provenance)
 
 
 def term_path(kind: str, slug: str) -> str:

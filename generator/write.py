@@ -11,20 +11,37 @@ folders (`renameat2(RENAME_EXCHANGE)` on Linux, two renames elsewhere).
 Each folder carries a manifest, `.timeline-site`: the digest of every file in it. It
 also marks a folder this generator made and may replace. Like Pelican's writer, two
 outputs for one path are an error, not a silently lost page.
+
+Nothing read from the output is trusted to name a path: the manifest only counts for
+the regular files actually found in the folder (never through a symbolic link), the
+spare folder is compared with the live one by inode, not by its own manifest, and
+every path written must be a plain relative one. A folder holding files the manifest
+does not list is never replaced, with or without `--force`. One build at a time holds
+the lock file beside the output (`.<name>.lock`, an `flock` the kernel releases when
+its process dies, so a killed build leaves no stale lock).
 """
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import hashlib
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows; builds there are not locked
+    fcntl = None  # type: ignore[assignment]
+
 MARKER = ".timeline-site"  # the manifest; marks a folder this generator made
 _RENAME_EXCHANGE = 2
+LOCK_WAIT_SECONDS = 600.0  # how long a build waits for another one writing the same output
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 Manifest = dict[str, str]  # path → digest
 
@@ -52,15 +69,35 @@ def digest(data: bytes) -> str:
 
 
 def collect_static(directories: Iterable[Path]) -> dict[str, Path]:
-    """Static files by output path; later directories override earlier ones."""
+    """Static files by output path; later directories override earlier ones.
+
+    A symbolic link that leads out of the folder holding `directory` (the site's
+    folder) is refused: `static/env.txt -> /proc/self/environ` must not be published.
+    """
     files: dict[str, Path] = {}
     for directory in directories:
         if not directory.is_dir():
             continue
+        refuse_links_leaving(directory, directory.parent)
         for path in sorted(directory.rglob("*")):
             if path.is_file() and not path.name.startswith(".") and path.name != "__init__.py" and "__pycache__" not in path.parts:
                 files[path.relative_to(directory).as_posix()] = path
     return files
+
+
+def refuse_links_leaving(folder: Path, site_root: Path) -> None:
+    """Raise WriteError for a symbolic link under `folder` whose target is not inside `site_root`."""
+    real_root = os.path.realpath(site_root)
+    for directory, subfolders, names in os.walk(folder):
+        for name in subfolders + names:
+            path = os.path.join(directory, name)
+            if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+                shown = os.path.relpath(path, site_root)
+                raise WriteError(f"{shown} is a symbolic link to {os.readlink(path)}, outside the site folder: refused")
+
+
+def _inside(real: str, real_root: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def check_output_folder(output: Path, site_root: Path, force: bool) -> None:
@@ -71,11 +108,25 @@ def check_output_folder(output: Path, site_root: Path, force: bool) -> None:
     for protected in ("content", "templates", "static"):
         if output == site_root / protected or output.is_relative_to(site_root / protected):
             raise WriteError(f"the output folder {output} is inside the site's {protected}/; choose another --output")
-    if output.exists() and not force:
-        if not output.is_dir():
-            raise WriteError(f"{output} exists and is not a folder")
-        if any(output.iterdir()) and not (output / MARKER).exists():
-            raise WriteError(f"{output} holds files timeline did not make; empty it, choose another --output, or use --force")
+    if output.exists() and not output.is_dir():
+        raise WriteError(f"{output} exists and is not a folder")
+    # `force` no longer lets a foreign folder be replaced: the writer refuses any folder
+    # holding files it did not make (see SiteWriter), whatever the flags.
+
+
+def foreign_files_message(output: Path, strays: list[str]) -> str:
+    shown = ", ".join(strays[:3]) + (f" and {len(strays) - 3} more" if len(strays) > 3 else "")
+    return (
+        f"{output} holds files timeline did not make ({shown}); timeline only replaces folders it made, "
+        "even with --force: move those files away, or choose another --output"
+    )
+
+
+def is_safe_relative(path: str) -> bool:
+    """Whether `path` is a plain relative path (no `..`, no absolute path, no empty part)."""
+    if not path or path.startswith("/") or "\\" in path or "\x00" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
 
 
 def write_site(output: Path, pages: Mapping[str, bytes | Kept], static: Mapping[str, Path], live: Manifest | None = None) -> WriteResult:
@@ -86,12 +137,12 @@ def write_site(output: Path, pages: Mapping[str, bytes | Kept], static: Mapping[
     clashes = sorted(set(pages) & set(static))
     if clashes:
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
-    writer = SiteWriter(output, live)
-    for path, data in pages.items():
-        writer.add(path, data)
-    for path, source in static.items():
-        writer.add(path, source.read_bytes())
-    return writer.finish()
+    with SiteWriter(output, live) as writer:
+        for path, data in pages.items():
+            writer.add(path, data)
+        for path, source in static.items():
+            writer.add(path, source.read_bytes())
+        return writer.finish()
 
 
 class SiteWriter:
@@ -100,15 +151,36 @@ class SiteWriter:
     Nothing is held in memory but digests: a file whose bytes changed goes into the
     spare folder at once (which is first made a hard-linked mirror of the live site),
     and `finish` removes what is no longer wanted and swaps the spare into place.
+    The writer holds the output's build lock from its creation to `finish` (or
+    `close`); use it as a context manager so a failed build lets go of it.
     """
 
-    def __init__(self, output: Path, live: Manifest | None = None):
+    def __init__(self, output: Path, live: Manifest | None = None, wait: float = LOCK_WAIT_SECONDS):
         self.output = output.absolute()
-        self.live = read_manifest(self.output) if live is None else live
         self.spare = self.output.with_name(f".{self.output.name}.spare")
         self.wanted: Manifest = {}
         self.written = 0
         self.prepared = False
+        self.lock = BuildLock(self.output, wait)
+        try:
+            with _disk_errors(self):
+                found = read_live(self.output)
+            if found.strays:
+                raise WriteError(foreign_files_message(self.output, found.strays))
+            self.live_inodes = found.inodes
+            self.live = found.manifest if live is None else {p: d for p, d in live.items() if p in found.inodes}
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def __enter__(self) -> "SiteWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.lock.release()
 
     def add(self, path: str, data: bytes | Kept) -> None:
         self._claim(path)
@@ -120,8 +192,9 @@ class SiteWriter:
             return
         self.wanted[path] = digest(data)
         if live_digest != self.wanted[path]:
-            self.prepare()
-            _replace(self.spare / path, data)
+            with _disk_errors(self):
+                self.prepare()
+                _replace(self.spare / path, data)
             self.written += 1
 
     def add_written(self, path: str, file_digest: str) -> None:
@@ -132,6 +205,8 @@ class SiteWriter:
             self.written += 1
 
     def _claim(self, path: str) -> None:
+        if not is_safe_relative(path):
+            raise WriteError(f"refused to write {path!r}: not a plain relative path inside the output folder")
         if path in self.wanted:
             raise WriteError(f"two files would be written to {path}")
         if path == MARKER:
@@ -143,17 +218,21 @@ class SiteWriter:
         return ((self.spare if written_here else self.output) / path).read_bytes()
 
     def finish(self) -> WriteResult:
-        if self.wanted == self.live:
-            return WriteResult(0, len(self.wanted), self.output)
-        self.prepare()
-        for path in sorted((self.live or {}).keys() - self.wanted.keys()):
-            _unlink(self.spare, path)
-        _write_manifest(self.spare, self.wanted)
-        self.output.parent.mkdir(parents=True, exist_ok=True)
-        _swap(self.spare, self.output)
-        if self.live is None:
-            _remove(self.spare)  # what was there before was not ours, or nothing
-        return WriteResult(self.written, len(self.wanted) - self.written, self.output)
+        try:
+            if self.wanted == self.live:
+                return WriteResult(0, len(self.wanted), self.output)
+            with _disk_errors(self):
+                self.prepare()
+                for path in sorted((self.live or {}).keys() - self.wanted.keys()):
+                    _unlink(self.spare, path)
+                _write_manifest(self.spare, self.wanted)
+                self.output.parent.mkdir(parents=True, exist_ok=True)
+                _swap(self.spare, self.output)
+            if self.live is None:
+                _remove_folders(self.spare)  # what was there before: nothing, or folders without files
+            return WriteResult(self.written, len(self.wanted) - self.written, self.output)
+        finally:
+            self.close()
 
     def prepare(self) -> None:
         """Make the spare folder ready to take new files (done before the first one, or before forking)."""
@@ -163,20 +242,98 @@ class SiteWriter:
         if self.live is None:
             _prepare_empty(self.spare)
         else:
-            _mirror(self.spare, self.output, self.live)
+            _mirror(self.spare, self.output, self.live_inodes, set(self.live))
         self.prepared = True
 
 
+class BuildLock:
+    """The lock file beside an output folder: one build writes it at a time.
+
+    An `flock` on `.<name>.lock`: the kernel lets go of it when the process ends, so
+    the lock of a killed build is never stale. A second build waits up to `wait`
+    seconds, then fails with a message naming the process that holds the lock.
+    """
+
+    def __init__(self, output: Path, wait: float = LOCK_WAIT_SECONDS):
+        self.path = output.with_name(f".{output.name}.lock")
+        self.fd: int | None = None
+        if fcntl is None:
+            return
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as err:
+            raise WriteError(f"cannot make the lock file {self.path}: {err.strerror}") from None
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+                    os.close(fd)
+                    raise WriteError(
+                        f"another build (process {holder}) is writing {output}; waited {wait:g} s. "
+                        "Run one build at a time for one output folder"
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fd, self.fd = self.fd, None
+            os.close(fd)  # closing the last descriptor lets go of the flock
+
+
+class _disk_errors:
+    """Turns an OSError while writing into a WriteError that says what to do.
+
+    After a full disk (or a file too large) the spare folder is removed, so that it
+    does not keep the space it took; the live site is left as it was.
+    """
+
+    def __init__(self, writer: SiteWriter):
+        self.writer = writer
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, err: BaseException | None, trace: object) -> bool:
+        if not isinstance(err, OSError):
+            return False
+        where = f" ({err.filename})" if err.filename else ""
+        if err.errno in _DISK_FULL:
+            _remove(self.writer.spare)
+            self.writer.prepared = False
+            hint = "free some space (or allow larger files) and build again; the previous site is left as it was"
+        elif err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            hint = "the output folder cannot be written: check its permissions, or choose another --output"
+        else:
+            hint = "the previous site, if any, is left as it was"
+        raise WriteError(f"cannot write the site{where}: {err.strerror or err}; {hint}") from None
+
+
 def read_manifest_bytes(folder: Path) -> bytes | None:
-    """A folder's manifest file as it is, or None."""
+    """A folder's manifest file as it is, or None (never read through a symbolic link)."""
     try:
-        return (folder / MARKER).read_bytes()
+        fd = os.open(folder / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
     except OSError:
         return None
 
 
 def read_manifest(folder: Path) -> Manifest | None:
-    """A folder's manifest, or None if it has none (not ours, or left half-made)."""
+    """A folder's manifest, or None if it has none (not ours, or left half-made).
+
+    Lines naming anything but a plain relative path (`../x`, `/abs`) are dropped.
+    """
     data = read_manifest_bytes(folder)
     try:
         lines = data.decode("utf-8").splitlines() if data is not None else []
@@ -187,8 +344,56 @@ def read_manifest(folder: Path) -> Manifest | None:
     manifest: Manifest = {}
     for line in lines[1:]:
         file_digest, _, path = line.partition(" ")
-        manifest[path] = file_digest
+        if is_safe_relative(path) and path != MARKER:
+            manifest[path] = file_digest
     return manifest
+
+
+@dataclass(frozen=True)
+class LiveFolder:
+    manifest: Manifest | None  # None: no sound manifest (not ours, or empty)
+    strays: list[str]  # files and links there that the manifest does not list
+    inodes: dict[str, int]  # the listed files' inodes
+
+
+def read_live(folder: Path) -> LiveFolder:
+    """The manifest of the files really in `folder`, and the files there it does not list.
+
+    Only regular files found without following a symbolic link count: a manifest line
+    for a missing file, a link, or a path outside is dropped (the file is made again).
+    Without a manifest every file found is foreign.
+    """
+    files, others = scan_folder(folder)
+    manifest = read_manifest(folder) if MARKER in files else None
+    if manifest is None:
+        return LiveFolder(None, sorted(files) + others, {})
+    kept = {path: file_digest for path, file_digest in manifest.items() if path in files}
+    strays = sorted(files.keys() - manifest.keys() - {MARKER}) + others
+    return LiveFolder(kept, strays, {path: files[path] for path in kept})
+
+
+def scan_folder(folder: Path) -> tuple[dict[str, int], list[str]]:
+    """Regular files under `folder` by relative path (their inodes), and every other non-folder entry.
+
+    Symbolic links are listed as other entries and never followed.
+    """
+    files: dict[str, int] = {}
+    others: list[str] = []
+    if not folder.is_dir() or folder.is_symlink():
+        return files, others
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        with os.scandir(os.path.join(folder, prefix) if prefix else folder) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(relative + "/")
+                elif entry.is_file(follow_symlinks=False):
+                    files[relative] = entry.inode()
+                else:
+                    others.append(relative)
+    return files, sorted(others)
 
 
 def _write_manifest(folder: Path, manifest: Manifest) -> None:
@@ -201,21 +406,23 @@ def _prepare_empty(folder: Path) -> None:
     folder.mkdir()
 
 
-def _mirror(spare: Path, live: Path, live_files: Manifest) -> None:
-    """Make `spare` hold the live site's files, as hard links to them where possible.
+def _mirror(spare: Path, live: Path, live_inodes: dict[str, int], wanted: set[str]) -> None:
+    """Make `spare` hold the live site's files `wanted`, as hard links to them where possible.
 
-    Only the files that differ are touched when the spare's manifest is sound; a spare
-    without one (new, or left by a killed build) is made again from scratch.
+    Nothing the spare holds is trusted: a file there is kept only when it is the very
+    file (same inode) the live site holds at that path; anything else — links planted
+    there, files left by a killed build, its own manifest — is removed first.
     """
-    spare_files = read_manifest(spare)
-    if spare_files is None:
+    if spare.is_symlink() or not spare.is_dir():
         _prepare_empty(spare)
-        spare_files = {}
-    (spare / MARKER).unlink(missing_ok=True)  # from here on the spare is not trusted until finished
-    for path in sorted(spare_files.keys() - live_files.keys()):
+    spare_files, others = scan_folder(spare)
+    for path in others:
         _unlink(spare, path)
-    for path, file_digest in live_files.items():
-        if spare_files.get(path) != file_digest:
+    for path, inode in sorted(spare_files.items()):
+        if path not in wanted or live_inodes.get(path) != inode:
+            _unlink(spare, path)
+    for path in sorted(wanted):
+        if spare_files.get(path) != live_inodes[path]:
             _link_or_copy(live / path, spare / path)
 
 
@@ -223,7 +430,9 @@ def _replace(target: Path, data: bytes) -> None:
     """Write a new file at `target` (a new inode: the live copy sharing the old one is untouched)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
+    temporary.unlink(missing_ok=True)
+    with open(temporary, "xb") as handle:  # exclusive: never through a link left at that name
+        handle.write(data)
     os.replace(temporary, target)
 
 
@@ -232,9 +441,11 @@ def _link_or_copy(source: Path, target: Path) -> None:
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.unlink(missing_ok=True)
     try:
-        os.link(source, temporary)
-    except OSError:  # no hard links here (another device, a file system without them)
-        shutil.copy2(source, temporary)
+        os.link(source, temporary, follow_symlinks=False)
+    except OSError as err:  # no hard links here (another device, a file system without them)
+        if err.errno in _DISK_FULL:
+            raise
+        shutil.copy2(source, temporary, follow_symlinks=False)
     os.replace(temporary, target)
 
 
@@ -281,3 +492,14 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     elif path.exists() or path.is_symlink():
         path.unlink()
+
+
+def _remove_folders(path: Path) -> None:
+    """Remove `path` if it holds only folders; a file found there (not ours) is left, with its folders."""
+    if path.is_symlink() or not path.is_dir():
+        return
+    for directory, _, _ in sorted(os.walk(path), key=lambda entry: -len(entry[0])):
+        try:
+            os.rmdir(directory)
+        except OSError:
+            pass

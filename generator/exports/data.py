@@ -1,6 +1,9 @@
 """The content as data: `events.json` (everything, dates normalised) and `events.csv`.
 
-Both follow the chronology. Optional text that an item does not give is `null` in
+Both follow the chronology. A date's first and last instants are written on the
+site's clock, with its offset (a day of a Paris site begins at 00:00:00+02:00, not at
+UTC midnight); its `kind` says whether it is one date, an interval that lasted, or
+a window within which it happened (EDTF `[A..B]`). Optional text that an item does not give is `null` in
 JSON and an empty cell in CSV. A CSV cell that a spreadsheet would run as a formula
 (starting with = + - @, a tab or a carriage return) gets a leading apostrophe.
 """
@@ -11,22 +14,22 @@ import io
 from typing import Any
 
 from generator.dates import EDTF
-from generator.exports.common import ExportTools, SiteLinks, event_path, iso, json_document, to_json
-from generator.model import Actor, Event, Source, Timeline
-from generator.urls import output_path
+from generator.exports.common import ExportTools, SiteLinks, event_path, json_document, local_iso, to_json
+from generator.model import Actor, Event, Place, Source, Timeline
 from generator.reads import record_all
+from generator.urls import output_path
 
 CSV_COLUMNS = (
     "id", "date_edtf", "earliest", "latest", "precision", "title", "status", "location",
-    "actors", "actor_ids", "tags", "sources", "url",
+    "actors", "actor_ids", "tags", "sources", "url", "place_ids",
 )
 LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
-    """Every event, actor and source, with dates in normalised form."""
-    record_all(("config", "all:events", "all:actors", "all:sources"))
+    """Every event, actor, source and place, with dates in normalised form."""
+    record_all(("config", "all:events", "all:actors", "all:sources", "timeline:places"))
     links = SiteLinks.of(timeline)
     config = timeline.config
     document = {
@@ -36,6 +39,7 @@ def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
         "generated_from": "timeline",
         "actors": [_actor(actor) for actor in timeline.actors.values()],
         "sources": [_source(source) for source in timeline.sources.values()],
+        "places": [_place(place) for place in timeline.places.values()],
     }
     events = (
         tools.once("json", event, lambda event=event: to_json(_event(event, timeline, links))) for event in timeline.events
@@ -46,13 +50,19 @@ def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
 def date_json(date: EDTF) -> dict[str, Any]:
     return {
         "edtf": date.edtf,
-        "earliest": iso(date.earliest),
-        "latest": iso(date.latest),
+        "kind": date_kind(date),
+        "earliest": local_iso(date.local_earliest),
+        "latest": local_iso(date.local_latest),
         "precision": date.precision.label,
         "approximate": date.approximate,
         "uncertain": date.uncertain,
         "display": date.display(),
     }
+
+
+def date_kind(date: EDTF) -> str:
+    """ "date", "interval" (it lasted from A to B) or "window" (sometime between A and B)."""
+    return "window" if date.is_window else "interval" if date.is_interval else "date"
 
 
 def _event(event: Event, timeline: Timeline, links: SiteLinks) -> dict[str, Any]:
@@ -65,6 +75,7 @@ def _event(event: Event, timeline: Timeline, links: SiteLinks) -> dict[str, Any]
         "date_note": event.date_note or None,
         "status": event.status,
         "location": event.location or None,
+        "places": list(event.places),
         "summary": event.summary,
         "actors": [_actor_ref(timeline.actors[a]) | {"kind": timeline.actors[a].kind} for a in event.actors],
         "tags": [{"slug": tag.slug, "label": tag.label} for tag in event.tags],
@@ -98,6 +109,22 @@ def _actor(actor: Actor) -> dict[str, Any]:
     }
 
 
+def _place(place: Place) -> dict[str, Any]:
+    return {
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind,
+        "aliases": list(place.aliases),
+        "within": place.within,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "area": list(place.area) if place.area else None,
+        "precision": place.precision,
+        "geonames": place.geonames,
+        "wikidata": place.wikidata,
+    }
+
+
 def _source(source: Source) -> dict[str, Any]:
     return {
         "id": source.id,
@@ -126,13 +153,14 @@ def _csv_line(cells: tuple[str, ...] | list[str]) -> bytes:
 def _row(event: Event, timeline: Timeline, links: SiteLinks) -> list[str]:
     date = event.date
     return [
-        event.id, date.edtf, iso(date.earliest), iso(date.latest), date.precision.label,
+        event.id, date.edtf, local_iso(date.local_earliest), local_iso(date.local_latest), date.precision.label,
         event.title, event.status, event.location,
         LIST_SEPARATOR.join(timeline.actors[a].name for a in event.actors),
         LIST_SEPARATOR.join(event.actors),
         LIST_SEPARATOR.join(tag.label for tag in event.tags),
         LIST_SEPARATOR.join(c.source for c in event.sources),
         links.link(event_path(event)),
+        LIST_SEPARATOR.join(event.places),
     ]
 
 
