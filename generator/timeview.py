@@ -272,7 +272,7 @@ class Drawer:
             parts.append(
                 f'<g class="tv-band" data-s="{s}" data-e="{e}"><title>{title}</title>'
                 f'<rect x="{x}%" y="{row * LABEL_ROW}" width="{width}%" height="{height - row * LABEL_ROW}"/>'
-                f'<text x="{x}%" dx="4" y="{row * LABEL_ROW + 12}">{escape(period.name)}</text></g>'
+                f'<svg x="{x}%" y="{row * LABEL_ROW}" width="{width}%" height="{LABEL_ROW}"><text x="4" y="12">{escape(period.name)}</text></svg></g>'
             )
         return f'<g class="tv-bands">{"".join(parts)}</g>' if parts else ""
 

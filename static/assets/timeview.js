@@ -115,8 +115,11 @@
     const rect = item.querySelector("rect");
     rect.setAttribute("x", pc(left));
     rect.setAttribute("width", pc(width));
-    const text = item.querySelector("text");
-    if (text) text.setAttribute("x", pc(Math.max(0, left)));
+    const label = item.querySelector("svg");  // a period's name, clipped to its band
+    if (label) {
+      label.setAttribute("x", pc(left));
+      label.setAttribute("width", pc(width));
+    }
   }
 
   /* Years on a long range, months on a shorter one, days on a few weeks (as timeview.py does). */
