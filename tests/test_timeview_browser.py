@@ -131,3 +131,12 @@ def test_intervals_and_unsure_dates_are_drawn_unlike_days(page, site, server):
     assert span["height"] > 2 * point["height"]
     assert fuzzy["border"] == "dashed" and point["border"] == "solid"
     assert window["background"] != point["background"]
+
+
+def test_month_only_dates_in_the_address_fill_the_date_filters_and_cover_the_whole_month(page, site, server):
+    page.goto(server + SUB_PATH + "index.html?from=2018-09&to=2018-09")
+    page.wait_for_selector("[data-filters]:not([hidden])")
+    assert page.input_value("#filter-from") == "2018-09-01" and page.input_value("#filter-to") == "2018-09-30"
+    shown = page.evaluate("Array.from(document.querySelectorAll('.chronology .card:not([hidden])'), c => c.dataset.start)")
+    assert shown and all(start <= "2018-09-30" for start in shown)
+    assert any(start.startswith("2018-09-") and start > "2018-09-01" for start in shown)  # days after the 1st are in
