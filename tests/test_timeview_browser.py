@@ -140,3 +140,23 @@ def test_month_only_dates_in_the_address_fill_the_date_filters_and_cover_the_who
     shown = page.evaluate("Array.from(document.querySelectorAll('.chronology .card:not([hidden])'), c => c.dataset.start)")
     assert shown and all(start <= "2018-09-30" for start in shown)
     assert any(start.startswith("2018-09-") and start > "2018-09-01" for start in shown)  # days after the 1st are in
+
+
+def test_search_results_can_go_by_date_and_read_from_the_summary(page, site, server):
+    from conftest import REPO
+    from generator.pipeline import check_site
+    from test_search import search_for
+
+    timeline = check_site(REPO).timeline
+    page.goto(server + SUB_PATH + "index.html")
+    search_for(page, "chemical")
+    page.select_option("#search-order", "date")
+    page.wait_for_function("document.querySelector('.search-results li') !== null")
+    page.wait_for_timeout(300)
+    hrefs = page.eval_on_selector_all(".search-results a", "links => links.map(a => a.getAttribute('href'))")
+    ids = [href.split("events/")[1].split("/")[0] for href in hrefs]
+    years = [timeline.events_by_id[event_id].date.start.year for event_id in ids]
+    assert len(ids) >= 3 and years == sorted(years)
+    first = timeline.events_by_id[ids[0]]
+    text = page.locator(".search-results li .search-excerpt").first.text_content()
+    assert text.startswith(" ".join(first.summary.split()[:5]))
