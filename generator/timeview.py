@@ -15,6 +15,7 @@ The lanes view is the same drawing with one lane per actor, busiest first.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -128,18 +129,18 @@ def rows_of(marks: Sequence[Mark], span: float, max_rows: int) -> list[int]:
 
 def ticks_of(start: float, end: float) -> list[Tick]:
     """Years on a long axis, months on a shorter one, days on a few weeks (as timeview.js does)."""
-    first, last = _date(start), _date(end)
+    first, last = _date(start), _date(min(end, days(dt.datetime(dt.MAXYEAR, 12, 31, tzinfo=UTC))))
     span = end - start
     if span > 3 * 366:
-        step = max(1, round(span / 366 / 12))
+        step = year_step(span / 365.25)
         return [
-            Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year) if year % step == 0 else "", True)
-            for year in range(first.year + 1, last.year + 1)
+            Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year), True)
+            for year in range(first.year + 1, last.year + 1) if year % step == 0
         ]
     if span > 62:
         every = 1 if span < 400 else 3
         ticks, moment = [], dt.datetime(first.year, first.month, 1, tzinfo=UTC)
-        while moment.date() <= last:
+        while moment.date() <= last and moment.year < dt.MAXYEAR:
             if days(moment) >= start:
                 label = str(moment.year) if moment.month == 1 else (MONTH_NAMES[moment.month - 1][:3] if (moment.month - 1) % every == 0 else "")
                 ticks.append(Tick(days(moment), label, moment.month == 1))
@@ -150,6 +151,14 @@ def ticks_of(start: float, end: float) -> list[Tick]:
         Tick(day, f"{_date(day).day} {MONTH_NAMES[_date(day).month - 1][:3]}", _date(day).day == 1)
         for day in range(int(start) + 1, int(end) + 1, step)
     ]
+
+
+def year_step(years: float) -> int:
+    """Years between two ticks, so that a long axis has at most about 15 (as timeview.js does)."""
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000):
+        if years / step <= 15:
+            return step
+    return 5000
 
 
 class Drawer:
@@ -175,7 +184,8 @@ class Drawer:
         events = self._events(entries)
         if not events:
             return Markup("")
-        axis = Axis(dt.datetime(year, 1, 1, tzinfo=UTC), dt.datetime(year + 1, 1, 1, tzinfo=UTC)) if year else self._axis(entries, events)
+        whole_year = year and year < dt.MAXYEAR
+        axis = Axis(dt.datetime(year, 1, 1, tzinfo=UTC), dt.datetime(year + 1, 1, 1, tzinfo=UTC)) if whole_year else self._axis(entries, events)
         assert axis is not None
         links = _Links(context["root"], {event.id for event, _ in on_page})
         body, height = self._layer(events, axis, links, MAX_ROWS, top=self._band_rows(axis) * LABEL_ROW, key=entries)
@@ -385,10 +395,10 @@ def _bins(events: list[Event], axis: Axis) -> list[Bin]:
     bins = []
     for (year, month), number in sorted(counts.items()):
         first = dt.datetime(year, month or 1, 1, tzinfo=UTC)
-        after = first.replace(year=year + 1) if not month else first.replace(year=year + month // 12, month=month % 12 + 1)
+        length = calendar.monthrange(year, month)[1] if month else (366 if calendar.isleap(year) else 365)
         label = f"{MONTH_NAMES[month - 1]} {year}" if month else str(year)
         anchor = f"#month-{year}-{month:02d}" if month else ""
-        bins.append(Bin(days(first), days(after), number, f"{label}: {number} event{'s' if number != 1 else ''}", f"{year}/index.html{anchor}"))
+        bins.append(Bin(days(first), days(first) + length, number, f"{label}: {number} event{'s' if number != 1 else ''}", f"{year}/index.html{anchor}"))
     return bins
 
 

@@ -48,8 +48,8 @@ def test_the_time_view_is_operable_by_keyboard_and_keeps_the_list_in_step(page, 
     assert page.evaluate(f"document.getElementById('e-{second}').classList.contains('is-current')")
     page.keyboard.press("Enter")  # to the event's card
     assert page.evaluate("document.activeElement.closest('.card').id") == f"e-{second}"
-    top = page.evaluate(f"document.getElementById('e-{second}').getBoundingClientRect().top")
-    assert 0 <= top < page.viewport_size["height"]
+    in_view = f"(() => {{ const top = document.getElementById('e-{second}').getBoundingClientRect().top; return top >= 0 && top < innerHeight; }})()"
+    page.wait_for_function(in_view)  # the scroll may be smooth
     # and the other way: the event at the top of the screen is marked in the view
     last = page.evaluate("Array.from(document.querySelectorAll('.chronology .card')).at(-3).id.slice(2)")
     page.evaluate(f"document.getElementById('e-{last}').scrollIntoView({{block: 'start'}})")

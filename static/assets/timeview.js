@@ -128,9 +128,10 @@
     const first = new Date(from * DAY);
     const result = [];
     if (span > 3 * 366) {
-      const step = Math.max(1, Math.round(span / 366 / 12));
-      for (let year = first.getUTCFullYear() + 1; Date.UTC(year, 0, 1) / DAY <= to; year += 1) {
-        result.push({ day: Date.UTC(year, 0, 1) / DAY, label: year % step === 0 ? String(year) : "", major: true });
+      const years = span / 365.25;
+      const step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000].find((each) => years / each <= 15) || 5000;
+      for (let year = Math.ceil((first.getUTCFullYear() + 1) / step) * step; Date.UTC(year, 0, 1) / DAY <= to; year += step) {
+        result.push({ day: Date.UTC(year, 0, 1) / DAY, label: String(year), major: true });
       }
     } else if (span > 62) {
       const every = span < 400 ? 1 : 3;
