@@ -42,11 +42,12 @@ class Measure:
     peak_bytes: int  # the child's peak resident memory
 
 
-def measure(command: Sequence[str], cwd: Path = REPO, memory_limit: int | None = None) -> Measure:
+def measure(command: Sequence[str], cwd: Path = REPO, memory_limit: int | None = None, allowed: tuple[int, ...] = (0,)) -> Measure:
     """Run `command` to its end; its time and peak memory (raises CommandFailed on failure).
 
     `memory_limit` (bytes) caps the child's address space, so a runaway build fails
-    with a MemoryError instead of taking the machine's memory.
+    with a MemoryError instead of taking the machine's memory. `allowed`: the exit
+    codes that count as success (a check that finds errors exits 1).
     """
     limit = (lambda: resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))) if memory_limit else None
     with tempfile.TemporaryFile() as stderr:
@@ -55,7 +56,7 @@ def measure(command: Sequence[str], cwd: Path = REPO, memory_limit: int | None =
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
-        if child.returncode != 0:
+        if child.returncode not in allowed:
             stderr.seek(0)
             raise CommandFailed(command, child.returncode, stderr.read().decode("utf-8", "replace"))
     return Measure(seconds, usage.ru_maxrss * _MAXRSS_UNIT)
