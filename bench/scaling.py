@@ -12,8 +12,9 @@ for the purpose into a temporary folder:
 - affiliation chains at the limit, N actors in chains of 16 levels with an event at
   the bottom of each (`timeline build --no-search`): the worst a valid site can do.
 
-For each size it prints the time, the peak memory and the ratio of each to the
-previous size's: about 2 when the work is linear, about 4 when it is quadratic.
+For each size it prints the wall time, the CPU time, the peak memory and the ratio
+of CPU time and memory to the previous size's (sizes double): about 2 when the work
+is linear, about 4 when it is quadratic. CPU time is the steadier on a busy machine.
 """
 from __future__ import annotations
 
@@ -67,14 +68,14 @@ def chains_site(site: Path, count: int, length: int) -> None:
 def curve(title: str, sizes: list[int], make: Callable[[Path, int], None], command: Callable[[Path], list[str]],
           work: Path, code: Path, allowed: tuple[int, ...]) -> None:
     print(f"\n{title}")
-    print(f"{'N':>8} {'seconds':>9} {'x prev':>7} {'peak MB':>9} {'x prev':>7}")
+    print(f"{'N':>8} {'seconds':>9} {'CPU s':>8} {'x prev':>7} {'peak MB':>9} {'x prev':>7}")
     previous: Measure | None = None
     for size in sizes:
         site = work / f"{title.split()[0]}-{size}"
         make(site, size)
         result = measure(command(site), cwd=code, allowed=allowed)
-        ratios = ("", "") if previous is None else (f"{result.seconds / previous.seconds:.2f}", f"{result.peak_bytes / previous.peak_bytes:.2f}")
-        print(f"{size:>8,} {result.seconds:>9.2f} {ratios[0]:>7} {result.peak_bytes / MB:>9,.0f} {ratios[1]:>7}", flush=True)
+        ratios = ("", "") if previous is None else (f"{result.cpu_seconds / previous.cpu_seconds:.2f}", f"{result.peak_bytes / previous.peak_bytes:.2f}")
+        print(f"{size:>8,} {result.seconds:>9.2f} {result.cpu_seconds:>8.2f} {ratios[0]:>7} {result.peak_bytes / MB:>9,.0f} {ratios[1]:>7}", flush=True)
         previous = result
 
 
