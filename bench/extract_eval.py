@@ -1,79 +1,260 @@
-"""How well `timeline extract` dates the seed articles, measured against content/.
+"""How well `timeline extract` dates articles it was not built on: recall and precision.
 
-For each seed article (matched to its source in content/sources/ by the source's
-title, the one left over taking the last source), the extractor reads the article
-with the source's `published` date; each distinct resolved date is compared with the
-dates of the events in content/ that cite that source:
+Three parts, each scored the way issue 19 counts (per document, over distinct dates):
 
-- exact: the same EDTF text;
-- strict: the same EDTF text, or overlapping windows at the same precision (an event
-  spanning months, such as 2017-02/2018-02, matches any month inside it);
-- loose: overlapping windows at any precision.
+- an expected date is *found* when a draft has the same earliest and latest day, or
+  the draft lies inside an expected *window* (a week, a season, a decade, a range, or a
+  date the reader marks as approximate: "the end of September", "mid-1996");
+- *precision* is the share of drafted dates that match some expected date that way.
 
-Precision = correct extracted dates / extracted dates; recall = events citing the
-article whose date was found / events citing it. Then the extractor is run for real
-into a temporary copy of the site without its events, `draft: true` is removed from
-every draft, and `python -m generator check` reports what it thinks of them.
+Parts:
 
-Run from the repository's root: `python bench/extract_eval.py [--seeds DIR]`.
+1. WikiWars (Mazur and Dale 2010, 22 English Wikipedia war narratives annotated with
+   TIMEX2 values, CC BY-SA 3.0). Pass the folder of its `keyinline/*.key.xml` files with
+   `--wikiwars DIR`; without it, the one document committed in
+   bench/extract_data/wikiwars/ is used. The documents' DATETIME is the day they were
+   downloaded, not a publication date, so they are read as narratives (no publication
+   date: a date without its year takes the year the text last wrote). Expected dates
+   are the TIMEX2 values that name a calendar date or window; values before year 1
+   (BC...) cannot be written as a date of the content format and are counted as
+   expected all the same (shown apart); durations, sets, PRESENT_REF and values with
+   unknown digits (XXXX) are not dates and are left out.
+2. The five seed articles (`--seeds DIR`): the expected dates are those of the events
+   in content/ that cite the article's source; the extractor gets the source's date.
+3. News-style texts written for this evaluation (bench/extract_data/news/*.yml): a
+   publication date, the text, and the dates a careful reader resolves.
+
+Run from the repository's root: `python bench/extract_eval.py [--wikiwars DIR] [--seeds DIR] [-v]`.
+It is not part of the test suite.
 """
 from __future__ import annotations
 
 import argparse
-import io
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.check import fold  # noqa: E402
-from generator.dates import EDTF  # noqa: E402
-from generator.extract import load_known, read_article, run_extract  # noqa: E402
-from generator.extract.drafts import overlaps  # noqa: E402
+from generator.dates import EDTF, parse  # noqa: E402
+from generator.extract import load_known, read_article  # noqa: E402
 from generator.model import Event, Source  # noqa: E402
 from generator.pipeline import check_site  # noqa: E402
 
-DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
+DATA = ROOT / "bench" / "extract_data"
+DEFAULT_SEEDS = next((p for p in (ROOT.parent / "shared" / "seeds", ROOT.parent.parent / "shared" / "seeds") if p.is_dir()),
+                     ROOT.parent / "shared" / "seeds")
 
 
-RULES = ("exact", "strict", "loose")
+# --- scoring --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class Expected:
+    """A date a reader resolves: its first and last day, and whether it is a window."""
+
+    first: date | None  # None: not representable (before year 1)
+    last: date | None
+    window: bool
+    words: str
+    kind: str  # for the report of what is missed
+
+
+@dataclass(frozen=True)
+class Drafted:
+    first: date
+    last: date
+    words: str
+
+
+@dataclass
 class Score:
-    extracted: int
-    events: int
-    correct: dict[str, int]  # by rule: extracted dates matching an event
-    found: dict[str, int]  # by rule: events whose date was extracted
+    expected: int = 0
+    found: int = 0
+    drafted: int = 0
+    correct: int = 0
+    missed: Counter = field(default_factory=Counter)
+    wrong: list = field(default_factory=list)
+    missed_examples: dict = field(default_factory=dict)
+
+    def add(self, other: "Score") -> None:
+        self.expected += other.expected
+        self.found += other.found
+        self.drafted += other.drafted
+        self.correct += other.correct
+        self.missed.update(other.missed)
+        self.wrong += other.wrong
+        for kind, examples in other.missed_examples.items():
+            self.missed_examples.setdefault(kind, []).extend(examples)
 
 
-def matches(rule: str, extracted: EDTF, event: EDTF) -> bool:
-    if extracted.edtf == event.edtf:
+def matches(drafted: Drafted, expected: Expected) -> bool:
+    if expected.first is None:
+        return False
+    if (drafted.first, drafted.last) == (expected.first, expected.last):
         return True
-    same_precision = extracted.precision == event.precision or rule == "loose"
-    return rule != "exact" and same_precision and overlaps(extracted, event)
+    return expected.window and expected.first <= drafted.first and drafted.last <= expected.last
 
 
-def score(extracted: list[EDTF], events: list[Event]) -> Score:
-    dates = [e.date for e in events]
-    return Score(
-        extracted=len(extracted),
-        events=len(events),
-        correct={r: sum(any(matches(r, x, d) for d in dates) for x in extracted) for r in RULES},
-        found={r: sum(any(matches(r, x, d) for x in extracted) for d in dates) for r in RULES},
-    )
+def score(expected: list[Expected], drafted: list[Drafted]) -> Score:
+    expected = list({(e.first, e.last, e.window, e.words if e.first is None else ""): e for e in expected}.values())
+    drafted = list({(d.first, d.last): d for d in drafted}.values())
+    result = Score(expected=len(expected), drafted=len(drafted))
+    for wanted in expected:
+        if any(matches(d, wanted) for d in drafted):
+            result.found += 1
+        else:
+            result.missed[wanted.kind] += 1
+            result.missed_examples.setdefault(wanted.kind, []).append(wanted.words)
+    for draft in drafted:
+        if any(matches(draft, wanted) for wanted in expected):
+            result.correct += 1
+        else:
+            result.wrong.append(draft.words)
+    return result
+
+
+def drafts_of(text: str, published: EDTF | None, actors) -> list[Drafted]:
+    reading = read_article(text, published, actors)
+    return [Drafted(h.date.earliest.date(), h.date.latest.date(), h.expression.words) for h in reading.happenings]
+
+
+def ratio(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {part / whole:.3f}" if whole else "n/a"
+
+
+def report(name: str, result: Score, verbose: bool) -> None:
+    print(f"{name}: recall {ratio(result.found, result.expected)}, precision {ratio(result.correct, result.drafted)}")
+    if result.missed:
+        print("  expected dates not found, by kind: " + ", ".join(f"{k} {n}" for k, n in result.missed.most_common()))
+    if verbose:
+        for kind, examples in sorted(result.missed_examples.items()):
+            print(f"    missed {kind}: " + "; ".join(repr(e) for e in examples[:25]))
+        print("    drafts matching nothing: " + "; ".join(repr(w) for w in result.wrong[:60]))
+
+
+# --- WikiWars -------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<TIMEX2\b([^>]*)>|</TIMEX2>")
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+_SEASONS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
+
+
+def read_wikiwars(path: Path, join_ranges: bool = True) -> tuple[str, list[Expected]]:
+    """The plain text of a keyinline document and the dates its TIMEX2 values name."""
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    body = raw[raw.index("<TEXT>") + len("<TEXT>"): raw.index("</TEXT>")].replace("&amp;", "&")
+    plain: list[str] = []
+    length, cursor = 0, 0
+    stack: list[tuple[dict, int]] = []
+    annotations: list[tuple[dict, str]] = []
+    for tag in _TAG.finditer(body):
+        piece = body[cursor:tag.start()]
+        plain.append(piece)
+        length += len(piece)
+        cursor = tag.end()
+        if tag.group(1) is not None:
+            stack.append((dict((k.lower(), v) for k, v in _ATTRIBUTE.findall(tag.group(1))), length))
+        elif stack:
+            attributes, start = stack.pop()
+            annotations.append((attributes, start, length))
+    plain.append(body[cursor:])
+    text = "".join(plain)
+    dated = sorted((start, end, e) for attributes, start, end in annotations
+                   if (e := expected_date(attributes, text[start:end])) is not None)
+    return text, joined_ranges(text, dated) if join_ranges else [e for _, _, e in dated]
+
+
+_RANGE_JOIN = re.compile(r"\s*(?:[-–—]|to|until|till|through|and)\s*")
+
+
+def joined_ranges(text: str, dated: list[tuple[int, int, Expected]]) -> list[Expected]:
+    """Two annotated dates joined as a range ("1915-17", "from July to September") as one window.
+
+    TIMEX2 marks each end of a range on its own; a reader (and issue 19) reads the range
+    as one interval, so its ends are joined here into the interval they bound.
+    """
+    joined: list[Expected] = []
+    index = 0
+    while index < len(dated):
+        start, end, first = dated[index]
+        if index + 1 < len(dated):
+            next_start, _, second = dated[index + 1]
+            between = text[end:next_start]
+            is_and = between.strip() == "and"
+            opens = text[max(0, start - 8):start].lower().rstrip().endswith("between") if is_and else True
+            if (_RANGE_JOIN.fullmatch(between) and opens and first.first and second.first
+                    and first.first <= second.last and first.kind != "season"):
+                joined.append(Expected(first.first, second.last, False, f"{first.words} … {second.words}", "range"))
+                index += 2
+                continue
+        joined.append(first)
+        index += 1
+    return joined
+
+
+def expected_date(attributes: dict, words: str) -> Expected | None:
+    """The window a TIMEX2 value names, or None when it is no calendar date."""
+    value = attributes.get("val", "")
+    windowed = bool(attributes.get("mod"))
+    if value.startswith("BC"):
+        return Expected(None, None, False, words, "BC (before year 1: no content-format date)") \
+            if re.fullmatch(r"BC\d{3,4}(-\d\d)?(-\d\d)?", value) else None
+    if found := re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?:T.*)?", value):
+        year, month, day = (int(g) if g else None for g in found.groups())
+        first = date(year, month or 1, day or 1)
+        last = date(year, month or 12, day or 1) if day else _month_end(year, month or 12)
+        kind = "day" if day else "month" if month else "year"
+        return Expected(first, last, windowed, words, kind)
+    if found := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value):
+        year, (start, end) = int(found[1]), _SEASONS[found[2]]
+        first = date(year, start, 1)
+        last = _month_end(year + (end > 12), (end - 1) % 12 + 1)
+        return Expected(first, last, True, words, "season")
+    if found := re.fullmatch(r"(\d{4})-W(\d\d)", value):
+        first = date.fromisocalendar(int(found[1]), int(found[2]), 1)
+        return Expected(first, first + timedelta(days=6), True, words, "week")
+    if found := re.fullmatch(r"(\d{4})-Q(\d)", value):
+        year, quarter = int(found[1]), int(found[2])
+        return Expected(date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter), True, words, "quarter")
+    if found := re.fullmatch(r"(\d{3})", value):
+        start = int(found[1]) * 10
+        return Expected(date(start, 1, 1), date(start + 9, 12, 31), True, words, "decade")
+    if found := re.fullmatch(r"(\d\d)", value):
+        start = max(1, int(found[1]) * 100)
+        return Expected(date(start, 1, 1), date(start + 99, 12, 31), True, words, "century")
+    return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
+
+
+def wikiwars(folder: Path, verbose: bool, join_ranges: bool = True) -> Score:
+    total = Score()
+    for path in sorted(folder.glob("*.key.xml")):
+        text, expected = read_wikiwars(path, join_ranges)
+        result = score(expected, drafts_of(text, None, {}))
+        if verbose:
+            print(f"  {path.name}: recall {ratio(result.found, result.expected)}, "
+                  f"precision {ratio(result.correct, result.drafted)}")
+        total.add(result)
+    return total
+
+
+# --- the seed articles ------------------------------------------------------------------------
 
 
 def pair_articles(seeds: list[Path], sources: dict[str, Source]) -> list[tuple[Path, Source]]:
     """Each seed with the source whose title it contains; the one left over with the last."""
-    pairs, left = [], dict(sources)
-    unmatched = []
+    pairs, left, unmatched = [], dict(sources), []
     for seed in seeds:
         text = fold(seed.read_text(encoding="utf-8"))
         found = next((s for s in left.values() if fold(s.title) in text), None)
@@ -88,74 +269,67 @@ def pair_articles(seeds: list[Path], sources: dict[str, Source]) -> list[tuple[P
     return sorted(pairs, key=lambda pair: pair[0].name)
 
 
-def citing(events: tuple[Event, ...], source_id: str) -> list[Event]:
-    return [e for e in events if not e.draft and any(c.source == source_id for c in e.sources)]
-
-
-def ratio(part: int, whole: int) -> str:
-    return f"{part}/{whole} = {part / whole:.2f}" if whole else "n/a"
-
-
-def measure(pairs: list[tuple[Path, Source]], actors, events) -> None:
-    totals = []
-    print("Dates: exact = same EDTF; strict = overlapping at the same precision; loose = overlapping\n")
-    for seed, source in pairs:
-        reading = read_article(seed.read_text(encoding="utf-8"), source.published, actors)
-        extracted = list({h.date.edtf: h.date for h in reading.happenings}.values())
-        result = score(extracted, citing(events, source.id))
-        totals.append(result)
-        print(f"{seed.name}  ({source.id}, published {source.published.edtf if source.published else '?'})")
-        print(f"  extracted: {', '.join(x.edtf for x in extracted) or '-'}")
-        print(f"  unresolved: {', '.join(repr(e.words) for e in reading.unresolved) or '-'}")
-        _print_score(result)
-    print("overall")
-    _print_score(Score(
-        sum(s.extracted for s in totals), sum(s.events for s in totals),
-        {r: sum(s.correct[r] for s in totals) for r in RULES}, {r: sum(s.found[r] for s in totals) for r in RULES},
-    ))
-
-
-def _print_score(s: Score) -> None:
-    print("  precision " + ", ".join(f"{r} {ratio(s.correct[r], s.extracted)}" for r in RULES))
-    print("  recall    " + ", ".join(f"{r} {ratio(s.found[r], s.events)}" for r in RULES) + "\n")
-
-
-def check_drafts(pairs: list[tuple[Path, Source]]) -> None:
-    """Extract every seed into a copy of the site without events; check the drafts undrafted."""
-    with tempfile.TemporaryDirectory() as folder:
-        site = Path(folder) / "site"
-        shutil.copytree(ROOT / "content", site / "content", ignore=shutil.ignore_patterns("events"))
-        shutil.copy(ROOT / "site.yml", site / "site.yml")
-        (site / "content" / "events").mkdir()
-        for seed, source in pairs:
-            published = source.published.edtf if source.published else None
-            run_extract(seed, site_root=site, published=published, source_id=source.id, out=io.StringIO())
-        drafts = sorted((site / "content" / "events" / "drafts").glob("*.yml"))
-        for draft in drafts:
-            draft.write_text(re.sub(r"(?m)^draft: true\n", "", draft.read_text(encoding="utf-8")), encoding="utf-8")
-        checked = subprocess.run([sys.executable, "-m", "generator", "check", "--site", str(site)],
-                                 capture_output=True, text=True, cwd=ROOT)
-        lines = (checked.stdout + checked.stderr).splitlines()
-        errors = [line for line in lines if ": error: " in line]
-        todo = [line for line in errors if "TODO-name-an-actor" in line]
-        print(f"Drafts written: {len(drafts)}; `generator check` exit {checked.returncode}: "
-              f"{len(errors)} errors ({len(todo)} of them the TODO actor placeholder), "
-              f"{sum(': warning: ' in line for line in lines)} warnings")
-        for line in [*[e for e in errors if e not in todo], *[l for l in lines if ": warning: " in l]]:
-            print("  " + line.split("content/", 1)[-1])
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
-    args = parser.parse_args()
+def seeds(folder: Path, verbose: bool) -> Score:
     timeline = check_site(ROOT).timeline
     if timeline is None:
         raise SystemExit("content/ has errors: run `python -m generator check` first")
     actors, events = load_known(ROOT)
-    pairs = pair_articles(sorted(args.seeds.glob("*.txt")), timeline.sources)
-    measure(pairs, actors, events)
-    check_drafts(pairs)
+    total = Score()
+    for seed, source in pair_articles(sorted(folder.glob("*.txt")), timeline.sources):
+        cited = [e for e in events if not e.draft and any(c.source == source.id for c in e.sources)]
+        expected = [_expected_event(e) for e in cited]
+        result = score(expected, drafts_of(seed.read_text(encoding="utf-8"), source.published, actors))
+        if verbose:
+            print(f"  {seed.name}: recall {ratio(result.found, result.expected)}, "
+                  f"precision {ratio(result.correct, result.drafted)}")
+        total.add(result)
+    return total
+
+
+def _expected_event(event: Event) -> Expected:
+    value = event.date
+    return Expected(value.earliest.date(), value.latest.date(), value.is_interval or value.approximate, event.title,
+                    "event date")
+
+
+# --- news-style texts written for the evaluation ------------------------------------------------
+
+
+def news(folder: Path, verbose: bool) -> Score:
+    total = Score()
+    for path in sorted(folder.glob("*.yml")):
+        case = yaml.safe_load(path.read_text(encoding="utf-8"))
+        published = parse(str(case["published"])) if case.get("published") else None
+        expected = []
+        for item in case["expected"]:
+            value = parse(str(item["date"]))
+            expected.append(Expected(value.earliest.date(), value.latest.date(), bool(item.get("window")),
+                                     item.get("words", item["date"]), item.get("kind", "news")))
+        result = score(expected, drafts_of(case["text"], published, {}))
+        if verbose:
+            print(f"  {path.name}: recall {ratio(result.found, result.expected)}, "
+                  f"precision {ratio(result.correct, result.drafted)}")
+        total.add(result)
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wikiwars", type=Path, default=DATA / "wikiwars", help="folder of WikiWars keyinline/*.key.xml")
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
+    parser.add_argument("-v", "--verbose", action="store_true", help="per document, and what is missed")
+    args = parser.parse_args()
+    parts = [("WikiWars", wikiwars(args.wikiwars, args.verbose)),
+             ("WikiWars, each end of a range scored on its own", wikiwars(args.wikiwars, False, join_ranges=False))]
+    if args.seeds.is_dir():
+        parts.append(("Seed articles", seeds(args.seeds, args.verbose)))
+    parts.append(("News-style texts", news(DATA / "news", args.verbose)))
+    for name, result in parts:
+        report(name, result, args.verbose)
+    wiki = parts[0][1]
+    unwritable = wiki.missed.get("BC (before year 1: no content-format date)", 0)
+    if unwritable:
+        print(f"WikiWars without the {unwritable} BC dates: recall {ratio(wiki.found, wiki.expected - unwritable)}")
 
 
 if __name__ == "__main__":

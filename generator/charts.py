@@ -4,7 +4,13 @@ The templates draw the charts (templates/_charts.html); this module only works o
 what to draw, so it can be tested without parsing SVG. Horizontal positions are
 percentages of the chart's width (SVG accepts them, and text keeps its real size at
 any width); vertical sizes are pixels. Every chart shares one time axis, `Axis`,
-running from the first month any event touches to the last one.
+running from the first month any event touches to the last one, in months of the
+site's calendar (its time zone). Parts of dates known only to the year (`2014`, the
+start of `2014/2016-03`) do not widen the axis when other dates give months: one
+year-only event would otherwise stretch every chart across empty years. Such an
+event outside the axis is drawn at its edge. The year ticks are at most MAX_TICKS,
+a tick standing for 1, 2, 5, 10… years, so a chart's size never grows with the
+years between two events.
 """
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
-from generator.dates import MONTH_NAMES, UTC, Precision
+from generator.dates import EDTF, MAX_YEAR, MONTH_NAMES, UTC, Precision
 from generator.model import Actor, Entry, Event, Timeline
 
 BAR_AREA = 96  # pixels of the tallest bar in the month histogram
@@ -23,23 +29,33 @@ MARK_GAP = 0.3  # percent kept free between two marks on one row
 ROWS, LANE_ROWS = 8, 3  # most rows of marks on an actor's strip, and on a swim lane
 MAX_MARKS = 250  # a longer list is drawn as one mark per month, so pages stay small
 ROW_HEIGHT, SINGLE_ROW_HEIGHT = 10, 20  # pixels
+MAX_TICKS = 20  # most year ticks on an axis; a tick stands for several years when needed
+TICK_YEARS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 
 
 @dataclass(frozen=True)
 class Tick:
-    """A year on the axis: where it starts and how wide it is, in percent."""
+    """A year (or `years` years) on the axis: where it starts and how wide it is, in percent."""
 
     year: int
     x: float
     width: float
+    years: int = 1
 
     @property
     def labelled(self) -> bool:
+        if self.years > 1:  # labelled at its line: only a whole tick, away from the left edge
+            return self.year % self.years == 0 and self.x > 0
         return self.width >= MIN_LABELLED_YEAR
 
     @property
     def middle(self) -> float:
         return round(self.x + self.width / 2, 3)
+
+    @property
+    def label_x(self) -> float:
+        """Where its label goes: the middle of a single year, else the tick's line."""
+        return self.middle if self.years == 1 else self.x
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,8 @@ class Axis:
 
     def x(self, moment: dt.datetime) -> float:
         """Where `moment` lies, in percent of the width (clamped to 0–100)."""
-        share = (moment - self.start) / (self.end - self.start)
+        start = self.start.astimezone(UTC)  # in UTC: aware times of one zone would subtract as wall-clock times
+        share = (moment.astimezone(UTC) - start) / (self.end.astimezone(UTC) - start)
         return round(min(100.0, max(0.0, share * 100)), 3)
 
     def months(self) -> list[tuple[int, int]]:
@@ -63,14 +80,23 @@ class Axis:
         return months
 
     def ticks(self) -> list[Tick]:
-        """One tick per year the axis touches."""
+        """One tick per year the axis touches, or per 2, 5, 10… years: at most MAX_TICKS."""
+        span = self.end.year - self.start.year + 1
+        years = next((step for step in TICK_YEARS if -(-span // step) < MAX_TICKS), TICK_YEARS[-1])
         ticks = []
-        for year in range(self.start.year, self.end.year + 1):
-            first = max(self.start, dt.datetime(year, 1, 1, tzinfo=UTC))
-            after = min(self.end, dt.datetime(year + 1, 1, 1, tzinfo=UTC))
+        for year in range(self.start.year - self.start.year % years, self.end.year + 1, years):
+            first, after = self._new_year(year), self._new_year(year + years)
             if first < after:
-                ticks.append(Tick(year, self.x(first), round(self.x(after) - self.x(first), 3)))
+                ticks.append(Tick(first.year, self.x(first), round(self.x(after) - self.x(first), 3), years))
         return ticks
+
+    def _new_year(self, year: int) -> dt.datetime:
+        """1 January of `year` on the axis's calendar, kept within the axis."""
+        if year > MAX_YEAR + 1:
+            return self.end
+        if year < 1:
+            return self.start
+        return min(self.end, max(self.start, dt.datetime(year, 1, 1, tzinfo=self.start.tzinfo)))
 
 
 @dataclass(frozen=True)
@@ -149,13 +175,26 @@ def month_anchor(year: int, month: int | None) -> str:
 
 
 def axis_of(events: Iterable[Event]) -> Axis | None:
-    """The axis covering every month the events touch; None when there are none."""
-    events = list(events)
-    if not events:
+    """The axis covering every month the events touch (see the module's note); None when there are none."""
+    dates = [e.date for e in events]
+    if not dates:
         return None
-    first = min(e.date.earliest for e in events)
-    last = max(e.date.latest for e in events)
-    return Axis(dt.datetime(first.year, first.month, 1, tzinfo=UTC), _next_month(dt.datetime(last.year, last.month, 1, tzinfo=UTC)))
+    moments = [moment for date in dates for moment in _months_given(date)] or [
+        moment for date in dates for moment in (date.local_earliest, date.local_latest)
+    ]
+    first, last = min(moments), max(moments)
+    zone = dates[0].start.tz
+    return Axis(dt.datetime(first.year, first.month, 1, tzinfo=zone), _next_month(dt.datetime(last.year, last.month, 1, tzinfo=zone)))
+
+
+def _months_given(date: EDTF) -> list[dt.datetime]:
+    """A date's first and last instants on the site's clock, each only if its end gives a month."""
+    moments = []
+    if date.start.precision >= Precision.MONTH:
+        moments.append(date.local_earliest)
+    if date.end.precision >= Precision.MONTH:
+        moments.append(date.local_latest)
+    return moments
 
 
 def month_histogram(events: Iterable[Event]) -> Histogram | None:
@@ -164,14 +203,20 @@ def month_histogram(events: Iterable[Event]) -> Histogram | None:
     axis = axis_of(events)
     if axis is None:
         return None
-    starts = [e.date.start for e in events]
-    counts: dict[tuple[int, int], int] = {}
-    for start in starts:
-        if start.precision >= Precision.MONTH:
-            counts[(start.year, start.month)] = counts.get((start.year, start.month), 0) + 1
+    month_dated = [e for e in events if e.date.start.precision >= Precision.MONTH]
+    counts = _counts_by_month(month_dated)
     tallest = max(counts.values(), default=0)
-    bars = tuple(_bar(axis, year, month, counts[(year, month)], tallest) for year, month in axis.months() if (year, month) in counts)
-    return Histogram(bars, tuple(axis.ticks()), tallest, sum(s.precision == Precision.YEAR for s in starts))
+    bars = tuple(_bar(axis, year, month, count, tallest) for (year, month), count in sorted(counts.items()))
+    return Histogram(bars, tuple(axis.ticks()), tallest, len(events) - len(month_dated))
+
+
+def _counts_by_month(events: Iterable[Event]) -> dict[tuple[int, int], int]:
+    """How many of the events begin in each month of the site's calendar."""
+    counts: dict[tuple[int, int], int] = {}
+    for event in events:
+        begins = event.date.local_earliest
+        counts[(begins.year, begins.month)] = counts.get((begins.year, begins.month), 0) + 1
+    return counts
 
 
 def activity_strip(timeline: Timeline, entries: Iterable[Entry], axis: Axis | None = None, max_rows: int = ROWS) -> Strip | None:
@@ -220,7 +265,7 @@ def _rows(marks: list[Mark], max_rows: int) -> list[int]:
 
 
 def _bar(axis: Axis, year: int, month: int, count: int, tallest: int) -> Bar:
-    first = dt.datetime(year, month, 1, tzinfo=UTC)
+    first = dt.datetime(year, month, 1, tzinfo=axis.start.tzinfo)
     left, right = axis.x(first), axis.x(_next_month(first))
     gap = (right - left) * 0.15
     height = round(max(2.0, BAR_AREA * count / tallest), 1)
@@ -239,13 +284,9 @@ def _mark(axis: Axis, event: Event, via: str | None, actors: Mapping[str, Actor]
 
 def _month_marks(axis: Axis, events: list[Event]) -> list[Mark]:
     """One mark per month in which some of the events begin, labelled with their number."""
-    counts: dict[tuple[int, int], int] = {}
-    for event in events:
-        start = event.date.earliest
-        counts[(start.year, start.month)] = counts.get((start.year, start.month), 0) + 1
     marks = []
-    for (year, month), count in sorted(counts.items()):
-        first = dt.datetime(year, month, 1, tzinfo=UTC)
+    for (year, month), count in sorted(_counts_by_month(events).items()):
+        first = dt.datetime(year, month, 1, tzinfo=axis.start.tzinfo)
         left = axis.x(first)
         width = max(MIN_MARK, axis.x(_next_month(first)) - left)
         label = f"{MONTH_NAMES[month - 1]} {year}: {count} event{'s' if count != 1 else ''}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ from datetime import tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, did_you_mean, has_errors
+from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, fold, has_errors, suggestion
 from generator.load import Document, load_file, parse_file
 from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
@@ -117,11 +116,6 @@ def check_site_config(root: Path, overrides: dict | None = None) -> tuple[SiteCo
     diagnostics += problems
     if problems:
         return None, diagnostics
-    try:
-        zoneinfo.ZoneInfo(values["timezone"])
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        diagnostics.append(Diagnostic.at(ERROR, document.where(("timezone",)), f'timezone: "{values["timezone"]}" is not an IANA time zone name (like Europe/Paris or UTC)'))
-        return None, diagnostics
     return SiteConfig(**values), diagnostics
 
 
@@ -135,31 +129,65 @@ def site_timezone(config: SiteConfig) -> tzinfo:
 def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked, list[Diagnostic]]:
     """Ids, references and cross-file warnings over every checked file."""
     by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": []}
+    files_of: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": []}
     diagnostics: list[Diagnostic] = []
     for result in files:
         diagnostics.extend(result.diagnostics)
+        files_of[result.kind].append(result)
         if result.values is not None:
             by_kind[result.kind].append(result)
     sources = _identify(by_kind["sources"], locate, diagnostics)
     actors = _identify(by_kind["actors"], locate, diagnostics)
     events = _identify(by_kind["events"], locate, diagnostics)
-    names = ActorNames(actors)
-    diagnostics += names.clashes
-    source_ids = {item.id for item in sources}
-    event_ids = {item.id for item in events}
+    names = ActorNames((item.id, item.values.get("name"), item.values.get("aliases", ())) for item in actors)
+    diagnostics += [Diagnostic.at(WARNING, _item_by_id(actors, actor_id).where("aliases"), message) for actor_id, message in names.clashes]
+    source_ids = References({item.id: item.values.get("title") for item in sources})
+    event_ids = References({item.id: item.values.get("title") for item in events})
     made_actors = {item.id: (item, _make_actor(item, names, diagnostics)) for item in actors}
     made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics)) for item in events]
     checked_actors = {actor_id: actor for actor_id, (item, actor) in made_actors.items() if item.complete}
     checked_sources = {item.id: _make_source(item) for item in sources if item.complete}
     complete_events = [(item, event) for item, event in made_events if item.complete]
     checked_events = tuple(event for _, event in complete_events)
-    if len(complete_events) == len(events):  # otherwise usage cannot be told reliably
-        diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors, sources)
+    diagnostics, unfinished = tolerate_drafts(diagnostics, {r.path for r in by_kind["events"] if r.values.get("draft") is True})
+    checked_events = tuple(event for event in checked_events if event.path not in unfinished)
+    # An event or actor file that did not load whole may name anything: usage cannot be told.
+    events_whole = _all_complete(files_of["events"], events)
+    if events_whole:
+        actors_whole = _all_complete(files_of["actors"], actors)
+        diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors if actors_whole else [], sources)
     diagnostics += _warn_late_occurrences(complete_events, checked_sources)
     diagnostics += _warn_lookalikes(complete_events)
+    diagnostics += same_day_order_problems(complete_events)
     diagnostics += _warn_tag_collisions(complete_events)
     diagnostics += _check_affiliation_depth(made_actors)
     return Checked(checked_events, checked_actors, checked_sources), diagnostics
+
+
+def _all_complete(results: list[FileResult], items: list[_Item]) -> bool:
+    """Every file of a kind loaded, passed its own checks and has its own id."""
+    return len(items) == len(results) and all(item.complete for item in items)
+
+
+def _item_by_id(items: list[_Item], item_id: str) -> _Item:
+    return next(item for item in items if item.id == item_id)
+
+
+DRAFT_NOTE = "(draft, left out of the site until fixed)"
+
+
+def tolerate_drafts(diagnostics: list[Diagnostic], draft_paths: set[str]) -> tuple[list[Diagnostic], set[str]]:
+    """A file with `draft: true` may be unfinished: its errors become warnings.
+
+    Returns the diagnostics and the drafts that had errors; those are left out of the
+    site even with --drafts, so that an unfinished draft never breaks a build.
+    """
+    unfinished = {d.path for d in diagnostics if d.severity == ERROR and d.path in draft_paths}
+    eased = [
+        replace(d, severity=WARNING, message=f"{d.message} {DRAFT_NOTE}") if d.severity == ERROR and d.path in unfinished else d
+        for d in diagnostics
+    ]
+    return eased, unfinished
 
 
 def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagnostic]) -> list[_Item]:
@@ -183,36 +211,31 @@ def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagn
     return items
 
 
-def fold(text: str) -> str:
-    """Case and accents folded, spaces collapsed: how names are compared."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.replace("’", "'").casefold().split())
-
-
-def _names(item: _Item) -> list[str]:
-    """An actor's name and aliases, those that passed their checks (an invalid one is reported already)."""
-    name = item.values.get("name")
-    return ([name] if name else []) + list(item.values.get("aliases", ()))
-
-
 class ActorNames:
-    """Finds an actor by id, name or alias (case and accents ignored)."""
+    """Finds an actor by id, name or alias (case and accents ignored).
 
-    def __init__(self, actors: list[_Item]):
-        self.ids = {item.id for item in actors}
+    Built from (id, name, aliases) triples; a name may be None when the actor's file
+    left it out or got it wrong, so it is never assumed.
+    """
+
+    def __init__(self, actors: Iterable[tuple[str, str | None, Iterable[str]]]):
         owners: dict[str, set[str]] = defaultdict(set)
-        for item in actors:
-            for name in _names(item):
-                owners[fold(name)].add(item.id)
-        self.by_name = {name: ids for name, ids in owners.items()}
+        spellings: dict[str, list[str]] = {}
+        aliases_of: dict[str, list[str]] = {}
+        for actor_id, name, aliases in actors:
+            aliases_of[actor_id] = [a for a in aliases if isinstance(a, str)]
+            spellings[actor_id] = [name] * isinstance(name, str) + aliases_of[actor_id]
+            for spelling in spellings[actor_id]:
+                owners[fold(spelling)].add(actor_id)
+        self.ids = set(spellings)
+        self.by_name = dict(owners)
         self.clashes = [
-            Diagnostic.at(WARNING, item.where("aliases"), f'the name "{name}" also belongs to {", ".join(sorted(owners[fold(name)] - {item.id}))}: references to it are ambiguous')
-            for item in actors
-            for name in item.values.get("aliases", ())
-            if len(owners[fold(name)]) > 1
+            (actor_id, f'the name "{alias}" also belongs to {", ".join(sorted(owners[fold(alias)] - {actor_id}))}: references to it are ambiguous')
+            for actor_id, aliases in aliases_of.items()
+            for alias in aliases
+            if len(owners[fold(alias)]) > 1
         ]
-        self.known = sorted(self.ids) + sorted({n for item in actors for n in _names(item)})
+        self.suggestions = References({actor_id: names for actor_id, names in spellings.items()})
 
     def resolve(self, reference: str) -> tuple[str | None, str]:
         """(actor id, '') or (None, why not)."""
@@ -223,7 +246,28 @@ class ActorNames:
             return next(iter(owners)), ""
         if owners:
             return None, f'"{reference}" could be any of {", ".join(sorted(owners))}: use the id'
-        return None, f'unknown actor "{reference}"{did_you_mean(reference, self.known)}'
+        return None, f'unknown actor "{reference}"{self.suggestions.did_you_mean(reference)}'
+
+
+class References:
+    """The ids of one kind, with the names an author may misremember them by (for did-you-mean)."""
+
+    def __init__(self, names_by_id: dict[str, object]):
+        self.names_by_id = names_by_id
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.names_by_id
+
+    def did_you_mean(self, reference: str) -> str:
+        """' (did you mean "x"?)' over ids, names and aliases, folded; the id follows a name."""
+        spellings: dict[str, str] = {}
+        for item_id, names in self.names_by_id.items():
+            spellings.setdefault(item_id, item_id)
+            for name in names if isinstance(names, (list, tuple)) else (names,):
+                if isinstance(name, str):
+                    spellings.setdefault(name, item_id)
+                    spellings.setdefault(slugify(name), item_id)
+        return suggestion(reference, spellings)
 
 
 def _resolve_actors(references: Iterable[str], item: _Item, field: str, names: ActorNames, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
@@ -270,7 +314,7 @@ def _make_source(item: _Item) -> Source:
     )
 
 
-def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids: set[str], diagnostics: list[Diagnostic]) -> Event | None:
+def _make_event(item: _Item, names: ActorNames, source_ids: References, event_ids: References, diagnostics: list[Diagnostic]) -> Event | None:
     """The event, or None when a field was invalid (its references are checked all the same)."""
     values = item.values
     actors = _resolve_actors(values.get("actors", ()), item, "actors", names, diagnostics)
@@ -278,24 +322,25 @@ def _make_event(item: _Item, names: ActorNames, source_ids: set[str], event_ids:
     quotes = _quotes(item, actors, names, source_ids, {c.source for c in citations}, diagnostics)
     tags = _tags(item, diagnostics)
     related = _related(item, event_ids, diagnostics)
+    after = _after(item, event_ids, diagnostics)
     if not item.complete:
         return None
     return Event(
         id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
         actors=actors, sources=citations, tags=tags, location=values["location"],
         quotes=quotes, date_note=values["date_note"], status=values["status"],
-        related=related, draft=values["draft"], path=item.path,
+        related=related, draft=values["draft"], path=item.path, after=after,
     )
 
 
-def _known(reference: str, known: set[str], what: str, item: _Item, at: tuple, field: str, diagnostics: list[Diagnostic]) -> bool:
+def _known(reference: str, known: References, what: str, item: _Item, at: tuple, field: str, diagnostics: list[Diagnostic]) -> bool:
     if reference in known:
         return True
-    diagnostics.append(Diagnostic.at(ERROR, item.where(*at), f'{field}: unknown {what} "{reference}"{did_you_mean(reference, known)}'))
+    diagnostics.append(Diagnostic.at(ERROR, item.where(*at), f'{field}: unknown {what} "{reference}"{known.did_you_mean(reference)}'))
     return False
 
 
-def _citations(item: _Item, source_ids: set[str], diagnostics: list[Diagnostic]) -> tuple[Citation, ...]:
+def _citations(item: _Item, source_ids: References, diagnostics: list[Diagnostic]) -> tuple[Citation, ...]:
     citations: dict[str, Citation] = {}
     for index, cited in enumerate(item.values.get("sources", ())):
         if not _known(cited["source"], source_ids, "source", item, ("sources", index), "sources", diagnostics):
@@ -307,7 +352,7 @@ def _citations(item: _Item, source_ids: set[str], diagnostics: list[Diagnostic])
     return tuple(citations.values())
 
 
-def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids: set[str], cited: set[str], diagnostics: list[Diagnostic]) -> tuple[Quote, ...]:
+def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids: References, cited: set[str], diagnostics: list[Diagnostic]) -> tuple[Quote, ...]:
     quotes = []
     for index, quote in enumerate(item.values.get("quotes", ())):
         speaker, problem = names.resolve(quote["by"])
@@ -339,7 +384,7 @@ def _tags(item: _Item, diagnostics: list[Diagnostic]) -> tuple[Tag, ...]:
     return tuple(tags.values())
 
 
-def _related(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) -> tuple[str, ...]:
+def _related(item: _Item, event_ids: References, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
     related = []
     for index, other in enumerate(item.values.get("related", ())):
         if other == item.id:
@@ -347,6 +392,48 @@ def _related(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) ->
         elif _known(other, event_ids, "event", item, ("related", index), "related", diagnostics) and other not in related:
             related.append(other)
     return tuple(related)
+
+
+def _after(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) -> str | None:
+    other = item.values.get("after")
+    if other is None:
+        return None
+    if other == item.id:
+        diagnostics.append(Diagnostic.at(ERROR, item.where("after"), "after: an event cannot come after itself"))
+        return None
+    return other if _known(other, event_ids, "event", item, ("after",), "after", diagnostics) else None
+
+
+def same_day_order_problems(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
+    """`after` must name an event begun on the same day (of the site's calendar), not later, and in no cycle."""
+    by_id = {event.id: event for _, event in events}
+    diagnostics = []
+    for item, event in events:
+        other = by_id.get(event.after or "")
+        if other is None:
+            continue
+        day, other_day = event.date.local_earliest.date(), other.date.local_earliest.date()
+        if day != other_day:
+            message = f'after: "{other.id}" is dated {other.date.display()}, not on the day this event begins ({event.date.display()})'
+        elif other.date.earliest > event.date.latest:
+            message = f'after: "{other.id}" ({other.date.display()}) begins after this event ({event.date.display()}) ends'
+        elif _in_after_cycle(event, by_id):
+            message = f'after: "{other.id}" comes after this event itself, through its own after:'
+        else:
+            continue
+        diagnostics.append(Diagnostic.at(ERROR, item.where("after"), message))
+    return diagnostics
+
+
+def _in_after_cycle(event: Event, by_id: dict[str, Event]) -> bool:
+    seen = {event.id}
+    current = by_id.get(event.after or "")
+    while current is not None:
+        if current.id in seen:
+            return current.id == event.id
+        seen.add(current.id)
+        current = by_id.get(current.after or "")
+    return False
 
 
 # --- warnings across files ---------------------------------------------------------
@@ -388,9 +475,10 @@ def _warn_late_occurrences(events: list[tuple[_Item, Event]], sources: dict[str,
     """An event said to have occurred after every source reporting it was published."""
     warnings = []
     for item, event in events:
-        published = [sources[c.source].published for c in event.sources]
-        if event.status != "occurred" or not published or any(p is None for p in published):
-            continue
+        cited = [sources.get(c.source) for c in event.sources]
+        if event.status != "occurred" or not cited or any(s is None or s.published is None for s in cited):
+            continue  # a source with an error, or without a date, says nothing of when it was reported
+        published = [s.published for s in cited]  # type: ignore[union-attr]
         last = max(published, key=lambda p: p.latest)
         if event.date.earliest > last.latest:
             warnings.append(Diagnostic.at(WARNING, item.where("date"), f"date: {event.date.edtf} is after the publication of every source reporting it (the last, {last.edtf}); is it status: planned?"))

@@ -19,6 +19,7 @@ from generator.build import build_site
 from generator.pipeline import CheckReport, check_site
 from generator.scaffold import ScaffoldError, init_site, new_item
 from generator.model import build_timeline
+from generator.schema import ACTOR_KINDS
 from generator.render import Renderer
 from generator.template_errors import TemplateFailure, template_diagnostics
 from generator.write import WriteError
@@ -73,20 +74,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=run_serve)
 
     new = commands.add_parser("new", help="write a new event, actor or source file with every field")
-    new.add_argument("kind", choices=("event", "actor", "source"))
-    new.add_argument("title", help="the event's or source's title, or the actor's name")
-    new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
-    new.add_argument("--date", help="event: when it happened")
-    new.add_argument("--actor", action="append", dest="actors", default=[], metavar="ACTOR", help="event: an actor (repeatable)")
-    new.add_argument("--source", action="append", dest="sources", default=[], metavar="ID", help="event: a source id (repeatable)")
-    new.add_argument("--tag", action="append", dest="tags", default=[], metavar="TAG", help="event: a tag (repeatable)")
-    new.add_argument("--location", help="event: where it happened")
-    new.add_argument("--kind", dest="actor_kind", help="actor: person, state, organization, armed-group, media or other")
-    new.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="actor: another spelling (repeatable)")
-    new.add_argument("--publisher", help="source: who published it")
-    new.add_argument("--published", help="source: when it was published")
-    new.add_argument("--url", help="source: where to read it")
-    new.set_defaults(run=run_new)
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+    event = _new_kind(kinds, "event", "the event's title", "write a new event file (in content/events/YEAR/)")
+    event.add_argument("--date", help="when it happened (2018-05-24, 24 May 2018, 2018-05, ...)")
+    event.add_argument("--actor", action="append", dest="actors", default=[], metavar="ACTOR", help="an actor's id, name or alias (repeatable)")
+    event.add_argument("--source", action="append", dest="sources", default=[], metavar="ID", help="a source's id (repeatable)")
+    event.add_argument("--tag", action="append", dest="tags", default=[], metavar="TAG", help="a tag (repeatable)")
+    event.add_argument("--location", help="where it happened")
+    actor = _new_kind(kinds, "actor", "the actor's name", "write a new actor file (in content/actors/)")
+    actor.add_argument("--kind", dest="actor_kind", metavar="KIND", help=f"one of {', '.join(ACTOR_KINDS)}")
+    actor.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="another spelling (repeatable)")
+    source = _new_kind(kinds, "source", "the article's or document's title", "write a new source file (in content/sources/)")
+    source.add_argument("--publisher", help="who published it")
+    source.add_argument("--published", help="when it was published")
+    source.add_argument("--url", help="where to read it (http or https)")
 
     init = commands.add_parser("init", help="make a new, empty timeline site")
     init.add_argument("folder", type=Path, help="where to make it (absent or empty)")
@@ -100,6 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
     extract.add_argument("--dry-run", action="store_true", help="report what would be drafted, write nothing")
     extract.set_defaults(run=run_extract)
+    return parser
+
+
+def _new_kind(kinds: Any, kind: str, title_help: str, description: str) -> argparse.ArgumentParser:
+    """`timeline new KIND`: its own options only, so `new KIND --help` shows just them."""
+    parser = kinds.add_parser(kind, help=description, description=description[0].upper() + description[1:] + ".")
+    parser.add_argument("title", help=title_help)
+    parser.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
+    parser.add_argument("--id", dest="item_id", metavar="ID", help="the file's name and the item's id (default: made from the title)")
+    parser.set_defaults(run=run_new)
     return parser
 
 
@@ -177,13 +188,14 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    options = {
-        "event": {"date": args.date, "actors": args.actors, "sources": args.sources, "tags": args.tags, "location": args.location},
-        "actor": {"kind": args.actor_kind, "aliases": args.aliases},
-        "source": {"publisher": args.publisher, "published": args.published, "url": args.url},
+    fields = {
+        "event": ("date", "actors", "sources", "tags", "location"),
+        "actor": ("actor_kind", "aliases"),
+        "source": ("publisher", "published", "url"),
     }[args.kind]
+    options = {("kind" if name == "actor_kind" else name): getattr(args, name) for name in fields}
     return _scaffold(
-        lambda: new_item(args.site, args.kind, args.title, options),
+        lambda: new_item(args.site, args.kind, args.title, options, args.item_id),
         lambda path: f"wrote {path}; fill in its empty fields, then run `timeline check`",
     )
 

@@ -1,10 +1,15 @@
 """Partial dates: the EDTF subset of the content format ("Dates" in the contract).
 
 `parse` turns what an author wrote (ISO text with an optional `~ ? %` qualifier, an
-interval `A/B`, a form with a month's name, or the int / date / datetime YAML makes
-of some of these) into a `PartialDate` or an `Interval`. Both know their precision,
-their first and last instant in UTC, their canonical EDTF text, their English
-display text and a machine-independent sort key. Any bad date raises `DateError`.
+interval `A/B`, a window `[A..B]`, a form with a month's name, or the int / date /
+datetime / list YAML makes of some of these) into a `PartialDate`, an `Interval` or a
+`Window`. Each knows its precision, its first and last instant (in UTC, and on the
+site's clock), its canonical EDTF text, its English display text and a
+machine-independent sort key. Any bad date raises `DateError`.
+
+A year, month or day is a period of the site's calendar: in an Asia/Tokyo site,
+2012-01-01 begins at 2012-01-01T00:00+09:00. A time without an offset is read on the
+site's clock too; a time with its own offset keeps it.
 """
 from __future__ import annotations
 
@@ -27,13 +32,16 @@ __all__ = [
     "PartialDate",
     "Precision",
     "UTC",
+    "Window",
     "format_date",
     "parse",
     "year_of",
 ]
 
 UTC = dt.timezone.utc
-MIN_YEAR, MAX_YEAR = 1, 9999
+# 9999 is left out so that the day after any date (an iCalendar DTEND, a chart's
+# last month) is still a date.
+MIN_YEAR, MAX_YEAR = 1, 9998
 
 # English names, on purpose not `calendar.month_name` (which follows the locale).
 MONTH_NAMES = (
@@ -71,7 +79,8 @@ _ZONE_BEFORE_OFFSET = re.compile(r"(?<![a-z])(?:UTC|GMT)\s*(?=[+-]\d)", re.IGNOR
 _QUALIFIERS = MappingProxyType({"~": (True, False), "?": (False, True), "%": (True, True)})
 # Two defaults for dateutil: a part is given when both parses agree on it.
 _DEFAULTS = (dt.datetime(2000, 1, 1, 0, 0, 0), dt.datetime(2004, 2, 2, 1, 1, 1))
-_FORMS = "2017, 2017-05, 2017-05-29, 2017-05-29T14:30, 29 May 2017 or 2018-05-24/2018-05-25"
+_FORMS = "2017, 2017-05, 2017-05-29, 2017-05-29T14:30, 29 May 2017, 2018-05-24/2018-05-25 or [2011-09-02..2011-09-19]"
+_WINDOW = re.compile(r"\[(?P<inside>.*)\]", re.DOTALL)
 
 
 class DateError(ValueError):
@@ -151,7 +160,31 @@ class PartialDate:
         )
 
     @property
+    def local_earliest(self) -> dt.datetime:
+        """The first instant on the site's clock (the zone given to `parse`)."""
+        return self.earliest.astimezone(self.tz)
+
+    @property
+    def local_latest(self) -> dt.datetime:
+        return self.latest.astimezone(self.tz)
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first calendar day, as written (a moment's day in its own offset)."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last calendar day, as written."""
+        month = self.month or 12
+        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    @property
     def is_interval(self) -> bool:
+        return False
+
+    @property
+    def is_window(self) -> bool:
         return False
 
     @property
@@ -171,17 +204,20 @@ class PartialDate:
 
 
 @dataclass(frozen=True)
-class Interval:
-    """From `start` to `end`, each a `PartialDate` of any precision."""
+class _Span:
+    """What an interval and a window share: two `PartialDate`s, `start` before `end`."""
 
     start: PartialDate
     end: PartialDate
 
     def __post_init__(self) -> None:
         if not (isinstance(self.start, PartialDate) and isinstance(self.end, PartialDate)):
-            raise DateError("an interval's start and end must both be single dates")
-        if self.end.latest < self.start.earliest:
-            raise DateError(f"{self.edtf} is not a date: the interval ends before it starts")
+            raise DateError(f"{self.kind}'s start and end must both be single dates")
+        problem = _order_problem(self.start, self.end)
+        if problem:
+            raise DateError(f"{self.edtf} is not a date: the {self.kind} {problem}")
+
+    kind = "span"
 
     @property
     def precision(self) -> Precision:
@@ -195,9 +231,13 @@ class Interval:
     def latest(self) -> dt.datetime:
         return self.end.latest
 
-    @cached_property
-    def edtf(self) -> str:
-        return f"{self.start.edtf}/{self.end.edtf}"
+    @property
+    def local_earliest(self) -> dt.datetime:
+        return self.start.local_earliest
+
+    @property
+    def local_latest(self) -> dt.datetime:
+        return self.end.local_latest
 
     @property
     def approximate(self) -> bool:
@@ -207,27 +247,83 @@ class Interval:
     def uncertain(self) -> bool:
         return self.start.uncertain or self.end.uncertain
 
-    @property
-    def is_interval(self) -> bool:
-        return True
-
-    def display(self) -> str:
+    def _display(self, joined) -> str:
         start, end = self.start, self.end
         if (start.approximate, start.uncertain) == (end.approximate, end.uncertain):
-            return _qualify(_compact_range(start, end), start.approximate, start.uncertain)
-        return f"{start.display()} – {end.display()}"
+            return _qualify(joined(*_shared_display(start, end)), start.approximate, start.uncertain)
+        return joined("", start.display(), end.display(), "")
 
     @cached_property
     def sort_key(self) -> SortKey:
         return _sort_key(self)
 
 
-EDTF = Union[PartialDate, Interval]
+@dataclass(frozen=True)
+class Interval(_Span):
+    """From `start` to `end`, each a `PartialDate` of any precision: it lasted."""
+
+    kind = "interval"
+
+    @cached_property
+    def edtf(self) -> str:
+        return f"{self.start.edtf}/{self.end.edtf}"
+
+    @property
+    def is_interval(self) -> bool:
+        return True
+
+    @property
+    def is_window(self) -> bool:
+        return False
+
+    def display(self) -> str:
+        return self._display(_dash_joined)
+
+
+@dataclass(frozen=True)
+class Window(_Span):
+    """Sometime between `start` and `end` (EDTF `[A..B]`): one moment of the window, not known which."""
+
+    kind = "window"
+
+    @cached_property
+    def edtf(self) -> str:
+        return f"[{self.start.edtf}..{self.end.edtf}]"
+
+    @property
+    def is_interval(self) -> bool:
+        return False
+
+    @property
+    def is_window(self) -> bool:
+        return True
+
+    @cached_property
+    def shared(self) -> PartialDate | None:
+        """What both ends share, as a coarser date (September 2011 for 2–19 September 2011), or None."""
+        start, end = self.start, self.end
+        if start.year != end.year:
+            return None
+        month = start.month if start.month == end.month else None
+        day = start.day if month is not None and start.day == end.day else None
+        return PartialDate(start.year, month, day, tz=start.tz)
+
+    def display(self) -> str:
+        return self._display(_between_joined)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.start.edtf == self.end.edtf:
+            raise DateError(f"{self.edtf} is not a date: a window needs two different ends; write {self.start.edtf}",
+                            suggestion=self.start.edtf)
+
+
+EDTF = Union[PartialDate, Interval, Window]
 SortKey = tuple[dt.datetime, int, int, dt.datetime, str]
 
 
 def parse(value: object, tz: dt.tzinfo = UTC) -> EDTF:
-    """Read a date as an author wrote it (str) or as YAML loaded it (int, date, datetime).
+    """Read a date as an author wrote it (str) or as YAML loaded it (int, date, datetime, list).
 
     `tz` is the zone of times written without an offset.
     """
@@ -243,16 +339,18 @@ def parse(value: object, tz: dt.tzinfo = UTC) -> EDTF:
         return PartialDate(value.year, value.month, value.day, tz=tz)
     if isinstance(value, str):
         return _parse_text(value, tz)
+    if isinstance(value, list):
+        return _from_list(value, tz)
     raise DateError(f"{value!r} is not a date: expected text such as 2017-05-29, not {type(value).__name__}")
 
 
 def _sort_key(d: EDTF) -> SortKey:
-    """Earliest instant, then coarser precision, then interval before point.
+    """Earliest instant, then coarser precision, then interval or window before point.
 
     The last two parts (latest instant, EDTF text) only tell apart dates that differ
     otherwise; callers append the event id for a total order of events.
     """
-    return (d.earliest, int(d.precision), 0 if d.is_interval else 1, d.latest, d.edtf)
+    return (d.earliest, int(d.precision), 1 if isinstance(d, PartialDate) else 0, d.latest, d.edtf)
 
 
 def format_date(d: EDTF) -> str:
@@ -261,8 +359,8 @@ def format_date(d: EDTF) -> str:
 
 
 def year_of(d: EDTF) -> int:
-    """The year a date (or an interval's start) falls in."""
-    return d.start.year
+    """The year of the site's calendar a date (or an interval's start) begins in."""
+    return d.local_earliest.year
 
 
 # --- validation ---------------------------------------------------------------------
@@ -329,14 +427,11 @@ def _check_instants(d: PartialDate) -> None:
 
 
 def _bounds(d: PartialDate) -> tuple[dt.datetime, dt.datetime]:
-    """First and last second of the period, in UTC."""
+    """First and last second of the period, in UTC; a year, month or day is one of the site's calendar."""
     if d.hour is None:
-        last_month = d.month or 12
-        last_day = d.day or calendar.monthrange(d.year, last_month)[1]
-        return (
-            dt.datetime(d.year, d.month or 1, d.day or 1, tzinfo=UTC),
-            dt.datetime(d.year, last_month, last_day, 23, 59, 59, tzinfo=UTC),
-        )
+        first = dt.datetime.combine(d.first_day, dt.time(), tzinfo=d.tz)
+        last = dt.datetime.combine(d.last_day, dt.time(23, 59, 59), tzinfo=d.tz)
+        return first.astimezone(UTC), last.astimezone(UTC)
     zone = d.tz if d.utc_offset_minutes is None else dt.timezone(dt.timedelta(minutes=d.utc_offset_minutes))
     local = dt.datetime(d.year, d.month, d.day, d.hour, d.minute, d.second or 0, tzinfo=zone)  # type: ignore[arg-type]
     first = local.astimezone(UTC)
@@ -406,27 +501,54 @@ def _plain_display(d: PartialDate) -> str:
     return f"{_day_text(d)}, {_clock(d)}{_zone_label(d)}"
 
 
-def _compact_range(start: PartialDate, end: PartialDate) -> str:
-    """An interval's display without qualifiers, sharing what both ends share."""
+def _shared_display(start: PartialDate, end: PartialDate) -> tuple[str, str, str, str]:
+    """Two ends' display without qualifiers, split as (shared prefix, first, last, shared suffix).
+
+    2–19 September 2011 is ("", "2", "19", " September 2011").
+    """
     first, last = _plain_display(start), _plain_display(end)
-    if first == last:
-        return first
-    if start.precision != end.precision:
-        return f"{first} – {last}"
-    if start.precision == Precision.YEAR:
-        return f"{first}–{last}"
+    whole = ("", first, last, "")
+    if first == last or start.precision != end.precision or start.precision == Precision.YEAR:
+        return whole
     if start.year != end.year:
-        return f"{first} – {last}"
+        return whole
+    year = f" {start.year}"
     if start.precision == Precision.MONTH:
-        return f"{MONTH_NAMES[start.month - 1]}–{MONTH_NAMES[end.month - 1]} {start.year}"  # type: ignore[operator]
+        return "", MONTH_NAMES[start.month - 1], MONTH_NAMES[end.month - 1], year  # type: ignore[operator]
     if start.precision == Precision.DAY:
         if start.month == end.month:
-            return f"{start.day}–{end.day} {MONTH_NAMES[end.month - 1]} {end.year}"  # type: ignore[operator]
-        return f"{start.day} {MONTH_NAMES[start.month - 1]} – {last}"  # type: ignore[operator]
+            return "", str(start.day), str(end.day), f" {MONTH_NAMES[end.month - 1]}{year}"  # type: ignore[operator]
+        return "", f"{start.day} {MONTH_NAMES[start.month - 1]}", f"{end.day} {MONTH_NAMES[end.month - 1]}", year  # type: ignore[operator]
     same_day = (start.month, start.day, start.utc_offset_minutes) == (end.month, end.day, end.utc_offset_minutes)
     if same_day:
-        return f"{_day_text(start)}, {_clock(start)}–{_clock(end)}{_zone_label(end)}"
-    return f"{first} – {last}"
+        return f"{_day_text(start)}, ", _clock(start), _clock(end), _zone_label(end)
+    return whole
+
+
+def _dash_joined(prefix: str, first: str, last: str, suffix: str) -> str:
+    """An interval: "24–25 May 2018", "2 September – 19 October 2011" (spaced when the parts are)."""
+    if first == last:
+        return prefix + first + suffix
+    dash = " – " if " " in first + last else "–"
+    return f"{prefix}{first}{dash}{last}{suffix}"
+
+
+def _between_joined(prefix: str, first: str, last: str, suffix: str) -> str:
+    """A window: "between 2 and 19 September 2011"."""
+    return f"{prefix}between {first} and {last}{suffix}"
+
+
+def _order_problem(start: PartialDate, end: PartialDate) -> str | None:
+    """Why `end` cannot end a span begun at `start`, or None.
+
+    Both readings count: as instants, and as the calendar days written (2018-05-25T01:00+05:00
+    is 24 May in UTC but the author wrote the 25th, so it cannot be followed by 2018-05-24).
+    """
+    if end.latest < start.earliest or end.last_day < start.first_day:
+        return "ends before it starts"
+    if start.precision >= Precision.MINUTE and end.precision >= Precision.MINUTE and end.earliest < start.earliest:
+        return "ends before it starts"
+    return None
 
 
 # --- parsing ------------------------------------------------------------------------
@@ -441,8 +563,11 @@ def _from_datetime(value: dt.datetime, tz: dt.tzinfo) -> PartialDate:
     )
 
 
-def _offset_minutes(value: dt.datetime) -> int | None:
-    offset = value.utcoffset()
+def _offset_minutes(value: dt.datetime, written: str = "") -> int | None:
+    try:
+        offset = value.utcoffset()
+    except ValueError:  # dateutil keeps offsets of a day or more, which datetime refuses to apply
+        raise DateError(f"{_quoted(written or value.isoformat())} is not a date: a UTC offset must be less than 24 hours") from None
     if offset is None:
         return None
     seconds = int(offset.total_seconds())
@@ -460,6 +585,9 @@ def _parse_text(value: str, tz: dt.tzinfo) -> EDTF:
     text = value.strip()
     if not text:
         raise DateError(f"the date is empty: write e.g. 2017-05-29 ({_FORMS})")
+    window = _WINDOW.fullmatch(text)
+    if window:
+        return _parse_window(text, window["inside"], tz)
     _refuse_numeric(text)
     if "/" not in text:
         return _parse_point(text, tz)
@@ -469,6 +597,26 @@ def _parse_text(value: str, tz: dt.tzinfo) -> EDTF:
     if "/" in second:
         raise DateError(f"{_quoted(text)} is not a date: an interval has one '/', as in 2018-05-24/2018-05-25")
     return Interval(_parse_point(first, tz), _parse_point(second, tz))
+
+
+def _from_list(value: list, tz: dt.tzinfo) -> EDTF:
+    """YAML reads an unquoted [2011-09-02..2011-09-19] as a list of one text."""
+    if len(value) == 1 and isinstance(value[0], str) and ".." in value[0]:
+        return _parse_window(f"[{value[0]}]", value[0], tz)
+    raise DateError(
+        "a list of dates is not supported: for one unknown day within a window write [2011-09-02..2011-09-19], "
+        "for a duration 2011-09-02/2011-09-19"
+    )
+
+
+def _parse_window(text: str, inside: str, tz: dt.tzinfo) -> Window:
+    """EDTF's "one of a set" for a range, [A..B]: sometime between A and B."""
+    first, dots, second = (part.strip() for part in inside.partition(".."))
+    if not dots or "," in inside or "/" in inside:
+        raise DateError(f"{_quoted(text)} is not a date: write a window as [2011-09-02..2011-09-19]")
+    if "" in (first, second):
+        raise DateError(f"{_quoted(text)} is an open window: give both its first and its last date")
+    return Window(_parse_point(first, tz), _parse_point(second, tz))
 
 
 def _split_qualifier(text: str) -> tuple[str, bool, bool]:
@@ -580,7 +728,7 @@ def _from_named(
         first.hour if timed else None,
         first.minute if timed else None,
         first.second if timed and given["second"] else None,
-        utc_offset_minutes=_offset_minutes(first) if timed else None,
+        utc_offset_minutes=_offset_minutes(first, text) if timed else None,
         approximate=approximate, uncertain=uncertain, tz=tz,
     )
     _check_weekday(text, words, date)

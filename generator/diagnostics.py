@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
 
@@ -69,6 +70,37 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "x"?)' when a choice is close to `word`, else ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
     return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def fold(text: str) -> str:
+    """Case and accents folded, spaces collapsed: how names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace("’", "'").casefold().split())
+
+
+def _loose(text: str) -> str:
+    """Folded, with hyphens and underscores as spaces, so ids and names compare alike."""
+    return fold(text.replace("-", " ").replace("_", " "))
+
+
+def suggestion(word: str, spellings: dict[str, str]) -> str:
+    """' (did you mean "x"?)' for the spelling closest to `word` (folded), else ''.
+
+    `spellings` maps what an author may write (ids, names, aliases) to the id it
+    stands for; a name is shown with its id.
+    """
+    by_loose: dict[str, str] = {}
+    for spelling in spellings:
+        by_loose.setdefault(_loose(spelling), spelling)
+    close = difflib.get_close_matches(_loose(word), list(by_loose), n=1, cutoff=0.75)
+    if not close:
+        return ""
+    spelling = by_loose[close[0]]
+    target = spellings[spelling]
+    if _loose(spelling) == _loose(target):
+        return f' (did you mean "{target}"?)'
+    return f' (did you mean "{spelling}", that is {target}?)'
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

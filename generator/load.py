@@ -9,6 +9,7 @@ as their text, so the date parser sees what the author wrote.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -49,6 +50,11 @@ class Document:
             if found or not at:
                 return Position(self.path, *(found or (1, 1)))
             at = at[:-1]
+
+    def where_value(self, at: tuple = ()) -> Position:
+        """The position of the value at `at` (or its key, or its nearest parent's)."""
+        found = self.value_positions.get(at)
+        return Position(self.path, *found) if found else self.where(at)
 
 
 class _Refused(Exception):
@@ -115,11 +121,7 @@ def parse_text(text: str, shown_as: str) -> tuple[Document | None, list[Diagnost
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        problem = err.problem or "syntax error"
-        if err.context:
-            problem = f"{err.context}: {problem}" if "found" not in (err.context or "") else problem
-        return None, [_at_mark(shown_as, mark, f"YAML syntax error: {problem}")]
+        return None, [_syntax_error(text, shown_as, err)]
     except yaml.YAMLError as err:
         return None, [Diagnostic(ERROR, f"YAML error: {err}", shown_as, 1, 1)]
     except RecursionError:
@@ -138,6 +140,98 @@ def parse_text(text: str, shown_as: str) -> tuple[Document | None, list[Diagnost
         return None, [*builder.diagnostics, _at_mark(shown_as, refusal.mark, str(refusal))]
     document = Document(shown_as, data, builder.values, builder.keys)
     return document, builder.diagnostics
+
+
+def _syntax_error(text: str, shown_as: str, err: yaml.MarkedYAMLError) -> Diagnostic:
+    """A YAML syntax error in plain words for the common mistakes, in the parser's words otherwise."""
+    mark = err.problem_mark or err.context_mark
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines):
+        plain = explain_syntax_error(lines, mark.line, mark.column, err.problem or "")
+        if plain:
+            line, column, message = plain
+            return Diagnostic(ERROR, message, shown_as, line + 1, column + 1)
+    problem = err.problem or "syntax error"
+    if err.context:
+        problem = f"{err.context}: {problem}" if "found" not in (err.context or "") else problem
+    return _at_mark(shown_as, mark, f"YAML syntax error: {problem}")
+
+
+def explain_syntax_error(lines: list[str], line: int, column: int, problem: str) -> tuple[int, int, str] | None:
+    """(line, column, message), 0-based, for a tab, a misindented line or a colon in a value."""
+    for number in (line, line - 1):  # libyaml may report a tab on the line after the one holding it
+        if 0 <= number < len(lines) and "\t" in _indentation(lines[number], tabs=True):
+            tab = lines[number].index("\t")
+            return number, tab, "a tab in the indentation: YAML indents with spaces only; replace the tab with spaces"
+    text = lines[line]
+    indent = len(text) - len(text.lstrip(" "))
+    above = _line_above(lines, line)
+    if "mapping values are not allowed" in problem:
+        if above is not None and indent > _key_column(lines[above]) and _starts_with_key(text):
+            return line, indent, _misindented(lines, line, above, "more")
+        return _colon_in_value(text, line, column)
+    after_quote = _TEXT_AFTER_QUOTE.search(text)
+    if "did not find expected" in problem and after_quote:
+        return line, after_quote.start(2), "text after the closing quote: put the whole value in quotes, or leave the quotes out"
+    if "did not find expected" in problem and above is not None and text.strip():
+        sibling = _key_column(lines[above])
+        if indent != sibling and _starts_with_key(text):
+            return line, indent, _misindented(lines, line, above, "more" if indent > sibling else "less")
+    return None
+
+
+_TEXT_AFTER_QUOTE = re.compile(r"""^\s*(?:- )*[\w\-]+:\s+(["'])(?:(?!\1).)*\1[ \t]*([^\s#])""")
+
+
+def _indentation(text: str, tabs: bool = False) -> str:
+    return text[: len(text) - len(text.lstrip(" \t" if tabs else " "))]
+
+
+def _line_above(lines: list[str], line: int) -> int | None:
+    """The nearest line above that holds YAML (not blank, not a comment)."""
+    for number in range(line - 1, -1, -1):
+        stripped = lines[number].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return None
+
+
+def _key_column(text: str) -> int:
+    """Where the key of a line starts (after a list's `- `)."""
+    column = len(_indentation(text))
+    while text[column:column + 2] == "- ":
+        column += 2
+        column += len(_indentation(text[column:]))
+    return column
+
+
+def _starts_with_key(text: str) -> bool:
+    return bool(re.match(r"\s*[\w\-]+\s*:(\s|$)", text))
+
+
+def _misindented(lines: list[str], line: int, above: int, more_or_less: str) -> str:
+    fixed = " " * _key_column(lines[above]) + lines[line].strip()
+    return (
+        f"this line is indented {more_or_less} than the line above it: the keys of one mapping start"
+        f' in the same column, so it should read "{fixed}"'
+    )
+
+
+def _colon_in_value(text: str, line: int, column: int) -> tuple[int, int, str]:
+    """A `: ` inside an unquoted value starts a mapping; the fix is to quote the value."""
+    key_colon = text.rfind(": ", 0, column)
+    if key_colon < 0:
+        return line, column, "a colon followed by a space starts a new key here; put the value in quotes"
+    start = key_colon + 2
+    value, comment = text[start:].strip(), ""
+    if " #" in value:
+        value, comment = value.split(" #", 1)[0].rstrip(), "  #" + value.split(" #", 1)[1]
+    if '"' in value and "'" not in value:
+        quoted = f"'{value}'"
+    else:
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    fixed = text[:start].rstrip() + " " + quoted + comment
+    return line, column, f'a colon followed by a space inside a value starts a new key: put the value in quotes, as in {fixed.strip()}'
 
 
 def _at_mark(path: str, mark: Any, message: str) -> Diagnostic:

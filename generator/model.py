@@ -79,6 +79,7 @@ class Event:
     related: tuple[str, ...] = ()  # event ids
     draft: bool = False
     path: str = ""
+    after: str | None = None  # the id of an event of the same day this one follows
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:
 
 def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source], drafts: bool = False) -> Timeline:
     """The Timeline of checked items: events ordered, drafts left out unless asked for."""
-    ordered = tuple(sorted((e for e in events if drafts or not e.draft), key=lambda e: (*e.date.sort_key, e.id)))
+    ordered = chronological([e for e in events if drafts or not e.draft])
     return Timeline(
         config=config,
         events=ordered,
@@ -164,6 +165,40 @@ def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mappin
         },
         events_by_id={e.id: e for e in ordered},
     )
+
+
+def chronological(events: list[Event]) -> tuple[Event, ...]:
+    """The events in their total order: by date (then id), each `after` event right behind the one it names.
+
+    Events that follow the same one keep their own order among themselves. An `after`
+    naming an event that is not there (a draft left out) is ignored; the checker refuses
+    cycles, and any that got through are ordered by date alone.
+    """
+    by_date = sorted(events, key=lambda e: (*e.date.sort_key, e.id))
+    present = {e.id for e in by_date}
+    followers: dict[str, list[Event]] = {}
+    for event in by_date:
+        if event.after in present and event.after != event.id:
+            followers.setdefault(event.after, []).append(event)  # type: ignore[arg-type]
+    ordered: list[Event] = []
+    placed: set[str] = set()
+
+    def place(event: Event) -> None:
+        pending = [event]
+        while pending:
+            current = pending.pop()
+            if current.id in placed:
+                continue
+            placed.add(current.id)
+            ordered.append(current)
+            pending.extend(reversed(followers.get(current.id, [])))
+
+    for event in by_date:
+        if event.id not in placed and not (event.after in present and event.after != event.id):
+            place(event)
+    for event in by_date:  # only events caught in a cycle are left
+        place(event)
+    return tuple(ordered)
 
 
 def related_both_ways(events: tuple[Event, ...]) -> dict[str, set[str]]:
@@ -188,8 +223,8 @@ def quotes_by_speaker(events: tuple[Event, ...]) -> dict[str, list[tuple[Event, 
 
 
 def years_of(event: Event) -> range:
-    """Every year an event's date touches (an interval may span several)."""
-    return range(event.date.earliest.year, event.date.latest.year + 1)
+    """Every year of the site's calendar an event's date touches (an interval may span several)."""
+    return range(event.date.local_earliest.year, event.date.local_latest.year + 1)
 
 
 def cited_sources(event: Event) -> list[str]:

@@ -78,7 +78,7 @@ def site_caches(root: Path, use_cache: bool = True) -> Caches:
 def file_cache(caches: Caches, config: SiteConfig) -> FileCache:
     """Check results by file, for this code and these settings."""
     settings = (config.timezone, config.max_file_bytes)
-    return caches.open("files-" + fingerprint(settings, ("load", "schema", "dates", "check")), FileCache)
+    return caches.open("files-" + fingerprint(settings, ("load", "schema", "dates", "advice", "diagnostics", "check")), FileCache)
 
 
 def check_one(root: Path, path: str, kind: str, config: SiteConfig) -> FileResult:

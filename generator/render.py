@@ -220,6 +220,8 @@ def date_tag(date: EDTF) -> Markup:
         classes += " is-uncertain"
     if date.is_interval:
         classes += " is-interval"
+    if date.is_window:
+        classes += " is-window"
     return Markup(f'<time class="{classes}" datetime="{escape(views.html_datetime(date))}">{escape(date.display())}</time>')
 
 

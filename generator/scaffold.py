@@ -13,8 +13,10 @@ from typing import Any, Sequence
 
 import yaml
 
-from generator import dates
-from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, Field, slugify
+from generator.check import ActorNames, References, check_site_config, site_timezone
+from generator.model import SiteConfig
+from generator.pipeline import checked_items
+from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, Context, Field, Invalid, slug_problem, slugify
 
 FOLDERS = {"event": "events", "actor": "actors", "source": "sources"}
 TITLE_FIELD = {"event": "title", "actor": "name", "source": "title"}
@@ -46,29 +48,80 @@ def render_fields(fields: Sequence[Field], values: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def new_item(site_root: Path, kind: str, title: str, options: dict[str, Any]) -> Path:
-    """Write a new event, actor or source file; return its path."""
-    slug = slugify(title)
+# The command-line option that fills each field, for messages.
+OPTIONS = {
+    "date": "--date", "actors": "--actor", "sources": "--source", "tags": "--tag", "location": "--location",
+    "kind": "--kind", "aliases": "--alias", "publisher": "--publisher", "published": "--published", "url": "--url",
+}
+
+
+def new_item(site_root: Path, kind: str, title: str, options: dict[str, Any], item_id: str | None = None) -> Path:
+    """Write a new event, actor or source file; return its path.
+
+    Every option is checked as `timeline check` would check the field it fills, and
+    actors and sources are looked up among the site's own, so a new file starts
+    with no error but its empty required fields.
+    """
+    slug = item_id or slugify(title)
+    if item_id is not None and slug_problem(item_id):
+        raise ScaffoldError(f'--id: "{item_id}" {slug_problem(item_id)}')
     if not slug:
-        raise ScaffoldError(f'"{title}" has no letter or digit to make a file name from')
+        raise ScaffoldError(f'"{title}" has no letter or digit to make a file name from; give one with --id')
     values = {TITLE_FIELD[kind]: title, **{k: v for k, v in options.items() if v not in (None, [], ())}}
+    config, site_problems = check_site_config(site_root)
+    if config is None:
+        raise ScaffoldError("\n".join(d.text() for d in site_problems))
+    fields = FIELDS_BY_KIND[FOLDERS[kind]]
+    converted = _checked_options(fields, values, Context(site_timezone(config)))
+    _check_references(site_root, config, values)
     folder = site_root / "content" / FOLDERS[kind]
     if kind == "event" and "date" in values:
-        try:
-            parsed = dates.parse(values["date"])
-        except dates.DateError as err:
-            raise ScaffoldError(f"--date: {err}") from None
-        values["date"] = parsed.edtf
-        folder = folder / str(parsed.earliest.year)
+        values["date"] = converted["date"].edtf
+        folder = folder / str(converted["date"].start.year)  # the year as written, not in UTC
     path = folder / f"{slug}.yml"
     if path.exists():
         raise ScaffoldError(f"{path} exists already; nothing was written")
     text = f"# A new {kind}. Fill in the empty fields; uncomment the others you need.\n"
-    text += render_fields(FIELDS_BY_KIND[FOLDERS[kind]], values)
+    text += render_fields(fields, values)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
     return path
+
+
+def _checked_options(fields: Sequence[Field], values: dict[str, Any], context: Context) -> dict[str, Any]:
+    """The options' values converted by their fields' types; every problem raised at once."""
+    problems, converted = [], {}
+    for declared in fields:
+        if declared.name not in values:
+            continue
+        try:
+            converted[declared.name] = declared.type.convert(values[declared.name], context)
+        except Invalid as err:
+            option = OPTIONS.get(declared.name, declared.name)
+            problems += [f"{option}: {message}" for message, _ in err.problems]
+    if problems:
+        raise ScaffoldError("\n".join(problems) + "\nnothing was written")
+    return converted
+
+
+def _check_references(site_root: Path, config: SiteConfig, values: dict[str, Any]) -> None:
+    """Actors and sources named on the command line must be the site's own."""
+    if not values.get("actors") and not values.get("sources"):
+        return
+    checked = checked_items(site_root, config)
+    names = ActorNames((a.id, a.name, a.aliases) for a in checked.actors.values())
+    sources = References({s.id: s.title for s in checked.sources.values()})
+    problems = []
+    for reference in values.get("actors", ()):
+        actor_id, problem = names.resolve(reference)
+        if actor_id is None:
+            problems.append(f"--actor: {problem}")
+    for reference in values.get("sources", ()):
+        if reference not in sources:
+            problems.append(f'--source: unknown source "{reference}"{sources.did_you_mean(reference)} (`timeline new source` makes one)')
+    if problems:
+        raise ScaffoldError("\n".join(problems) + "\nnothing was written")
 
 
 def init_site(folder: Path, title: str | None = None) -> list[Path]:
@@ -91,7 +144,8 @@ def init_site(folder: Path, title: str | None = None) -> list[Path]:
             "summary": "What happened, in your own words. **Markdown** works here.",
             "sources": ["example-source"], "tags": ["example"],
         }),
-        ".gitignore": "_site/\n.timeline-cache/\n",
+        # The output, the spare copy a build keeps beside it, and the caches: none belongs in git.
+        ".gitignore": "_site/\n._site.spare/\n.timeline-cache/\n",
     }
     written = []
     for relative, text in files.items():

@@ -11,9 +11,9 @@ from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from generator import dates
+from generator import advice, dates
 from generator.diagnostics import ERROR, Diagnostic, did_you_mean
 from generator.load import Document
 
@@ -108,6 +108,16 @@ class FieldType:
         raise NotImplementedError
 
 
+def _quoting_hint(value: Any) -> str:
+    """How to keep as text what YAML read as something else."""
+    if isinstance(value, (bool, int, float)):
+        return " (put it in quotes to keep it as text)"
+    if isinstance(value, dict) and len(value) == 1 and all(isinstance(v, (str, int, float)) for v in value.values()):
+        key, inner = next(iter(value.items()))
+        return f' (a colon followed by a space makes a mapping: put the text in quotes, "{key}: {inner}")'
+    return ""
+
+
 # Characters no text field may hold: C0 controls but tab and line feed, DEL and C1
 # controls, bidi embeddings, overrides and isolates (a name with U+202E reverses the
 # text after it on the page), lone surrogates and the non-characters U+FFFE/U+FFFF
@@ -123,8 +133,7 @@ class Text(FieldType):
 
     def convert(self, value: Any, context: Context) -> str:
         if not isinstance(value, str):
-            hint = ' (put it in quotes to keep it as text)' if isinstance(value, (bool, int, float)) else ""
-            raise Invalid(f"expected {self.label}, got {describe(value)}{hint}")
+            raise Invalid(f"expected {self.label}, got {describe(value)}{_quoting_hint(value)}")
         text = value.strip()
         if not text:
             raise Invalid(f"expected {self.label}, got an empty string")
@@ -211,7 +220,40 @@ class Url(Text):
     def convert(self, value: Any, context: Context) -> str:
         text = super().convert(value, context)
         if not re.match(r"^https?://[^\s/?#]+[^\s]*$", text, re.IGNORECASE):
-            raise Invalid(f'"{text[:80]}" is not an http or https URL')
+            raise Invalid(_url_problem(text))
+        return text
+
+
+def _url_problem(text: str) -> str:
+    shown = text[:80]
+    fixed = advice.url_suggestion(text)
+    hint = f' (did you mean "{fixed[:100]}"?)' if fixed else ""
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", text, re.IGNORECASE)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        return f'"{shown}" is a {scheme.group(1)}: URL; only http and https URLs are allowed'
+    if re.search(r"\s", text) and text.lower().startswith(("http://", "https://")):
+        return f'"{shown}" has a space in it: write a space in a URL as %20{hint}'
+    if not scheme:
+        return f'"{shown}" has no scheme: a URL starts with https:// or http://{hint}'
+    return f'"{shown}" is not an http or https URL{hint}'
+
+
+def _accept_any(text: str) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class CheckedText(Text):
+    """One line of text that `problem` accepts (a time zone name, a language tag)."""
+
+    problem: Callable[[str], str | None] = _accept_any  # why the text is refused, or None
+    single_line: bool = True
+
+    def convert(self, value: Any, context: Context) -> str:
+        text = super().convert(value, context)
+        problem = self.problem(text)
+        if problem:
+            raise Invalid(problem)
         return text
 
 
@@ -225,7 +267,7 @@ class Date(FieldType):
         try:
             return dates.parse(value, context.timezone)
         except dates.DateError as err:
-            raise Invalid(str(err)) from None
+            raise Invalid(advice.date_message(value, str(err))) from None
 
 
 @dataclass(frozen=True)
@@ -362,6 +404,13 @@ def fill_defaults(value: dict, fields: Sequence[Field], context: Context) -> dic
     return result
 
 
+def _problem_position(document: Document, message: str, path: tuple):
+    """An unknown key is shown at the key; a value that is wrong, at the value itself."""
+    if message.startswith("unknown field") or message.startswith("required, but empty"):
+        return document.where(path)
+    return document.where_value(path)
+
+
 def validate(document: Document, fields: Sequence[Field], context: Context) -> tuple[dict, list[Diagnostic]]:
     """A document's valid fields converted (defaults filled in), and every problem found.
 
@@ -371,7 +420,7 @@ def validate(document: Document, fields: Sequence[Field], context: Context) -> t
     data = document.data
     problems = check_fields(data, fields, context)
     diagnostics = [
-        Diagnostic.at(ERROR, document.where(path), f"{field_path(path)}: {message}" if path else message)
+        Diagnostic.at(ERROR, _problem_position(document, message, path), f"{field_path(path)}: {message}" if path else message)
         for message, path in problems
     ]
     failed = {path[0] for _, path in problems if path}
@@ -385,12 +434,12 @@ EVENT_STATUSES = ("occurred", "planned", "disputed")
 ACTOR_KINDS = ("person", "state", "organization", "armed-group", "media", "other")
 
 SITE_FIELDS = (
-    Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="France and the Syrian war"),
-    Field("description", MarkdownText(), default="", help="one paragraph of Markdown shown on the home page", example="How French diplomacy handled the war in Syria, 2016–2018."),
-    Field("base_url", Url(), default="", help="absolute URL where the site will live; needed for feeds, sitemap and canonical links", example="https://example.org/syria/"),
-    Field("language", Text(max_length=35, single_line=True), default="en", help="BCP 47 language tag of the site", example="en"),
+    Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="My timeline"),
+    Field("description", MarkdownText(), default="", help="one paragraph of Markdown shown on the home page", example="What this timeline follows, in a paragraph."),
+    Field("base_url", Url(), default="", help="absolute URL where the site will live; needed for feeds, sitemap and canonical links", example="https://example.org/my-timeline/"),
+    Field("language", CheckedText(max_length=35, label="a language tag", problem=advice.language_problem), default="en", help="BCP 47 language tag of the site", example="en"),
     Field("output", Text(max_length=500, single_line=True), default="_site", help="the folder the site is written to", example="_site"),
-    Field("timezone", Text(max_length=64, single_line=True), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
+    Field("timezone", CheckedText(max_length=64, label="a time zone name", problem=advice.time_zone_problem), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
     Field("max_file_bytes", Number(minimum=1), default=4 * 1024 * 1024, help="content files larger than this are refused unread", example=4194304),
 )
 
@@ -413,17 +462,18 @@ QUOTE = Record(
 )
 
 EVENT_FIELDS = (
-    Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example='Macron warns Putin of "immediate retaliation" over chemical weapons'),
-    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, with ~ ? or %", example="2017-05-29"),
-    Field("summary", MarkdownText(), required=True, help="what happened, in Markdown, in your own words", example="Hosting Vladimir Putin at Versailles, Emmanuel Macron says ..."),
-    Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["emmanuel-macron", "vladimir-putin"]),
-    Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["afp-2017-05-29-macron-retaliation"]),
-    Field("tags", ListOf(Text(max_length=80, single_line=True)), default=(), help="free words, made into slugs for their pages", example=["chemical-weapons", "red-line"]),
-    Field("location", Text(max_length=200, single_line=True), default="", help="where it happened, as free text", example="Versailles, France"),
+    Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example="Talks open in Geneva"),
+    Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, a window [A..B], with ~ ? or %", example="2017-05-29"),
+    Field("summary", MarkdownText(), required=True, help="what happened, in Markdown, in your own words", example="What happened, in your own words."),
+    Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["example-person"]),
+    Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["example-source"]),
+    Field("tags", ListOf(Text(max_length=80, single_line=True)), default=(), help="free words, made into slugs for their pages", example=["talks", "ceasefire"]),
+    Field("location", Text(max_length=200, single_line=True), default="", help="where it happened, as free text", example="Geneva"),
     Field("quotes", ListOf(QUOTE), default=(), help="{by: actor, text: what was said, source: source id}"),
-    Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of 29 May 2017'),
+    Field("date_note", Text(max_length=2000), default="", help="how the date was worked out, when the source does not state it", example='"on Monday" in an article of Tuesday 25 May 2021'),
     Field("status", Choice(EVENT_STATUSES), default="occurred", help="occurred, planned (announced, not yet happened when reported) or disputed", example="occurred"),
     Field("related", ListOf(Slug()), default=(), help="ids of other events", example=[]),
+    Field("after", Slug(), default=None, help="the id of an event of the same day that this one came after; it is listed right behind it"),
     Field("draft", Boolean(), default=False, help="true leaves the event out unless the build asks for drafts", example=False),
     Field("id", Slug(), default=None, help="overrides the file's name as the event's id"),
 )
@@ -439,21 +489,21 @@ ROLE = Record(
 )
 
 ACTOR_FIELDS = (
-    Field("name", Text(max_length=200, single_line=True), required=True, help="the name shown on the site", example="Jean-Yves Le Drian"),
+    Field("name", Text(max_length=200, single_line=True), required=True, help="the name shown on the site", example="Example Person"),
     Field("kind", Choice(ACTOR_KINDS), required=True, help="person, state, organization, armed-group, media or other", example="person"),
-    Field("aliases", ListOf(Text(max_length=200, single_line=True)), default=(), help="other spellings that events may use", example=["Le Drian"]),
-    Field("affiliations", ListOf(Reference()), default=(), help="actors this one belongs to (a minister to their state)", example=["france"]),
+    Field("aliases", ListOf(Text(max_length=200, single_line=True)), default=(), help="other spellings that events may use", example=["E. Person"]),
+    Field("affiliations", ListOf(Reference()), default=(), help="actors this one belongs to (a minister to their state)", example=["example-organization"]),
     Field("roles", ListOf(ROLE), default=(), help="offices held, with dates"),
-    Field("description", MarkdownText(), default="", help="a neutral description, in Markdown", example="French foreign minister from May 2017."),
+    Field("description", MarkdownText(), default="", help="a neutral description, in Markdown", example="A neutral description of who this is."),
 )
 
 SOURCE_FIELDS = (
-    Field("title", Text(max_length=500, single_line=True), required=True, help="the article's or document's title", example="France expects Russia to clarify its stance"),
-    Field("publisher", Text(max_length=200, single_line=True), default="", help="who published it", example="TASS"),
+    Field("title", Text(max_length=500, single_line=True), required=True, help="the article's or document's title", example="An example article"),
+    Field("publisher", Text(max_length=200, single_line=True), default="", help="who published it", example="Example News"),
     Field("published", Date(), default=None, help="when it was published; leave out when unknown", example="2018-05-23"),
     Field("url", Url(), default="", help="where to read it (http or https)", example="https://example.org/article"),
     Field("author", Text(max_length=200, single_line=True), default="", help="who wrote it", example="Jane Doe"),
-    Field("date_note", Text(max_length=2000), default="", help="how the publication date was worked out", example="a Wednesday in the week of the summit"),
+    Field("date_note", Text(max_length=2000), default="", help="how the publication date was worked out", example="the article gives the weekday only; the week is that of the talks"),
 )
 
 FIELDS_BY_KIND = {"events": EVENT_FIELDS, "actors": ACTOR_FIELDS, "sources": SOURCE_FIELDS}

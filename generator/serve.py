@@ -36,6 +36,11 @@ EVENTS_PATH = "/__timeline/events"
 KEEPALIVE_SECONDS = 15.0
 WATCH_START_SECONDS = 10.0
 WATCHED = ("content", "templates", "static")
+# The preview is built into a folder of its own, without base_url (it is served at the
+# root of loopback) and with drafts when asked: the output folder keeps exactly what
+# `timeline build` made, so deploying it right after serving ships canonical links.
+PREVIEW_OUTPUT = f"{CACHE_DIR}/serve"
+PREVIEW_OVERRIDES = {"base_url": None, "output": PREVIEW_OUTPUT}
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
     ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
@@ -78,10 +83,9 @@ def rebuild(
     started = time.perf_counter()
     try:
         result = quick_rebuild(last, changed, caches, env) if last and caches else None
-        # base_url left out: the site is served at the root of loopback
         # The search index is made on the first build only; later ones keep it, so a
         # save is shown at once rather than after indexing every page again.
-        result = result or build_site(site_root, drafts=drafts, overrides={"base_url": None}, env=env, search=search, caches=caches)
+        result = result or build_site(site_root, drafts=drafts, overrides=PREVIEW_OVERRIDES, env=env, search=search, caches=caches)
     except (WriteError, TemplateFailure) as err:
         lines = [f"error: {line}" for line in str(err).splitlines()]
         state.publish(False, lines)
@@ -206,21 +210,16 @@ class DevServer:
         self.state = BuildState()
         self.stopping = threading.Event()
         self.watching = threading.Event()
+        self.output = output_folder(self.site_root, PREVIEW_OUTPUT).resolve()
+        # The port first: a busy one is reported at once, not after a whole build.
+        self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
+        self.httpd.daemon_threads = True
         self.env = make_environment(self.site_root, self.site_root / CACHE_DIR / "templates")
         # Kept in memory between builds, saved on disk after the first one and at the end.
         self.caches = site_caches(self.site_root)
         self.last = rebuild(self.site_root, self.state, drafts, self.log, self.env, search=True, caches=self.caches)
         self.caches.save()
-        self.output = self._output()
-        self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
-        self.httpd.daemon_threads = True
         self.threads: list[threading.Thread] = []
-
-    def _output(self) -> Path:
-        from generator.check import check_site_config
-
-        config, _ = check_site_config(self.site_root)
-        return output_folder(self.site_root, config.output if config else "_site").resolve()
 
     @property
     def url(self) -> str:
@@ -274,7 +273,7 @@ class DevServer:
 
 def serve(site_root: Path, port: int, bind: str, drafts: bool, log: TextIO = sys.stderr) -> int:
     server = DevServer(site_root, port, bind, drafts, log).start()
-    print(f"serving {server.output} at {server.url} — for authoring only, not for production; Ctrl-C stops", file=log)
+    print(f"serving a preview at {server.url} — for authoring only; `timeline build` makes the site to deploy; Ctrl-C stops", file=log)
     try:
         while True:
             time.sleep(3600)

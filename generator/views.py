@@ -8,7 +8,6 @@ HTML standard fixes: what a `<time datetime>` may hold.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from itertools import groupby
 from typing import Any, Callable, Sequence
 
 from generator import charts, exports
-from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision
+from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
 from generator.model import (
     Actor, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor, quotes_by_speaker, related_both_ways,
 )
@@ -88,8 +87,11 @@ def html_datetime(date: EDTF) -> str:
 
     A year gives "2017", a month "2017-05", a day "2017-05-29", a moment its UTC time
     ("2017-05-29T12:30Z"); never EDTF's qualifiers or intervals, which HTML refuses.
+    A window gives what its ends share (2–19 September 2011 gives "2011-09").
     """
     start = date.start
+    if date.is_window:
+        start = date.shared or PartialDate(start.year)  # type: ignore[union-attr]
     if start.precision == Precision.YEAR:
         return f"{start.year:04d}"
     if start.precision == Precision.MONTH:
@@ -105,10 +107,7 @@ def day_span(date: EDTF) -> tuple[str, str]:
 
     A moment counts as the day it was written in (its own offset), as it is shown.
     """
-    start, end = date.start, date.end
-    month = end.month or 12
-    last = end.day or calendar.monthrange(end.year, month)[1]
-    return f"{start.year:04d}-{start.month or 1:02d}-{start.day or 1:02d}", f"{end.year:04d}-{month:02d}-{last:02d}"
+    return date.start.first_day.isoformat(), date.end.last_day.isoformat()
 
 
 def plain_date(date: PartialDate) -> str:
@@ -132,8 +131,8 @@ class Views:
     # --- lists ----------------------------------------------------------------------
 
     def by_year(self, entries: Sequence[EntryPair]) -> list[Group]:
-        """Entries grouped by the year each begins in, in order."""
-        runs = groupby(entries, key=lambda pair: pair[0].date.start.year)
+        """Entries grouped by the year (of the site's calendar) each begins in, in order."""
+        runs = groupby(entries, key=lambda pair: year_of(pair[0].date))
         return [Group(year, f"year-{year}", str(year), tuple(run)) for year, run in runs]
 
     def by_month(self, entries: Sequence[EntryPair], year: int) -> list[Group]:
@@ -327,10 +326,11 @@ class Views:
 
 
 def _month_key(event: Event, year: int) -> int:
-    start = event.date.start
-    if start.year < year:
+    """The month of the site's calendar an event begins in (or EARLIER, or YEAR_ONLY)."""
+    begins = event.date.local_earliest
+    if begins.year < year:
         return EARLIER
-    return start.month if start.precision >= Precision.MONTH and start.month else YEAR_ONLY
+    return begins.month if event.date.start.precision >= Precision.MONTH else YEAR_ONLY
 
 
 def _month_anchor(key: int, year: int) -> str:

@@ -205,3 +205,118 @@ def test_a_100_mb_file_is_refused_unread(minimal_site: Path):
     with open(big, "wb") as handle:  # sparse: 100 MB long, nothing written to disk
         handle.truncate(100 * 1024 * 1024)
     assert "104,857,600 bytes, over the limit" in one(minimal_site, "huge.yml")
+
+
+SOURCE = "title: Macron draws a red line\npublisher: Agence France-Presse\npublished: 2017-05-29\nurl: https://example.org/afp\n"
+
+
+@pytest.mark.parametrize("broken,fragment", [
+    (SOURCE.replace("https://", ""), "url:"),
+    (SOURCE.replace("2017-05-29", "2011-12-32"), "published:"),
+    (SOURCE.replace("2017-05-29", "16.12.2011"), "published:"),
+    (SOURCE.replace("https://", "ftp://"), "url:"),
+    (SOURCE.replace("https://", "javascript:"), "url:"),
+    (SOURCE.replace("example.org/afp", "example.org/an article"), "url:"),
+    (SOURCE.replace("title: Macron draws a red line\n", ""), 'missing required field "title"'),
+])
+def test_an_error_in_a_cited_source_is_reported_not_raised(minimal_site: Path, broken: str, fragment: str):
+    write_files(minimal_site, {"content/sources/afp-red-line.yml": broken})
+    assert one(minimal_site, fragment).startswith("content/sources/afp-red-line.yml:")
+
+
+def test_an_actor_without_a_name_is_reported_not_raised(minimal_site: Path):
+    write_files(minimal_site, {"content/actors/emmanuel-macron.yml": "kind: person\naliases: [Macron]\naffiliations: [france]\n"})
+    assert one(minimal_site, 'missing required field "name"').startswith("content/actors/emmanuel-macron.yml:")
+
+
+def test_did_you_mean_goes_through_names_and_aliases(minimal_site: Path):
+    write_files(minimal_site, {"content/actors/jean-yves-le-drian.yml": "name: Jean-Yves Le Drian\nkind: person\naliases: [Le Drian]\n"})
+    event(minimal_site, "e", EVENT.replace("[macron]", "[macron, le-drain]").replace("afp", "afp-red-line"))
+    assert '"Le Drian", that is jean-yves-le-drian' in one(minimal_site, 'unknown actor "le-drain"')
+
+
+def test_did_you_mean_for_a_quote_speaker_by_folded_name(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("afp", "afp-red-line") + "quotes:\n  - by: Emanuel Macron\n    text: hi\n")
+    assert 'did you mean "emmanuel-macron"' in one(minimal_site, "quotes[1].by")
+
+
+def test_did_you_mean_for_sources_and_related_events_by_title(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("macron", "emmanuel-macron").replace("afp", "macron-draws-a-red-line") + "related: [macron-draws-a-red-line-on-chemical-weapon]\n")
+    assert 'that is afp-red-line' in one(minimal_site, "unknown source")
+    assert 'that is red-line' in one(minimal_site, "unknown event")
+
+
+@pytest.mark.parametrize("broken_file", ["content/events/other.yml", "content/actors/other.yml"])
+def test_a_file_that_failed_to_parse_causes_no_usage_warnings(minimal_site: Path, broken_file: str):
+    write_files(minimal_site, {
+        "content/actors/nobody.yml": "name: Nobody\nkind: other\n",
+        broken_file: "title: NISA: level 7\n",
+    })
+    assert one(minimal_site, "quote").startswith(broken_file)
+    warned = [m for m in messages(minimal_site, "warning") if "named by no event" in m]
+    assert warned == []
+
+
+def test_usage_warnings_still_come_when_only_a_source_failed(minimal_site: Path):
+    write_files(minimal_site, {"content/actors/nobody.yml": "name: Nobody\nkind: other\n", "content/sources/bad.yml": "title: [x]\n"})
+    assert one(minimal_site, 'actor "nobody"', "warning")
+
+
+def test_a_colon_in_a_list_item_asks_for_quotes(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("macron", "emmanuel-macron").replace("afp", "afp-red-line") + "tags:\n  - NISA: level 7\n")
+    assert 'put the text in quotes, "NISA: level 7"' in one(minimal_site, "tags[1]")
+
+
+@pytest.mark.parametrize("zone,hint", [("Asia/Tokio", 'did you mean "Asia/Tokyo"'), ("JST", '"Asia/Tokyo"'), ("europe/paris", '"Europe/Paris"')])
+def test_time_zone_suggestions(minimal_site: Path, zone: str, hint: str):
+    (minimal_site / "site.yml").write_text(f"title: T\ntimezone: {zone}\n")
+    report = check_site(minimal_site)
+    assert report.config_failed
+    assert hint in one(minimal_site, "timezone:")
+
+
+@pytest.mark.parametrize("language,hint", [("english", 'did you mean "en"'), ("en_US", 'did you mean "en-US"'), ("zz-top", "BCP 47")])
+def test_language_must_be_a_bcp47_tag(minimal_site: Path, language: str, hint: str):
+    (minimal_site / "site.yml").write_text(f"title: T\nlanguage: {language}\n")
+    assert hint in one(minimal_site, "language:")
+
+
+def test_valid_language_tags_pass(minimal_site: Path):
+    (minimal_site / "site.yml").write_text("title: T\nlanguage: pt-BR\n")
+    assert check_site(minimal_site).diagnostics == []
+
+
+def test_base_url_without_a_scheme_gets_one_offered(minimal_site: Path):
+    (minimal_site / "site.yml").write_text("title: T\nbase_url: example.org/my-story/\n")
+    assert 'did you mean "https://example.org/my-story/"' in one(minimal_site, "base_url:")
+
+
+@pytest.mark.parametrize("url,words", [("ftp://example.org/a", "only http and https"), ("javascript:alert(1)", "only http and https"), ("https://example.org/a b", "%20")])
+def test_url_problems_in_plain_words(minimal_site: Path, url: str, words: str):
+    write_files(minimal_site, {"content/sources/afp-red-line.yml": SOURCE.replace("https://example.org/afp", url)})
+    assert words in one(minimal_site, "url:")
+
+
+def test_a_date_message_points_at_the_value(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("2017-05-29", "2011-12-32").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    error = next(d for d in check_site(minimal_site).diagnostics if d.message.startswith("date:"))
+    assert (error.line, error.column) == (2, 7)
+
+
+@pytest.mark.parametrize("date,advice", [
+    ("early April 2011", "2011-04-01/2011-04-10"),
+    ("mid-April", "it gives no year"),
+    ("Spring 2011", "2011-03/2011-05"),
+    ("2011-21", "EDTF code for spring"),
+    ("2011-03-11 14:00 JST", "2011-03-11T14:00+09:00"),
+    ("c. 2011", "2011~ means approximate"),
+])
+def test_tailored_date_advice(minimal_site: Path, date: str, advice: str):
+    event(minimal_site, "e", EVENT.replace("2017-05-29", f"'{date}'").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    assert advice in one(minimal_site, "date:")
+
+
+def test_date_examples_use_the_authors_year(minimal_site: Path):
+    event(minimal_site, "e", EVENT.replace("2017-05-29", "'2011 or so'").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    message = one(minimal_site, "date:")
+    assert "2011-05-29" in message and "2017" not in message and "2018" not in message

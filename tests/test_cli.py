@@ -18,7 +18,7 @@ def test_content_error_exits_1_with_path_line_column(minimal_site: Path, capsys)
     write_files(minimal_site, {"content/events/bad.yml": "title: yes\n"})
     assert main(["check", "--site", str(minimal_site)]) == 1
     err = capsys.readouterr().err
-    assert "content/events/bad.yml:1:1: error: title: expected text" in err
+    assert "content/events/bad.yml:1:8: error: title: expected text" in err  # at the value
     assert err.strip().splitlines()[-1].startswith("5 errors")
 
 

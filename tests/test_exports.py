@@ -143,16 +143,35 @@ def test_feed_with_base_url_uses_absolute_links_and_ids(files_with_base):
     assert {link.href for link in feed.feed.links} == {BASE + "feed.xml", BASE}
 
 
+ENDS = {  # the last instant of each event's own date
+    "year": "2016-12-31T23:59:59Z", "red-line": "2017-05-29T23:59:59Z", "month": "2018-02-28T23:59:59Z",
+    "moment": "2018-04-14T01:00:59Z", "hours": "2018-04-14T05:30:59Z", "span": "2018-05-25T23:59:59Z",
+    "formula": "2018-06-30T23:59:59Z",
+}
+
+
 def test_feed_updated_comes_from_content_or_source_date_epoch(site, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     feed = feedparser.parse(made(site)["feed.xml"])
-    # the newest source (published 2017-05-29) reports every event, planned or not
-    assert feed.feed.updated == "2017-05-29T23:59:59Z"
-    assert {entry.updated for entry in feed.entries} == {"2017-05-29T23:59:59Z"}
+    assert feed.feed.updated == "2018-06-30T23:59:59Z"  # the end of the latest event's date
+    assert {entry.link: entry.updated for entry in feed.entries} == {f"events/{name}/index.html": end for name, end in ENDS.items()}
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     feed = feedparser.parse(made(site)["feed.xml"])
     assert feed.feed.updated == "2023-11-14T22:13:20Z"
-    assert {entry.updated for entry in feed.entries} == {"2017-05-29T23:59:59Z"}
+    assert feed.entries[0].updated == "2018-06-30T23:59:59Z"
+
+
+def test_feed_updated_never_comes_from_sources_publication(minimal_site, monkeypatch):
+    """A 2008 event citing a page of 2024 is not the newest entry: sources' dates play no part."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    write_files(minimal_site, {"content/sources/retrospective.yml": "title: Looking back\npublished: 2024-03-01\n"})
+    add_event(minimal_site, "old", "2008-06-10", sources=["retrospective"])
+    add_event(minimal_site, "recent", "2019-01-05")
+    feed = feedparser.parse(made(minimal_site)["feed.xml"])
+    updated = {entry.link: entry.updated for entry in feed.entries}
+    assert updated["events/old/index.html"] == "2008-06-10T23:59:59Z"
+    assert feed.feed.updated == updated["events/recent/index.html"] == "2019-01-05T23:59:59Z"
+    assert vevents(made(minimal_site)["events.ics"])["old@timeline"]["dtstamp"].dt == dt.datetime(2008, 6, 10, 23, 59, 59, tzinfo=UTC)
 
 
 def test_event_without_dated_source_is_updated_at_the_end_of_its_date(minimal_site):
@@ -193,8 +212,9 @@ def test_ics_has_one_vevent_per_event_with_stable_uids(files):
 def test_ics_all_day_spans_for_days_months_years_and_intervals(files):
     events = vevents(files["events.ics"])
     assert span(events["red-line@timeline"]) == (dt.date(2017, 5, 29), dt.date(2017, 5, 30))
-    assert span(events["month@timeline"]) == (dt.date(2018, 2, 1), dt.date(2018, 3, 1))
-    assert span(events["year@timeline"]) == (dt.date(2016, 1, 1), dt.date(2017, 1, 1))
+    # a year or a month is not a year-long or month-long entry: one all-day event on its first day
+    assert span(events["month@timeline"]) == (dt.date(2018, 2, 1), dt.date(2018, 2, 2))
+    assert span(events["year@timeline"]) == (dt.date(2016, 1, 1), dt.date(2016, 1, 2))
     assert span(events["span@timeline"]) == (dt.date(2018, 5, 24), dt.date(2018, 5, 26))
 
 
@@ -207,7 +227,10 @@ def test_ics_moments_are_utc_date_times(files):
 
 def test_ics_properties(files, files_with_base):
     month = vevents(files["events.ics"])["month@timeline"]
-    assert str(month["summary"]) == "Event month"
+    assert str(month["summary"]) == "Event month (c. February 2018, day not known)"
+    assert str(month["x-timeline-edtf"]) == "2018-02~"
+    assert str(vevents(files["events.ics"])["red-line@timeline"]["summary"]) == "Macron draws a red line on chemical weapons"
+    assert "x-timeline-edtf" not in vevents(files["events.ics"])["span@timeline"]
     assert str(month["description"]) == "Summary of month."
     assert str(month["location"]) == "Paris, France"
     assert str(month["status"]) == "TENTATIVE"
@@ -221,7 +244,7 @@ def test_ics_properties(files, files_with_base):
 
 def test_ics_dtstamp_from_content_or_source_date_epoch(site, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert vevents(made(site)["events.ics"])["year@timeline"]["dtstamp"].dt == dt.datetime(2017, 5, 29, 23, 59, 59, tzinfo=UTC)
+    assert vevents(made(site)["events.ics"])["year@timeline"]["dtstamp"].dt == dt.datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     assert vevents(made(site)["events.ics"])["year@timeline"]["dtstamp"].dt == dt.datetime.fromtimestamp(EPOCH, UTC)
 
@@ -280,7 +303,7 @@ def test_events_json_normalises_dates_and_resolves_references(files):
     assert [event["id"] for event in document["events"]] == ORDER
     events = {event["id"]: event for event in document["events"]}
     assert events["month"]["date"] == {
-        "edtf": "2018-02~", "earliest": "2018-02-01T00:00:00Z", "latest": "2018-02-28T23:59:59Z",
+        "edtf": "2018-02~", "kind": "date", "earliest": "2018-02-01T00:00:00Z", "latest": "2018-02-28T23:59:59Z",
         "precision": "month", "approximate": True, "uncertain": False, "display": "c. February 2018",
     }
     assert events["moment"]["date"]["earliest"] == "2018-04-14T01:00:00Z"

@@ -9,7 +9,7 @@ import yaml
 from generator.dates import parse
 from generator.extract.actors import find_actors
 from generator.extract.drafts import (
-    MAX_TITLE, NO_ACTOR, Happening, article_title, draft_id, draft_yaml, free_id, group_happenings, is_planned,
+    MAX_TITLE, Happening, article_title, draft_id, draft_yaml, free_id, group_happenings, is_planned,
     probably_existing, same_window, source_id_for, source_yaml, write_new,
 )
 from generator.extract.temporal import Expression, find_expressions
@@ -97,7 +97,7 @@ def test_draft_yaml_fields():
     text = draft_yaml(happening, "radio-2018-05-23", "article.txt")
     data = yaml.safe_load(text)
     assert data == {
-        "title": "Petrov spoke to the radio on Monday",
+        "title": "Petrov spoke to the radio",
         "date": "2018-05-21",
         "date_note": '"on Monday", counted from the publication date 2018-05-23',
         "actors": ["ivo-petrov"],
@@ -110,10 +110,11 @@ def test_draft_yaml_fields():
     assert parse(data["date"]).edtf == "2018-05-21"
 
 
-def test_draft_without_a_known_actor_gets_a_placeholder():
+def test_draft_without_a_known_actor_has_no_placeholder_actor():
     [happening] = happenings("The floods began on Monday.")
-    data = yaml.safe_load(draft_yaml(happening, "s", "article.txt"))
-    assert data["actors"] == [NO_ACTOR]
+    text = draft_yaml(happening, "s", "article.txt")
+    assert yaml.safe_load(text)["actors"] == []
+    assert "# No known actor is named" in text and "TODO" not in text.split("summary:")[0]
 
 
 def test_planned_happening():
@@ -151,7 +152,7 @@ def test_article_title(article, title):
 
 def test_ids():
     [happening] = happenings("Petrov spoke to the radio on Monday about the floods in the north.")
-    assert draft_id(happening) == "2018-05-21-petrov-spoke-to-the-radio-on-monday-about"
+    assert draft_id(happening) == "2018-05-21-petrov-spoke-to-the-radio-about-the-floods"
     assert source_id_for("Floods in the north", parse("2018-05-23"), "a.txt") == "2018-05-23-floods-in-the-north"
     assert source_id_for(None, None, "My Article.txt") == "my-article"
 
@@ -174,3 +175,38 @@ def test_write_new_never_overwrites(tmp_path):
 def test_expression_note_when_unresolved():
     expression = Expression("on Monday", 0, 9, problem="needs the publication date (pass --published)")
     assert expression.note == '"on Monday": needs the publication date (pass --published)'
+
+
+def test_passing_mentions_are_not_drafted():
+    found = happenings("Petrov said on Monday the floods were the worst since 1900.")
+    assert [h.date.edtf for h in found] == ["2018-05-21"]
+
+
+def test_quotes_are_drafted_with_their_speaker():
+    [happening] = happenings('Petrov said on Monday: "We will rebuild every bridge in Norway." The talks went on.')
+    data = yaml.safe_load(draft_yaml(happening, "s", "a.txt"))
+    assert data["quotes"] == [{"by": "ivo-petrov", "text": "We will rebuild every bridge in Norway.", "source": "s"}]
+
+
+def test_a_quote_without_a_known_speaker_is_left_as_a_comment():
+    [happening] = happenings('The mayor said on Monday: "Nobody will be left behind here."')
+    text = draft_yaml(happening, "s", "a.txt")
+    assert "quotes" not in yaml.safe_load(text)
+    assert "# Quoted, speaker not recognised: Nobody will be left behind here." in text
+
+
+def test_short_quoted_phrases_are_not_quotes():
+    [happening] = happenings('Petrov called the plan "a farce" on Monday.')
+    assert happening.quotes == ()
+
+
+@pytest.mark.parametrize("article, title", [
+    ("March 12: Workers open a vent to release pressure at reactor 1.", "Workers open a vent to release pressure at reactor 1"),
+    ("On Monday, Petrov flew to Oslo, his office said.", "Petrov flew to Oslo"),
+    ("OSLO (AFP) - Rescue teams arrived on Tuesday in the flooded valley.", "Rescue teams arrived in the flooded valley"),
+    ("Petrov met the king on Monday after a long flight across the sea from the far north where the floods had "
+     "cut every road, and then he spoke.", "Petrov met the king after a long flight across the sea from the far north where …"),
+])
+def test_titles_are_cleaned_sentences(article, title):
+    [happening] = happenings(article)
+    assert yaml.safe_load(draft_yaml(happening, "s", "a.txt"))["title"] == title

@@ -87,7 +87,7 @@ def test_past_weekday_is_the_latest_before_publication():
 def test_future_weekday_is_the_next_one():
     assert resolved("The delegation will travel to Oslo on Friday.") == {"on Friday": "2018-05-25"}
     assert resolved("The vote is due to take place in the assembly on Friday.") == {"on Friday": "2018-05-25"}
-    assert resolved("The foreign ministers will meet again on Wednesday.") == {"on Wednesday": "2018-05-30"}
+    assert resolved("The foreign ministers will meet again next Wednesday.") == {"next Wednesday": "2018-05-30"}
     assert resolved("On Friday, the envoy will travel to Oslo.") == {"On Friday": "2018-05-25"}
 
 
@@ -279,7 +279,175 @@ def test_sentences_do_not_end_after_abbreviations_or_initials():
 
 def test_dates_beyond_the_calendar_are_unresolved_not_errors():
     article = "Talks resume next year. A day later, all left. They met yesterday."
-    found = {e.words: e for e in find_expressions(article, split_sentences(article), date(9999, 12, 31))}
+    found = {e.words: e for e in find_expressions(article, split_sentences(article), date(9998, 12, 31))}
     assert found["next year"].problem == "falls outside the years a date can have"
-    assert found["yesterday"].date.edtf == "9999-12-30"
+    assert found["yesterday"].date.edtf == "9998-12-30"
     assert find_expressions("It ended yesterday.", split_sentences("It ended yesterday."), date(1, 1, 1))[0].problem
+
+
+# --- ranges read as intervals ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    ("The talks ran from Nov. 15 to 26 in Bonn.", "Nov. 15 to 26", "2018-11-15/2018-11-26"),
+    ("Prices were fixed from 1999 to 2001.", "from 1999 to 2001", "1999/2001"),
+    ("Prices were fixed between 1999 and 2001.", "between 1999 and 2001", "1999/2001"),
+    ("The strike lasted from April to August 2005.", "from April to August 2005", "2005-04/2005-08"),
+    ("The price for 2008-2010 was agreed.", "2008-2010", "2008/2010"),
+    ("The war of 1914-18 changed the map.", "1914-18", "1914/1918"),
+])
+def test_ranges_are_intervals(article, words, edtf):
+    found = resolved(article)
+    assert found[words] == edtf
+
+
+def test_weekday_range_around_publication():
+    assert resolved("The fair is open from Wednesday to Saturday.") == {"from Wednesday to Saturday": "2018-05-23/2018-05-26"}
+
+
+def test_two_years_joined_by_and_are_two_dates():
+    assert resolved("Floods hit in 1999 and 2001.") == {"1999": "1999", "2001": "2001"}
+
+
+# --- direction ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("article, published, words, edtf", [
+    ("The delegation would leave on Thursday.", WEDNESDAY, "on Thursday", "2018-05-24"),
+    ("Leaders to meet Friday\nThe talks resume.", WEDNESDAY, "Friday", "2018-05-25"),
+    ("Gazprom said it would cut supplies from 0700 GMT Monday.", date(2006, 12, 31), "Monday", "2007-01-01"),
+    ("Leaders agreed to hold a summit in Hamburg in July.", WEDNESDAY, "in July", "2018-07"),
+    ("January's election is expected to be close.", date(2018, 12, 10), "January's", "2019-01"),
+    ("Voters went to the polls on Sunday.", date(2018, 5, 20), "on Sunday", "2018-05-20"),
+    ("Voters will go to the polls on Sunday.", date(2018, 5, 20), "on Sunday", "2018-05-20"),
+])
+def test_direction(article, published, words, edtf):
+    assert resolved(article, published)[words] == edtf
+
+
+def test_a_headline_verb_is_no_future_in_a_sentence():
+    assert resolved("Leaders to meet Friday\nThe envoy wanted to meet on Friday.") == {
+        "Friday": "2018-05-25", "on Friday": "2018-05-18"}
+
+
+# --- approximate periods -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    ("Output peaked in the late 1970s.", "the late 1970s", "1977~/1979~"),
+    ("Output peaked in the 1970s.", "the 1970s", "1970/1979"),
+    ("Output peaked in mid-1996.", "mid-1996", "1996-05~/1996-08~"),
+    ("The plant closed a decade ago.", "a decade ago", "2008~"),
+    ("The plant will close at the end of the year.", "at the end of the year", "2018-09~/2018-12~"),
+    ("The plant opened at the start of 2006.", "at the start of 2006", "2006-01~/2006-04~"),
+    ("Troops reached the city in early November 1936.", "in early November 1936", "1936-11-01~/1936-11-10~"),
+    ("Fighting ebbed at the end of September 1936.", "at the end of September 1936", "1936-09-21~/1936-09-30~"),
+])
+def test_approximate_periods(article, words, edtf):
+    assert resolved(article)[words] == edtf
+
+
+# --- the year carried forward -----------------------------------------------------------------
+
+
+def test_a_chronology_carries_the_year_of_its_last_explicit_date():
+    article = "The quake hit on March 11, 2011.\nMarch 12: Workers open a vent.\nApril 4: Water is released."
+    assert resolved(article, date(2012, 3, 11)) == {
+        "March 11, 2011": "2011-03-11", "March 12": "2011-03-12", "April 4": "2011-04-04"}
+
+
+def test_a_narrative_without_publication_carries_the_year_into_the_next_one():
+    article = "1936\n\nThe general died on 20 July. In October, troops advanced.\nIn December 1941 the war spread. In January, it reached Asia."
+    assert resolved(article, None) == {
+        "1936": "1936", "20 July": "1936-07-20", "In October": "1936-10",
+        "In December 1941": "1941-12", "In January": "1942-01"}
+
+
+def test_news_dates_keep_the_publication_year_after_a_passing_year():
+    article = "The 2015 accord was cited. Ministers met on 2 May to discuss it."
+    assert resolved(article)["2 May"] == "2018-05-02"
+
+
+def test_a_year_opening_the_sentence_carries_in_its_paragraph():
+    assert resolved("In 2015, the council met in April.")["in April"] == "2015-04"
+
+
+# --- passing mentions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("article, words", [
+    ("Emissions have risen since 1900.", "1900"),
+    ("It was the worst accident since Chernobyl in 1986.", "1986"),
+    ("Leaders backed the 2030 Agenda.", "2030"),
+    ("Prices are higher than in 2010.", "2010"),
+])
+def test_passing_mentions(article, words):
+    [expression] = find_expressions(article, split_sentences(article), WEDNESDAY)
+    assert expression.words == words and expression.passing
+
+
+def test_a_year_that_dates_a_happening_is_not_passing():
+    [expression] = find_expressions("Talks stalled in 2015.", split_sentences("Talks stalled in 2015."), WEDNESDAY)
+    assert not expression.passing
+
+
+def test_month_this_year_is_a_month():
+    assert resolved("Prices rose in January this year.") == {"in January this year": "2018-01"}
+
+
+def test_today_in_a_quote_is_the_day_it_was_said():
+    article = '"We are ready to sign today," the envoy said on Tuesday.'
+    found = {e.words: e for e in find_expressions(article, split_sentences(article), WEDNESDAY)}
+    assert found["today"].date.edtf == "2018-05-22" and found["on Tuesday"].date.edtf == "2018-05-22"
+    assert "when the quoted words were said" in found["today"].anchor
+
+
+def test_today_outside_a_quote_is_the_publication_day():
+    assert resolved("The envoy said on Tuesday that talks open today.")["today"] == "2018-05-23"
+
+
+# --- datelines -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("article, day", [
+    ("Quake aftermath\nTokyo (AFP) April 11, 2011\nThe quake struck.", date(2011, 4, 11)),
+    ("Quake aftermath\nWed Mar 16, 2011 6:46am EDT\nThe quake struck.", date(2011, 3, 16)),
+    ("Quake aftermath\nMarch 16, 2011\nThe quake struck.", date(2011, 3, 16)),
+])
+def test_datelines(article, day):
+    assert find_publication(article).date == day
+
+
+def test_a_line_that_starts_with_a_date_and_goes_on_is_no_dateline():
+    assert find_publication("Quake aftermath\nMarch 12: Workers open a vent.") is None
+
+
+# --- seasons, holidays and more shifts -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    ("The offensive began in the spring of 1916.", "in the spring of 1916", "1916-03~/1916-05~"),
+    ("The siege lasted the winter of 1914.", "the winter of 1914", "1914-12~/1915-02~"),
+    ("The army expected victory by Christmas 1963.", "Christmas 1963", "1963-12-25"),
+])
+def test_seasons_and_holidays(article, words, edtf):
+    assert resolved(article)[words] == edtf
+
+
+def test_the_fall_of_a_city_is_no_season():
+    assert resolved("The fall of Saigon ended the war in 1975.") == {"1975": "1975"}
+
+
+def test_a_shift_after_an_event_in_an_earlier_sentence_counts_forward():
+    article = "Troops relieved the fort on 27 September 1936. Two days after relieving the siege, the general took command."
+    assert resolved(article)["Two days after"] == "1936-09-29"
+
+
+def test_the_next_morning_and_the_same_month():
+    article = "Lincoln was shot on April 14, 1865. He died the next morning. Troops surrendered the same month."
+    found = resolved(article)
+    assert found["the next morning"] == "1865-04-15" and found["the same month"] == "1865-04~"
+
+
+def test_a_month_of_that_year_takes_the_year_in_force():
+    assert resolved("The terror peaked in 1793. Robespierre fell in July of that year.", None)["in July of that year"] == "1793-07"

@@ -35,10 +35,47 @@ def test_duplicate_key_is_reported_with_both_lines():
 
 
 def test_syntax_error_names_its_line():
-    document, diagnostics = parse_text("title: A\n  bad: [\n", "e.yml")
+    document, diagnostics = parse_text("title: A\nbad: [\n", "e.yml")
     assert document is None
     error = only_error(diagnostics)
-    assert error.line == 2 and "YAML syntax error" in error.message
+    assert error.line == 3 and "YAML syntax error" in error.message
+
+
+def test_a_colon_in_an_unquoted_value_asks_for_quotes_and_shows_the_line():
+    _, diagnostics = parse_text('date: 2011\ntitle: NISA: level 7  # rated\n', "e.yml")
+    error = only_error(diagnostics)
+    assert (error.line, error.column) == (2, 12)
+    assert 'put the value in quotes, as in title: "NISA: level 7"  # rated' in error.message
+
+
+def test_a_colon_in_a_value_with_double_quotes_is_quoted_with_single_ones():
+    _, diagnostics = parse_text('title: The "red line": drawn\n', "e.yml")
+    assert "title: 'The \"red line\": drawn'" in only_error(diagnostics).message
+
+
+def test_a_line_indented_more_than_its_siblings():
+    _, diagnostics = parse_text("title: A\ndate: 2017\n   summary: s\n", "e.yml")
+    error = only_error(diagnostics)
+    assert (error.line, error.column) == (3, 4)
+    assert 'indented more than the line above it' in error.message and 'should read "summary: s"' in error.message
+
+
+def test_a_line_indented_less_than_its_siblings():
+    _, diagnostics = parse_text("quotes:\n  - by: x\n    text: y\n   source: z\n", "e.yml")
+    error = only_error(diagnostics)
+    assert (error.line, error.column) == (4, 4)
+    assert 'indented less than the line above it' in error.message and 'should read "    source: z"' in error.message
+
+
+def test_a_tab_in_the_indentation():
+    for text in ("title: x\n\tdate: 2017\n", "quotes:\n\t- by: x\n"):
+        error = only_error(parse_text(text, "e.yml")[1])
+        assert (error.line, error.column) == (2, 1) and "YAML indents with spaces only" in error.message
+
+
+def test_text_after_a_closing_quote():
+    error = only_error(parse_text('title: "abc" def\n', "e.yml")[1])
+    assert (error.line, error.column) == (1, 14) and "after the closing quote" in error.message
 
 
 def test_list_or_scalar_file_is_refused():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -218,7 +219,9 @@ def rich_site(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def minimal_out(tmp_path_factory) -> Path:
-    return build(MINIMAL, tmp_path_factory.mktemp("minimal") / "out")
+    site = tmp_path_factory.mktemp("minimal") / "site"
+    shutil.copytree(MINIMAL, site)  # a build keeps its cache in the site's folder: never the repository's
+    return build(site, site / "out")
 
 
 @pytest.fixture(scope="module")

@@ -48,3 +48,72 @@ def test_init_makes_a_site_that_builds_at_once(tmp_path: Path):
     assert main(["build", "--site", str(site)]) == 0
     assert (site / "_site/index.html").exists()
     assert main(["init", str(site)]) == 2  # not empty any more
+
+
+def readme_commands(prefix: str) -> list[list[str]]:
+    """The README's own `timeline ...` example lines that start with `prefix`, as argument lists."""
+    import shlex
+
+    from conftest import REPO
+
+    lines = (REPO / "README.md").read_text().splitlines()
+    return [shlex.split(line.split("#")[0].split("&&")[0])[1:] for line in lines if line.startswith(prefix)]
+
+
+def test_the_readme_example_works_on_a_fresh_init(tmp_path: Path, capsys):
+    [init] = readme_commands("timeline init ")
+    [new] = readme_commands("timeline new event ")
+    assert main([*init[:1], str(tmp_path / init[1])]) == 0
+    assert main([*new, "--site", str(tmp_path / init[1])]) == 0, capsys.readouterr().err
+    written = tmp_path / init[1] / "content/events/2018/talks-in-geneva.yml"
+    assert "actors: [E. Person]" in written.read_text()
+
+
+def test_init_carries_no_hint_of_another_timeline(tmp_path: Path):
+    assert main(["init", str(tmp_path / "s")]) == 0
+    text = "\n".join(p.read_text() for p in (tmp_path / "s").rglob("*") if p.is_file())
+    for word in ("syria", "france", "tass", "macron", "drian", "putin"):
+        assert word not in text.casefold(), word
+
+
+def test_gitignores_leave_out_the_spare_copy_and_the_cache(tmp_path: Path):
+    from conftest import REPO
+
+    assert main(["init", str(tmp_path / "s")]) == 0
+    for ignore in (tmp_path / "s/.gitignore", REPO / ".gitignore"):
+        lines = ignore.read_text().splitlines()
+        assert {"_site/", "._site.spare/", ".timeline-cache/"} <= set(lines), ignore
+
+
+@pytest.mark.parametrize("args,words", [
+    (["actor", "X", "--kind", "persn"], 'did you mean "person"'),
+    (["source", "X", "--url", "example.org/x"], 'did you mean "https://example.org/x"'),
+    (["source", "X", "--url", "ftp://example.org/x"], "only http and https"),
+    (["event", "X", "--actor", "Macronn"], 'did you mean "Macron", that is emmanuel-macron'),
+    (["event", "X", "--source", "afp-red-lin"], 'did you mean "afp-red-line"'),
+    (["event", "X", "--id", "Not A Slug"], "--id:"),
+])
+def test_new_checks_its_options_and_writes_nothing_when_wrong(minimal_site: Path, capsys, args: list[str], words: str):
+    before = sorted(minimal_site.rglob("*"))
+    assert main(["new", *args, "--site", str(minimal_site)]) == 2
+    assert words in capsys.readouterr().err
+    assert sorted(minimal_site.rglob("*")) == before
+
+
+def test_new_with_an_id(minimal_site: Path):
+    assert main(["new", "event", "Talks in Geneva", "--id", "geneva-talks", "--date", "2018-05-24", "--actor", "france", "--site", str(minimal_site)]) == 0
+    assert (minimal_site / "content/events/2018/geneva-talks.yml").is_file()
+
+
+def test_new_event_help_shows_only_the_event_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["new", "event", "--help"])
+    shown = capsys.readouterr().out
+    assert "--date" in shown and "--actor" in shown
+    assert "--publisher" not in shown and "--alias" not in shown and "--url" not in shown
+
+
+def test_new_outside_a_site_says_so(tmp_path: Path, capsys):
+    assert main(["new", "source", "X", "--site", str(tmp_path)]) == 2
+    assert "no site.yml here" in capsys.readouterr().err
+    assert not (tmp_path / "content").exists()

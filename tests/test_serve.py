@@ -102,3 +102,36 @@ def test_resolve_request_stays_inside(tmp_path: Path):
     (tmp_path / "out" / "link").symlink_to(tmp_path / "secret")
     assert resolve_request(tmp_path / "out", "/link") is None
     assert resolve_request(tmp_path / "out", "/../secret") is None
+
+
+def test_serve_leaves_the_built_site_as_build_made_it(minimal_site: Path):
+    from generator.cli import main
+
+    (minimal_site / "site.yml").write_text("title: Minimal test site\nbase_url: https://example.org/minimal/\n")
+    assert main(["build", "--site", str(minimal_site), "--no-search", "-q"]) == 0
+    built = {p: p.read_bytes() for p in sorted((minimal_site / "_site").rglob("*")) if p.is_file()}
+    assert 'href="https://example.org/minimal/' in (minimal_site / "_site/index.html").read_text()
+    running = DevServer(minimal_site, port=0, log=io.StringIO()).start()
+    try:
+        stream = StateStream(running.url)
+        first = stream.wait_for(lambda s: s["ok"])
+        edit_event(minimal_site, "Edited while serving")
+        stream.wait_for(lambda s: s["ok"] and s["version"] > first["version"])
+        assert "Edited while serving" in get(running.url + "events/red-line/")[1]
+    finally:
+        running.stop()
+    assert {p: p.read_bytes() for p in sorted((minimal_site / "_site").rglob("*")) if p.is_file()} == built
+
+
+def test_a_busy_port_is_reported_before_any_build(minimal_site: Path, capsys):
+    import socket
+
+    from generator.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--site", str(minimal_site), "--port", str(port)]) == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in capsys.readouterr().err
+    assert not (minimal_site / ".timeline-cache").exists() and not (minimal_site / "_site").exists()

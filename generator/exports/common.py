@@ -6,9 +6,10 @@ pages themselves. Feeds and calendars also need ids that never change; without a
 and the site's title as a slug, e.g. `tag:timeline,2000:france-and-syria/events/x/`.
 Changing the title therefore changes those ids: set `base_url` for lasting ones.
 
-No timestamp comes from the clock: an event is "updated" when the newest source
-citing it was published (else at the end of its own date), and a whole file's
-timestamp is the newest of its events' unless SOURCE_DATE_EPOCH is set.
+No timestamp comes from the clock: an event is "updated" at the end of its own
+date, and a whole file's timestamp is the newest of its events' unless
+SOURCE_DATE_EPOCH is set. Sources' publication dates play no part: a 2008 event
+citing a page of 2024 is not the newest entry of a feed.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit
 import nh3
 
 from generator.dates import UTC
-from generator.model import Event, Timeline, cited_sources
+from generator.model import Event, Timeline
 from generator.plan import output_path
 from generator.render import Markdown, page_root
 from generator.schema import slugify
@@ -100,9 +101,14 @@ def iso(moment: dt.datetime) -> str:
 
 
 def event_updated(event: Event, timeline: Timeline) -> dt.datetime:
-    """When the event was last reported: its newest source's publication, else its own date."""
-    published = [timeline.sources[s].published for s in cited_sources(event)]
-    return max((p.latest for p in published if p is not None), default=event.date.latest)
+    """The event's timestamp in feeds and calendars: the last instant of its own date."""
+    return event.date.latest
+
+
+def local_iso(moment: dt.datetime) -> str:
+    """An instant as RFC 3339 text on the site's clock (`moment`'s zone): 2017-05-29T00:00:00+02:00, or …Z in UTC."""
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def newest(events: Iterable[Event], timeline: Timeline) -> dt.datetime:

@@ -1,6 +1,9 @@
 """The content as data: `events.json` (everything, dates normalised) and `events.csv`.
 
-Both follow the chronology. Optional text that an item does not give is `null` in
+Both follow the chronology. A date's first and last instants are written on the
+site's clock, with its offset (a day of a Paris site begins at 00:00:00+02:00, not at
+UTC midnight); its `kind` says whether it is one date, an interval that lasted, or
+a window within which it happened (EDTF `[A..B]`). Optional text that an item does not give is `null` in
 JSON and an empty cell in CSV. A CSV cell that a spreadsheet would run as a formula
 (starting with = + - @, a tab or a carriage return) gets a leading apostrophe.
 """
@@ -11,7 +14,7 @@ import io
 from typing import Any
 
 from generator.dates import EDTF
-from generator.exports.common import ExportTools, SiteLinks, event_path, iso, json_document, to_json
+from generator.exports.common import ExportTools, SiteLinks, event_path, json_document, local_iso, to_json
 from generator.model import Actor, Event, Source, Timeline
 from generator.plan import output_path
 
@@ -44,13 +47,19 @@ def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
 def date_json(date: EDTF) -> dict[str, Any]:
     return {
         "edtf": date.edtf,
-        "earliest": iso(date.earliest),
-        "latest": iso(date.latest),
+        "kind": date_kind(date),
+        "earliest": local_iso(date.local_earliest),
+        "latest": local_iso(date.local_latest),
         "precision": date.precision.label,
         "approximate": date.approximate,
         "uncertain": date.uncertain,
         "display": date.display(),
     }
+
+
+def date_kind(date: EDTF) -> str:
+    """ "date", "interval" (it lasted from A to B) or "window" (sometime between A and B)."""
+    return "window" if date.is_window else "interval" if date.is_interval else "date"
 
 
 def _event(event: Event, timeline: Timeline, links: SiteLinks) -> dict[str, Any]:
@@ -123,7 +132,7 @@ def _csv_line(cells: tuple[str, ...] | list[str]) -> bytes:
 def _row(event: Event, timeline: Timeline, links: SiteLinks) -> list[str]:
     date = event.date
     return [
-        event.id, date.edtf, iso(date.earliest), iso(date.latest), date.precision.label,
+        event.id, date.edtf, local_iso(date.local_earliest), local_iso(date.local_latest), date.precision.label,
         event.title, event.status, event.location,
         LIST_SEPARATOR.join(timeline.actors[a].name for a in event.actors),
         LIST_SEPARATOR.join(event.actors),

@@ -1,10 +1,18 @@
 """`events.ics`: the events as an iCalendar file (RFC 5545), one VEVENT each.
 
-A year, month or day, and an interval of them, is an all-day event covering the
-whole period (DTEND is the day after, as RFC 5545 wants). A moment becomes a UTC
-date-time; an interval of moments runs from the first to the second. An interval
-mixing a day and a moment is made all-day, since DTSTART and DTEND must share a
-type. UIDs are `<event id>@<host of base_url>` (or `@timeline`), DTSTAMP comes
+A day is an all-day event (DTEND is the day after, as RFC 5545 wants), and so is an
+interval of days, months or years, which lasted: it covers the whole period. A
+moment becomes a UTC date-time; an interval of moments runs from the first to the
+second. An interval mixing a day and a moment is made all-day, since DTSTART and
+DTEND must share a type. Days are the calendar days as written (the site's, or a
+moment's own offset), never shifted to UTC.
+
+A date that does not say its day — a year, a month, or a window "sometime between A
+and B" — is not a period that lasted, and a calendar has no way to say "one day of
+this month". It becomes an all-day event on its first day, its SUMMARY ends with
+what is known ("(May 2011, day not known)", "(between 2 and 19 September 2011)"),
+and X-TIMELINE-EDTF carries the date as written for programs. A year-long or
+month-long entry would claim a duration nobody reported. UIDs are `<event id>@<host of base_url>` (or `@timeline`), DTSTAMP comes
 from the content or SOURCE_DATE_EPOCH, never the clock.
 
 The content lines are written here rather than by the icalendar library, which
@@ -55,7 +63,8 @@ def events_ics(timeline: Timeline, tools: ExportTools) -> bytes:
 def _vevent(event: Event, timeline: Timeline, links: SiteLinks, markdown: Markdown, stamp: dt.datetime | None) -> bytes:
     """One VEVENT, its properties in icalendar's order (SUMMARY, DTSTART, DTEND, DTSTAMP, UID, then A to Z)."""
     start, end = event_span(event)
-    lines = [f"SUMMARY:{escape_text(event.title)}", _date_line("DTSTART", start)]
+    unknown_day = _day_not_given(event)
+    lines = [f"SUMMARY:{escape_text(event.title + unknown_day)}", _date_line("DTSTART", start)]
     if end is not None:
         lines.append(_date_line("DTEND", end))
     lines.append(f"DTSTAMP:{_date_time(stamp or event_updated(event, timeline))}")
@@ -69,6 +78,8 @@ def _vevent(event: Event, timeline: Timeline, links: SiteLinks, markdown: Markdo
     url = links.absolute(event_path(event))
     if url:
         lines.append(f"URL:{url}")  # a URI value is written as it is (RFC 5545 3.3.13)
+    if unknown_day:
+        lines.append(f"X-TIMELINE-EDTF:{escape_text(event.date.edtf)}")
     return _component("VEVENT", lines) + b"END:VEVENT" + CRLF
 
 
@@ -125,21 +136,25 @@ def _date_time(moment: dt.datetime) -> str:
 
 def event_span(event: Event) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime | None]:
     """DTSTART and DTEND (exclusive; None for a single moment) of an event's date."""
-    start, end = event.date.start, event.date.end
+    date = event.date
+    start, end = date.start, date.end
+    if _day_not_given(event):
+        return start.first_day, start.first_day + ONE_DAY
     if _is_moment(start) and _is_moment(end):
-        return start.earliest, end.earliest if event.date.is_interval else None
-    return _first_day(start), _last_day(end) + ONE_DAY
+        lasts = date.is_interval and end.earliest > start.earliest
+        return start.earliest, end.earliest if lasts else None
+    return start.first_day, end.last_day + ONE_DAY
+
+
+def _day_not_given(event: Event) -> str:
+    """What a SUMMARY adds for a date without a day: a year, a month or a window; else ""."""
+    date = event.date
+    if date.is_window:
+        return f" ({date.display()})"
+    if not date.is_interval and date.precision <= Precision.MONTH:
+        return f" ({date.display()}, day not known)"
+    return ""
 
 
 def _is_moment(date: PartialDate) -> bool:
     return date.precision >= Precision.MINUTE
-
-
-def _first_day(date: PartialDate) -> dt.date:
-    """The first calendar day of a period, as written."""
-    return dt.date(date.year, date.month, date.day) if _is_moment(date) else date.earliest.date()  # type: ignore[arg-type]
-
-
-def _last_day(date: PartialDate) -> dt.date:
-    """The last calendar day of a period, as written."""
-    return dt.date(date.year, date.month, date.day) if _is_moment(date) else date.latest.date()  # type: ignore[arg-type]

@@ -4,7 +4,9 @@ The file loads as it is: `new TL.Timeline("id", "timelinejs.json")`. A date's pa
 are those the author wrote (a time keeps its wall-clock value), and each slide's
 `display_date` carries the full display text, qualifiers and UTC offset included.
 TimelineJS inserts headlines and text as HTML, so titles are escaped and summaries
-are the sanitised HTML of their Markdown. Links to event pages need a `base_url`:
+are the sanitised HTML of their Markdown. A window ("sometime between A and B")
+has no end date, which would make it a span: its start date gives only what both
+ends share (September 2011 for 2–19 September 2011, else the first year). Links to event pages need a `base_url`:
 the JSON is read from whatever page embeds it.
 """
 from __future__ import annotations
@@ -36,9 +38,11 @@ def timelinejs_json(timeline: Timeline, tools: ExportTools) -> bytes:
 
 
 def _slide(event: Event, markdown: Markdown, links: SiteLinks) -> dict[str, Any]:
+    date = event.date
+    known = (date.shared or PartialDate(date.start.year)) if date.is_window else date.start  # type: ignore[union-attr]
     slide: dict[str, Any] = {
         "unique_id": event.id,
-        "start_date": _date(event.date.start),
+        "start_date": _date(known),
         "display_date": event.date.display(),
         "text": {"headline": str(escape(event.title)), "text": _text(event, markdown, links)},
     }

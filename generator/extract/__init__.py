@@ -201,6 +201,7 @@ def _report(
         f'{h.date.edtf}  "{h.expression.words}"  probably existing: {event.id}' for h, event in plan.existing])
     _section(out, "Drafted by an earlier run (not drafted again)", [
         f'{h.date.edtf}  "{h.expression.words}"  {shown(path)}' for h, path in plan.repeated])
+    _section(out, "Mentioned in passing (not drafted)", [f"{e.date.edtf}  {e.note}" for e in reading.in_passing])
     _section(out, "Unresolved", [e.note for e in reading.unresolved])
     _section(out, "Names that match no actor (add an actor file or an alias for those that matter)", [
         ", ".join(f"{name} ({count})" for name, count in reading.suggestions)] if reading.suggestions else [])

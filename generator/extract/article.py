@@ -39,6 +39,11 @@ class Reading:
     def unresolved(self) -> tuple[Expression, ...]:
         return tuple(e for e in self.expressions if e.date is None)
 
+    @property
+    def in_passing(self) -> tuple[Expression, ...]:
+        """Dates named in passing ("since 1900"): resolved, not drafted."""
+        return tuple(e for e in self.expressions if e.date is not None and e.passing)
+
 
 def read_article(article: str, published: EDTF | None, actors: Mapping[str, Actor]) -> Reading:
     """Everything the extractor finds in `article`.

@@ -5,14 +5,17 @@ after it join; each distinct date of the group is one happening and
 one draft event. A happening that `content/` already has (an overlapping date window
 and a shared actor) is reported instead of drafted twice.
 
-Drafts are YAML text written to `content/events/drafts/<id>.yml` with the article's
-sentences as a commented excerpt; an existing file is never overwritten (the id takes
-a numeric suffix instead).
+Drafts are written to `content/events/drafts/<id>.yml` by a YAML emitter (never by
+pasting text into YAML), with the article's sentences as a commented excerpt, a title
+made from the dated sentence and the article's direct quotes; they are marked
+`draft: true`, so the checker reports what is missing as warnings. An existing file is
+never overwritten (the id takes a numeric suffix instead).
 """
 from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +32,7 @@ from generator.model import Event
 from generator.schema import MAX_SLUG, slugify
 
 MAX_TITLE = 200
-NO_ACTOR = "TODO-name-an-actor"  # resolves to no actor: `timeline check` reports it
+TITLE_WORDS = 16  # a drafted title is cut near this many words, at a clause if one ends there
 NO_TITLE = "TODO: the article's title"
 SUMMARY_PLACEHOLDER = "TODO: what happened, in your own words (the excerpt above is the article's)."
 MAX_FOLLOWERS = 3  # undated sentences joining the dated one before them
@@ -44,6 +47,7 @@ class Happening:
     expression: Expression
     sentences: tuple[Sentence, ...]
     actors: tuple[str, ...]  # actor ids, in the order the sentences name them
+    quotes: tuple["DirectQuote", ...] = ()
 
     @property
     def date(self) -> EDTF:
@@ -60,6 +64,33 @@ class Happening:
         return " ".join(" ".join(s.text.split()) for s in self.sentences)
 
 
+@dataclass(frozen=True)
+class DirectQuote:
+    """Words the article quotes, and the actor who said them when the sentence names one."""
+
+    text: str
+    by: str | None
+
+
+_QUOTED = re.compile(r'[“"](?P<text>[^“”"\n]{12,})[”"]')
+MIN_QUOTE_WORDS = 4  # shorter quoted words are a phrase ("so-called"), not a statement
+
+
+def direct_quotes(sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> tuple[DirectQuote, ...]:
+    """Each quoted statement of the sentences, said by the actor named nearest outside it."""
+    found: list[DirectQuote] = []
+    for sentence in sentences:
+        for match in _QUOTED.finditer(sentence.text):
+            text = " ".join(match["text"].split()).strip(" ,")
+            if len(text.split()) < MIN_QUOTE_WORDS:
+                continue
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            outside = [m for m in mentions if sentence.start <= m.start < sentence.end and not start <= m.start < end]
+            nearest = min(outside, key=lambda m: min(abs(m.start - end), abs(start - m.end)), default=None)
+            found.append(DirectQuote(text, nearest.actor if nearest else None))
+    return tuple(dict.fromkeys(found))
+
+
 # --- happenings ---------------------------------------------------------------------------
 
 
@@ -70,13 +101,14 @@ def group_happenings(
 
     A sentence the article repeats (a subtitle, then the first paragraph) counts once.
     """
-    resolved = [e for e in expressions if e.date is not None]
+    resolved = [e for e in expressions if e.date is not None and not e.passing]
     happenings: list[Happening] = []
     for group in _sentence_groups(sentences, resolved):
         opening = group[0]
         actors = actors_between(mentions, opening.start, group[-1].end)
+        quotes = direct_quotes(group, mentions)
         for expression in (e for e in resolved if opening.start <= e.start < opening.end):
-            happening = Happening(expression, tuple(group), actors)
+            happening = Happening(expression, tuple(group), actors, quotes)
             if not any(_repeats(happening, earlier) for earlier in happenings):
                 happenings.append(happening)
     return happenings
@@ -130,9 +162,42 @@ def probably_existing(happening: Happening, events: Iterable[Event]) -> Event | 
 
 
 def draft_title(happening: Happening) -> str:
-    """A placeholder title: the dated sentence, cut at a word to fit in 200 characters."""
-    title = _one_line(happening.dated_sentence.text)
-    return title if len(title) <= MAX_TITLE else textwrap.shorten(title, MAX_TITLE, placeholder=" …")
+    """A title from the dated sentence: its date words, dateline and attribution taken out.
+
+    "March 12: Workers open a vent at reactor 1, the operator said." becomes "Workers
+    open a vent at reactor 1"; the title is cut at a clause or word near 16 words.
+    """
+    sentence = happening.dated_sentence
+    expression = happening.expression
+    text = sentence.text
+    if sentence.start <= expression.start and expression.end <= sentence.end:
+        before, after = text[: expression.start - sentence.start], text[expression.end - sentence.start:]
+        text = _DATE_LEAD.sub("", before) + " " + after
+    text = re.sub(r"\s+([,;:.!?])", r"\1", _one_line(text))
+    for pattern in (_LEADING_LABEL, _LEADING_PUNCTUATION, _ATTRIBUTION, _TRAILING_PUNCTUATION):
+        text = pattern.sub("", text).strip()
+    text = _shortened(text or _one_line(sentence.text))
+    return text[:1].upper() + text[1:]
+
+
+_DATE_LEAD = re.compile(r"(?i)\b(?:on|in|at|by|during|from|since|until|as\s+of)\s*$")
+_LEADING_LABEL = re.compile(r"^(?:[A-Z][A-Za-z.'’ -]{1,40}\([^)]*\)\s*[-–—:]?\s*|[A-Z]{2}[A-Z .'’-]*,?\s*[-–—:]\s*)")
+_LEADING_PUNCTUATION = re.compile(r"^[\s,:;.–—-]+")
+_TRAILING_PUNCTUATION = re.compile(r"[\s,:;–—-]+$")
+_ATTRIBUTION = re.compile(
+    r"(?i),?\s+(?:(?:the\s+)?[\w'’ -]{1,40}?\s+)?(?:said|says|told\s+[\w ]{1,30}|reported|announced|added|confirmed)"
+    r"(?:\s+on\s+\w+)?[\s.]*$")
+
+
+def _shortened(title: str) -> str:
+    """At most about TITLE_WORDS words, cut at a clause when one ends near there."""
+    words = title.split()
+    if len(words) <= TITLE_WORDS:
+        return title if len(title) <= MAX_TITLE else textwrap.shorten(title, MAX_TITLE, placeholder=" …")
+    head = " ".join(words[: TITLE_WORDS + 4])
+    clause = re.search(r"^(.{40,}?)[,;:—–](?:\s|$)", head)
+    cut = clause.group(1) if clause else " ".join(words[:TITLE_WORDS]) + " …"
+    return textwrap.shorten(cut, MAX_TITLE, placeholder=" …")
 
 
 def _one_line(sentence: str) -> str:
@@ -156,44 +221,52 @@ def is_planned(happening: Happening, published: EDTF | None) -> bool:
 
 
 def draft_yaml(happening: Happening, source_id: str, article_name: str, planned: bool = False) -> str:
-    """A draft event's file: commented excerpt, then the fields of the content format."""
-    actors = happening.actors or (NO_ACTOR,)
-    lines = [
-        f"# Draft made by `timeline extract` from {article_name}.",
-        "# Check every field against the article, write the title and the summary in",
-        "# your own words, then delete `draft: true`.",
-        "#",
-        "# The article says:",
-        *(f"#   {line}" for line in textwrap.wrap(happening.excerpt, 76)),
-        f"title: {_scalar(draft_title(happening))}",
-        f"date: {_scalar(happening.date.edtf)}",
-        f"date_note: {_scalar(happening.expression.note)}",
-        *(["status: planned  # after the article's publication"] if planned else []),
-        *([] if happening.actors else ["# No known actor is named: put at least one actor's id or name here."]),
-        f"actors: [{', '.join(_scalar(a) for a in actors)}]",
-        f"sources: [{_scalar(source_id)}]",
-        "summary: |",
-        f"  {SUMMARY_PLACEHOLDER}",
-        "draft: true",
+    """A draft event's file: commented excerpt, then the fields, each written by the YAML emitter."""
+    fields: list[tuple[list[str], dict]] = [
+        ([f"Draft made by `timeline extract` from {article_name}.",
+          "Check every field against the article, write the title and the summary in",
+          "your own words, then delete `draft: true`.", "", "The article says:",
+          *(f"  {line}" for line in textwrap.wrap(happening.excerpt, 76))],
+         {"title": draft_title(happening)}),
+        ([], {"date": happening.date.edtf}),
+        ([], {"date_note": happening.expression.note}),
+        (["After the article's publication: announced, not yet happened."] if planned else [], {"status": "planned"} if planned else {}),
+        ([] if happening.actors else ["No known actor is named: put at least one actor's id or name here."],
+         {"actors": list(happening.actors)}),
+        ([], {"sources": [source_id]}),
+        *_quote_fields(happening, source_id),
+        ([], {"summary": SUMMARY_PLACEHOLDER}),
+        ([], {"draft": True}),
     ]
-    return "\n".join(lines) + "\n"
+    return "".join(_comment(lines) + (_dumped(values) if values else "") for lines, values in fields)
+
+
+def _quote_fields(happening: Happening, source_id: str) -> list[tuple[list[str], dict]]:
+    """The quotes with a known speaker as `quotes:`, the others as comments to finish by hand."""
+    spoken = [{"by": q.by, "text": q.text, "source": source_id} for q in happening.quotes if q.by]
+    unattributed = [f"Quoted, speaker not recognised: {q.text}" for q in happening.quotes if not q.by]
+    return [(unattributed, {"quotes": spoken} if spoken else {})] if spoken or unattributed else []
 
 
 def source_yaml(title: str | None, published: EDTF | None, article_name: str) -> str:
     """A source's file: the article's title (or a placeholder) and its publication date."""
-    lines = [
-        f"# Source made by `timeline extract` from {article_name}: check the title,",
-        "# then add the publisher, url and author.",
-        f"title: {_scalar(title or NO_TITLE)}",
-        *([f"published: {_scalar(published.edtf)}"] if published else ["# published: unknown"]),
-    ]
-    return "\n".join(lines) + "\n"
+    head = _comment([f"Source made by `timeline extract` from {article_name}: check the title,",
+                     "then add the publisher, url and author."])
+    values = {"title": title or NO_TITLE, **({"published": published.edtf} if published else {})}
+    return head + _dumped(values) + ("" if published else _comment(["published: unknown"]))
 
 
-def _scalar(value: str) -> str:
-    """`value` as one YAML scalar, quoted only when it must be."""
-    dumped = yaml.safe_dump(value, allow_unicode=True, width=1_000_000, default_flow_style=True)
-    return dumped.removesuffix("\n").removesuffix("\n...").strip()
+def _dumped(values: dict) -> str:
+    return yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+
+
+def _comment(lines: list[str]) -> str:
+    """Comment lines; any line break or control character inside a line becomes a space."""
+    return "".join(f"# {_one_line_text(line)}".rstrip() + "\n" for line in lines)
+
+
+def _one_line_text(text: str) -> str:
+    return "".join(" " if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
 
 
 # --- ids and files ------------------------------------------------------------------------

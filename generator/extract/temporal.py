@@ -4,31 +4,45 @@ The kinds understood, each by one rule below:
 
 - explicit dates: "24 May 2018", "September 3, 2018", "April 4", "May 24-25",
   "30 May-2 June", "In May 2017", ISO "2018-05-23";
+- ranges read as intervals: "from Nov. 15 to 26", "from 1999 to 2001", "2008-2010",
+  "from April to August 2005", "from Wednesday to Saturday";
+- approximate periods: "the late 1970s", "mid-1996", "early November", "at the end of
+  the year", "at the start of 2006" (early/start: its first third, mid: the middle
+  third, late/end: the last third), "a decade ago";
 - weekdays: "on Wednesday" is the latest Wednesday on or before publication (the
   publication day itself counts) unless the clause is in the future ("will go on
-  Friday", "is due to ... on Friday"), then the next one after it;
+  Friday", "would leave on Thursday", a headline "to meet Friday"), then the first one
+  on or after it;
 - days and periods counted from publication: "yesterday", "today", "last week" (the
-  previous Monday-Sunday week), "next month", "earlier this year", "two years ago";
+  previous Monday-Sunday week), "next month", "earlier this year", "two years ago",
+  "January this year"; "today" inside a quotation counts from the day the quoted
+  words were said when the sentence dates them ("'We leave today,' he said on Monday");
 - bare months ("in April": the latest April on or before publication unless the
-  clause is in the future) and bare years ("in 2015");
+  clause is in the future; "January's election": the nearest January) and bare years;
 - shifts from another expression: "a day before", "seven months after", "a week later".
 
-A month and day without a year take the year that puts them nearest to publication
-(on or after it in a future clause). Every resolved `Expression` keeps its words, its
-offsets, the date as contract EDTF (a `generator.dates` value) and the anchor it was
-counted from; an unresolved one says why.
+A month and day without a year take the year carried forward from the last date the
+text wrote with its year (a chronology: "March 11, 2011" then "March 12: ...") when
+there is no publication date, when it opens a line or shares a sentence with that
+date, or when that date opened its sentence in the same paragraph; otherwise the year
+that puts them nearest to publication (on or after it in a future clause). Years
+mentioned in passing ("since 1900", "since Chernobyl in 1986", "the 2030 Agenda") are
+marked `passing` and are not drafted. Every resolved `Expression` keeps its words,
+its offsets, the date as contract EDTF (a `generator.dates` value) and the anchor it
+was counted from; an unresolved one says why.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Callable, Iterable, Sequence
 
 from dateutil.relativedelta import MO, relativedelta, weekday as relative_weekday
 
 from generator.dates import EDTF, MONTH_NAMES, WEEKDAY_NAMES, DateError, Interval, PartialDate, Precision
-from generator.extract.text import Sentence, clause_after, clause_before, leftmost_longest, sentence_at
+from generator.extract.text import Sentence, clause_after, clause_before, leftmost_longest
 
 # --- the words ------------------------------------------------------------------------
 
@@ -36,22 +50,32 @@ _MONTH_ABBREVIATIONS = sorted({name[:3] for name in MONTH_NAMES} - set(MONTH_NAM
 MONTH = r"(?:(?:%s)\b|(?:%s)\b\.?)" % ("|".join(MONTH_NAMES), "|".join(_MONTH_ABBREVIATIONS))
 WEEKDAY = r"(?:%s)\b" % "|".join(WEEKDAY_NAMES)
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b"
-YEAR_DIGITS = r"(?:1[89]\d\d|20\d\d)"
-YEAR = YEAR_DIGITS + r"\b"
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-NUMBER = r"(?i:an?|%s|\d{1,3})" % "|".join(_NUMBER_WORDS)
-_SEPARATOR = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+"
+YEAR_DIGITS = r"(?:1\d\d\d|20\d\d)"
+_COUNTED = r"(?:troops|men|soldiers|people|km|miles|metres|meters|tons|tonnes|dead|killed|casualties|aircraft|tanks|guns)"
+YEAR = YEAR_DIGITS + rf"\b(?!,?\s+{_COUNTED}\b)(?!\s*(?:BC|B\.C\.|BCE)\b)"
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+NUMBER = r"(?i:an?|%s|\d{1,3})" % "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+"
+_SEPARATOR = _TO
 _SAME_MONTH_SEPARATOR = _SEPARATOR + r"|\s+and\s+"
 _YEAR_AFTER = rf"(?:,?\s+(?P<y>{YEAR}))?"
-_BEFORE_MONTH = r"(?i:in|since|by|until|till|during|from|through|before|after|around|last|next|this|early|late|mid|(?:the\s+)?(?:end|start|beginning|middle)\s+of)"
-_BEFORE_YEAR = r"(?i:in|since|by|until|till|during|from|through|before|after|around|of|early|late|mid|the|its|(?:the\s+)?(?:end|start|beginning|middle)\s+of)"
+PHASE = (r"(?P<phase>(?i:early|mid|late|(?:(?:at|by|until|in|from|towards?)\s+)?(?:the\s+)?"
+         r"(?:end|start|beginning|middle|close|turn)\s+of))")
+_BEFORE_MONTH = r"(?i:in|since|by|until|till|during|from|through|before|after|around|last|next|this|of)"
+_BEFORE_YEAR = r"(?i:in|since|by|until|till|during|from|through|before|after|around|of|the|its)"
 
 FUTURE = re.compile(
-    r"\b(?:will|shall|won['’]t|(?:is|are|am)\s+(?:due|scheduled|set|expected|slated|poised|going|planning)\s+to"
-    r"|plans?\s+to|intends?\s+to|upcoming|forthcoming)\b|['’]ll\b",
+    r"\b(?:will|shall|won['’]t|would|wouldn['’]t"
+    r"|(?:is|are|am)\s+(?:due|scheduled|set|expected|slated|poised|going|planning)\s+to"
+    r"|(?:plans?|intends?|agreed|decided|promised|pledged|vowed|threatened|hopes?|aims?|wants?)\s+to\s+\w+"
+    r"|upcoming|forthcoming)\b|['’]ll\b",
     re.IGNORECASE,
 )
-
+_HEADLINE_INFINITIVE = re.compile(r"\bto\s+[a-z]+\b")  # "Leaders to meet Friday": a headline's future
+_SINCE = re.compile(r"(?i)\b(?:since|than|compared\s+(?:with|to))\s+(?:[\w'’-]+\s+){0,3}(?:in\s+)?$")
+_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_ARTICLE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their)\s+$")
 
 _OUT_OF_RANGE = "falls outside the years a date can have"
 
@@ -73,6 +97,7 @@ class Expression:
     date: EDTF | None = None
     anchor: str = ""  # what the date was counted from, e.g. "the publication date 2018-05-23"
     problem: str = ""  # why there is no date
+    passing: bool = False  # a mention in passing ("since 1900"): not a happening to draft
 
     @property
     def note(self) -> str:
@@ -92,10 +117,20 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class _Anchor:
+    """The last date written with its year: what a later month and day are counted in."""
+
+    day: date
+    precision: Precision
+    words: str
+
+
+@dataclass(frozen=True)
 class _Context:
     published: date | None
     future: bool
     published_as: str = ""  # how the publication date is named in anchors; its ISO text if ""
+    carried: _Anchor | None = None  # the year in force, when the rules say it applies
 
     @property
     def publication(self) -> str:
@@ -111,6 +146,8 @@ Resolver = Callable[[re.Match, _Context], tuple[EDTF, str]]
 class _Rule:
     pattern: re.Pattern
     resolve: Resolver | None  # None: a shift, resolved from another expression
+    carries: bool = False  # takes the year in force when it has none of its own
+    accept: Callable[[re.Match], bool] | None = None  # a further test a match must pass
 
 
 # --- making dates ---------------------------------------------------------------------
@@ -161,11 +198,52 @@ def _from_publication(context: _Context) -> str:
     return f"counted from the publication date {context.publication}"
 
 
+def _group(match: re.Match, name: str) -> str:
+    """A named group's text; "" when the rule has no such group or it did not match."""
+    return match.groupdict().get(name) or ""
+
+
+def _phase_of(words: str) -> str:
+    """"early", "mid" or "late" for the phase words of an expression ("" when none)."""
+    lowered = words.lower()
+    if re.search(r"\b(?:early|start|beginning)\b", lowered):
+        return "early"
+    if re.search(r"\b(?:mid|middle)\b", lowered):
+        return "mid"
+    if re.search(r"\b(?:late|end|close|turn)\b", lowered):
+        return "late"
+    return ""
+
+
+def _narrowed(first: date, last: date, phase: str) -> tuple[date, date]:
+    """The first, middle or last third of the days from `first` to `last`."""
+    if not phase:
+        return first, last
+    days = (last - first).days + 1
+    third = days // 3
+    if phase == "early":
+        return first, first + timedelta(days=third - 1)
+    if phase == "mid":
+        return first + timedelta(days=third), last - timedelta(days=third)
+    return last - timedelta(days=third - 1), last
+
+
+def _period(first: date, last: date, phase: str, precision: Precision) -> EDTF:
+    """A month or year, or the third of it the phase names (months of a year, days of a month)."""
+    if not phase:
+        return span(first, last, precision)
+    if precision == Precision.YEAR:
+        start_month, end_month = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[phase]
+        return span(date(first.year, start_month, 1), date(last.year, end_month, 1), Precision.MONTH, approximate=True)
+    narrowed = _narrowed(first, last, phase)
+    return span(*narrowed, Precision.DAY, approximate=True)
+
+
 # --- explicit dates -------------------------------------------------------------------
 
 
 def _calendar_date(match: re.Match, context: _Context) -> tuple[EDTF, str]:
-    """A written day or range of days; the year, when missing, from the publication."""
+    """A written day or range of days; the year, when missing, carried or from the publication."""
     groups = match.groupdict()
     start_month = _month_number(groups["m1"])
     end_month = _month_number(groups["m2"]) if groups.get("m2") else start_month
@@ -175,8 +253,8 @@ def _calendar_date(match: re.Match, context: _Context) -> tuple[EDTF, str]:
         start_year, end_year = int(written_start or written_end), int(written_end or written_start)
         anchor = "as written"
     else:
-        start_year = end_year = _nearest_year(start_month, start_day, context)
-        anchor = f"the year from the publication date {context.publication}"
+        start_year, anchor = _year_for(start_month, start_day, context)
+        end_year = start_year
     try:
         first, last = date(start_year, start_month, start_day), date(end_year, end_month, end_day)
     except ValueError as err:
@@ -200,20 +278,43 @@ def _across_new_year(first: date, last: date, written_end_year: bool) -> tuple[d
         raise Unresolved(f"not a date ({err})") from None
 
 
-def _nearest_year(month: int, day: int, context: _Context) -> int:
-    """The year putting the month and day nearest to publication (after it if future)."""
+def _year_for(month: int, day: int, context: _Context) -> tuple[int, str]:
+    """The year of a month and day written without one, and what it was taken from."""
+    if context.carried is not None:
+        return _year_after(context.carried, month, day), f'the year from "{context.carried.words}"'
     published = _need_publication(context)
+    return _nearest_year(month, day, published, context.future), f"the year from the publication date {context.publication}"
+
+
+CARRIED_LOOK_BACK = timedelta(days=62)  # a narrative may look back a little; further back is the next year
+
+
+def _year_after(carried: _Anchor, month: int, day: int) -> int:
+    """The year of a month and day told after the carried date: its year, or the next when
+    that would put it more than two months before the carried date ("In December 1941 ...
+    In January" is January 1942)."""
+    if carried.precision == Precision.YEAR:
+        return carried.day.year
+    try:
+        same_year = date(carried.day.year, month, min(day, 28) if month == 2 else day)
+    except ValueError:
+        raise Unresolved(f"not a date: there is no day {day} in {MONTH_NAMES[month - 1]}") from None
+    return carried.day.year if same_year >= carried.day - CARRIED_LOOK_BACK else carried.day.year + 1
+
+
+def _nearest_year(month: int, day: int, reference: date, future: bool) -> int:
+    """The year putting the month and day nearest to `reference` (on or after it if future)."""
     candidates = []
-    for year in (published.year - 1, published.year, published.year + 1):
+    for year in (reference.year - 1, reference.year, reference.year + 1):
         try:
             candidates.append(date(year, month, day))
         except ValueError:
             continue
-    if context.future:
-        candidates = [c for c in candidates if c >= published] or candidates
+    if future:
+        candidates = [c for c in candidates if c >= reference] or candidates
     if not candidates:
         raise Unresolved(f"not a date: there is no day {day} in {MONTH_NAMES[month - 1]}")
-    return min(candidates, key=lambda c: abs((c - published).days)).year
+    return min(candidates, key=lambda c: abs((c - reference).days)).year
 
 
 def _iso_date(match: re.Match, context: _Context) -> tuple[EDTF, str]:
@@ -225,55 +326,156 @@ def _iso_date(match: re.Match, context: _Context) -> tuple[EDTF, str]:
 
 
 def _month_and_year(match: re.Match, context: _Context) -> tuple[EDTF, str]:
-    return PartialDate(int(match["y"]), _month_number(match["m1"])), "as written"
+    """"May 2017", "early November 1936", "the end of September 1936"."""
+    first = date(int(match["y"]), _month_number(match["m1"]), 1)
+    last = first + relativedelta(day=31)
+    phase = _phase_of(_group(match, "phase"))
+    if not phase:
+        return point(first, Precision.MONTH), "as written"
+    return _period(first, last, phase, Precision.MONTH), "as written"
 
 
 def _bare_year(match: re.Match, context: _Context) -> tuple[EDTF, str]:
-    return PartialDate(int(match["y"])), "as written"
+    """"in 2015", "mid-1996", "at the start of 2006"."""
+    year = int(match["y"])
+    return _period(date(year, 1, 1), date(year, 12, 31), _phase_of(_group(match, "phase")), Precision.YEAR), "as written"
+
+
+def _decade(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"the 1970s" (1970/1979), "the late 1970s" (1977/1979), "the early 1990s" (1990/1993)."""
+    start = int(match["decade"])
+    first, last = {"early": (0, 3), "mid": (3, 6), "late": (7, 9), "": (0, 9)}[_phase_of(_group(match, "phase"))]
+    return span(date(start + first, 1, 1), date(start + last, 1, 1), Precision.YEAR, approximate=bool(_group(match, "phase"))), "as written"
+
+
+def _year_range(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"from 1999 to 2001", "between 1999 and 2001", "2008-2010", "2008-10"."""
+    start, written_end = int(match["y1"]), match["y2"]
+    end = int(written_end) if len(written_end) == 4 else start - start % 100 + int(written_end)
+    if end <= start:
+        raise Unresolved("not a range of years")
+    return Interval(PartialDate(start), PartialDate(end)), "as written"
+
+
+def _month_range(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"from April to August 2005", "April-June", "between May 2004 and March 2005"."""
+    start_month, end_month = _month_number(match["m1"]), _month_number(match["m2"])
+    written_start, written_end = match["y1"], match["y"]
+    if written_start or written_end:
+        end_year = int(written_end or written_start)
+        start_year = int(written_start) if written_start else end_year - (start_month > end_month)
+        anchor = "as written"
+    else:
+        first, anchor = _month_in_context(start_month, context, "")
+        start_year = first.year
+        end_year = start_year + (end_month < start_month)
+    return Interval(PartialDate(start_year, start_month), PartialDate(end_year, end_month)), anchor
 
 
 def _bare_month(match: re.Match, context: _Context) -> tuple[EDTF, str]:
-    """"in April": the latest April up to publication, or the next one in a future clause."""
-    published = _need_publication(context)
+    """"in April", "early November", "January's": a month of the year in force or around publication."""
     month = _month_number(match["m1"])
-    words = match.group().lower().split()
+    first, anchor = _month_in_context(month, context, match.group().lower())
+    return _period(first, first + relativedelta(day=31), _phase_of(_group(match, "phase")), Precision.MONTH), anchor
+
+
+def _month_in_context(month: int, context: _Context, words: str) -> tuple[date, str]:
+    """The first day of the month meant: in the year in force, or counted from publication.
+
+    From publication: "this"/"next"/"last" say which; a future clause takes the next
+    one, a possessive ("January's election") the nearest one, else the latest one.
+    """
+    if context.carried is not None and not re.search(r"\b(?:this|next|last)\b", words):
+        carried = context.carried
+        return date(_year_after(carried, month, 1), month, 1), f'the year from "{carried.words}"'
+    published = _need_publication(context)
     this_month = date(published.year, published.month, 1)
-    candidates = [this_month + relativedelta(years=-1, month=month), this_month + relativedelta(month=month),
-                  this_month + relativedelta(years=1, month=month)]
-    if "this" in words:
+    candidates = [this_month + relativedelta(years=offset, month=month) for offset in (-1, 0, 1)]
+    if re.search(r"\bthis\b", words):
         chosen = candidates[1]
-    elif "next" in words:
+    elif re.search(r"\bnext\b", words):
         chosen = next(c for c in candidates if c > this_month)
-    elif "last" in words:
+    elif re.search(r"\blast\b", words):
         chosen = max(c for c in candidates if c < this_month)
     elif context.future:
         chosen = next(c for c in candidates if c >= this_month)
+    elif re.search(r"['’]s$", words):
+        chosen = min(candidates, key=lambda c: (abs((c - this_month).days), c > this_month))
     else:
         chosen = max(c for c in candidates if c <= this_month)
-    return point(chosen, Precision.MONTH), _from_publication(context)
+    return chosen, _from_publication(context)
+
+
+def _holiday(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"Christmas 1963" (1963-12-25), "Christmas Eve", "New Year's Day": a fixed day of the year."""
+    month, day = (1, 1) if match["holiday"].lower().startswith("new") else (12, 25)
+    if (match["part"] or "").lower() == "eve":
+        month, day = (12, 31) if month == 1 else (12, 24)
+    if _group(match, "y"):
+        year, anchor = int(match["y"]), "as written"
+    else:
+        year, anchor = _year_for(month, day, context)
+    return point(date(year, month, day), Precision.DAY), anchor
+
+
+_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _season(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"the spring of 1916" (1916-03/1916-05), "the winter of 1914" (1914-12/1915-02), "that summer"."""
+    start_month = _SEASON_MONTHS[match["season"].lower()]
+    if _group(match, "y"):
+        year, anchor = int(match["y"]), "as written"
+    elif context.carried is not None:
+        year, anchor = context.carried.day.year, f'the year from "{context.carried.words}"'
+    else:
+        published = _need_publication(context)
+        year, anchor = published.year, _from_publication(context)
+        if not context.future and date(year, start_month, 1) > published:
+            year -= 1
+    first = date(year, start_month, 1)
+    return span(first, first + relativedelta(months=2), Precision.MONTH, approximate=True), anchor
+
+
+def _month_of_year(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"January this year", "in March last year", "June next year"."""
+    published = _need_publication(context)
+    year = published.year + {"last": -1, "this": 0, "next": 1}[match["mod"].lower()]
+    return PartialDate(year, _month_number(match["m1"])), _from_publication(context)
 
 
 # --- weekdays and days counted from publication ---------------------------------------
 
 
 def _weekday(match: re.Match, context: _Context) -> tuple[EDTF, str]:
-    """The nearest such weekday: on or before publication, or after it when future.
+    """The nearest such weekday: on or before publication, or on or after it when future.
 
     "last Friday" is the latest before publication, "next Friday" the first after it,
     "this Friday" the one in the week of publication.
     """
-    published = _need_publication(context)
-    day = relative_weekday(WEEKDAY_NAMES.index(match["wd"]))
-    modifier = (match["mod"] or "").lower()
-    if modifier == "this":  # the one in the publication's week, Monday to Sunday
-        found = published + relativedelta(weekday=MO(-1)) + relativedelta(weekday=day(+1))
-    elif modifier == "next" or (context.future and modifier not in ("last", "since")):
-        found = published + relativedelta(days=1, weekday=day(+1))
-    elif modifier == "last":
-        found = published + relativedelta(days=-1, weekday=day(-1))
-    else:
-        found = published + relativedelta(weekday=day(-1))
+    found = _weekday_day(match["wd"], (match["mod"] or "").lower(), context)
     return point(found, Precision.DAY), _from_publication(context)
+
+
+def _weekday_day(name: str, modifier: str, context: _Context) -> date:
+    published = _need_publication(context)
+    day = relative_weekday(WEEKDAY_NAMES.index(name))
+    if modifier == "this":  # the one in the publication's week, Monday to Sunday
+        return published + relativedelta(weekday=MO(-1)) + relativedelta(weekday=day(+1))
+    if modifier == "next":
+        return published + relativedelta(days=1, weekday=day(+1))
+    if context.future and modifier not in ("last", "since"):
+        return published + relativedelta(weekday=day(+1))
+    if modifier == "last":
+        return published + relativedelta(days=-1, weekday=day(-1))
+    return published + relativedelta(weekday=day(-1))
+
+
+def _weekday_range(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"from Wednesday to Saturday": the first day as a weekday, the last the next such day after it."""
+    first = _weekday_day(match["wd"], "", context)
+    last = first + relativedelta(days=1, weekday=relative_weekday(WEEKDAY_NAMES.index(match["wd2"]))(+1))
+    return span(first, last, Precision.DAY), _from_publication(context)
 
 
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
@@ -285,7 +487,7 @@ def _day_word(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     return point(_need_publication(context) + timedelta(days=offset), Precision.DAY), _from_publication(context)
 
 
-def _period(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+def _relative_period(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     """"last week", "next month", "this year", "earlier this year", "later this month"."""
     published = _need_publication(context)
     unit = match["unit"].lower()
@@ -299,6 +501,19 @@ def _period(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     if offset == 0 and phase and unit == "year":
         precision = Precision.MONTH
     return span(first, last, precision), _from_publication(context)
+
+
+def _phase_of_period(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"at the end of the year", "the start of next month": a third of that period."""
+    published = _need_publication(context)
+    offset = {"last": -1, "this": 0, "the": 0, "next": 1}[match["mod"].lower()]
+    unit = match["unit"].lower()
+    if unit == "year" and context.carried is not None and match["mod"].lower() == "the":
+        year = context.carried.day.year
+        return _period(date(year, 1, 1), date(year, 12, 31), _phase_of(match["phase"]), Precision.YEAR), \
+            f'the year from "{context.carried.words}"'
+    first, last, precision = _calendar_period(unit, published, offset)
+    return _period(first, last, _phase_of(match["phase"]), precision), _from_publication(context)
 
 
 def _calendar_period(unit: str, published: date, offset: int) -> tuple[date, date, Precision]:
@@ -318,9 +533,12 @@ _UNIT_PRECISION = {"day": Precision.DAY, "week": Precision.DAY, "month": Precisi
 
 
 def _ago(match: re.Match, context: _Context) -> tuple[EDTF, str]:
-    """"two weeks ago": approximate unless counted in days."""
+    """"two weeks ago", "a decade ago": approximate unless counted in days."""
     unit = match["unit"].lower()
-    found = _need_publication(context) - relativedelta(**{unit + "s": _number(match["n"])})
+    amount = _number(match["n"])
+    if unit == "decade":
+        unit, amount = "year", amount * 10
+    found = _need_publication(context) - relativedelta(**{unit + "s": amount})
     precision = Precision.YEAR if unit == "year" else _UNIT_PRECISION[unit]
     return point(found, precision, approximate=unit != "day"), _from_publication(context)
 
@@ -329,39 +547,99 @@ def _ago(match: re.Match, context: _Context) -> tuple[EDTF, str]:
 
 _SHIFT = re.compile(
     rf"\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
-    rf"|\b(?i:the)\s+(?P<order>(?i:next|following|previous|preceding))\s+(?P<unit2>(?i:day|week|month|year))\b"
+    rf"|\b(?i:the)\s+(?P<order>(?i:next|following|previous|preceding|same))\s+(?P<unit2>(?i:day|week|month|year|morning|night|evening))\b"
 )
+_NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![-–/:]?\d))"
+_OF_THAT_YEAR = r"(?:\s+of\s+(?:that|the\s+same)\s+year\b)?"
+_NO_YEAR_AFTER = r"(?!\.?,?\s+(?:of\s+)?\d{4}\b)"
+
+_BARE_YEAR_NOUN = re.compile(r"\s+[a-z]+s\b")  # "1200 prisoners": a count, not a year
+
+
+def _plain_year(match: re.Match) -> bool:
+    """A year without a word before it: only 1800-2099, and not a count of something."""
+    if match.group().strip() != match["y"] or 1800 <= int(match["y"]) <= 2099:
+        return not (match.group().strip() == match["y"] and _BARE_YEAR_NOUN.match(match.string, match.end()))
+    return False
+
 
 RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(rf"\b(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:,?\s+(?P<y1>{YEAR}))?(?:{_SEPARATOR})"
-                     rf"(?P<d2>{DAY})\s+(?:of\s+)?(?P<m2>{MONTH}){_YEAR_AFTER}"), _calendar_date),
+                     rf"(?P<d2>{DAY})\s+(?:of\s+)?(?P<m2>{MONTH}){_YEAR_AFTER}"), _calendar_date, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?:,?\s+(?P<y1>{YEAR}))?(?:{_SEPARATOR})"
-                     rf"(?P<m2>{MONTH})\s+(?P<d2>{DAY}){_YEAR_AFTER}"), _calendar_date),
+                     rf"(?P<m2>{MONTH})\s+(?P<d2>{DAY}){_YEAR_AFTER}"), _calendar_date, True),
     _Rule(re.compile(rf"\b(?P<d1>{DAY})(?:{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH}){_YEAR_AFTER}"),
-          _calendar_date),
+          _calendar_date, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?:{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY}){_YEAR_AFTER}"),
-          _calendar_date),
-    _Rule(re.compile(rf"\b(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH}){_YEAR_AFTER}"), _calendar_date),
-    _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY}){_YEAR_AFTER}"), _calendar_date),
+          _calendar_date, True),
+    _Rule(re.compile(rf"\b(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH}){_YEAR_AFTER}"), _calendar_date, True),
+    _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?![-–/:]?\d){_YEAR_AFTER}"), _calendar_date, True),
     _Rule(re.compile(rf"\b(?P<y>{YEAR_DIGITS})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b"), _iso_date),
-    _Rule(re.compile(rf"\b(?:(?i:in|since|by|until|till|during|from|through|before|after|around)\s+)?"
-                     rf"(?:(?i:early|mid|late)[\s-]+)?(?P<m1>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _month_and_year),
-    _Rule(re.compile(rf"\b(?:{_BEFORE_MONTH}[\s-]+)+(?P<m1>{MONTH})(?!\s*\d)"), _bare_month),
-    _Rule(re.compile(rf"\b{_BEFORE_YEAR}[\s-]+(?P<core>(?P<y>{YEAR}))(?![-–/]\d)"), _bare_year),
+    _Rule(re.compile(rf"\b(?:(?i:from)\s+)?(?P<y1>{YEAR_DIGITS})(?:\s*[-–—]\s*|\s+(?:to|until|till|through)\s+)"
+                     rf"(?P<y2>{YEAR_DIGITS}|\d\d)\b(?![-–/]\d)"), _year_range),
+    _Rule(re.compile(rf"\b(?i:between)\s+(?P<y1>{YEAR_DIGITS})\s+and\s+(?P<y2>{YEAR_DIGITS})\b"), _year_range),
+    _Rule(re.compile(rf"\b(?:(?i:from)\s+)?(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}(?:,?\s+(?P<y1>{YEAR}))?"
+                     rf"(?:\s*[-–—]\s*|\s+(?:to|until|till|through)\s+)(?:(?i:early|mid|late)[\s-]+)?"
+                     rf"(?P<m2>{MONTH}){_NOT_A_DAY}(?:,?\s+(?:of\s+)?(?P<y>{YEAR}))?"), _month_range, True),
+    _Rule(re.compile(rf"\b(?i:between)\s+(?P<m1>{MONTH}){_NOT_A_DAY}(?:,?\s+(?P<y1>{YEAR}))?\s+and\s+"
+                     rf"(?P<m2>{MONTH}){_NOT_A_DAY}(?:,?\s+(?:of\s+)?(?P<y>{YEAR}))?"), _month_range, True),
+    _Rule(re.compile(rf"\b(?:(?i:in|since|by|until|till|during|from|through|before|after|around|as\s+of)\s+)*"
+                     rf"(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _month_and_year),
+    _Rule(re.compile(rf"\b(?:(?i:in)\s+)?(?P<m1>{MONTH})\s+(?P<mod>(?i:this|last|next))\s+(?i:year)\b"), _month_of_year),
+    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"),
+          _bare_month, True),
+    _Rule(re.compile(rf"\b{PHASE}[\s-]+(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"), _bare_month, True),
+    _Rule(re.compile(rf"\b(?P<m1>{MONTH})(?=\s+of\s+(?:that|the\s+same)\s+year){_OF_THAT_YEAR}"), _bare_month, True),
+    _Rule(re.compile(rf"\b(?P<holiday>(?i:christmas|new\s+year['’]s))(?:\s+(?P<part>(?i:day|eve|night)))?(?:\s+(?P<y>{YEAR}))?"),
+          _holiday, True),
+    _Rule(re.compile(rf"\b(?P<m1>{MONTH})['’]s\b"), _bare_month, True),
+    _Rule(re.compile(rf"\b(?:(?i:the|in|by|during|until|through)\s+)?(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?"
+                     rf"(?P<season>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<y>{YEAR}))"), _season, True),
+    _Rule(re.compile(rf"\b(?i:(?:in|during|by|until|through)\s+(?:the\s+)?|that\s+|this\s+|(?:the\s+)?(?:early|late|mid)[\s-]+)"
+                     rf"(?P<season>(?i:spring|summer|autumn|fall|winter))\b(?!\s+of\b|[-\s]+(?i:offensive|campaign|session|games|olympics))"),
+          _season, True),
+    _Rule(re.compile(rf"\b(?:the\s+)?(?:{PHASE}[\s-]+)?(?P<decade>1\d\d0|20\d0)['’]?s\b"), _decade),
+    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_YEAR})\s+)?(?P<core>(?:{PHASE}[\s-]+)?(?P<y>{YEAR}))(?![-–/]\d)"), _bare_year,
+          accept=_plain_year),
+    _Rule(re.compile(rf"\b(?:(?P<mod>(?i:on|last|next|this|since|by|until|from))\s+)?(?P<wd>{WEEKDAY})"
+                     rf"(?:{_TO})(?P<wd2>{WEEKDAY})"), _weekday_range),
     _Rule(re.compile(rf"\b(?:(?P<mod>(?i:on|last|next|this|since|by|until|from))\s+)?(?P<wd>{WEEKDAY})(?:['’]s\b)?"),
           _weekday),
     _Rule(re.compile(r"\b(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tonight|tomorrow)\b"),
           _day_word),
+    _Rule(re.compile(rf"\b{PHASE}\s+(?P<mod>(?i:the|this|last|next))\s+(?P<unit>(?i:year|month))\b"), _phase_of_period),
     _Rule(re.compile(r"(?<![Tt]he\s)\b(?P<phase>(?i:earlier|later|early|late)\s+)?(?P<mod>(?i:last|next|this))\s+"
-                     r"(?P<unit>(?i:week|weekend|month|year))\b(?:['’]s\b)?"), _period),
-    _Rule(re.compile(rf"\b(?P<n>{NUMBER})\s+(?P<unit>(?i:day|week|month|year))s?\s+(?i:ago)\b"), _ago),
+                     r"(?P<unit>(?i:week|weekend|month|year))\b(?:['’]s\b)?"), _relative_period),
+    _Rule(re.compile(rf"\b(?P<n>{NUMBER})\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b"), _ago),
     _Rule(_SHIFT, None),
 )
 
 _DAY_RULES = tuple(rule for rule in RULES if rule.resolve in (_calendar_date, _iso_date))
+_ANCHORS = (_calendar_date, _iso_date, _month_and_year)
 
 
 # --- finding and resolving --------------------------------------------------------------
+
+
+class _Sentences:
+    """The sentence holding an offset, found by bisection."""
+
+    def __init__(self, sentences: Sequence[Sentence]):
+        self.sentences = sentences
+        self.starts = [s.start for s in sentences]
+
+    def at(self, offset: int) -> Sentence | None:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        if index >= 0 and offset < self.sentences[index].end:
+            return self.sentences[index]
+        return None
+
+
+@dataclass(frozen=True)
+class _YearInForce:
+    anchor: _Anchor
+    sentence: Sentence
+    opens: bool  # the date opens its sentence ("On 12 March 2011, ...", "In 1936, ...")
 
 
 def find_expressions(
@@ -374,23 +652,36 @@ def find_expressions(
     names the publication date in the anchors (its ISO text by default).
     """
     found = leftmost_longest(_candidates(article, tuple(skip)), lambda c: c[1].span())
-    expressions: list[Expression | None] = [
-        None if rule.resolve is None else _resolve(rule.resolve, match, sentences, published, published_as)
-        for rule, match in found
-    ]
-    for index, (rule, match) in enumerate(found):
+    lookup = _Sentences(sentences)
+    quoted = _quoted_spans(article)
+    expressions: list[Expression | None] = []
+    in_force: _YearInForce | None = None
+    for rule, match in found:
         if rule.resolve is None:
-            expressions[index] = _resolve_shift(match, index, expressions, sentence_at(sentences, match.start()))
-    return [e for e in expressions if e is not None]
+            expressions.append(None)
+            continue
+        sentence = lookup.at(match.start())
+        carried = in_force.anchor if rule.carries and _carries(in_force, sentence, match, published) else None
+        expression = _resolve(rule.resolve, match, sentence, published, published_as, carried)
+        expressions.append(expression)
+        in_force = _next_in_force(in_force, rule, match, expression, sentence, published) or in_force
+    _resolve_shifts(found, expressions, lookup)
+    resolved = [e for e in expressions if e is not None]
+    return _quoted_days_from_their_speech(resolved, quoted, lookup)
 
 
 def _candidates(article: str, skip: tuple[tuple[int, int], ...]) -> list[tuple[_Rule, re.Match]]:
+    starts = sorted(skip)
     return [
         (rule, match)
         for rule in RULES
         for match in rule.pattern.finditer(article)
-        if not any(match.start() < end and start < match.end() for start, end in skip)
+        if (rule.accept is None or rule.accept(match)) and not _skipped(starts, match)
     ]
+
+
+def _skipped(skip: list[tuple[int, int]], match: re.Match) -> bool:
+    return any(match.start() < end and start < match.end() for start, end in skip)
 
 
 def _span_of(match: re.Match) -> tuple[str, int, int]:
@@ -400,18 +691,82 @@ def _span_of(match: re.Match) -> tuple[str, int, int]:
 
 
 def _resolve(
-    resolve: Resolver, match: re.Match, sentences: Sequence[Sentence], published: date | None, published_as: str
+    resolve: Resolver, match: re.Match, sentence: Sentence | None, published: date | None, published_as: str,
+    carried: _Anchor | None,
 ) -> Expression:
     words, start, end = _span_of(match)
-    future = is_future(sentence_at(sentences, match.start()), match.start(), match.end())
-    context = _Context(published, future, published_as)
+    future = is_future(sentence, match.start(), match.end())
+    context = _Context(published, future, published_as, carried)
     try:
         value, anchor = resolve(match, context)
     except Unresolved as why:
         return Expression(words, start, end, problem=str(why))
     except (ValueError, OverflowError):  # DateError too: a date beyond the calendar's years
         return Expression(words, start, end, problem=_OUT_OF_RANGE)
-    return Expression(words, start, end, value, anchor)
+    return Expression(words, start, end, value, anchor, passing=_in_passing(match.string, start, end, value, sentence, published))
+
+
+def _carries(in_force: _YearInForce | None, sentence: Sentence | None, match: re.Match, published: date | None) -> bool:
+    """Whether a date without its year takes the year in force rather than the publication's."""
+    if in_force is None:
+        return False
+    if published is None:
+        return True
+    line_start = match.string.rfind("\n", 0, match.start()) + 1
+    opens_line = not match.string[line_start:match.start()].strip()
+    same_sentence = sentence is not None and sentence.start == in_force.sentence.start
+    same_paragraph = sentence is not None and sentence.paragraph == in_force.sentence.paragraph
+    return opens_line or same_sentence or (in_force.opens and same_paragraph)
+
+
+def _next_in_force(
+    in_force: _YearInForce | None, rule: _Rule, match: re.Match, expression: Expression, sentence: Sentence | None,
+    published: date | None,
+) -> _YearInForce | None:
+    """The year in force after this expression, when it writes a year (or was dated by one)."""
+    value = expression.date
+    if value is None or sentence is None or expression.passing:
+        return None
+    opens = _opens_sentence(sentence, expression.start)
+    written = rule.resolve in _ANCHORS and expression.anchor == "as written"
+    carried = rule.resolve in _ANCHORS and expression.anchor.startswith("the year from \"")
+    year_opening = rule.resolve is _bare_year and not value.is_interval and _sets_the_year(match, expression, opens, published)
+    if not (written or carried or year_opening):
+        return None
+    anchor = _Anchor(first_day(value), value.precision, expression.words)
+    if carried and in_force is not None:
+        anchor = replace(anchor, words=in_force.anchor.words)
+        return _YearInForce(anchor, sentence, in_force.opens or opens)
+    return _YearInForce(anchor, sentence, opens)
+
+
+_SETS_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|by|during|throughout|until|till|from|after|before|early|late|mid)[\s-]+$")
+
+
+def _sets_the_year(match: re.Match, expression: Expression, opens: bool, published: date | None) -> bool:
+    """Whether a bare year sets the year the text goes on in: "In 1936, ..." or a heading;
+    in a narrative (no publication date) also "... in 1936" (not "a 1936 law")."""
+    text = match.string
+    set_apart = text[expression.end:expression.end + 1] in (",", "\n", "")
+    if opens and (set_apart or published is None):
+        return True
+    return published is None and bool(_SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
+
+
+def _opens_sentence(sentence: Sentence, offset: int) -> bool:
+    return len(sentence.text[: offset - sentence.start].split()) <= 1
+
+
+def _in_passing(article: str, start: int, end: int, value: EDTF, sentence: Sentence | None, published: date | None) -> bool:
+    """A year named in passing: "since 1900", "since Chernobyl in 1986", and a later year
+    naming a plan ("the 2030 Agenda" in 2018; "the 2015 Paris Agreement" is a happening)."""
+    if value.precision != Precision.YEAR or sentence is None:
+        return False
+    before = clause_before(sentence, start)
+    if _SINCE.search(before):
+        return True
+    named = _ARTICLE_BEFORE.search(article[max(0, start - 8):start]) and _NAME_AFTER.match(article, end)
+    return bool(named and published is not None and value.earliest.year > published.year)
 
 
 def is_future(sentence: Sentence | None, start: int, end: int) -> bool:
@@ -419,10 +774,55 @@ def is_future(sentence: Sentence | None, start: int, end: int) -> bool:
     if sentence is None:
         return False
     before = clause_before(sentence, start)
-    if FUTURE.search(before):
+    if FUTURE.search(before) or (_is_headline(sentence) and _HEADLINE_INFINITIVE.search(before)):
         return True
     opens_clause = len(before.split()) <= 1
     return opens_clause and bool(FUTURE.search(clause_after(sentence, end)))
+
+
+def _is_headline(sentence: Sentence) -> bool:
+    """The article's first line when it reads as a headline (no full stop at its end)."""
+    return sentence.paragraph == 0 and not sentence.text.rstrip().endswith((".", "!", "?", '"', "”"))
+
+
+# --- quoted words: "today" is the day they were said --------------------------------------
+
+_QUOTATION = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
+
+
+def _quoted_spans(article: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTATION.finditer(article)]
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    if index >= 0 and spans[index][0] < offset < spans[index][1]:
+        return spans[index]
+    return None
+
+
+def _quoted_days_from_their_speech(
+    expressions: list[Expression], quoted: list[tuple[int, int]], lookup: _Sentences,
+) -> list[Expression]:
+    """"Today" inside a quotation, counted from the day its sentence says it was said."""
+    result = list(expressions)
+    for index, expression in enumerate(expressions):
+        words = " ".join(expression.words.lower().split())
+        if words not in _DAY_WORDS or expression.date is None:
+            continue
+        quote = _inside(quoted, expression.start)
+        sentence = lookup.at(expression.start)
+        if quote is None or sentence is None:
+            continue
+        said = next((e for e in expressions if sentence.start <= e.start < sentence.end and e.date is not None
+                     and e.date.precision == Precision.DAY and not e.date.is_interval
+                     and " ".join(e.words.lower().split()) not in _DAY_WORDS and _inside(quoted, e.start) is None), None)
+        if said is None:
+            continue
+        day = first_day(said.date) + timedelta(days=_DAY_WORDS[words])
+        result[index] = replace(expression, date=point(day, Precision.DAY),
+                                anchor=f'counted from "{said.words}" ({said.date.edtf}), when the quoted words were said')
+    return result
 
 
 # --- shifts: "a day before", "seven months after", "a week later" -----------------------
@@ -430,8 +830,15 @@ def is_future(sentence: Sentence | None, start: int, end: int) -> bool:
 _LATER = frozenset({"after", "later", "next", "following"})
 
 
+def _resolve_shifts(found: list[tuple[_Rule, re.Match]], expressions: list[Expression | None], lookup: _Sentences) -> None:
+    dated = [i for i, e in enumerate(expressions) if e is not None and e.date is not None]
+    for index, (rule, match) in enumerate(found):
+        if rule.resolve is None:
+            expressions[index] = _resolve_shift(match, index, expressions, dated, lookup.at(match.start()))
+
+
 def _resolve_shift(
-    match: re.Match, index: int, expressions: list[Expression | None], sentence: Sentence | None
+    match: re.Match, index: int, expressions: list[Expression | None], dated: list[int], sentence: Sentence | None
 ) -> Expression:
     """A date counted from the nearest resolved expression.
 
@@ -441,15 +848,16 @@ def _resolve_shift(
     """
     words, start, end = _span_of(match)
     unit = (match["unit"] or match["unit2"]).lower()
+    unit = "day" if unit in ("morning", "night", "evening") else unit
     direction = (match["dir"] or match["order"]).lower()
     has_complement = direction in ("before", "after") and _words_follow(sentence, end)
-    anchor, anchor_first = _shift_anchor(index, expressions, sentence, has_complement)
+    anchor, anchor_first = _shift_anchor(index, expressions, dated, sentence, has_complement)
     if anchor is None or anchor.date is None:
         return Expression(words, start, end, problem="no dated expression before it to count from")
     sign = 1 if direction in _LATER else -1
-    if has_complement and anchor_first:
+    if has_complement and anchor_first and sentence is not None and anchor.start >= sentence.start:
         sign = -sign
-    amount = sign * (_number(match["n"]) if match["n"] else 1)
+    amount = 0 if direction == "same" else sign * (_number(match["n"]) if match["n"] else 1)
     try:
         value = shifted(anchor.date, unit, amount)
     except (ValueError, OverflowError):
@@ -465,18 +873,19 @@ def _words_follow(sentence: Sentence | None, offset: int) -> bool:
 
 
 def _shift_anchor(
-    index: int, expressions: list[Expression | None], sentence: Sentence | None, has_complement: bool
+    index: int, expressions: list[Expression | None], dated: list[int], sentence: Sentence | None, has_complement: bool
 ) -> tuple[Expression | None, bool]:
     """The expression a shift counts from, and whether it comes before the shift."""
-    dated = [(i, e) for i, e in enumerate(expressions) if e is not None and e.date is not None and i != index]
-    earlier = [e for i, e in dated if i < index]
-    in_sentence = [e for e in earlier if sentence and e.start >= sentence.start]
-    if in_sentence:
-        return in_sentence[-1], True
-    later_in_sentence = [e for i, e in dated if i > index and sentence and e.start < sentence.end]
-    if has_complement and later_in_sentence:
-        return later_in_sentence[0], False
-    return (earlier[-1], True) if earlier else (None, True)
+    position = bisect.bisect_left(dated, index)
+    earlier = expressions[dated[position - 1]] if position > 0 else None
+    later = expressions[dated[position]] if position < len(dated) and dated[position] != index else None
+    if position < len(dated) and dated[position] == index and position + 1 < len(dated):
+        later = expressions[dated[position + 1]]
+    if earlier is not None and sentence and earlier.start >= sentence.start:
+        return earlier, True
+    if has_complement and later is not None and sentence and later.start < sentence.end:
+        return later, False
+    return (earlier, True) if earlier is not None else (None, True)
 
 
 def shifted(value: EDTF, unit: str, amount: int) -> EDTF:
@@ -490,7 +899,10 @@ def shifted(value: EDTF, unit: str, amount: int) -> EDTF:
 # --- the publication date an article states ---------------------------------------------
 
 _LABEL = re.compile(r"(?m)^[ \t]*(?P<label>(?i:published|posted|last\s+updated|updated))(?:\s+(?i:on|at))?\s*:?\s*")
+_AGENCY_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][\w.'’ -]{0,40}?\s*\([^)\n]{1,30}\)\s*[-–—,:]?\s*")
 _DATELINE = re.compile(r"(?m)^[ \t]*[A-Z]{2}[A-Z.'’ -]*(?:\([^)\n]*\))?,\s*")
+_DATE_LINE = re.compile(r"(?m)^[ \t]*(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?(?=\S)")
+_TIME_AFTER = re.compile(r"\s*(?:\d{1,2}[:.]\d\d\s*(?i:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4})?\s*)?$")
 _HEAD = 1000  # a stated publication date is looked for in the first characters only
 
 
@@ -498,12 +910,22 @@ def find_publication(article: str) -> Publication | None:
     """The publication date stated at the top: "Published on ...", a dateline, "Updated: ..."."""
     head = article[:_HEAD]
     labelled = [(_label_rank(m["label"]), m) for m in _LABEL.finditer(head)]
-    datelines = [(1, m) for m in _DATELINE.finditer(head)]
-    for _, lead in sorted(labelled + datelines, key=lambda pair: (pair[0], pair[1].start())):
+    datelines = [(1, m) for pattern in (_DATELINE, _AGENCY_DATELINE) for m in pattern.finditer(head)]
+    date_lines = [(1, m) for m in _DATE_LINE.finditer(head) if _whole_line_date(article, m.end())]
+    for _, lead in sorted(labelled + datelines + date_lines, key=lambda pair: (pair[0], pair[1].start())):
         stated = _day_at(article, lead.end())
         if stated is not None:
             return _publication(article, lead.start(), stated)
     return None
+
+
+def _whole_line_date(article: str, offset: int) -> bool:
+    """Whether the line from `offset` is a date and perhaps a time ("Mar 16, 2011 6:46am EDT")."""
+    stated = _day_at(article, offset)
+    if stated is None:
+        return False
+    line_end = article.find("\n", stated.end())
+    return bool(_TIME_AFTER.match(article[stated.end(): line_end if line_end >= 0 else len(article)]))
 
 
 def _label_rank(label: str) -> int:
@@ -517,7 +939,7 @@ def _day_at(article: str, offset: int) -> re.Match | None:
 
 def _publication(article: str, start: int, match: re.Match) -> Publication:
     resolve = next(rule.resolve for rule in _DAY_RULES if rule.pattern is match.re)
-    words = article[start:match.end()]
+    words = article[start:match.end()].strip()
     try:
         value, _ = resolve(match, _Context(None, False))
     except (Unresolved, DateError) as why:
