@@ -86,14 +86,22 @@ def collect_static(directories: Iterable[Path]) -> dict[str, Path]:
 
 
 def refuse_links_leaving(folder: Path, site_root: Path) -> None:
-    """Raise WriteError for a symbolic link under `folder` whose target is not inside `site_root`."""
+    """Raise WriteError for a symbolic link under `folder` whose target is not inside `site_root`,
+    or for a folder there that cannot be read (its files would silently go missing)."""
+    if not os.path.isdir(folder):
+        return
     real_root = os.path.realpath(site_root)
-    for directory, subfolders, names in os.walk(folder):
+    for directory, subfolders, names in os.walk(folder, onerror=_unreadable_folder):
         for name in subfolders + names:
             path = os.path.join(directory, name)
             if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
                 shown = os.path.relpath(path, site_root)
                 raise WriteError(f"{shown} is a symbolic link to {os.readlink(path)}, outside the site folder: refused")
+
+
+def _unreadable_folder(err: OSError) -> None:
+    if not isinstance(err, FileNotFoundError):  # one removed while walking is simply gone
+        raise WriteError(f"cannot read the folder {err.filename}: {err.strerror}; fix its permissions")
 
 
 def _inside(real: str, real_root: str) -> bool:
