@@ -109,7 +109,11 @@ def _inside(real: str, real_root: str) -> bool:
 
 
 def check_output_folder(output: Path, site_root: Path, force: bool) -> None:
-    """Refuse an output folder that holds the content or files this tool did not make."""
+    """Refuse an output folder that holds the site, or sits inside its sources.
+
+    `force` changes nothing here: a folder holding files timeline did not make is
+    refused by the writer whatever the flags (see SiteWriter).
+    """
     output, site_root = output.resolve(), site_root.resolve()
     if output == site_root or site_root.is_relative_to(output):
         raise WriteError(f"the output folder {output} contains the site itself; choose another --output")
@@ -118,8 +122,6 @@ def check_output_folder(output: Path, site_root: Path, force: bool) -> None:
             raise WriteError(f"the output folder {output} is inside the site's {protected}/; choose another --output")
     if output.exists() and not output.is_dir():
         raise WriteError(f"{output} exists and is not a folder")
-    # `force` no longer lets a foreign folder be replaced: the writer refuses any folder
-    # holding files it did not make (see SiteWriter), whatever the flags.
 
 
 def foreign_files_message(output: Path, strays: list[str]) -> str:
