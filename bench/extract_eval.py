@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 from generator.check import fold  # noqa: E402
 from generator.dates import EDTF, parse  # noqa: E402
 from generator.extract import load_known, read_article  # noqa: E402
+from generator.extract.temporal import first_day, last_day  # noqa: E402
 from generator.model import Event, Source  # noqa: E402
 from generator.pipeline import check_site  # noqa: E402
 
@@ -123,7 +124,7 @@ def score(expected: list[Expected], drafted: list[Drafted]) -> Score:
 
 def drafts_of(text: str, published: EDTF | None, actors) -> list[Drafted]:
     reading = read_article(text, published, actors)
-    return [Drafted(h.date.earliest.date(), h.date.latest.date(), h.expression.words) for h in reading.happenings]
+    return [Drafted(first_day(h.date), last_day(h.date), h.expression.words) for h in reading.happenings]
 
 
 def ratio(part: int, whole: int) -> str:
@@ -288,7 +289,7 @@ def seeds(folder: Path, verbose: bool) -> Score:
 
 def _expected_event(event: Event) -> Expected:
     value = event.date
-    return Expected(value.earliest.date(), value.latest.date(), value.is_interval or value.approximate, event.title,
+    return Expected(first_day(value), last_day(value), value.is_interval or value.approximate, event.title,
                     "event date")
 
 
@@ -303,7 +304,7 @@ def news(folder: Path, verbose: bool) -> Score:
         expected = []
         for item in case["expected"]:
             value = parse(str(item["date"]))
-            expected.append(Expected(value.earliest.date(), value.latest.date(), bool(item.get("window")),
+            expected.append(Expected(first_day(value), last_day(value), bool(item.get("window")),
                                      item.get("words", item["date"]), item.get("kind", "news")))
         result = score(expected, drafts_of(case["text"], published, {}))
         if verbose:

@@ -16,7 +16,7 @@ import zoneinfo
 from functools import lru_cache
 
 from generator import dates
-from generator.diagnostics import suggestion
+from generator.diagnostics import Spellings
 
 _MONTHS = "|".join(name.lower() for name in dates.MONTH_NAMES) + "|" + "|".join(name[:3].lower() for name in dates.MONTH_NAMES)
 _PART = r"(?P<part>early|beginning of|start of|mid|middle of|late|end of)"
@@ -58,8 +58,8 @@ def _author_year(text: str) -> str | None:
 
 
 def _in_year(message: str, year: str) -> str:
-    """The parser's examples (always of 2017 and 2018) given in the author's year instead."""
-    examples = re.compile(r"(e\.g\. |as in |write it as |, | or )(\d{2} May )?(2017|2018)(?=[-,/ )]|$)")
+    """The parser's examples (of 2011, 2017 and 2018) given in the author's year instead."""
+    examples = re.compile(r"(e\.g\. |as in |write it as |, | or |\[|\.\.)(\d{2} May )?(2011|2017|2018)(?=[-,/ )\]]|$)")
     head, quote, tail = message.rpartition("' is ")
     body = tail if quote else message
     body = examples.sub(lambda m: m.group(1) + (m.group(2) or "") + year, body)
@@ -197,8 +197,8 @@ def time_zone_problem(name: str) -> str | None:
     if zones:
         shown = " or ".join(f'"{z}"' for z in zones[:3]) + (f" (or another of the {len(zones)} zones that use it)" if len(zones) > 3 else "")
         return f'"{name}" is an abbreviation, not an IANA time zone name: write the place, e.g. {shown}'
-    names = {zone: zone for zone in zoneinfo.available_timezones()}
-    return f'"{name}" is not an IANA time zone name (like Europe/Paris or UTC){suggestion(name, names)}'
+    names = Spellings({zone: zone for zone in zoneinfo.available_timezones()})
+    return f'"{name}" is not an IANA time zone name (like Europe/Paris or UTC){names.suggest(name)}'
 
 
 # --- language tags and URLs -----------------------------------------------------------

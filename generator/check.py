@@ -12,11 +12,12 @@ import re
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, fold, has_errors, suggestion
+from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, Spellings, fold, has_errors
 from generator.load import Document, load_file, parse_file
 from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
@@ -260,14 +261,18 @@ class References:
 
     def did_you_mean(self, reference: str) -> str:
         """' (did you mean "x"?)' over ids, names and aliases, folded; the id follows a name."""
-        spellings: dict[str, str] = {}
+        return self._spellings.suggest(reference)
+
+    @cached_property
+    def _spellings(self) -> Spellings:
+        targets: dict[str, str] = {}
         for item_id, names in self.names_by_id.items():
-            spellings.setdefault(item_id, item_id)
+            targets.setdefault(item_id, item_id)
             for name in names if isinstance(names, (list, tuple)) else (names,):
                 if isinstance(name, str):
-                    spellings.setdefault(name, item_id)
-                    spellings.setdefault(slugify(name), item_id)
-        return suggestion(reference, spellings)
+                    targets.setdefault(name, item_id)
+                    targets.setdefault(slugify(name), item_id)
+        return Spellings(targets)
 
 
 def _resolve_actors(references: Iterable[str], item: _Item, field: str, names: ActorNames, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
@@ -329,7 +334,7 @@ def _make_event(item: _Item, names: ActorNames, source_ids: References, event_id
         id=item.id, title=values["title"], date=values["date"], summary=values["summary"],
         actors=actors, sources=citations, tags=tags, location=values["location"],
         quotes=quotes, date_note=values["date_note"], status=values["status"],
-        related=related, draft=values["draft"], path=item.path, after=after,
+        related=related, draft=values["draft"], path=item.path, after=after, key=values.get("key") or False,
     )
 
 
@@ -394,7 +399,7 @@ def _related(item: _Item, event_ids: References, diagnostics: list[Diagnostic]) 
     return tuple(related)
 
 
-def _after(item: _Item, event_ids: set[str], diagnostics: list[Diagnostic]) -> str | None:
+def _after(item: _Item, event_ids: References, diagnostics: list[Diagnostic]) -> str | None:
     other = item.values.get("after")
     if other is None:
         return None

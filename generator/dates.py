@@ -217,7 +217,12 @@ class _Span:
         if problem:
             raise DateError(f"{self.edtf} is not a date: the {self.kind} {problem}")
 
-    kind = "span"
+    kind = "span"  # "interval" or "window" in the subclasses
+    _form = "{}{}"  # how the EDTF text joins the ends' texts
+
+    def _joined(self, prefix: str, first: str, last: str, suffix: str) -> str:
+        """The display text of the ends' parts (see `_shared_display`)."""
+        raise NotImplementedError
 
     @property
     def precision(self) -> Precision:
@@ -247,11 +252,23 @@ class _Span:
     def uncertain(self) -> bool:
         return self.start.uncertain or self.end.uncertain
 
-    def _display(self, joined) -> str:
+    @cached_property
+    def edtf(self) -> str:
+        return self._form.format(self.start.edtf, self.end.edtf)
+
+    @property
+    def is_interval(self) -> bool:
+        return self.kind == "interval"
+
+    @property
+    def is_window(self) -> bool:
+        return self.kind == "window"
+
+    def display(self) -> str:
         start, end = self.start, self.end
         if (start.approximate, start.uncertain) == (end.approximate, end.uncertain):
-            return _qualify(joined(*_shared_display(start, end)), start.approximate, start.uncertain)
-        return joined("", start.display(), end.display(), "")
+            return _qualify(self._joined(*_shared_display(start, end)), start.approximate, start.uncertain)
+        return self._joined("", start.display(), end.display(), "")
 
     @cached_property
     def sort_key(self) -> SortKey:
@@ -263,21 +280,10 @@ class Interval(_Span):
     """From `start` to `end`, each a `PartialDate` of any precision: it lasted."""
 
     kind = "interval"
+    _form = "{}/{}"
 
-    @cached_property
-    def edtf(self) -> str:
-        return f"{self.start.edtf}/{self.end.edtf}"
-
-    @property
-    def is_interval(self) -> bool:
-        return True
-
-    @property
-    def is_window(self) -> bool:
-        return False
-
-    def display(self) -> str:
-        return self._display(_dash_joined)
+    def _joined(self, prefix: str, first: str, last: str, suffix: str) -> str:
+        return _dash_joined(prefix, first, last, suffix)
 
 
 @dataclass(frozen=True)
@@ -285,18 +291,16 @@ class Window(_Span):
     """Sometime between `start` and `end` (EDTF `[A..B]`): one moment of the window, not known which."""
 
     kind = "window"
+    _form = "[{}..{}]"
 
-    @cached_property
-    def edtf(self) -> str:
-        return f"[{self.start.edtf}..{self.end.edtf}]"
+    def _joined(self, prefix: str, first: str, last: str, suffix: str) -> str:
+        return _between_joined(prefix, first, last, suffix)
 
-    @property
-    def is_interval(self) -> bool:
-        return False
-
-    @property
-    def is_window(self) -> bool:
-        return True
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.start.edtf == self.end.edtf:
+            raise DateError(f"{self.edtf} is not a date: a window needs two different ends; write {self.start.edtf}",
+                            suggestion=self.start.edtf)
 
     @cached_property
     def shared(self) -> PartialDate | None:
@@ -307,15 +311,6 @@ class Window(_Span):
         month = start.month if start.month == end.month else None
         day = start.day if month is not None and start.day == end.day else None
         return PartialDate(start.year, month, day, tz=start.tz)
-
-    def display(self) -> str:
-        return self._display(_between_joined)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.start.edtf == self.end.edtf:
-            raise DateError(f"{self.edtf} is not a date: a window needs two different ends; write {self.start.edtf}",
-                            suggestion=self.start.edtf)
 
 
 EDTF = Union[PartialDate, Interval, Window]

@@ -84,23 +84,29 @@ def _loose(text: str) -> str:
     return fold(text.replace("-", " ").replace("_", " "))
 
 
-def suggestion(word: str, spellings: dict[str, str]) -> str:
-    """' (did you mean "x"?)' for the spelling closest to `word` (folded), else ''.
+class Spellings:
+    """What an author may write for each item (ids, names, aliases), for did-you-mean.
 
-    `spellings` maps what an author may write (ids, names, aliases) to the id it
-    stands for; a name is shown with its id.
+    `targets` maps each spelling to the id it stands for; spellings are compared
+    folded, with hyphens as spaces, so `le-drain` finds "Le Drian".
     """
-    by_loose: dict[str, str] = {}
-    for spelling in spellings:
-        by_loose.setdefault(_loose(spelling), spelling)
-    close = difflib.get_close_matches(_loose(word), list(by_loose), n=1, cutoff=0.75)
-    if not close:
-        return ""
-    spelling = by_loose[close[0]]
-    target = spellings[spelling]
-    if _loose(spelling) == _loose(target):
-        return f' (did you mean "{target}"?)'
-    return f' (did you mean "{spelling}", that is {target}?)'
+
+    def __init__(self, targets: dict[str, str]):
+        self.targets = targets
+        self.by_loose: dict[str, str] = {}
+        for spelling in targets:
+            self.by_loose.setdefault(_loose(spelling), spelling)
+
+    def suggest(self, word: str) -> str:
+        """' (did you mean "x"?)' for the closest spelling, else ''; a name is shown with its id."""
+        close = difflib.get_close_matches(_loose(word), list(self.by_loose), n=1, cutoff=0.75)
+        if not close:
+            return ""
+        spelling = self.by_loose[close[0]]
+        target = self.targets[spelling]
+        if _loose(spelling) == _loose(target):
+            return f' (did you mean "{target}"?)'
+        return f' (did you mean "{spelling}", that is {target}?)'
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -164,19 +164,22 @@ def explain_syntax_error(lines: list[str], line: int, column: int, problem: str)
             tab = lines[number].index("\t")
             return number, tab, "a tab in the indentation: YAML indents with spaces only; replace the tab with spaces"
     text = lines[line]
-    indent = len(text) - len(text.lstrip(" "))
-    above = _line_above(lines, line)
+    indent = len(_indentation(text))
+    key_above = _line_above(lines, line, _starts_with_key)
     if "mapping values are not allowed" in problem:
-        if above is not None and indent > _key_column(lines[above]) and _starts_with_key(text):
-            return line, indent, _misindented(lines, line, above, "more")
+        if key_above is not None and indent > _key_column(lines[key_above]) and _starts_with_key(text):
+            return line, indent, _misindented(lines, line, key_above)
         return _colon_in_value(text, line, column)
     after_quote = _TEXT_AFTER_QUOTE.search(text)
-    if "did not find expected" in problem and after_quote:
+    if "did not find expected" not in problem:
+        return None
+    if after_quote:
         return line, after_quote.start(2), "text after the closing quote: put the whole value in quotes, or leave the quotes out"
-    if "did not find expected" in problem and above is not None and text.strip():
-        sibling = _key_column(lines[above])
-        if indent != sibling and _starts_with_key(text):
-            return line, indent, _misindented(lines, line, above, "more" if indent > sibling else "less")
+    item_above = _line_above(lines, line, _is_list_item)
+    if _is_list_item(text) and item_above is not None and indent != len(_indentation(lines[item_above])):
+        return line, indent, _misindented(lines, line, item_above)
+    if _starts_with_key(text) and key_above is not None and indent != _key_column(lines[key_above]):
+        return line, indent, _misindented(lines, line, key_above)
     return None
 
 
@@ -187,11 +190,11 @@ def _indentation(text: str, tabs: bool = False) -> str:
     return text[: len(text) - len(text.lstrip(" \t" if tabs else " "))]
 
 
-def _line_above(lines: list[str], line: int) -> int | None:
-    """The nearest line above that holds YAML (not blank, not a comment)."""
+def _line_above(lines: list[str], line: int, wanted: Callable[[str], bool]) -> int | None:
+    """The nearest line above that is `wanted` (blank lines and comments are never)."""
     for number in range(line - 1, -1, -1):
         stripped = lines[number].strip()
-        if stripped and not stripped.startswith("#"):
+        if stripped and not stripped.startswith("#") and wanted(lines[number]):
             return number
     return None
 
@@ -209,10 +212,25 @@ def _starts_with_key(text: str) -> bool:
     return bool(re.match(r"\s*[\w\-]+\s*:(\s|$)", text))
 
 
-def _misindented(lines: list[str], line: int, above: int, more_or_less: str) -> str:
-    fixed = " " * _key_column(lines[above]) + lines[line].strip()
+def _is_list_item(text: str) -> bool:
+    return text.lstrip(" ").startswith("- ")
+
+
+def _misindented(lines: list[str], line: int, above: int) -> str:
+    """Which way a line is off from the key (or list item) above it, and how it should read."""
+    text = lines[line]
+    item = _is_list_item(text)
+    column = len(_indentation(lines[above])) if item else _key_column(lines[above])
+    more_or_less = "more" if len(_indentation(text)) > column else "less"
+    fixed = " " * column + text.strip()
+    if item:
+        return (
+            f"this list item is indented {more_or_less} than the one on line {above + 1}: the items of one list"
+            f' start in the same column, so it should read "{fixed}"'
+        )
+    key = lines[above][_key_column(lines[above]):].split(":")[0]
     return (
-        f"this line is indented {more_or_less} than the line above it: the keys of one mapping start"
+        f'this line is indented {more_or_less} than "{key}:" on line {above + 1}: the keys of one mapping start'
         f' in the same column, so it should read "{fixed}"'
     )
 

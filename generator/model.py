@@ -80,6 +80,7 @@ class Event:
     draft: bool = False
     path: str = ""
     after: str | None = None  # the id of an event of the same day this one follows
+    key: bool = False  # a key event of the story
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,15 @@ class Taxonomy:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A named stretch of time (a presidency, a ceasefire), drawn as a band."""
+
+    name: str
+    date: EDTF
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     description: str = ""
@@ -114,6 +124,12 @@ class SiteConfig:
     output: str = "_site"
     timezone: str = "UTC"
     max_file_bytes: int = 4 * 1024 * 1024
+    newest_first: bool = False
+    periods: tuple[Period, ...] = ()
+
+    def __post_init__(self) -> None:
+        # site.yml gives periods as checked mappings; the model keeps them as records.
+        object.__setattr__(self, "periods", tuple(p if isinstance(p, Period) else Period(**p) for p in self.periods))
 
 
 @dataclass(frozen=True)

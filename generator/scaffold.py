@@ -62,18 +62,21 @@ def new_item(site_root: Path, kind: str, title: str, options: dict[str, Any], it
     actors and sources are looked up among the site's own, so a new file starts
     with no error but its empty required fields.
     """
-    slug = item_id or slugify(title)
-    if item_id is not None and slug_problem(item_id):
-        raise ScaffoldError(f'--id: "{item_id}" {slug_problem(item_id)}')
-    if not slug:
-        raise ScaffoldError(f'"{title}" has no letter or digit to make a file name from; give one with --id')
-    values = {TITLE_FIELD[kind]: title, **{k: v for k, v in options.items() if v not in (None, [], ())}}
     config, site_problems = check_site_config(site_root)
     if config is None:
         raise ScaffoldError("\n".join(d.text() for d in site_problems))
+    slug = item_id or slugify(title)
+    problems = []
+    if item_id is not None and slug_problem(item_id):
+        problems.append(f'--id: "{item_id}" {slug_problem(item_id)}')
+    elif not slug:
+        problems.append(f'"{title}" has no letter or digit to make a file name from; give one with --id')
+    values = {TITLE_FIELD[kind]: title, **{k: v for k, v in options.items() if v not in (None, [], ())}}
     fields = FIELDS_BY_KIND[FOLDERS[kind]]
-    converted = _checked_options(fields, values, Context(site_timezone(config)))
-    _check_references(site_root, config, values)
+    converted, invalid = _checked_options(fields, values, Context(site_timezone(config)))
+    problems += invalid + _reference_problems(site_root, config, values)
+    if problems:
+        raise ScaffoldError("\n".join(problems) + "\nnothing was written")
     folder = site_root / "content" / FOLDERS[kind]
     if kind == "event" and "date" in values:
         values["date"] = converted["date"].edtf
@@ -83,14 +86,19 @@ def new_item(site_root: Path, kind: str, title: str, options: dict[str, Any], it
         raise ScaffoldError(f"{path} exists already; nothing was written")
     text = f"# A new {kind}. Fill in the empty fields; uncomment the others you need.\n"
     text += render_fields(fields, values)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{path} exists already; nothing was written") from None
+    except OSError as err:
+        raise ScaffoldError(f"cannot write {path}: {err.strerror}") from None
     return path
 
 
-def _checked_options(fields: Sequence[Field], values: dict[str, Any], context: Context) -> dict[str, Any]:
-    """The options' values converted by their fields' types; every problem raised at once."""
+def _checked_options(fields: Sequence[Field], values: dict[str, Any], context: Context) -> tuple[dict[str, Any], list[str]]:
+    """The options' values converted by their fields' types, and the problems found."""
     problems, converted = [], {}
     for declared in fields:
         if declared.name not in values:
@@ -100,15 +108,13 @@ def _checked_options(fields: Sequence[Field], values: dict[str, Any], context: C
         except Invalid as err:
             option = OPTIONS.get(declared.name, declared.name)
             problems += [f"{option}: {message}" for message, _ in err.problems]
-    if problems:
-        raise ScaffoldError("\n".join(problems) + "\nnothing was written")
-    return converted
+    return converted, problems
 
 
-def _check_references(site_root: Path, config: SiteConfig, values: dict[str, Any]) -> None:
+def _reference_problems(site_root: Path, config: SiteConfig, values: dict[str, Any]) -> list[str]:
     """Actors and sources named on the command line must be the site's own."""
     if not values.get("actors") and not values.get("sources"):
-        return
+        return []
     checked = checked_items(site_root, config)
     names = ActorNames((a.id, a.name, a.aliases) for a in checked.actors.values())
     sources = References({s.id: s.title for s in checked.sources.values()})
@@ -120,8 +126,7 @@ def _check_references(site_root: Path, config: SiteConfig, values: dict[str, Any
     for reference in values.get("sources", ()):
         if reference not in sources:
             problems.append(f'--source: unknown source "{reference}"{sources.did_you_mean(reference)} (`timeline new source` makes one)')
-    if problems:
-        raise ScaffoldError("\n".join(problems) + "\nnothing was written")
+    return problems
 
 
 def init_site(folder: Path, title: str | None = None) -> list[Path]:
@@ -150,7 +155,10 @@ def init_site(folder: Path, title: str | None = None) -> list[Path]:
     written = []
     for relative, text in files.items():
         path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise ScaffoldError(f"cannot write {path}: {err.strerror}") from None
         written.append(path)
     return written

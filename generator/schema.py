@@ -433,6 +433,15 @@ def validate(document: Document, fields: Sequence[Field], context: Context) -> t
 EVENT_STATUSES = ("occurred", "planned", "disputed")
 ACTOR_KINDS = ("person", "state", "organization", "armed-group", "media", "other")
 
+PERIOD = Record(
+    fields=(
+        Field("name", Text(max_length=200, single_line=True), required=True, help="what the period is called"),
+        Field("date", Date(), required=True, help="when it ran, as an interval such as 2017-05-14/2022-05-13"),
+        Field("description", Text(max_length=2000), default="", help="one or two sentences on the period, in Markdown"),
+    ),
+    label="a period {name: text, date: interval, description: text}",
+)
+
 SITE_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="My timeline"),
     Field("description", MarkdownText(), default="", help="one paragraph of Markdown shown on the home page", example="What this timeline follows, in a paragraph."),
@@ -441,6 +450,8 @@ SITE_FIELDS = (
     Field("output", Text(max_length=500, single_line=True), default="_site", help="the folder the site is written to", example="_site"),
     Field("timezone", CheckedText(max_length=64, label="a time zone name", problem=advice.time_zone_problem), default="UTC", help="IANA time zone for event times written without an offset", example="Europe/Paris"),
     Field("max_file_bytes", Number(minimum=1), default=4 * 1024 * 1024, help="content files larger than this are refused unread", example=4194304),
+    Field("newest_first", Boolean(), default=False, help="list the latest events first, for a story still going on", example=False),
+    Field("periods", ListOf(PERIOD), default=(), help="named periods, drawn as bands on the time view and as headings in the lists"),
 )
 
 CITATION = Record(
@@ -475,6 +486,7 @@ EVENT_FIELDS = (
     Field("related", ListOf(Slug()), default=(), help="ids of other events", example=[]),
     Field("after", Slug(), default=None, help="the id of an event of the same day that this one came after; it is listed right behind it"),
     Field("draft", Boolean(), default=False, help="true leaves the event out unless the build asks for drafts", example=False),
+    Field("key", Boolean(), default=False, help="true marks a key event: larger in the lists and the time view, first in feeds", example=False),
     Field("id", Slug(), default=None, help="overrides the file's name as the event's id"),
 )
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from itertools import groupby
 from typing import Any, Callable, Sequence
 
-from generator import charts, exports
+from generator import charts, exports, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
 from generator.model import (
     Actor, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor, quotes_by_speaker, related_both_ways,
@@ -79,7 +79,7 @@ def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     """Functions made available to every template, bound to this Timeline."""
     views = Views(timeline)
     names = [name for name in dir(Views) if not name.startswith("_") and callable(getattr(Views, name))]
-    return {name: getattr(views, name) for name in names}
+    return {**{name: getattr(views, name) for name in names}, **timeview.template_globals(timeline)}
 
 
 def html_datetime(date: EDTF) -> str:

@@ -156,7 +156,7 @@ def test_the_skip_link_comes_first_and_moves_focus_to_the_content(page, site, se
 
 def test_a_chart_bar_leads_to_its_month_on_the_year_page(page, site, server):
     page.goto(server + SUB_PATH + "index.html")
-    bar = page.locator("svg a").first
+    bar = page.locator(".histogram svg a").first
     label = bar.get_attribute("aria-label")
     bar.click()
     month = label.split(":")[0]

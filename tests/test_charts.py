@@ -89,3 +89,20 @@ def test_a_long_list_is_drawn_as_one_mark_per_month(monkeypatch):
         ("January 2017: 3 events", 2017, "month-2017-01"),
         ("March 2017: 1 event", 2017, "month-2017-03"),
     ]
+
+
+def test_year_only_dates_do_not_widen_an_axis_of_months():
+    axis = charts.axis_of([event("a", "2017-05-29"), event("b", "2012"), event("c", "2010/2017-08")])
+    assert (axis.start, axis.end) == (dt.datetime(2017, 5, 1, tzinfo=UTC), dt.datetime(2017, 9, 1, tzinfo=UTC))
+    only_years = charts.axis_of([event("b", "2012"), event("c", "2014")])
+    assert (only_years.start, only_years.end) == (dt.datetime(2012, 1, 1, tzinfo=UTC), dt.datetime(2015, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(("first", "last", "years"), [("2001-03", "2019-06", 1), ("1950-02", "1995-01", 5), ("0002-06", "9998-12", 1000)])
+def test_ticks_are_bounded_and_stand_for_round_numbers_of_years(first, last, years):
+    ticks = charts.axis_of([event("a", first), event("b", last)]).ticks()
+    assert len(ticks) <= charts.MAX_TICKS
+    assert {t.years for t in ticks} == {years}
+    assert sum(t.width for t in ticks) == pytest.approx(100, abs=0.01)
+    assert all(t.year % years == 0 for t in ticks[1:])
+    assert all(t.label_x == (t.middle if years == 1 else t.x) for t in ticks)

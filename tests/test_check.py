@@ -317,6 +317,6 @@ def test_tailored_date_advice(minimal_site: Path, date: str, advice: str):
 
 
 def test_date_examples_use_the_authors_year(minimal_site: Path):
-    event(minimal_site, "e", EVENT.replace("2017-05-29", "'2011 or so'").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
+    event(minimal_site, "e", EVENT.replace("2017-05-29", "'2005 or so'").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
     message = one(minimal_site, "date:")
-    assert "2011-05-29" in message and "2017" not in message and "2018" not in message
+    assert "2005-05-29" in message and not any(year in message for year in ("2011", "2017", "2018")), message

@@ -584,3 +584,54 @@ def test_any_text_is_a_date_or_a_date_error(text: str) -> None:
         assert str(err) and "\n" not in str(err)
     else:
         assert parse(date.edtf) == date
+
+
+# --- windows: sometime between A and B ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "shared"),
+    [
+        ("[2011-09-02..2011-09-19]", "between 2 and 19 September 2011", "2011-09"),
+        ("[2011-09-20..2011-10-02]", "between 20 September and 2 October 2011", "2011"),
+        ("[2011-12-20..2012-01-10]", "between 20 December 2011 and 10 January 2012", None),
+        ("[2011-05..2011-07]", "between May and July 2011", "2011"),
+        ("[2011..2013]", "between 2011 and 2013", None),
+        ("[2011-09-02T14:00..2011-09-02T16:00]", "2 September 2011, between 14:00 and 16:00", "2011-09-02"),
+        ("[2011-09~..2011-10~]", "c. between September and October 2011", "2011"),
+        ("[ 2011-09-02 .. 2011-09 ]", "between 2 September 2011 and September 2011", "2011-09"),
+    ],
+)
+def test_window_display_and_shared_part(text: str, shown: str, shared: str | None) -> None:
+    window = parse(text)
+    assert window.is_window and not window.is_interval
+    assert window.display() == shown
+    assert (window.shared.edtf if window.shared else None) == shared
+    assert parse(window.edtf) == window  # the EDTF text reads back
+
+
+def test_window_from_yaml_list_is_the_same_as_quoted() -> None:
+    assert parse(["2011-09-02..2011-09-19"]) == parse("[2011-09-02..2011-09-19]")
+
+
+def test_window_sorts_at_its_start_before_the_days_it_holds() -> None:
+    window, first_day, interval = parse("[2011-09-02..2011-09-19]"), parse("2011-09-02"), parse("2011-09-02/2011-09-19")
+    assert window.earliest == first_day.earliest
+    assert window.sort_key < first_day.sort_key
+    assert interval.sort_key != window.sort_key and window != interval
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("[2011-09-02, 2011-09-19]", "write a window as [2011-09-02..2011-09-19]"),
+        (["2011-09-02", "2011-09-19"], "a list of dates is not supported"),
+        ("[..2011-09-19]", "open window"),
+        ("[2011-09-02..2011-09-19/2011-10]", "write a window as"),
+        ("[2011-13..2011-14]", "there is no month 13"),
+    ],
+)
+def test_window_refusals(value: object, fragment: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse(value)
+    assert fragment in str(caught.value)

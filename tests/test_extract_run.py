@@ -236,3 +236,60 @@ def test_an_empty_article_finds_nothing(tmp_path):
 def test_a_publication_date_at_the_end_of_the_calendar(tmp_path):
     code, report = run(tmp_path, "Floods\nPetrov left next year, a day after the vote.\n", published="9998-12-31")
     assert code == 1 and "falls outside the years" in report
+
+
+def test_an_article_longer_than_the_bound_exits_2_unread(tmp_path, monkeypatch):
+    import generator.extract as extract
+
+    monkeypatch.setattr(extract, "MAX_ARTICLE_CHARS", 100)
+    code, report = run(tmp_path, "Floods\n" + "Petrov left on Monday. " * 10)
+    assert code == 2 and "longer than 100 characters" in report
+    assert not list((tmp_path / "site" / "content" / "sources").iterdir())
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import generator.extract as extract
+
+    monkeypatch.setattr(extract, "MAX_ARTICLE_CHARS", 10)
+    code, report = run(tmp_path, "x" * 41)
+    assert code == 2 and "longer than 10 characters" in report
+
+
+def test_many_dates_are_all_drafted_once(tmp_path):
+    article = "Floods\n" + "\n".join(f"Petrov flew to Chile on {1 + i % 28} May {1900 + i}." for i in range(300))
+    code, _ = run(tmp_path, article)
+    assert code == 0 and len(drafts(tmp_path)) == 300
+
+
+def test_publication_date_from_a_dateline_is_named_in_the_report(tmp_path):
+    article = "Floods in the north\nOslo (Wire) May 23, 2018\nPetrov flew to Chile on Monday.\n"
+    code, report = run(tmp_path, article, published=None)
+    assert code == 0
+    assert 'Published: 2018-05-23 (from the text: "Oslo (Wire) May 23, 2018")' in report
+    assert [d["date"] for d in drafts(tmp_path).values()] == ["2018-05-21"]
+
+
+def test_passing_mentions_are_reported_not_drafted(tmp_path):
+    code, report = run(tmp_path, "Floods in the north\nPetrov said on Monday the floods were the worst since 1900.\n")
+    assert code == 0
+    assert "Mentioned in passing (not drafted):\n  1900" in report
+    assert [d["date"] for d in drafts(tmp_path).values()] == ["2018-05-21"]
+
+
+def test_a_publication_day_in_a_site_time_zone_is_one_day():
+    from generator.dates import parse
+    from generator.extract import read_article
+    from zoneinfo import ZoneInfo
+
+    published = parse("2018-05-23", ZoneInfo("Europe/Paris"))
+    reading = read_article("Floods\nPetrov flew to Chile on Monday.\n", published, {})
+    assert [h.date.edtf for h in reading.happenings] == ["2018-05-21"]
+
+
+def test_no_source_is_written_when_nothing_new_is_drafted(tmp_path):
+    make_site(tmp_path / "site", {"petrov-cancels": (
+        "title: Petrov cancels his visit to Chile\ndate: 2018-05-23\nsummary: He stays.\n"
+        "actors: [ivo-petrov, chile]\nsources: [earlier-report]\n")})
+    code, report = run(tmp_path, "Floods\nPetrov cancelled his visit to Chile on Wednesday.\n")
+    assert code == 0 and "Source: not written, as nothing new was drafted" in report
+    assert [p.name for p in (tmp_path / "site" / "content" / "sources").iterdir()] == ["earlier-report.yml"]

@@ -446,8 +446,27 @@ def test_a_shift_after_an_event_in_an_earlier_sentence_counts_forward():
 def test_the_next_morning_and_the_same_month():
     article = "Lincoln was shot on April 14, 1865. He died the next morning. Troops surrendered the same month."
     found = resolved(article)
-    assert found["the next morning"] == "1865-04-15" and found["the same month"] == "1865-04~"
+    assert found["the next morning"] == "1865-04-15" and found["the same month"] == "1865-04"
 
 
 def test_a_month_of_that_year_takes_the_year_in_force():
     assert resolved("The terror peaked in 1793. Robespierre fell in July of that year.", None)["in July of that year"] == "1793-07"
+
+
+def test_a_month_to_the_day_after_is_no_shift():
+    assert "the day after" not in resolved("It struck a month to the day after the quake of March 11.")
+
+
+def test_a_possessive_month_after_a_preposition_is_the_nearest():
+    assert resolved("Rallies were held before January's election.", date(2018, 12, 10)) == {"before January's": "2019-01"}
+
+
+def test_the_next_year_and_that_year_are_calendar_years():
+    article = "The siege began on 5 May 1777. The next year, the army withdrew. Later that year, it returned."
+    found = resolved(article, None)
+    assert found["The next year"] == "1778" and found["Later that year"] == "1778"
+
+
+def test_the_thirteenth_to_the_nineteenth_of_october():
+    assert resolved("Fighting raged from the 13th to the 19th of October 1950.")["13th to the 19th of October 1950"] == \
+        "1950-10-13/1950-10-19"

@@ -57,14 +57,25 @@ def test_a_line_indented_more_than_its_siblings():
     _, diagnostics = parse_text("title: A\ndate: 2017\n   summary: s\n", "e.yml")
     error = only_error(diagnostics)
     assert (error.line, error.column) == (3, 4)
-    assert 'indented more than the line above it' in error.message and 'should read "summary: s"' in error.message
+    assert 'indented more than "date:" on line 2' in error.message and 'should read "summary: s"' in error.message
 
 
 def test_a_line_indented_less_than_its_siblings():
     _, diagnostics = parse_text("quotes:\n  - by: x\n    text: y\n   source: z\n", "e.yml")
     error = only_error(diagnostics)
     assert (error.line, error.column) == (4, 4)
-    assert 'indented less than the line above it' in error.message and 'should read "    source: z"' in error.message
+    assert 'indented less than "text:" on line 3' in error.message and 'should read "    source: z"' in error.message
+
+
+def test_a_list_item_indented_less_than_the_one_above():
+    error = only_error(parse_text("actors:\n  - a\n - b\ntitle: x\n", "e.yml")[1])
+    assert (error.line, error.column) == (3, 2)
+    assert "list item is indented less than the one on line 2" in error.message and 'should read "  - b"' in error.message
+
+
+def test_a_key_after_a_block_of_text_is_compared_with_the_keys_not_the_text():
+    error = only_error(parse_text("summary: |\n  text\n more: x\n", "e.yml")[1])
+    assert 'than "summary:" on line 1' in error.message and 'should read "more: x"' in error.message
 
 
 def test_a_tab_in_the_indentation():

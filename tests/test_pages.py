@@ -250,7 +250,7 @@ def test_home_has_counts_chart_years_and_the_chronology_by_year_and_month(minima
     home = parse(minimal_out / "index.html")
     assert (1, "Minimal test site") in home.headings
     assert "Events 1" in home.text and "Actors 2" in home.text and "Sources 1" in home.text and "Span 29 May 2017" in home.text
-    assert home.tags["svg"] == 1 and home.links_to("2017/index.html#month-2017-05")
+    assert home.classes["tv-svg"] == 2 and home.classes["chart-svg"] == 1 and home.links_to("2017/index.html#month-2017-05")
     assert "May 2017: 1 event" in home.text  # the bar's accessible title
     assert (2, "2017") in home.headings and (3, "May 2017") in home.headings
     assert home.classes["card"] == 1
@@ -274,7 +274,7 @@ def test_actor_pages_show_members_via_activity_and_quotes(minimal_out: Path):
     france = parse(minimal_out / "actors/france/index.html")
     assert france.headings[0] == (1, "France") and "State" in france.text
     assert "Members Emmanuel Macron" in france.text and "via Emmanuel Macron" in france.text
-    assert france.tags["svg"] == 1 and france.classes["via"] >= 1
+    assert france.classes["tv-svg"] == 1 and france.classes["via"] >= 1
     macron = parse(minimal_out / "actors/emmanuel-macron/index.html")
     assert "Affiliated with France" in macron.text and "a very clear red line" in macron.text
     index = parse(minimal_out / "actors/index.html")

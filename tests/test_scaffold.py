@@ -117,3 +117,16 @@ def test_new_outside_a_site_says_so(tmp_path: Path, capsys):
     assert main(["new", "source", "X", "--site", str(tmp_path)]) == 2
     assert "no site.yml here" in capsys.readouterr().err
     assert not (tmp_path / "content").exists()
+
+
+def test_new_reports_every_problem_at_once(minimal_site: Path, capsys):
+    assert main(["new", "event", "X", "--date", "early May 2018", "--actor", "nobody", "--source", "nothing", "--site", str(minimal_site)]) == 2
+    err = capsys.readouterr().err
+    assert "--date: 'early May 2018'" in err and "2018-05-01/2018-05-10" in err
+    assert '--actor: unknown actor "nobody"' in err and '--source: unknown source "nothing"' in err
+
+
+def test_init_into_a_folder_that_cannot_be_made_is_a_usage_error(tmp_path: Path, capsys):
+    (tmp_path / "file").write_text("x")
+    assert main(["init", str(tmp_path / "file" / "site")]) == 2
+    assert "cannot write" in capsys.readouterr().err

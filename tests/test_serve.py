@@ -134,7 +134,7 @@ def test_a_busy_port_is_reported_before_any_build(minimal_site: Path, capsys):
         port = taken.getsockname()[1]
         assert main(["serve", "--site", str(minimal_site), "--port", str(port)]) == 2
     assert f"cannot serve on 127.0.0.1:{port}" in capsys.readouterr().err
-    assert not (minimal_site / ".timeline-cache").exists() and not (minimal_site / "_site").exists()
+    assert not (minimal_site / ".timeline-cache/serve").exists() and not (minimal_site / "_site").exists()
 
 
 # --- a rename-style save, Host names, timeouts, connection cap ------------------------------

@@ -40,7 +40,7 @@ def actor_feed(actor_id: str, timeline: Timeline, tools: ExportTools) -> bytes:
 
 def _feed(timeline: Timeline, markdown: Markdown, path: str, title: str, page: str, events: Sequence[Event]) -> bytes:
     links = SiteLinks.of(timeline)
-    latest = list(reversed(events))[:FEED_LIMIT]
+    latest = sorted(list(reversed(events))[:FEED_LIMIT], key=lambda event: not event.key)  # key events first
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": timeline.config.language})
     text_element(feed, "id", links.id(path))
     text_element(feed, "title", title)
@@ -64,6 +64,8 @@ def _entry(event: Event, timeline: Timeline, links: SiteLinks, feed_path: str, m
         contributor = ET.SubElement(entry, "contributor")
         text_element(contributor, "name", timeline.actors[actor_id].name)
         text_element(contributor, "uri", links.link(KIND_BY_SINGULAR["actor"].path(actor_id), feed_path))
+    if event.key:
+        ET.SubElement(entry, "category", term="key-event", label="Key event")
     for tag in event.tags:
         ET.SubElement(entry, "category", term=tag.slug, label=tag.label)
     text_element(entry, "content", _content_html(event, markdown), type="html")

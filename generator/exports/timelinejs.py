@@ -8,6 +8,9 @@ are the sanitised HTML of their Markdown. A window ("sometime between A and B")
 has no end date, which would make it a span: its start date gives only what both
 ends share (September 2011 for 2–19 September 2011, else the first year). Links to event pages need a `base_url`:
 the JSON is read from whatever page embeds it.
+
+Key events are listed on the title slide and grouped on a row of their own ("Key
+events"); the site's periods are TimelineJS eras.
 """
 from __future__ import annotations
 
@@ -17,22 +20,25 @@ from markupsafe import Markup, escape
 
 from generator.dates import PartialDate
 from generator.exports.common import ExportTools, SiteLinks, event_path, json_document, to_json
-from generator.model import Event, Timeline
+from generator.model import Event, Period, Timeline
 from generator.render import Markdown
 
 _PARTS = ("year", "month", "day", "hour", "minute", "second")
+KEY_GROUP = "Key events"
 
 
 def timelinejs_json(timeline: Timeline, tools: ExportTools) -> bytes:
     """The TimelineJS3 document: a title slide and one slide per event."""
     markdown = tools.markdown
     links = SiteLinks.of(timeline)
-    document = {
+    document: dict[str, Any] = {
         "title": {"text": {
             "headline": str(escape(timeline.config.title)),
-            "text": str(markdown.to_html(timeline.config.description)),
+            "text": str(markdown.to_html(timeline.config.description)) + _key_list(timeline),
         }},
     }
+    if timeline.config.periods:
+        document["eras"] = [_era(period, markdown) for period in timeline.config.periods]
     slides = (tools.once("timelinejs", event, lambda event=event: to_json(_slide(event, markdown, links))) for event in timeline.events)
     return json_document(document, "events", slides)
 
@@ -48,7 +54,26 @@ def _slide(event: Event, markdown: Markdown, links: SiteLinks) -> dict[str, Any]
     }
     if event.date.is_interval:
         slide["end_date"] = _date(event.date.end)
+    if event.key:
+        slide["group"] = KEY_GROUP
     return slide
+
+
+def _key_list(timeline: Timeline) -> str:
+    """The key events, as an HTML list for the title slide ("" when none is marked)."""
+    items = [
+        Markup("<li>{}: {}</li>").format(event.date.display(), event.title)
+        for event in timeline.events if event.key
+    ]
+    return str(Markup("<p>Key events:</p><ul>{}</ul>").format(Markup("").join(items))) if items else ""
+
+
+def _era(period: Period, markdown: Markdown) -> dict[str, Any]:
+    return {
+        "start_date": _date(period.date.start),
+        "end_date": _date(period.date.end),
+        "text": {"headline": str(escape(period.name)), "text": str(markdown.to_html(period.description)) if period.description else ""},
+    }
 
 
 def _date(date: PartialDate) -> dict[str, Any]:

@@ -134,9 +134,15 @@ def plan_files(
 # --- the user's input ---------------------------------------------------------------------
 
 
+MAX_ARTICLE_CHARS = 1_000_000  # far longer than any article; the work grows with the length
+
+
 def _read_article(article: Path) -> str:
+    """The article's text; a usage error when it cannot be read or is too long to be an article."""
     try:
-        return article.read_text(encoding="utf-8-sig")
+        if article.stat().st_size > 4 * MAX_ARTICLE_CHARS:  # UTF-8: at most 4 bytes a character
+            raise ExtractError(_too_long(article), EXIT_USAGE)
+        text = article.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ExtractError(f"{article}: no such file", EXIT_USAGE) from None
     except IsADirectoryError:
@@ -145,6 +151,13 @@ def _read_article(article: Path) -> str:
         raise ExtractError(f"{article} is not UTF-8 text; save it as UTF-8", EXIT_USAGE) from None
     except OSError as err:
         raise ExtractError(f"cannot read {article}: {err.strerror}", EXIT_USAGE) from None
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ExtractError(_too_long(article), EXIT_USAGE)
+    return text
+
+
+def _too_long(article: Path) -> str:
+    return f"{article} is longer than {MAX_ARTICLE_CHARS:,} characters: give one article at a time"
 
 
 def _publication(published: str | None) -> EDTF | None:
@@ -175,7 +188,7 @@ def _check_source_id(source_id: str | None) -> None:
 def _write(plan: Plan, events: tuple[Event, ...]) -> dict[Path, Path]:
     """Write the planned files; planned path → the path written (a suffix if one appeared)."""
     event_ids = {e.id for e in events}
-    sources = [(plan.source, set())] if plan.source else []
+    sources = [(plan.source, set())] if plan.source and plan.drafts else []  # a source no draft cites is not written
     drafts = [(file, event_ids) for _, file in plan.drafts]
     return {file.path: write_new(file.folder, file.stem, file.text, taken) for file, taken in sources + drafts}
 
@@ -191,8 +204,10 @@ def _report(
     done = "dry run, not written" if dry_run else "written"
     print(f"Article: {article}", file=out)
     print(f"Published: {_publication_line(reading)}", file=out)
-    if plan.source and plan.found_any:
+    if plan.source and plan.drafts:
         print(f"Source ({done}): {shown(plan.source.path)}", file=out)
+    elif plan.source and plan.found_any:
+        print("Source: not written, as nothing new was drafted", file=out)
     elif plan.found_any:
         print(f"Source: {plan.source_id} exists already; the drafts cite it", file=out)
     _section(out, f"Draft events ({done})", [

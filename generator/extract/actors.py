@@ -11,6 +11,7 @@ months, weekdays and the common word that opens a sentence are not names.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -129,11 +130,12 @@ class _Token:
 def suggest_actors(article: str, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> list[tuple[str, int]]:
     """Names in the article that match no actor, with how often each appears, most first."""
     lowercase_words = {m.group() for m in _WORD.finditer(article) if m.group().islower()}
+    starts = [m.start for m in mentions]
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     for run in _capitalised_runs(_tokens(article, sentences), article):
         name_tokens = _without_titles(_without_common_words(run, lowercase_words))
-        if not name_tokens or _is_known(name_tokens, mentions) or _is_adjective(name_tokens):
+        if not name_tokens or _is_known(name_tokens, mentions, starts) or _is_adjective(name_tokens):
             continue
         name = article[name_tokens[0].start:name_tokens[-1].end]
         counts[fold(name)] += 1
@@ -209,10 +211,14 @@ def _without_titles(run: list[_Token]) -> list[_Token]:
     return [] if rest and rest[0].text.lower() in _CONNECTORS else rest
 
 
-def _is_known(run: list[_Token], mentions: Sequence[Mention]) -> bool:
-    """Whether an actor's mention covers the run's last word (the head of a name)."""
+def _is_known(run: list[_Token], mentions: Sequence[Mention], starts: Sequence[int]) -> bool:
+    """Whether an actor's mention covers the run's last word (the head of a name).
+
+    `mentions` do not overlap and are in order; `starts` are their offsets.
+    """
     last = run[-1]
-    return any(m.start <= last.start and last.end <= m.end for m in mentions)
+    index = bisect.bisect_right(starts, last.start) - 1
+    return index >= 0 and mentions[index].start <= last.start and last.end <= mentions[index].end
 
 
 def _is_adjective(run: list[_Token]) -> bool:

@@ -13,6 +13,7 @@ never overwritten (the id takes a numeric suffix instead).
 """
 from __future__ import annotations
 
+import bisect
 import re
 import textwrap
 import unicodedata
@@ -25,7 +26,7 @@ import yaml
 
 from generator.dates import EDTF
 from generator.extract.actors import Mention, actors_between
-from generator.extract.temporal import Expression, first_day
+from generator.extract.temporal import Expression, first_day, last_day
 from generator.load import load_file
 from generator.extract.text import Sentence
 from generator.model import Event
@@ -100,31 +101,38 @@ def group_happenings(
     """One happening per distinct resolved date of each sentence group, in order.
 
     A sentence the article repeats (a subtitle, then the first paragraph) counts once.
+    The work grows with the article's length (each list is walked once, in order).
     """
-    resolved = [e for e in expressions if e.date is not None and not e.passing]
+    resolved = sorted((e for e in expressions if e.date is not None and not e.passing), key=lambda e: e.start)
+    starts = [e.start for e in resolved]
+    mention_starts = [m.start for m in mentions]
     happenings: list[Happening] = []
-    for group in _sentence_groups(sentences, resolved):
+    said_on: dict[str, list[str]] = {}  # date → the dated sentences drafted with it, on one line
+    for group in _sentence_groups(sentences, starts):
         opening = group[0]
-        actors = actors_between(mentions, opening.start, group[-1].end)
-        quotes = direct_quotes(group, mentions)
-        for expression in (e for e in resolved if opening.start <= e.start < opening.end):
-            happening = Happening(expression, tuple(group), actors, quotes)
-            if not any(_repeats(happening, earlier) for earlier in happenings):
-                happenings.append(happening)
+        near = mentions[bisect.bisect_left(mention_starts, opening.start):bisect.bisect_left(mention_starts, group[-1].end)]
+        actors = actors_between(near, opening.start, group[-1].end)
+        quotes = direct_quotes(group, near)
+        said = _one_line(opening.text)
+        first, last = bisect.bisect_left(starts, opening.start), bisect.bisect_left(starts, opening.end)
+        for expression in resolved[first:last]:
+            earlier = said_on.setdefault(expression.date.edtf, [])
+            if any(said.startswith(before) or before.startswith(said) for before in earlier[-RESTATED_WITHIN:]):
+                continue
+            earlier.append(said)
+            happenings.append(Happening(expression, tuple(group), actors, quotes))
     return happenings
 
 
-def _repeats(later: Happening, earlier: Happening) -> bool:
-    """Whether `later` restates `earlier`: same date, one dated sentence beginning the other."""
-    said, said_before = _one_line(later.dated_sentence.text), _one_line(earlier.dated_sentence.text)
-    return later.date == earlier.date and (said.startswith(said_before) or said_before.startswith(said))
+RESTATED_WITHIN = 20  # a restated sentence is looked for among the last drafts of its date only
 
 
-def _sentence_groups(sentences: Sequence[Sentence], resolved: Sequence[Expression]) -> list[list[Sentence]]:
+def _sentence_groups(sentences: Sequence[Sentence], starts: Sequence[int]) -> list[list[Sentence]]:
     """A dated sentence and the few undated ones after it (often what was said then)."""
     groups: list[list[Sentence]] = []
     for sentence in sentences:
-        if any(sentence.start <= e.start < sentence.end for e in resolved):
+        index = bisect.bisect_left(starts, sentence.start)
+        if index < len(starts) and starts[index] < sentence.end:
             groups.append([sentence])
         elif groups and len(groups[-1]) <= MAX_FOLLOWERS:
             groups[-1].append(sentence)
@@ -132,7 +140,7 @@ def _sentence_groups(sentences: Sequence[Sentence], resolved: Sequence[Expressio
 
 
 def overlaps(a: EDTF, b: EDTF) -> bool:
-    return a.earliest <= b.latest and b.earliest <= a.latest
+    return first_day(a) <= last_day(b) and first_day(b) <= last_day(a)
 
 
 def same_window(a: EDTF, b: EDTF) -> bool:
@@ -143,7 +151,7 @@ def same_window(a: EDTF, b: EDTF) -> bool:
 
 
 def _length(value: EDTF) -> timedelta:
-    return value.latest - value.earliest
+    return last_day(value) - first_day(value)
 
 
 def probably_existing(happening: Happening, events: Iterable[Event]) -> Event | None:
@@ -152,7 +160,7 @@ def probably_existing(happening: Happening, events: Iterable[Event]) -> Event | 
         return len(set(event.actors) & set(happening.actors))
 
     def distance(event: Event) -> int:
-        return abs((event.date.earliest - happening.date.earliest).days)
+        return abs((first_day(event.date) - first_day(happening.date)).days)
 
     alike = [e for e in events if shared(e) and same_window(e.date, happening.date)]
     return max(alike, key=lambda e: (shared(e), -distance(e)), default=None)
@@ -217,7 +225,7 @@ def article_title(article: str) -> str | None:
 
 def is_planned(happening: Happening, published: EDTF | None) -> bool:
     """Whether the happening lies wholly after publication: announced, not yet happened."""
-    return published is not None and happening.date.earliest > published.latest
+    return published is not None and first_day(happening.date) > last_day(published)
 
 
 def draft_yaml(happening: Happening, source_id: str, article_name: str, planned: bool = False) -> str:

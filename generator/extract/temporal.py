@@ -57,7 +57,8 @@ _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 NUMBER = r"(?i:an?|%s|\d{1,3})" % "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+"
-_SEPARATOR = _TO
+_DAY_TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+(?:(?i:the)\s+)?"
+_SEPARATOR = _DAY_TO
 _SAME_MONTH_SEPARATOR = _SEPARATOR + r"|\s+and\s+"
 _YEAR_AFTER = rf"(?:,?\s+(?P<y>{YEAR}))?"
 PHASE = (r"(?P<phase>(?i:early|mid|late|(?:(?:at|by|until|in|from|towards?)\s+)?(?:the\s+)?"
@@ -170,11 +171,13 @@ def span(first: date, last: date, precision: Precision, approximate: bool = Fals
 
 
 def first_day(value: EDTF) -> date:
-    return value.earliest.date()
+    """The first calendar day of a date, as written (not moved by the site's time zone)."""
+    return getattr(value, "start", value).first_day
 
 
 def last_day(value: EDTF) -> date:
-    return value.latest.date()
+    """The last calendar day of a date, as written."""
+    return getattr(value, "end", value).last_day
 
 
 def _month_number(word: str) -> int:
@@ -546,8 +549,9 @@ def _ago(match: re.Match, context: _Context) -> tuple[EDTF, str]:
 # --- the rules, longest match first ---------------------------------------------------
 
 _SHIFT = re.compile(
-    rf"\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
+    rf"(?<!\bto\s)\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
     rf"|\b(?i:the)\s+(?P<order>(?i:next|following|previous|preceding|same))\s+(?P<unit2>(?i:day|week|month|year|morning|night|evening))\b"
+    rf"|\b(?i:(?:later|earlier)\s+(?:in\s+)?)?(?P<that>(?i:that))\s+(?P<unit3>(?i:day|month|year))\b"
 )
 _NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![-–/:]?\d))"
 _OF_THAT_YEAR = r"(?:\s+of\s+(?:that|the\s+same)\s+year\b)?"
@@ -586,7 +590,7 @@ RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(rf"\b(?:(?i:in|since|by|until|till|during|from|through|before|after|around|as\s+of)\s+)*"
                      rf"(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _month_and_year),
     _Rule(re.compile(rf"\b(?:(?i:in)\s+)?(?P<m1>{MONTH})\s+(?P<mod>(?i:this|last|next))\s+(?i:year)\b"), _month_of_year),
-    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"),
+    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}(?:['’]s\b)?"),
           _bare_month, True),
     _Rule(re.compile(rf"\b{PHASE}[\s-]+(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"), _bare_month, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})(?=\s+of\s+(?:that|the\s+same)\s+year){_OF_THAT_YEAR}"), _bare_month, True),
@@ -833,8 +837,10 @@ _LATER = frozenset({"after", "later", "next", "following"})
 def _resolve_shifts(found: list[tuple[_Rule, re.Match]], expressions: list[Expression | None], lookup: _Sentences) -> None:
     dated = [i for i, e in enumerate(expressions) if e is not None and e.date is not None]
     for index, (rule, match) in enumerate(found):
-        if rule.resolve is None:
-            expressions[index] = _resolve_shift(match, index, expressions, dated, lookup.at(match.start()))
+        if rule.resolve is None:  # in order, so that a shift may count from the one before it
+            expressions[index] = shift = _resolve_shift(match, index, expressions, dated, lookup.at(match.start()))
+            if shift.date is not None:
+                bisect.insort(dated, index)
 
 
 def _resolve_shift(
@@ -847,9 +853,9 @@ def _resolve_shift(
     the shift dates X and "before" counts back.
     """
     words, start, end = _span_of(match)
-    unit = (match["unit"] or match["unit2"]).lower()
+    unit = (match["unit"] or match["unit2"] or match["unit3"]).lower()
     unit = "day" if unit in ("morning", "night", "evening") else unit
-    direction = (match["dir"] or match["order"]).lower()
+    direction = "same" if match["that"] else (match["dir"] or match["order"]).lower()
     has_complement = direction in ("before", "after") and _words_follow(sentence, end)
     anchor, anchor_first = _shift_anchor(index, expressions, dated, sentence, has_complement)
     if anchor is None or anchor.date is None:
@@ -858,8 +864,9 @@ def _resolve_shift(
     if has_complement and anchor_first and sentence is not None and anchor.start >= sentence.start:
         sign = -sign
     amount = 0 if direction == "same" else sign * (_number(match["n"]) if match["n"] else 1)
+    calendar_unit = not match["n"] and unit in ("month", "year")  # "the next year" is that calendar year
     try:
-        value = shifted(anchor.date, unit, amount)
+        value = shifted(anchor.date, unit, amount, calendar_unit)
     except (ValueError, OverflowError):
         return Expression(words, start, end, problem=_OUT_OF_RANGE)
     return Expression(words, start, end, value, f'counted from "{anchor.words}" ({anchor.date.edtf})')
@@ -888,9 +895,15 @@ def _shift_anchor(
     return (earlier, True) if earlier is not None else (None, True)
 
 
-def shifted(value: EDTF, unit: str, amount: int) -> EDTF:
-    """`value` moved by `amount` days, weeks, months or years (approximate but for days)."""
+def shifted(value: EDTF, unit: str, amount: int, calendar_unit: bool = False) -> EDTF:
+    """`value` moved by `amount` days, weeks, months or years (approximate but for days).
+
+    With `calendar_unit`, the result is the whole month or year moved to ("the next year").
+    """
     delta = relativedelta(**{unit + "s": amount})
+    if calendar_unit:
+        precision = Precision.YEAR if unit == "year" else Precision.MONTH
+        return span(first_day(value) + delta, first_day(value) + delta, min(value.precision, precision))
     precision = min(value.precision, _UNIT_PRECISION[unit])
     approximate = unit != "day" or value.approximate
     return span(first_day(value) + delta, last_day(value) + delta, precision, approximate)

@@ -6,8 +6,9 @@
    shown when its days meet the range. The filters live in the query string
    (?actor=a&actor=b&tag=t&from=2017-01-01&to=2017-12-31), so a filtered view can be
    shared; each change is a history entry, and Back restores the view before it.
-   A polite live region says how many events are shown. Headings left with no
-   visible event are hidden. Without JavaScript the controls stay hidden and every
+   A polite live region says how many events are shown. Year and month sections left
+   with no visible event are hidden by the stylesheet. Other parameters of the address
+   (the time view's) are kept. Without JavaScript the controls stay hidden and every
    event is shown. */
 (() => {
   "use strict";
@@ -24,8 +25,6 @@
     start: card.dataset.start,
     end: card.dataset.end,
   }));
-  const headings = Array.from(list.querySelectorAll("h2, h3"));
-  const sections = Array.from(list.querySelectorAll("section"));
   const FIELDS = ["actor", "tag", "from", "to"];
 
   bar.hidden = false;
@@ -74,7 +73,6 @@
       entry.card.hidden = !visible;
       if (visible) shown += 1;
     }
-    hideEmptyHeadings();
     const filtered = [...params.keys()].length > 0;
     if (filtered) details.open = true;
     if (announce || filtered) {
@@ -86,27 +84,13 @@
     status.textContent = text;
   }
 
-  /* A heading is shown while a visible card follows it, before the next heading of its level or above. */
-  function hideEmptyHeadings() {
-    for (const heading of headings) {
-      const level = Number(heading.tagName[1]);
-      let visible = false;
-      for (let next = heading.nextElementSibling; next; next = next.nextElementSibling) {
-        if (/^H[1-6]$/.test(next.tagName) && Number(next.tagName[1]) <= level) break;
-        if (next.classList.contains("card") && !next.hidden) {
-          visible = true;
-          break;
-        }
-      }
-      heading.hidden = !visible;
-    }
-    for (const section of sections) section.hidden = !section.querySelector(".card:not([hidden])");
-  }
-
   function change() {
     const params = fromForm();
-    const query = params.toString();
-    if (query !== fromLocation().toString()) {
+    if (params.toString() !== fromLocation().toString()) {
+      const address = new URLSearchParams(location.search);
+      for (const name of FIELDS) address.delete(name);
+      for (const [name, value] of params) address.append(name, value);
+      const query = address.toString();
       try {
         history.pushState(null, "", query ? `?${query}` : location.pathname);
       } catch (error) {
