@@ -24,6 +24,7 @@ from generator.model import Timeline
 from generator.parallel import split_work, workers_for
 from generator.pipeline import CheckReport, check_site, site_caches
 from generator.plan import Export, Page, plan_site
+from generator.provenance import capture_files
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
 from generator.search import EVENT_PAGE, search_files
 from generator.template_errors import check_templates, rendering_failure
@@ -97,6 +98,7 @@ def build_site(
     check_output_folder(output, site_root, force)
     refuse_links_leaving(site_root / "templates", site_root)
     static = collect_static([builtin_dir("static"), site_root / "static"])
+    static.update(capture_files(site_root, timeline))  # provenance: archived captures, copied as they are
     with SiteWriter(output) as writer:  # holds the output's build lock until the swap is done
         made = _make_files(timeline, site_root, writer, caches, env, search, set(static))
         for path, source in static.items():

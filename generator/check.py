@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, Spellings, fold, has_errors
 from generator.load import Document, load_file, parse_file
-from generator.model import Actor, Citation, Event, Quote, Role, SiteConfig, Source, Tag
+from generator.model import Actor, Citation, Correction, Event, Quote, Role, SiteConfig, Source, Tag
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
 
 SITE_FILE = "site.yml"
@@ -316,6 +316,7 @@ def _make_source(item: _Item) -> Source:
     return Source(
         id=item.id, title=values["title"], publisher=values["publisher"], published=values["published"],
         url=values["url"], author=values["author"], date_note=values["date_note"], path=item.path,
+        robots=values["robots"],
     )
 
 
@@ -335,6 +336,7 @@ def _make_event(item: _Item, names: ActorNames, source_ids: References, event_id
         actors=actors, sources=citations, tags=tags, location=values["location"],
         quotes=quotes, date_note=values["date_note"], status=values["status"],
         related=related, draft=values["draft"], path=item.path, after=after, key=values.get("key") or False,
+        corrections=tuple(Correction(c["date"], c["text"]) for c in values.get("corrections") or ()),
     )
 
 

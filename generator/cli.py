@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from collections import Counter
+from datetime import timedelta
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from generator import __version__
-from generator.diagnostics import ERROR, WARNING, Diagnostic, format_diagnostics, printable, summary_line
+from generator.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_diagnostics, printable, summary_line
 from generator.build import build_site
+from generator.check import check_site_config
 from generator.pipeline import CheckReport, check_site
 from generator.scaffold import ScaffoldError, init_site, new_item
 from generator.model import build_timeline
@@ -54,7 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check the content and report every problem")
     _site_options(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="how diagnostics are printed")
+    check.add_argument("--links", action="store_true", help="also check that every source URL still answers (results are kept a day)")
+    check.add_argument("--links-max-age", type=float, default=24.0, metavar="HOURS", help="ask again for URLs checked longer ago than this (default 24)")
+    check.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS", help="--links: give up on a URL after this long (default 15)")
     check.set_defaults(run=run_check)
+
+    archive = commands.add_parser("archive", help="keep a hashed web archive (WARC) of each source's page under archive/")
+    archive.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
+    archive.add_argument("--refresh", action="store_true", help="capture every source again, not only those without a capture")
+    archive.add_argument("--source", action="append", dest="sources", default=[], metavar="ID", help="only this source (repeatable)")
+    archive.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="give up on a page after this long (default 30)")
+    archive.add_argument("--max-bytes", type=int, default=50 * 1024 * 1024, metavar="N", help="archive at most this much of a page (default 50 MiB)")
+    archive.add_argument("--public-archive", default="", metavar="URL", help="also ask this public web archive to capture each page, e.g. https://web.archive.org/save/{url}")
+    archive.set_defaults(run=run_archive)
 
     build = commands.add_parser("build", help="check the content, then write the site")
     _site_options(build)
@@ -146,8 +161,53 @@ def run_check(args: argparse.Namespace) -> int:
         renderer = Renderer(report.timeline or build_timeline(report.config, (), {}, {}), args.site)
         problems = template_diagnostics(renderer.env, args.site)
         report = replace(report, timeline=None if problems else report.timeline, diagnostics=[*report.diagnostics, *problems])
+    if args.links:
+        report = _with_link_checks(report, args)
     out = sys.stdout if args.format == "json" else sys.stderr
     return report_diagnostics(report, args.strict, args.format, out)
+
+
+def _with_link_checks(report: CheckReport, args: argparse.Namespace) -> CheckReport:
+    """The report with what `--links` found at every source URL (only once the content has no error)."""
+    from generator.fetch import Limits, now_utc
+    from generator.links import check_links
+
+    if report.timeline is None:
+        print("links not checked: fix the errors first", file=sys.stderr)
+        return report
+    limits = Limits(seconds=args.timeout, max_bytes=0)
+    found = check_links(args.site, report.timeline.sources.values(), now_utc, limits, timedelta(hours=args.links_max_age))
+    counts = Counter(state.state for state in found.states.values())
+    print(f"links: {counts['ok']} ok, {counts['moved']} moved, {counts['dead']} dead ({found.asked} asked now, the others checked recently)", file=sys.stderr)
+    return replace(report, diagnostics=[*report.diagnostics, *found.diagnostics])
+
+
+def run_archive(args: argparse.Namespace) -> int:
+    from generator.archive import ArchiveOptions, archive_sources
+    from generator.captures import LOCK_FILE, RecordError
+    from generator.fetch import Limits
+    from generator.pipeline import checked_items
+
+    config, problems = check_site_config(args.site)
+    if config is None:
+        print(format_diagnostics(problems, "text"), file=sys.stderr)
+        return EXIT_USAGE
+    sources = sorted(checked_items(args.site, config).sources.values(), key=lambda source: source.id)
+    unknown = sorted(set(args.sources) - {source.id for source in sources})
+    if unknown:
+        print(f'error: no source "{unknown[0]}"{did_you_mean(unknown[0], [s.id for s in sources])}', file=sys.stderr)
+        return EXIT_USAGE
+    chosen = [source for source in sources if not args.sources or source.id in args.sources]
+    options = ArchiveOptions(Limits(seconds=args.timeout, max_bytes=args.max_bytes), args.refresh, args.public_archive)
+    try:
+        outcomes = archive_sources(args.site, chosen, options, sys.stderr)
+    except RecordError as err:
+        where = f"{LOCK_FILE}:{err.line}:{err.column or 1}" if err.line else LOCK_FILE
+        print(f"{where}: error: {err}; nothing was fetched, so no capture it records is lost", file=sys.stderr)
+        return EXIT_USAGE
+    failed = sum(outcome.failed for outcome in outcomes)
+    print(f"archived {len(outcomes) - failed} sources, {failed} failed; the others already have a capture of their URL", file=sys.stderr)
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
 def run_build(args: argparse.Namespace) -> int:

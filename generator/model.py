@@ -6,7 +6,7 @@ resolved, and the indexes the site needs. Actors, tags, years and sources are al
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from generator.dates import EDTF
@@ -33,6 +33,34 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Capture:
+    """A source's page as archived by `timeline archive` (read from the archive's lock file)."""
+
+    url: str  # the URL asked for
+    final_url: str  # where the page was found, after redirects
+    status: int  # HTTP status of the archived response
+    captured: str  # when, as RFC 3339 UTC text
+    sha256: str  # of the WARC file, which is named by it
+    warc: str  # site path of the WARC file
+    text: str = ""  # site path of the readable rendering, if the body had text
+    content_type: str = ""
+    size: int = 0  # bytes of the body archived
+    truncated: bool = False  # the body was cut at the size limit
+    snapshot: str = ""  # a public web archive's copy, when one was asked for
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """What `timeline check --links` last found at a source's URL."""
+
+    state: str  # "ok", "moved" or "dead"
+    checked: str  # when, as RFC 3339 UTC text
+    status: int = 0  # HTTP status; 0 when there was no answer
+    location: str = ""  # where a moved page now is
+    reason: str = ""  # why a page is dead, in words
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     title: str
@@ -42,6 +70,9 @@ class Source:
     author: str = ""
     date_note: str = ""
     path: str = ""
+    robots: bool = True  # respect the site's robots.txt when archiving
+    capture: Capture | None = None
+    link: LinkState | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +95,20 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class Correction:
+    date: EDTF
+    text: str  # what was corrected, in Markdown
+
+
+@dataclass(frozen=True)
+class History:
+    """When an event's file was first committed and last changed, from the site's git history."""
+
+    published: str  # RFC 3339 UTC text of the commit that added the file
+    updated: str  # of the last commit that changed it
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     title: str
@@ -81,6 +126,8 @@ class Event:
     path: str = ""
     after: str | None = None  # the id of an event of the same day this one follows
     key: bool = False  # a key event of the story
+    corrections: tuple[Correction, ...] = ()  # newest last, as the author lists them
+    history: History | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +187,60 @@ class Timeline:
     sources: Mapping[str, Source]
     taxonomies: Mapping[str, Taxonomy] = field(default_factory=dict)
     events_by_id: Mapping[str, Event] = field(default_factory=dict)
+    history_note: str = ""  # why events have no history, when they have none
+
+
+def with_provenance(
+    timeline: Timeline, captures: Mapping[str, Capture], links: Mapping[str, LinkState],
+    histories: Mapping[str, History], history_note: str = "",
+) -> Timeline:
+    """The timeline with each source's capture and link state and each event's history attached.
+
+    Keyed by source id and by event file path; what has no record is left as it is.
+    """
+    sources = {
+        source_id: replace(source, capture=captures.get(source_id), link=links.get(source_id))
+        if source_id in captures or source_id in links else source
+        for source_id, source in timeline.sources.items()
+    }
+    # Only events with a history are made anew (a site outside git costs nothing here).
+    events = tuple(
+        replace(event, history=history) if (history := histories.get(event.path)) else event
+        for event in timeline.events
+    )
+    return replace(
+        timeline, sources=sources, events=events, events_by_id={event.id: event for event in events},
+        history_note=history_note,
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the site's record of changes: an event published, changed or corrected."""
+
+    when: str  # RFC 3339 UTC text: a commit's time, or the day of a correction
+    event: str  # event id
+    kind: str  # "published", "changed" or "corrected"
+    text: str = ""  # what a correction corrected, in Markdown
+
+
+CHANGE_KINDS = ("corrected", "changed", "published")  # on the same instant, in this order
+
+
+def change_record(events: tuple[Event, ...]) -> list[Change]:
+    """Every event's publication, last change and corrections, newest first (ties: a stable order)."""
+    changes: list[Change] = []
+    for event in events:
+        if event.history:
+            changes.append(Change(event.history.published, event.id, "published"))
+            if event.history.updated != event.history.published:
+                changes.append(Change(event.history.updated, event.id, "changed"))
+        for correction in event.corrections:
+            day = correction.date.earliest.date().isoformat()
+            changes.append(Change(f"{day}T00:00:00Z", event.id, "corrected", correction.text))
+    changes.sort(key=lambda c: (c.event, CHANGE_KINDS.index(c.kind), c.text))
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
 
 
 def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:

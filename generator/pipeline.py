@@ -18,6 +18,7 @@ from generator.check import Checked, FileResult, Locator, check_content, check_f
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
 from generator.model import SiteConfig, Timeline, build_timeline
+from generator.provenance import attach_provenance
 from generator.schema import Context
 
 CACHE_DIR = ".timeline-cache"
@@ -60,7 +61,9 @@ def check_site(root: Path, drafts: bool = False, overrides: dict | None = None, 
     if has_errors(diagnostics):
         return CheckReport(config, None, diagnostics, count)
     timeline = build_timeline(config, checked.events, checked.actors, checked.sources, drafts=drafts)
-    return CheckReport(config, timeline, diagnostics, count)
+    # Provenance (archived captures, link checks, git history) is read like the content.
+    timeline, record_problems = attach_provenance(root, timeline)
+    return CheckReport(config, timeline, sort_in_file_order([*diagnostics, *record_problems]), count)
 
 
 def checked_items(root: Path, config: SiteConfig) -> Checked:

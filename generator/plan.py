@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from generator import exports
-from generator.model import Entry, Event, Taxonomy, Term, Timeline, quotes_by_speaker, related_both_ways
+from generator.model import Entry, Event, Taxonomy, Term, Timeline, change_record, quotes_by_speaker, related_both_ways
 
 PER_PAGE = 200  # events on one page of a term's list; longer lists are paginated
+CHANGES_PATH = "changes/"
 HOME_LIMIT = 300  # a longer chronology shows its latest events on the home page, the rest by year
 
 
@@ -81,6 +82,7 @@ def plan_site(timeline: Timeline) -> tuple[list[Page], list[Export]]:
     pages = [_home(timeline), *_event_pages(timeline)]
     for kind in TERM_KINDS:
         pages += _term_pages(kind, timeline.taxonomies[kind.taxonomy], timeline)
+    pages.append(_changes_page(timeline))  # provenance: the site's record of changes
     pages.append(Page("404.html", ("404.html",), {"title": "Page not found"}))
     return pages, exports.planned_exports(timeline)
 
@@ -92,6 +94,12 @@ def _home(timeline: Timeline) -> Page:
         "entries": [(event, None) for event in shown],
         "hidden": len(timeline.events) - len(shown),
     }, outlined=None)
+
+
+def _changes_page(timeline: Timeline) -> Page:
+    """What was published, changed and corrected, and when (from git and the events' corrections)."""
+    changes = [(change, timeline.events_by_id[change.event]) for change in change_record(timeline.events)]
+    return Page(CHANGES_PATH, ("changes.html",), {"title": "Changes", "changes": changes, "note": timeline.history_note}, outlined=None)
 
 
 def _event_pages(timeline: Timeline) -> list[Page]:

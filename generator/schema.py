@@ -472,6 +472,14 @@ QUOTE = Record(
     label="a quote {by: actor, text: words, source: source id}",
 )
 
+CORRECTION = Record(
+    fields=(
+        Field("date", Date(), required=True, help="when the correction was made"),
+        Field("text", Text(max_length=2000), required=True, help="what was corrected, in Markdown"),
+    ),
+    label="a correction {date: when, text: what was corrected}",
+)
+
 EVENT_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example="Talks open in Geneva"),
     Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, a window [A..B], with ~ ? or %", example="2017-05-29"),
@@ -488,6 +496,7 @@ EVENT_FIELDS = (
     Field("draft", Boolean(), default=False, help="true leaves the event out unless the build asks for drafts", example=False),
     Field("key", Boolean(), default=False, help="true marks a key event: larger in the lists and the time view, first in feeds", example=False),
     Field("id", Slug(), default=None, help="overrides the file's name as the event's id"),
+    Field("corrections", ListOf(CORRECTION), default=(), help="{date: when, text: what was corrected}, shown to readers"),
 )
 
 ROLE = Record(
@@ -516,6 +525,7 @@ SOURCE_FIELDS = (
     Field("url", Url(), default="", help="where to read it (http or https)", example="https://example.org/article"),
     Field("author", Text(max_length=200, single_line=True), default="", help="who wrote it", example="Jane Doe"),
     Field("date_note", Text(max_length=2000), default="", help="how the publication date was worked out", example="the article gives the weekday only; the week is that of the talks"),
+    Field("robots", Boolean(), default=True, help="false archives the page even where the site's robots.txt asks crawlers to stay away", example=True),
 )
 
 FIELDS_BY_KIND = {"events": EVENT_FIELDS, "actors": ACTOR_FIELDS, "sources": SOURCE_FIELDS}

@@ -35,7 +35,7 @@ CLIENT_PATH = "/__timeline/client.js"
 EVENTS_PATH = "/__timeline/events"
 KEEPALIVE_SECONDS = 15.0
 WATCH_START_SECONDS = 10.0
-WATCHED = ("content", "templates", "static")
+WATCHED = ("content", "templates", "static", "archive")  # archive/: captures and link checks (provenance)
 # The preview is built into a folder of its own, without base_url (it is served at the
 # root of loopback) and with drafts when asked: the output folder keeps exactly what
 # `timeline build` made, so deploying it right after serving ships canonical links.

@@ -23,11 +23,12 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.charts import Axis, axis_of
+from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of
 from generator.dates import MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+LAST_DAY = (dt.datetime(dt.MAXYEAR, 12, 31, tzinfo=UTC) - EPOCH).days  # the last whole day a date can hold
 ROW = 16  # pixels per row of marks
 MAX_ROWS, LANE_ROWS = 6, 2
 MIN_GAP = 1.6  # percent of the width two marks on one row keep apart
@@ -95,7 +96,7 @@ def mark_of(event: Event) -> Mark:
     date = event.date
     if date.is_interval:
         shape = "span"
-    elif date.precision >= Precision.DAY:
+    elif date.precision >= Precision.DAY and not date.is_window:
         shape = "point"
     else:
         shape = "window"
@@ -131,10 +132,12 @@ def ticks_of(start: float, end: float) -> list[Tick]:
     first, last = _date(start), _date(end)
     span = end - start
     if span > 3 * 366:
-        step = max(1, round(span / 366 / 12))
+        # Labelled years only, at most MAX_TICKS of them: the markup must not grow with the span.
+        years = last.year - first.year + 1
+        step = next((step for step in TICK_YEARS if -(-years // step) < MAX_TICKS), TICK_YEARS[-1])
         return [
-            Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year) if year % step == 0 else "", True)
-            for year in range(first.year + 1, last.year + 1)
+            Tick(days(dt.datetime(year, 1, 1, tzinfo=UTC)), str(year), True)
+            for year in range(first.year + 1 + (-(first.year + 1)) % step, last.year + 1, step)
         ]
     if span > 62:
         every = 1 if span < 400 else 3
@@ -143,6 +146,8 @@ def ticks_of(start: float, end: float) -> list[Tick]:
             if days(moment) >= start:
                 label = str(moment.year) if moment.month == 1 else (MONTH_NAMES[moment.month - 1][:3] if (moment.month - 1) % every == 0 else "")
                 ticks.append(Tick(days(moment), label, moment.month == 1))
+            if (moment.year, moment.month) == (dt.MAXYEAR, 12):
+                break
             moment = moment.replace(year=moment.year + moment.month // 12, month=moment.month % 12 + 1)
         return ticks
     step = 1 if span <= 14 else 7
@@ -150,6 +155,15 @@ def ticks_of(start: float, end: float) -> list[Tick]:
         Tick(day, f"{_date(day).day} {MONTH_NAMES[_date(day).month - 1][:3]}", _date(day).day == 1)
         for day in range(int(start) + 1, int(end) + 1, step)
     ]
+
+
+def _year_axis(year: int, zone: dt.tzinfo) -> Axis:
+    """One year of the site's calendar (`zone`); the last year a datetime can hold ends at its last instant."""
+    return Axis(dt.datetime(year, 1, 1, tzinfo=zone), _new_year(year + 1, zone))
+
+
+def _new_year(year: int, zone: dt.tzinfo) -> dt.datetime:
+    return dt.datetime(year, 1, 1, tzinfo=zone) if year <= dt.MAXYEAR else dt.datetime.max.replace(tzinfo=zone)
 
 
 class Drawer:
@@ -170,7 +184,8 @@ class Drawer:
         events = self._events(entries)
         if not events:
             return Markup("")
-        axis = Axis(dt.datetime(year, 1, 1, tzinfo=UTC), dt.datetime(year + 1, 1, 1, tzinfo=UTC)) if year else axis_of(events)
+        zone = events[0].date.start.tz  # the site's: a year page shows the year of its calendar
+        axis = _year_axis(year, zone) if year else axis_of(events)
         assert axis is not None
         links = _Links(context["root"], {event.id for event, _ in on_page})
         body, height = self._layer(events, axis, links, MAX_ROWS, top=self._band_rows(axis) * LABEL_ROW)
@@ -279,7 +294,8 @@ class Drawer:
     def _svg(self, axis: Axis, body: str, height: int, what: str, ident: str) -> Markup:
         start, end = days(axis.start), days(axis.end)
         ticks = "".join(_tick(tick, start, end, height) for tick in ticks_of(start, end))
-        label = f"Time view: {what}, {_date(start).isoformat()} to {_date(end - 1).isoformat()}"
+        last_day = (axis.end - dt.timedelta(days=1)).date()  # the axis's own calendar, not UTC's
+        label = f"Time view: {what}, {axis.start.date().isoformat()} to {last_day.isoformat()}"
         return Markup(
             f'<svg class="tv-svg" id="{ident}" width="100%" height="{height + AXIS_HEIGHT}" '
             f'aria-label="{escape(label)}" data-from="{start}" data-to="{end}">'
@@ -302,7 +318,7 @@ def _x(day: float, start: float, end: float) -> float:
 
 
 def _date(day: float) -> dt.date:
-    return (EPOCH + dt.timedelta(days=day)).date()
+    return (EPOCH + dt.timedelta(days=min(day, LAST_DAY))).date()
 
 
 def _defs(ident: str) -> str:
@@ -346,17 +362,17 @@ def _mark(mark: Mark, row: int, start: float, end: float, top: int, links: _Link
 
 
 def _bins(events: list[Event], axis: Axis) -> list[Bin]:
-    """Events counted by the month (or, over long spans, the year) they begin in."""
-    months = len(axis.months())
+    """Events counted by the month (or, over long spans, the year) of the site's calendar they begin in."""
+    months = (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month
     counts: dict[tuple[int, int], int] = {}
     for event in events:
-        moment = event.date.earliest
+        moment = event.date.local_earliest
         key = (moment.year, moment.month if months <= MAX_MONTH_BINS else 0)
         counts[key] = counts.get(key, 0) + 1
     bins = []
     for (year, month), number in sorted(counts.items()):
-        first = dt.datetime(year, month or 1, 1, tzinfo=UTC)
-        after = first.replace(year=year + 1) if not month else first.replace(year=year + month // 12, month=month % 12 + 1)
+        first = dt.datetime(year, month or 1, 1, tzinfo=axis.start.tzinfo)
+        after = _new_year(year + 1, first.tzinfo) if not month else first.replace(year=year + month // 12, month=month % 12 + 1)
         label = f"{MONTH_NAMES[month - 1]} {year}" if month else str(year)
         anchor = f"#month-{year}-{month:02d}" if month else ""
         bins.append(Bin(days(first), days(after), number, f"{label}: {number} event{'s' if number != 1 else ''}", f"{year}/index.html{anchor}"))

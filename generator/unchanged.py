@@ -1,12 +1,13 @@
 """Whether anything a build reads changed since the last build: if not, there is nothing to do.
 
-A build's inputs are the site's files (site.yml, content/, templates/, static/), the
-built-in theme, the generator's code and the libraries that shape its output, the
-build's options and SOURCE_DATE_EPOCH. Their stamps (path, size, modification and
-change times, inode) and the output's manifest are digested after each successful
-build; when the next build finds the same digests it reports what the last one
-reported and leaves the output alone, without loading any cache. Like `make`, it trusts
-modification times; `--force` or deleting `.timeline-cache/` builds in full.
+A build's inputs are the site's files (site.yml, content/, templates/, static/,
+archive/), the git commit the site is at, the built-in theme, the generator's code
+and the libraries that shape its output, the build's options and SOURCE_DATE_EPOCH.
+Their stamps (path, size, modification and change times, inode) and the output's
+manifest are digested after each successful build; when the next build finds the
+same digests it reports what the last one reported and leaves the output alone,
+without loading any cache. Like `make`, it trusts modification times; `--force` or
+deleting `.timeline-cache/` builds in full.
 """
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from typing import Any, Iterable
 import generator
 from generator.cache import stamp
 from generator.diagnostics import Diagnostic
+from generator.provenance import provenance_inputs
 
 RECORD = "last-build.json"
-SITE_FOLDERS = ("content", "templates", "static")
+SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind")
 
 
@@ -32,6 +34,7 @@ def inputs_digest(site_root: Path, builtin: Iterable[Path], options: dict[str, A
     digest = hashlib.blake2b(digest_size=16)
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    digest.update(provenance_inputs(site_root).encode())  # the git commit events' history is read at
     for library in LIBRARIES:
         digest.update(_version(library).encode())
     paths = [str(site_root / "site.yml")]

@@ -248,3 +248,27 @@ def test_december_9998_builds_and_9999_is_refused_with_a_message(minimal_site: P
 def test_impossible_dates_are_diagnostics_not_tracebacks(minimal_site: Path, date: str, message: str):
     add_event(minimal_site, "bad", date)
     assert any("events/bad.yml" in line and message in line for line in errors(minimal_site)), errors(minimal_site)
+
+
+def test_time_view_draws_a_window_as_a_window_and_counts_months_of_the_sites_calendar(monkeypatch):
+    import zoneinfo
+
+    from generator import timeview
+    from generator.dates import parse
+    from generator.model import Actor, Citation, Event, SiteConfig, Source, build_timeline
+
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+    def event(event_id: str, date: str) -> Event:
+        return Event(event_id, f"Event {event_id}", parse(date, tokyo), "Summary.", ("macron",), (Citation("src"),))
+
+    timeline = build_timeline(
+        SiteConfig("T", timezone="Asia/Tokyo"), (event("window", "[2011-09-02..2011-09-19]"), event("dawn", "2012-01-01T05:00")),
+        {"macron": Actor("macron", "Emmanuel Macron", "person")}, {"src": Source("src", "A source")},
+    )
+    assert timeview.mark_of(timeline.events_by_id["window"]).shape == "window"
+    monkeypatch.setattr(timeview, "MAX_MARKS", 0)  # counted by month
+    axis = charts.axis_of(timeline.events)
+    bins = timeview._bins(list(timeline.events), axis)
+    assert [b.label for b in bins] == ["September 2011: 1 event", "January 2012: 1 event"]
+    assert bins[1].href == "2012/index.html#month-2012-01"

@@ -97,7 +97,7 @@ def title(name: str) -> str:
 
 def test_planned_exports_without_and_with_base_url(files, files_with_base):
     expected = {"feed.xml", "actors/emmanuel-macron/feed.xml", "actors/france/feed.xml", "events.json",
-                "events.csv", "timelinejs.json", "events.ics", "robots.txt"}
+                "events.csv", "timelinejs.json", "events.ics", "robots.txt", "changes.xml"}
     assert set(files) == expected
     assert set(files_with_base) == expected | {"sitemap.xml"}
 
@@ -407,7 +407,7 @@ def build_in_subprocess(site: Path, output: Path, **env: str) -> dict[str, bytes
 def test_builds_are_byte_identical(site, tmp_path):
     one = build_in_subprocess(site, tmp_path / "one", PYTHONHASHSEED="1")
     two = build_in_subprocess(site, tmp_path / "two", PYTHONHASHSEED="2")
-    assert len(one) == 9 and one == two
+    assert len(one) == 10 and one == two
 
 
 def test_source_date_epoch_changes_only_the_files_timestamps(site, tmp_path):

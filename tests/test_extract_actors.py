@@ -91,3 +91,7 @@ def test_a_name_known_by_its_last_word_is_not_suggested():
 
 def test_possessive_ends_a_suggested_name():
     assert suggested("Minsk’s mayor Ivo Petrov spoke.") == ["Minsk", "Ivo Petrov"]
+
+
+def test_abbreviated_months_weekdays_and_time_zones_are_not_names():
+    assert suggested("MOSCOW, Dec 31 (Wire) - Gazprom said on Sun it would act from 0700 GMT Monday.") == ["MOSCOW", "Wire", "Gazprom"]

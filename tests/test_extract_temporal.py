@@ -470,3 +470,26 @@ def test_the_next_year_and_that_year_are_calendar_years():
 def test_the_thirteenth_to_the_nineteenth_of_october():
     assert resolved("Fighting raged from the 13th to the 19th of October 1950.")["13th to the 19th of October 1950"] == \
         "1950-10-13/1950-10-19"
+
+
+def test_a_year_in_a_future_clause_does_not_move_the_story():
+    article = "The offensive began on 4 March 1975. The road would be open for a campaign in 1976. The army collapsed on 11 March."
+    assert resolved(article, None)["11 March"] == "1975-03-11"
+
+
+def test_early_in_a_year_sets_the_year():
+    assert resolved("The purge began in early 1927. On April 12, troops fired on strikers.", None)["April 12"] == "1927-04-12"
+
+
+def test_late_in_a_year_sets_that_year_for_any_month():
+    assert resolved("Nanjing fell in late 1949. The government left on April 23.", None)["April 23"] == "1949-04-23"
+
+
+def test_a_far_year_inside_a_sentence_is_an_aside():
+    article = ("The army crossed the river on 16 August 1920. Documents found in 2004 showed its codes were broken. "
+               "The cavalry retreated on 6 September.")
+    assert resolved(article, None)["6 September"] == "1920-09-06"
+
+
+def test_throughout_the_summer_takes_the_year_in_force():
+    assert resolved("In 1915, the Alpini fought throughout the summer.", None)["throughout the summer"] == "1915-06~/1915-08~"

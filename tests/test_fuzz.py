@@ -3,8 +3,8 @@
 Hypothesis starts from a small valid site that uses every declared field, then breaks
 one file of one kind: a field (or a field of a quote, role or cited source) is
 removed, given a value of the wrong type, a bad date, a bad URL or an unknown
-reference, an unknown key is added, or a character that YAML treats specially is
-put somewhere in the text. Whatever the change, each command exits 0, 1 or 2 and,
+reference, an unknown key is added, a character that YAML treats specially is put
+somewhere in the text, or a line is indented, dedented, deleted or repeated. Whatever the change, each command exits 0, 1 or 2 and,
 when it fails, names the broken file. The fields come from `generator.schema`, so a
 new field is fuzzed as soon as it is declared.
 """
@@ -29,7 +29,8 @@ from generator.serve import BuildState, rebuild
 BASE: dict[str, dict] = {
     "site.yml": {
         "title": "Fuzzed", "description": "A site.", "base_url": "https://example.org/fuzz/", "language": "en",
-        "output": "_site", "timezone": "Asia/Tokyo", "max_file_bytes": 100_000,
+        "output": "_site", "timezone": "Asia/Tokyo", "max_file_bytes": 100_000, "newest_first": False,
+        "periods": [{"name": "The talks", "date": "2018-05-01/2018-05-31", "description": "Weeks of talks."}],
     },
     "content/actors/jean-yves-le-drian.yml": {
         "name": "Jean-Yves Le Drian", "kind": "person", "aliases": ["Le Drian"], "affiliations": ["france"],
@@ -47,6 +48,7 @@ BASE: dict[str, dict] = {
         "sources": [{"source": "afp-talks", "note": "reports it"}, "tass-talks"], "tags": ["diplomacy"],
         "location": "Geneva", "quotes": [{"by": "jean-yves-le-drian", "text": "We talked.", "source": "afp-talks"}],
         "date_note": "on Thursday", "status": "occurred", "related": ["more-talks"], "draft": False, "id": "talks",
+        "key": True,
     },
     "content/events/2018/more-talks.yml": {
         "title": "More talks", "date": "2018-05-25T14:00", "summary": "Again.", "actors": ["france"], "sources": ["tass-talks"],
@@ -92,7 +94,7 @@ def broken_sites(draw, kind: str) -> tuple[dict[str, str], str]:
     names = [name for name in BASE if name.startswith(f"content/{kind}/") or name == kind]
     broken = draw(st.sampled_from(names))
     data = {name: yaml.safe_load(yaml.safe_dump(value)) for name, value in BASE.items()}
-    how = draw(st.sampled_from(["remove", "replace", "replace", "unknown key", "character"]))
+    how = draw(st.sampled_from(["remove", "replace", "replace", "unknown key", "character", "line"]))
     path = draw(st.sampled_from(field_paths(fields_of(broken))))
     target, leaf = data[broken], path[0]
     if len(path) == 3:
@@ -112,6 +114,16 @@ def broken_sites(draw, kind: str) -> tuple[dict[str, str], str]:
         text = files[broken]
         at = draw(st.integers(0, len(text)))
         files[broken] = text[:at] + draw(st.sampled_from(SPECIAL_CHARACTERS)) + text[at:]
+    if how == "line":
+        lines = files[broken].splitlines(keepends=True)
+        at = draw(st.integers(0, len(lines) - 1))
+        change = draw(st.sampled_from(["indent", "dedent", "delete", "repeat"]))
+        spaces = draw(st.integers(1, 3))
+        lines[at] = {
+            "indent": " " * spaces + lines[at], "dedent": lines[at][min(spaces, len(lines[at]) - len(lines[at].lstrip(" "))):],
+            "delete": "", "repeat": lines[at] * 2,
+        }[change]
+        files[broken] = "".join(lines)
     return files, broken
 
 

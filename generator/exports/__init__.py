@@ -2,7 +2,7 @@
 
 `planned_exports` lists them for the plan: the Atom feed of the site and of each
 actor (`atom`), `events.json` and `events.csv` (`data`), `timelinejs.json`
-(`timelinejs`), `events.ics` (`ical`), `robots.txt` and, with a `base_url`,
+(`timelinejs`), `events.ics` (`ical`), `changes.xml` (`changes`), `robots.txt` and, with a `base_url`,
 `sitemap.xml` (`sitemap`). Every one is a pure function of the Timeline (and of
 SOURCE_DATE_EPOCH when set): the same content gives the same bytes.
 """
@@ -20,7 +20,7 @@ def planned_exports(timeline: "Timeline") -> list["Export"]:
     """Every export of the site, in a stable order."""
     # Imported here, not above: generator.plan imports this package while it loads,
     # and these modules need generator.plan (and generator.render) fully loaded.
-    from generator.exports import atom, data, ical, sitemap, timelinejs
+    from generator.exports import atom, changes, data, ical, sitemap, timelinejs
     from generator.plan import Export
 
     exports = [
@@ -34,6 +34,7 @@ def planned_exports(timeline: "Timeline") -> list["Export"]:
         Export("timelinejs.json", timelinejs.timelinejs_json),
         Export("events.ics", ical.events_ics),
         Export("robots.txt", sitemap.robots_txt),
+        Export(changes.CHANGES_FEED, changes.changes_feed),  # provenance: the record of changes
     ]
     if timeline.config.base_url:
         exports.append(Export(sitemap.SITEMAP, sitemap.sitemap_xml))

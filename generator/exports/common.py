@@ -6,10 +6,10 @@ pages themselves. Feeds and calendars also need ids that never change; without a
 and the site's title as a slug, e.g. `tag:timeline,2000:france-and-syria/events/x/`.
 Changing the title therefore changes those ids: set `base_url` for lasting ones.
 
-No timestamp comes from the clock: an event is "updated" at the end of its own
-date, and a whole file's timestamp is the newest of its events' unless
-SOURCE_DATE_EPOCH is set. Sources' publication dates play no part: a 2008 event
-citing a page of 2024 is not the newest entry of a feed.
+No timestamp comes from the clock: an event is "updated" when the last commit changed
+its file (from git), else at the end of its own date, and a whole file's timestamp is
+the newest of its events' unless SOURCE_DATE_EPOCH is set. Sources' publication dates
+play no part: a 2008 event citing a page of 2024 is not the newest entry of a feed.
 """
 from __future__ import annotations
 
@@ -101,7 +101,9 @@ def iso(moment: dt.datetime) -> str:
 
 
 def event_updated(event: Event, timeline: Timeline) -> dt.datetime:
-    """The event's timestamp in feeds and calendars: the last instant of its own date."""
+    """The event's timestamp in feeds and calendars: when its file last changed (from git), else the last instant of its own date."""
+    if event.history:
+        return dt.datetime.fromisoformat(event.history.updated.replace("Z", "+00:00"))
     return event.date.latest
 
 

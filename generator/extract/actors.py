@@ -105,6 +105,7 @@ _TITLES = frozenset({
     "counterpart", "premier", "senator", "governor", "mayor", "pope", "colonel", "admiral",
 })
 _NOT_NAMES = frozenset(w.lower() for w in (*MONTH_NAMES, *WEEKDAY_NAMES)) | {
+    w[:3].lower() for w in (*MONTH_NAMES, *WEEKDAY_NAMES)} | {"sept", "tues", "thur", "thurs", "gmt", "utc", "edt", "est", "bst"} | {
     "a", "an", "the", "this", "that", "these", "those", "he", "she", "it", "they", "we", "i", "you",
     "his", "her", "its", "their", "our", "my", "in", "on", "at", "as", "by", "for", "from", "with",
     "to", "of", "and", "but", "or", "if", "so", "yet", "although", "though", "while", "when", "where",

@@ -599,7 +599,7 @@ RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})['’]s\b"), _bare_month, True),
     _Rule(re.compile(rf"\b(?:(?i:the|in|by|during|until|through)\s+)?(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?"
                      rf"(?P<season>(?i:spring|summer|autumn|fall|winter))(?:\s+(?:of\s+)?(?P<y>{YEAR}))"), _season, True),
-    _Rule(re.compile(rf"\b(?i:(?:in|during|by|until|through)\s+(?:the\s+)?|that\s+|this\s+|(?:the\s+)?(?:early|late|mid)[\s-]+)"
+    _Rule(re.compile(rf"\b(?i:(?:in|during|by|until|through|throughout|over)\s+(?:the\s+)?|that\s+|this\s+|(?:the\s+)?(?:early|late|mid)[\s-]+)"
                      rf"(?P<season>(?i:spring|summer|autumn|fall|winter))\b(?!\s+of\b|[-\s]+(?i:offensive|campaign|session|games|olympics))"),
           _season, True),
     _Rule(re.compile(rf"\b(?:the\s+)?(?:{PHASE}[\s-]+)?(?P<decade>1\d\d0|20\d0)['’]?s\b"), _decade),
@@ -729,15 +729,18 @@ def _next_in_force(
 ) -> _YearInForce | None:
     """The year in force after this expression, when it writes a year (or was dated by one)."""
     value = expression.date
-    if value is None or sentence is None or expression.passing:
-        return None
+    if value is None or sentence is None or expression.passing or is_future(sentence, match.start(), match.end()):
+        return None  # "a campaign planned for 1976" does not move the story there
     opens = _opens_sentence(sentence, expression.start)
     written = rule.resolve in _ANCHORS and expression.anchor == "as written"
     carried = rule.resolve in _ANCHORS and expression.anchor.startswith("the year from \"")
-    year_opening = rule.resolve is _bare_year and not value.is_interval and _sets_the_year(match, expression, opens, published)
+    one_year = first_day(value).year == last_day(value).year  # "1936", "early 1927"; not "1936-1939"
+    year_opening = rule.resolve is _bare_year and one_year and _sets_the_year(
+        match, expression, opens, published, in_force.anchor.day.year if in_force else None)
     if not (written or carried or year_opening):
         return None
-    anchor = _Anchor(first_day(value), value.precision, expression.words)
+    precision = Precision.YEAR if rule.resolve is _bare_year else value.precision  # "late 1949" sets 1949
+    anchor = _Anchor(first_day(value), precision, expression.words)
     if carried and in_force is not None:
         anchor = replace(anchor, words=in_force.anchor.words)
         return _YearInForce(anchor, sentence, in_force.opens or opens)
@@ -747,14 +750,21 @@ def _next_in_force(
 _SETS_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|by|during|throughout|until|till|from|after|before|early|late|mid)[\s-]+$")
 
 
-def _sets_the_year(match: re.Match, expression: Expression, opens: bool, published: date | None) -> bool:
+ASIDE_YEARS = 10  # a year this far from the story's, named inside a sentence, is an aside
+
+
+def _sets_the_year(
+    match: re.Match, expression: Expression, opens: bool, published: date | None, story_year: int | None
+) -> bool:
     """Whether a bare year sets the year the text goes on in: "In 1936, ..." or a heading;
-    in a narrative (no publication date) also "... in 1936" (not "a 1936 law")."""
+    in a narrative (no publication date) also "... in 1936" (not "a 1936 law", and not
+    "documents found in 2004" inside a story of 1920)."""
     text = match.string
     set_apart = text[expression.end:expression.end + 1] in (",", "\n", "")
     if opens and (set_apart or published is None):
         return True
-    return published is None and bool(_SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
+    aside = story_year is not None and abs(first_day(expression.date).year - story_year) > ASIDE_YEARS
+    return published is None and not aside and bool(_SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
 
 
 def _opens_sentence(sentence: Sentence, offset: int) -> bool:
