@@ -63,7 +63,10 @@ class Markdown:
     def _convert(self, text: str) -> Markup:
         clean = self.store.get(text)
         if clean is None:
-            html = self._converter.reset().convert(text)
+            try:
+                html = self._converter.reset().convert(text)
+            except RecursionError:  # nesting the checker bounds; should it get through, show the text as written
+                html = f"<p>{escape(text)}</p>"
             clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow")
             self.store[text] = clean
         return Markup(clean)
