@@ -14,13 +14,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import tzinfo
-from itertools import combinations
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
 from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, Spellings, fold, has_errors
 from generator.load import Document, load_file, parse_file
-from generator.model import Actor, Citation, Correction, Event, Place, Quote, Role, SiteConfig, Source, Tag, members_by_actor
+from generator.model import Actor, Citation, Correction, Event, Place, Quote, Role, SiteConfig, Source, Tag
 from generator.places import make_places, resolve_event_places, suggest_places
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
 
@@ -458,9 +457,7 @@ def _in_after_cycle(event: Event, by_id: dict[str, Event]) -> bool:
 
 def _warn_unused(events: tuple[Event, ...], checked_actors: dict[str, Actor], actors: list[_Item], sources: list[_Item]) -> list[Diagnostic]:
     """Actors no event names (directly or through a member) and sources no event cites."""
-    named = {a for e in events for a in (*e.actors, *(q.by for q in e.quotes))}
-    members = members_by_actor(checked_actors)
-    named |= {actor for actor, its_members in members.items() if its_members & named}
+    named = _with_affiliations({a for e in events for a in (*e.actors, *(q.by for q in e.quotes))}, checked_actors)
     cited = {s for e in events for s in (*(c.source for c in e.sources), *(q.source for q in e.quotes if q.source))}
     warnings = [
         Diagnostic(WARNING, f'actor "{item.id}" is named by no event', item.path, 1, 1)
@@ -473,6 +470,21 @@ def _warn_unused(events: tuple[Event, ...], checked_actors: dict[str, Actor], ac
         if item.id not in cited
     ]
     return warnings
+
+
+def _with_affiliations(named: set[str], actors: dict[str, Actor]) -> set[str]:
+    """`named` and every actor they belong to, directly or through others (one walk up, linear)."""
+    reached = set(named)
+    pending = list(named)
+    while pending:
+        actor = actors.get(pending.pop())
+        if actor is None:
+            continue
+        for parent in (*actor.affiliations, *(role.of for role in actor.roles if role.of)):
+            if parent in actors and parent not in reached:
+                reached.add(parent)
+                pending.append(parent)
+    return reached
 
 
 def _warn_late_occurrences(events: list[tuple[_Item, Event]], sources: dict[str, Source]) -> list[Diagnostic]:
@@ -495,21 +507,27 @@ def _warn_lookalikes(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
     for item, event in events:
         by_date[event.date.edtf].append((item, event))
     warnings = []
+    matcher = difflib.SequenceMatcher(None)
     for same_day in by_date.values():
+        current = None
         for earlier, later in _lookalike_candidates(same_day):
             first, (item, second) = same_day[earlier][1], same_day[later]
             if not set(first.actors) & set(second.actors):
                 continue
-            matcher = difflib.SequenceMatcher(None, first.title.casefold(), second.title.casefold())
+            if later != current:  # the matcher indexes its second text once for all candidates
+                matcher.set_seq2(second.title.casefold())
+                current = later
+            matcher.set_seq1(first.title.casefold())
             if matcher.real_quick_ratio() >= SIMILAR_TITLES and matcher.quick_ratio() >= SIMILAR_TITLES and matcher.ratio() >= SIMILAR_TITLES:
                 warnings.append(Diagnostic.at(WARNING, item.where("title"), f'looks like the same happening as "{first.id}" ({first.path}): same date, shared actors, similar title'))
     return warnings
 
 
 def _lookalike_candidates(same_day: list[tuple[_Item, Event]]) -> Iterable[tuple[int, int]]:
-    """Pairs (earlier, later) of positions worth comparing: all of them for a few events, else bounded."""
+    """Pairs (earlier, later) of positions worth comparing, by later: all of them for a few events, else bounded."""
     if len(same_day) <= LOOKALIKE_ALL_PAIRS:
-        yield from combinations(range(len(same_day)), 2)
+        for later in range(len(same_day)):
+            yield from ((earlier, later) for earlier in range(later))
         return
     by_word: dict[str, list[int]] = defaultdict(list)
     for later, (_, event) in enumerate(same_day):

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "h3", "h4", "h5", "h6",
@@ -32,7 +32,10 @@ class Markdown:
     def _convert(self, text: str) -> Markup:
         clean = self.store.get(text)
         if clean is None:
-            html = self._converter.reset().convert(text)
+            try:
+                html = self._converter.reset().convert(text)
+            except RecursionError:  # nesting the checker bounds; should it get through, show the text as written
+                html = f"<p>{escape(text)}</p>"
             clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow")
             self.store[text] = clean
         return Markup(clean)

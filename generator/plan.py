@@ -8,7 +8,7 @@ Timeline.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from generator import exports
@@ -51,6 +51,7 @@ def plan_site(timeline: Timeline) -> tuple[list[Page], list[Export]]:
         pages += _term_pages(kind, timeline.taxonomies[kind.taxonomy], timeline)
     pages.append(_changes_page(timeline))  # provenance: the site's record of changes
     pages.append(Page("404.html", ("404.html",), {"title": "Page not found"}))
+    pages.append(replace(_home(timeline), path="embed/", templates=("embed.html",)))  # the chronology for other sites' iframes
     return pages, exports.planned_exports(timeline)
 
 

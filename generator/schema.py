@@ -150,6 +150,47 @@ class Text(FieldType):
         return text
 
 
+MAX_MARKDOWN_NESTING = 16  # [ ( levels (open ones count), list indents of 4 columns, > quote levels
+
+
+@dataclass(frozen=True)
+class MarkdownText(Text):
+    """Text converted from Markdown, bounded so that the conversion stays fast and shallow.
+
+    Python-Markdown scans to the end of the text for every `[` or `(` left open (20 KB
+    of `[` took a minute) and recurses once per level of nested lists (300 levels end
+    in a RecursionError), so nesting is bounded here, where it can be reported.
+    """
+
+    def convert(self, value: Any, context: Context) -> str:
+        text = super().convert(value, context)
+        problem = markdown_nesting_problem(text)
+        if problem:
+            raise Invalid(problem)
+        return text
+
+
+def markdown_nesting_problem(text: str, limit: int = MAX_MARKDOWN_NESTING) -> str | None:
+    """Why this Markdown nests too deeply to be converted safely, or None."""
+    for opening, closing in (("[", "]"), ("(", ")")):
+        depth = deepest = 0
+        for char in text:
+            if char == opening:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char == closing and depth:
+                depth -= 1
+        if deepest > limit:
+            return f"nests {opening} more than {limit} deep (counting those never closed): close or remove some"
+    for number, line in enumerate(text.splitlines(), 1):
+        expanded = line.expandtabs(4)
+        indent = len(expanded) - len(expanded.lstrip(" "))
+        quote_depth = re.match(r"[>\s]*", line).group().count(">")
+        if indent > 4 * limit or quote_depth > limit:
+            return f"line {number} nests lists or quotes more than {limit} levels deep"
+    return None
+
+
 @dataclass(frozen=True)
 class Slug(Text):
     label: str = "an id"
@@ -461,7 +502,7 @@ PERIOD = Record(
 
 SITE_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="the site's name", example="My timeline"),
-    Field("description", Text(), default="", help="one paragraph of Markdown shown on the home page", example="What this timeline follows, in a paragraph."),
+    Field("description", MarkdownText(), default="", help="one paragraph of Markdown shown on the home page", example="What this timeline follows, in a paragraph."),
     Field("base_url", Url(), default="", help="absolute URL where the site will live; needed for feeds, sitemap and canonical links", example="https://example.org/my-timeline/"),
     Field("language", CheckedText(max_length=35, label="a language tag", problem=advice.language_problem), default="en", help="BCP 47 language tag of the site", example="en"),
     Field("output", Text(max_length=500, single_line=True), default="_site", help="the folder the site is written to", example="_site"),
@@ -500,7 +541,7 @@ CORRECTION = Record(
 EVENT_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example="Talks open in Geneva"),
     Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, a window [A..B], with ~ ? or %", example="2017-05-29"),
-    Field("summary", Text(), required=True, help="what happened, in Markdown, in your own words", example="What happened, in your own words."),
+    Field("summary", MarkdownText(), required=True, help="what happened, in Markdown, in your own words", example="What happened, in your own words."),
     Field("actors", ListOf(Reference(), min_items=1), required=True, help="actor ids, names or aliases", example=["example-person"]),
     Field("sources", ListOf(CITATION, min_items=1), required=True, help="source ids, or {source: id, note: text}", example=["example-source"]),
     Field("tags", ListOf(Text(max_length=80, single_line=True)), default=(), help="free words, made into slugs for their pages", example=["talks", "ceasefire"]),
@@ -533,7 +574,7 @@ ACTOR_FIELDS = (
     Field("aliases", ListOf(Text(max_length=200, single_line=True)), default=(), help="other spellings that events may use", example=["E. Person"]),
     Field("affiliations", ListOf(Reference()), default=(), help="actors this one belongs to (a minister to their state)", example=["example-organization"]),
     Field("roles", ListOf(ROLE), default=(), help="offices held, with dates"),
-    Field("description", Text(), default="", help="a neutral description, in Markdown", example="A neutral description of who this is."),
+    Field("description", MarkdownText(), default="", help="a neutral description, in Markdown", example="A neutral description of who this is."),
 )
 
 SOURCE_FIELDS = (

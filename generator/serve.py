@@ -127,14 +127,78 @@ def resolve_request(root: Path, raw_path: str) -> Path | None:
     return real if real.is_file() else None
 
 
-def make_handler(output: Path, state: BuildState, stopping: threading.Event) -> type[BaseHTTPRequestHandler]:
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+REQUEST_TIMEOUT_SECONDS = 30.0  # a client that sends nothing (or reads nothing) this long is dropped
+MAX_CONNECTIONS = 64  # requests served at once; more are answered 503 at once, without a thread
+
+
+def allowed_hosts(bind: str) -> frozenset[str] | None:
+    """The Host names a request may carry: loopback names when bound to loopback, else any (None).
+
+    A page on another site can make the browser send requests to 127.0.0.1 under its
+    own name (DNS rebinding); refusing names that are not loopback's stops it reading
+    drafts and diagnostics. Binding elsewhere (`--bind 0.0.0.0`) is asking to be reached
+    by other names.
+    """
+    if bind in LOOPBACK_NAMES or bind.startswith("127."):
+        return frozenset((*LOOPBACK_NAMES, bind))
+    return None
+
+
+def host_allowed(header: str | None, hosts: frozenset[str] | None) -> bool:
+    if hosts is None or not header:
+        return True
+    name = header.strip().lower()
+    if name.startswith("["):  # [::1]:8000
+        name = name[1:name.find("]")] if "]" in name else name
+    else:
+        name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+    return name in hosts or name.endswith(".localhost")
+
+
+class BoundedHTTPServer(ThreadingHTTPServer):
+    """A threading server that serves at most MAX_CONNECTIONS requests at once."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: object, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
+def make_handler(output: Path, state: BuildState, stopping: threading.Event, hosts: frozenset[str] | None = None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "timeline-serve (authoring only)"
+        timeout = REQUEST_TIMEOUT_SECONDS
 
         def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal shows builds
             pass
 
         def do_GET(self) -> None:
+            if not host_allowed(self.headers.get("Host"), hosts):
+                message = b"timeline serve answers only to localhost names (start it with --bind to be reached otherwise)\n"
+                self._send(HTTPStatus.MISDIRECTED_REQUEST, message, TYPES[".txt"])
+                return
             route = urlsplit(self.path).path
             if route == EVENTS_PATH:
                 self._events()
@@ -211,8 +275,7 @@ class DevServer:
         self.watching = threading.Event()
         self.output = output_folder(self.site_root, PREVIEW_OUTPUT).resolve()
         # The port first: a busy one is reported at once, not after a whole build.
-        self.httpd = ThreadingHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping))
-        self.httpd.daemon_threads = True
+        self.httpd = BoundedHTTPServer((bind, port), make_handler(self.output, self.state, self.stopping, allowed_hosts(bind)))
         # The record of the last build, kept in memory between builds, saved on disk after the first one and at the end.
         self.cache = self.site_root / CACHE_DIR
         self.memory = Memory(read_record(self.cache), make_environment(self.site_root))
@@ -244,18 +307,22 @@ class DevServer:
     def _watch(self) -> None:
         import watchfiles
 
-        # Only the site's sources are watched: watching the root would also put a watch on
-        # every folder of the output (one per event), past the system's inotify limit.
-        watched = [self.site_root / name for name in (*WATCHED, "site.yml") if (self.site_root / name).exists()]
-        changes_seen = watchfiles.watch(
-            *watched, watch_filter=self._relevant, debounce=30, step=10, stop_event=self.stopping,
-            yield_on_timeout=True, rust_timeout=100,  # an empty yield tells that the watcher runs
-        )
-        for changes in changes_seen:
-            self.watching.set()
-            if changes:
-                changed = {Path(path) for _, path in changes}
-                rebuild(self.site_root, self.state, self.drafts, self.log, self.memory, changed=changed)
+        site_yml = self.site_root / "site.yml"
+        while not self.stopping.is_set():
+            # Only the site's sources are watched: watching the root would also put a watch on
+            # every folder of the output (one per event), past the system's inotify limit.
+            watched = [self.site_root / name for name in (*WATCHED, "site.yml") if (self.site_root / name).exists()]
+            changes_seen = watchfiles.watch(
+                *watched, watch_filter=self._relevant, debounce=30, step=10, stop_event=self.stopping,
+                yield_on_timeout=True, rust_timeout=100,  # an empty yield tells that the watcher runs
+            )
+            for changes in changes_seen:
+                self.watching.set()
+                if changes:
+                    changed = {Path(path) for _, path in changes}
+                    rebuild(self.site_root, self.state, self.drafts, self.log, self.memory, changed=changed)
+                    if any(Path(path) == site_yml and kind != watchfiles.Change.modified for kind, path in changes):
+                        break  # site.yml was replaced (an editor's rename-style save): watch the new file
 
     def _relevant(self, change: object, path: str) -> bool:
         try:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
 import jinja2
@@ -129,7 +129,7 @@ def rows_of(marks: Sequence[Mark], span: float, max_rows: int) -> list[int]:
 
 def ticks_of(start: float, end: float) -> list[Tick]:
     """Years on a long axis, months on a shorter one, days on a few weeks (as timeview.js does)."""
-    first, last = _date(start), _date(end)
+    first, last = _date(start), _date(min(end, days(dt.datetime(dt.MAXYEAR, 12, 31, tzinfo=UTC))))
     span = end - start
     if span > 3 * 366:
         # Labelled years only, at most MAX_TICKS of them: the markup must not grow with the span.
@@ -142,7 +142,7 @@ def ticks_of(start: float, end: float) -> list[Tick]:
     if span > 62:
         every = 1 if span < 400 else 3
         ticks, moment = [], dt.datetime(first.year, first.month, 1, tzinfo=UTC)
-        while moment.date() <= last:
+        while moment.date() <= last and moment.year < dt.MAXYEAR:
             if days(moment) >= start:
                 label = str(moment.year) if moment.month == 1 else (MONTH_NAMES[moment.month - 1][:3] if (moment.month - 1) % every == 0 else "")
                 ticks.append(Tick(days(moment), label, moment.month == 1))
@@ -172,6 +172,11 @@ class Drawer:
     def __init__(self, timeline: Timeline) -> None:
         self._timeline = timeline
         self._periods = tuple(sorted(timeline.config.periods, key=lambda p: p.date.sort_key))
+        # A build draws many views of the same lists (each page of a long one) and events:
+        # what does not depend on the page is worked out once.
+        self._marks: dict[str, tuple[Mark, str, str]] = {}  # event id: mark, classes, title
+        self._axes: dict[int, tuple[Any, Axis | None]] = {}  # id of a list: the list, its axis
+        self._bins: dict[tuple[int, float, float], tuple[Any, list[Bin]]] = {}
 
     # --- template globals ---------------------------------------------------------------
 
@@ -185,10 +190,10 @@ class Drawer:
         if not events:
             return Markup("")
         zone = events[0].date.start.tz  # the site's: a year page shows the year of its calendar
-        axis = _year_axis(year, zone) if year else axis_of(events)
+        axis = _year_axis(year, zone) if year else self._axis(entries, events)
         assert axis is not None
         links = _Links(context["root"], {event.id for event, _ in on_page})
-        body, height = self._layer(events, axis, links, MAX_ROWS, top=self._band_rows(axis) * LABEL_ROW)
+        body, height = self._layer(events, axis, links, MAX_ROWS, top=self._band_rows(axis) * LABEL_ROW, key=entries)
         return self._svg(axis, self._bands(axis, height) + body, height, f"{len(events)} events", "tv-main")
 
     @jinja2.pass_context
@@ -249,19 +254,46 @@ class Drawer:
         by_id = self._timeline.events_by_id
         return [by_id[entry.event] for entry in entries]
 
-    def _layer(self, events: list[Event], axis: Axis, links: "_Links", max_rows: int, top: int) -> tuple[str, int]:
+    def _axis(self, entries: Any, events: list[Event]) -> Axis | None:
+        if entries is None:
+            return axis_of(events)
+        known = self._axes.get(id(entries))
+        if known is None:
+            known = self._axes[id(entries)] = (entries, axis_of(events))  # the list is kept, so its id stays its own
+        return known[1]
+
+    def _layer(self, events: list[Event], axis: Axis, links: "_Links", max_rows: int, top: int, key: Any = None) -> tuple[str, int]:
         """The marks (or counts) of `events` below `top`; the markup and the height it takes."""
         start, end = days(axis.start), days(axis.end)
         if len(events) > MAX_MARKS:
-            bins = _bins(events, axis)
+            known = self._bins.get((id(key), start, end)) if key is not None else None
+            if known is None:
+                known = (key, _bins(events, axis))
+                if key is not None:
+                    self._bins[(id(key), start, end)] = known
+            bins = known[1]
             tallest = max(b.count for b in bins)
             area = max_rows * ROW
             parts = [_bin(b, start, end, top + area, max(2, round(area * b.count / tallest)), links.root) for b in bins]
             return f'<g class="tv-bins">{"".join(parts)}</g>', top + area + 4
-        marks = sorted((mark_of(event) for event in events), key=lambda m: (m.start, -m.end))
-        rows = rows_of(marks, end - start, max_rows)
-        parts = [_mark(mark, row, start, end, top, links) for mark, row in zip(marks, rows)]
+        drawn = sorted((self._mark_of(event) for event in events), key=lambda m: (m[0].start, -m[0].end))
+        rows = rows_of([mark for mark, _, _ in drawn], end - start, max_rows)
+        parts = [_mark(mark, classes, title, row, start, end, top, links) for (mark, classes, title), row in zip(drawn, rows)]
         return f'<g class="tv-marks">{"".join(parts)}</g>', top + (max(rows) + 1) * ROW + 4
+
+    def _mark_of(self, event: Event) -> tuple[Mark, str, str]:
+        known = self._marks.get(event.id)
+        if known is None:
+            mark = mark_of(event)
+            classes = f"tv-mark tv-{mark.shape}"
+            if event.key:
+                classes += " is-key"
+            if mark.fuzzy_start or mark.fuzzy_end:
+                classes += " is-fuzzy"
+            if event.status != "occurred":
+                classes += f" is-{event.status}"
+            known = self._marks[event.id] = (mark, classes, f"{escape(event.date.display())}: {escape(event.title)}")
+        return known
 
     def _band_layout(self, axis: Axis) -> list[tuple[Period, int]]:
         """The periods the axis shows, each with the row of its name (names never overlap)."""
@@ -287,13 +319,13 @@ class Drawer:
             parts.append(
                 f'<g class="tv-band" data-s="{s}" data-e="{e}"><title>{title}</title>'
                 f'<rect x="{x}%" y="{row * LABEL_ROW}" width="{width}%" height="{height - row * LABEL_ROW}"/>'
-                f'<text x="{x}%" dx="4" y="{row * LABEL_ROW + 12}">{escape(period.name)}</text></g>'
+                f'<svg x="{x}%" y="{row * LABEL_ROW}" width="{width}%" height="{LABEL_ROW}"><text x="4" y="12">{escape(period.name)}</text></svg></g>'
             )
         return f'<g class="tv-bands">{"".join(parts)}</g>' if parts else ""
 
     def _svg(self, axis: Axis, body: str, height: int, what: str, ident: str) -> Markup:
         start, end = days(axis.start), days(axis.end)
-        ticks = "".join(_tick(tick, start, end, height) for tick in ticks_of(start, end))
+        ticks = _axis_markup(start, end, height)
         last_day = (axis.end - dt.timedelta(days=1)).date()  # the axis's own calendar, not UTC's
         label = f"Time view: {what}, {axis.start.date().isoformat()} to {last_day.isoformat()}"
         return Markup(
@@ -337,15 +369,13 @@ def _tick(tick: Tick, start: float, end: float, height: int) -> str:
     return line + (f'<text x="{x}%" y="{height + 17}">{tick.label}</text>' if tick.label else "")
 
 
-def _mark(mark: Mark, row: int, start: float, end: float, top: int, links: _Links) -> str:
+@lru_cache(maxsize=1024)
+def _axis_markup(start: float, end: float, height: int) -> str:
+    return "".join(_tick(tick, start, end, height) for tick in ticks_of(start, end))
+
+
+def _mark(mark: Mark, classes: str, title: str, row: int, start: float, end: float, top: int, links: _Links) -> str:
     event = mark.event
-    classes = f"tv-mark tv-{mark.shape}"
-    if event.key:
-        classes += " is-key"
-    if mark.fuzzy_start or mark.fuzzy_end:
-        classes += " is-fuzzy"
-    if event.status != "occurred":
-        classes += f" is-{event.status}"
     middle = top + row * ROW + ROW // 2
     x = _x(mark.start, start, end)
     if mark.shape == "point":
@@ -357,7 +387,6 @@ def _mark(mark: Mark, row: int, start: float, end: float, top: int, links: _Link
         fade = {(True, False): "start", (False, True): "end", (True, True): "both"}.get((mark.fuzzy_start, mark.fuzzy_end))
         fill = f' fill="url(#fade-{fade})"' if fade and mark.shape == "span" else ""
         shape = f'<rect x="{x}%" y="{middle - height // 2}" width="{width}%" height="{height}" rx="2"{fill}/>'
-    title = f"{escape(event.date.display())}: {escape(event.title)}"
     return f'<a class="{classes}" href="{escape(links.event(event.id))}" data-id="{event.id}" data-s="{mark.start}" data-e="{mark.end}"><title>{title}</title>{shape}</a>'
 
 

@@ -86,9 +86,12 @@ def collect_static(directories: Iterable[Path]) -> dict[str, Path]:
 
 
 def refuse_links_leaving(folder: Path, site_root: Path) -> None:
-    """Raise WriteError for a symbolic link under `folder` whose target is not inside `site_root`."""
+    """Raise WriteError for a symbolic link under `folder` whose target is not inside `site_root`,
+    or for a folder there that cannot be read (its files would silently go missing)."""
+    if not os.path.isdir(folder):
+        return
     real_root = os.path.realpath(site_root)
-    for directory, subfolders, names in os.walk(folder):
+    for directory, subfolders, names in os.walk(folder, onerror=_unreadable_folder):
         for name in subfolders + names:
             path = os.path.join(directory, name)
             if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
@@ -96,12 +99,21 @@ def refuse_links_leaving(folder: Path, site_root: Path) -> None:
                 raise WriteError(f"{shown} is a symbolic link to {os.readlink(path)}, outside the site folder: refused")
 
 
+def _unreadable_folder(err: OSError) -> None:
+    if not isinstance(err, FileNotFoundError):  # one removed while walking is simply gone
+        raise WriteError(f"cannot read the folder {err.filename}: {err.strerror}; fix its permissions")
+
+
 def _inside(real: str, real_root: str) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def check_output_folder(output: Path, site_root: Path, force: bool) -> None:
-    """Refuse an output folder that holds the content or files this tool did not make."""
+    """Refuse an output folder that holds the site, or sits inside its sources.
+
+    `force` changes nothing here: a folder holding files timeline did not make is
+    refused by the writer whatever the flags (see SiteWriter).
+    """
     output, site_root = output.resolve(), site_root.resolve()
     if output == site_root or site_root.is_relative_to(output):
         raise WriteError(f"the output folder {output} contains the site itself; choose another --output")
@@ -110,8 +122,6 @@ def check_output_folder(output: Path, site_root: Path, force: bool) -> None:
             raise WriteError(f"the output folder {output} is inside the site's {protected}/; choose another --output")
     if output.exists() and not output.is_dir():
         raise WriteError(f"{output} exists and is not a folder")
-    # `force` no longer lets a foreign folder be replaced: the writer refuses any folder
-    # holding files it did not make (see SiteWriter), whatever the flags.
 
 
 def foreign_files_message(output: Path, strays: list[str]) -> str:

@@ -262,6 +262,22 @@ def test_an_unreadable_content_folder_is_an_error_not_a_silent_skip(minimal_site
         hidden.chmod(0o755)
 
 
+def test_an_unreadable_static_folder_is_an_error_not_a_silent_skip(minimal_site: Path):
+    hidden = write_files(minimal_site, {"static/media/logo.svg": "<svg/>"}) / "static" / "media"
+    hidden.chmod(0)
+    try:
+        prefix = without_read_override()
+        if subprocess.run([*prefix, sys.executable, "-c", f"import os; os.listdir({str(hidden)!r})"]).returncode == 0:
+            pytest.skip("this system lets the test read a mode-000 folder anyway")
+        build = subprocess.run([*prefix, sys.executable, "-m", "generator", "build", "--site", str(minimal_site)],
+                               cwd=REPO, capture_output=True, text=True)
+        assert build.returncode == 2, build.stderr
+        assert "cannot read the folder" in build.stderr and "static/media" in build.stderr
+        assert not (minimal_site / "_site").exists()
+    finally:
+        hidden.chmod(0o755)
+
+
 # --- links in static/ and templates/ ---------------------------------------------------
 
 def test_a_static_link_to_the_environment_is_not_published(minimal_site: Path):

@@ -386,3 +386,15 @@ def test_default_site_has_every_page_and_no_broken_link(default_out: Path):
     assert broken == [] and checked > 1000
     skips = {str(p.relative_to(default_out)): heading_skips(parse(p)) for p in html_files(default_out) if heading_skips(parse(p))}
     assert skips == {}
+
+
+def test_every_page_has_share_tags_and_the_embed_page_holds_the_view_and_the_list(minimal_out: Path):
+    for path in html_files(minimal_out):
+        text = path.read_text()
+        if path.name == "index.html" and path.parent.name != "embed":  # the embed page lives in other pages
+            assert '<meta property="og:title" content="' in text and '<meta name="twitter:card" content="summary">' in text, path
+    event = (minimal_out / "events/red-line/index.html").read_text()
+    assert '<meta property="og:type" content="article">' in event and 'og:description" content="29 May 2017.' in event
+    embed = parse(minimal_out / "embed/index.html")
+    assert embed.classes["tv-svg"] == 1 and embed.classes["card"] == 1 and embed.tags["base"] == 1
+    assert "embed/index.html" in (minimal_out / "index.html").read_text()  # the snippet to copy

@@ -9,6 +9,8 @@ import difflib
 import random
 from pathlib import Path
 
+import pytest
+
 from generator.check import LOOKALIKE_CANDIDATES, MAX_AFFILIATION_DEPTH
 from generator.pipeline import check_site
 
@@ -40,13 +42,13 @@ def test_the_lookalike_check_does_a_bounded_number_of_comparisons(minimal_site: 
     count = 600
     events_on_one_day(minimal_site, count, planted=(3, 590))
     made = []
-    real = difflib.SequenceMatcher
+    real = difflib.SequenceMatcher.set_seq1
 
-    def counting(*args, **kwargs):
+    def counting(matcher: difflib.SequenceMatcher, text: str) -> None:  # once per pair compared
         made.append(1)
-        return real(*args, **kwargs)
+        real(matcher, text)
 
-    monkeypatch.setattr(difflib, "SequenceMatcher", counting)
+    monkeypatch.setattr(difflib.SequenceMatcher, "set_seq1", counting)
     warnings = lookalike_warnings(minimal_site)
     assert len(made) <= count * LOOKALIKE_CANDIDATES, f"{len(made)} comparisons for {count} events"
     assert any("e0590.yml" in line and '"e0003"' in line for line in warnings), warnings
@@ -86,3 +88,40 @@ def test_an_affiliation_chain_within_the_limit_and_a_cycle_are_fine(minimal_site
     report = check_site(minimal_site)
     assert [d.text() for d in report.diagnostics if d.severity == "error"] == []
     assert report.timeline is not None
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+def nested_list(levels: int) -> str:
+    return "\n".join("    " * level + "- a" for level in range(levels))
+
+
+@pytest.mark.parametrize("summary, problem", [
+    ("[" * 20_000, "nests [ more than"),
+    ("![" * 3_000, "nests [ more than"),
+    ("[a](" * 3_000, "nests ( more than"),
+    (nested_list(150).replace("\n", "\\n"), "nests lists or quotes"),
+    (" ".join([">"] * 200) + " deep", "nests lists or quotes"),
+])
+def test_markdown_that_would_take_minutes_or_overflow_is_refused_by_check(minimal_site: Path, summary: str, problem: str):
+    write_files(minimal_site, {"content/events/heavy.yml": (
+        f'title: Heavy\ndate: 2017-05-30\nactors: [Macron]\nsummary: "{summary}"\nsources: [afp-red-line]\n'
+    )})
+    errors = [d.text() for d in check_site(minimal_site).diagnostics if d.severity == "error"]
+    assert any("heavy.yml" in line and "summary:" in line and problem in line for line in errors), errors
+
+
+def test_ordinary_markdown_with_links_lists_and_quotes_passes(minimal_site: Path):
+    summary = ("[a link](https://example.org/x) (see [this](https://example.org/y)) and more. " * 40
+               + "\\n\\n- one\\n    - two\\n        - three\\n\\n> quoted\\n> > twice")
+    write_files(minimal_site, {"content/events/light.yml": (
+        f'title: Light\ndate: 2017-05-30\nactors: [Macron]\nsummary: "{summary}"\nsources: [afp-red-line]\n'
+    )})
+    assert [d.text() for d in check_site(minimal_site).diagnostics if d.severity == "error"] == []
+
+
+def test_a_recursion_error_in_markdown_renders_the_text_as_written():
+    from generator.render import Markdown
+
+    html = str(Markdown().to_html(nested_list(300) + "\n<b>x</b>"))
+    assert "- a" in html and "&lt;b&gt;x&lt;/b&gt;" in html

@@ -135,3 +135,81 @@ def test_a_busy_port_is_reported_before_any_build(minimal_site: Path, capsys):
         assert main(["serve", "--site", str(minimal_site), "--port", str(port)]) == 2
     assert f"cannot serve on 127.0.0.1:{port}" in capsys.readouterr().err
     assert not (minimal_site / ".timeline-cache/serve").exists() and not (minimal_site / "_site").exists()
+
+
+# --- a rename-style save, Host names, timeouts, connection cap ------------------------------
+
+def rename_save(path: Path, text: str) -> None:
+    """Save the way many editors do: write a new file beside it, then rename it over the old one."""
+    temporary = path.with_name(f".{path.name}.swp-new")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
+def test_site_yml_is_still_watched_after_rename_style_saves(server: DevServer, minimal_site: Path):
+    site_yml = minimal_site / "site.yml"
+    original = site_yml.read_text()
+    stream = StateStream(server.url)
+    version = stream.wait_for(lambda s: True)["version"]
+    for number in (1, 2, 3):
+        rename_save(site_yml, original.replace("title: Minimal test site", f"title: Renamed {number}"))
+        stream.wait_for(lambda s, v=version + number: s["version"] >= v)
+        deadline = time.monotonic() + WAIT
+        while f"Renamed {number}" not in get(server.url)[1] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert f"Renamed {number}" in get(server.url)[1]
+
+
+def raw_request(url: str, host: str) -> tuple[int, bytes]:
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=WAIT)
+    connection.putrequest("GET", "/", skip_host=True)
+    connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+@pytest.mark.parametrize("host, allowed", [
+    ("localhost:{port}", True), ("127.0.0.1:{port}", True), ("[::1]:{port}", True), ("app.localhost:{port}", True),
+    ("evil.example:{port}", False), ("127.0.0.1.evil.example", False), ("localhost.evil.example:{port}", False),
+])
+def test_only_loopback_host_names_are_answered(server: DevServer, host: str, allowed: bool):
+    port = server.httpd.server_address[1]
+    status, body = raw_request(server.url, host.format(port=port))
+    if allowed:
+        assert status == 200 and b"<html" in body
+    else:
+        assert status == 421 and b"<html" not in body
+
+
+def test_bound_elsewhere_any_host_name_is_answered():
+    from generator.serve import allowed_hosts, host_allowed
+
+    assert allowed_hosts("0.0.0.0") is None and host_allowed("timeline.lan:8000", None)
+    assert not host_allowed("timeline.lan:8000", allowed_hosts("127.0.0.1"))
+
+
+def test_a_silent_client_is_dropped_and_connections_are_capped(minimal_site: Path, monkeypatch):
+    import socket
+
+    import generator.serve
+
+    monkeypatch.setattr(generator.serve, "REQUEST_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(generator.serve, "MAX_CONNECTIONS", 4)
+    running = DevServer(minimal_site, port=0, log=io.StringIO()).start()
+    try:
+        address = running.httpd.server_address[:2]
+        silent = [socket.create_connection(address, timeout=WAIT) for _ in range(4)]
+        time.sleep(0.3)
+        extra = socket.create_connection(address, timeout=WAIT)
+        assert extra.recv(100).startswith(b"HTTP/1.1 503")  # over the cap: answered at once, no thread
+        for connection in silent:  # each is closed by the server after the timeout
+            connection.settimeout(WAIT)
+            assert connection.recv(100) == b""
+        assert get(running.url)[0] == 200  # slots are free again
+    finally:
+        running.stop()

@@ -79,7 +79,7 @@ def test_periods_are_bands_whose_names_do_not_overlap():
     )
     timeline = timeline_of(event("a", "2017-01-01"), event("b", "2018-12-01"), periods=periods)
     bands = [g for g in draw(timeline).iter("g") if g.get("class") == "tv-band"]
-    assert [b.find("text").text for b in bands] == ["Ceasefire", "First term"]  # the one outside the axis is left out
+    assert [b.find(".//text").text for b in bands] == ["Ceasefire", "First term"]  # the one outside the axis is left out
     assert bands[0].find("rect").get("y") != bands[1].find("rect").get("y")
 
 

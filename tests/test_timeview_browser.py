@@ -48,8 +48,8 @@ def test_the_time_view_is_operable_by_keyboard_and_keeps_the_list_in_step(page, 
     assert page.evaluate(f"document.getElementById('e-{second}').classList.contains('is-current')")
     page.keyboard.press("Enter")  # to the event's card
     assert page.evaluate("document.activeElement.closest('.card').id") == f"e-{second}"
-    top = page.evaluate(f"document.getElementById('e-{second}').getBoundingClientRect().top")
-    assert 0 <= top < page.viewport_size["height"]
+    in_view = f"(() => {{ const top = document.getElementById('e-{second}').getBoundingClientRect().top; return top >= 0 && top < innerHeight; }})()"
+    page.wait_for_function(in_view)  # the scroll may be smooth
     # and the other way: the event at the top of the screen is marked in the view
     last = page.evaluate("Array.from(document.querySelectorAll('.chronology .card')).at(-3).id.slice(2)")
     page.evaluate(f"document.getElementById('e-{last}').scrollIntoView({{block: 'start'}})")
@@ -131,3 +131,32 @@ def test_intervals_and_unsure_dates_are_drawn_unlike_days(page, site, server):
     assert span["height"] > 2 * point["height"]
     assert fuzzy["border"] == "dashed" and point["border"] == "solid"
     assert window["background"] != point["background"]
+
+
+def test_month_only_dates_in_the_address_fill_the_date_filters_and_cover_the_whole_month(page, site, server):
+    page.goto(server + SUB_PATH + "index.html?from=2018-09&to=2018-09")
+    page.wait_for_selector("[data-filters]:not([hidden])")
+    assert page.input_value("#filter-from") == "2018-09-01" and page.input_value("#filter-to") == "2018-09-30"
+    shown = page.evaluate("Array.from(document.querySelectorAll('.chronology .card:not([hidden])'), c => c.dataset.start)")
+    assert shown and all(start <= "2018-09-30" for start in shown)
+    assert any(start.startswith("2018-09-") and start > "2018-09-01" for start in shown)  # days after the 1st are in
+
+
+def test_search_results_can_go_by_date_and_read_from_the_summary(page, site, server):
+    from conftest import REPO
+    from generator.pipeline import check_site
+    from test_search import search_for
+
+    timeline = check_site(REPO).timeline
+    page.goto(server + SUB_PATH + "index.html")
+    search_for(page, "chemical")
+    page.select_option("#search-order", "date")
+    page.wait_for_function("document.querySelector('.search-results li') !== null")
+    page.wait_for_timeout(300)
+    hrefs = page.eval_on_selector_all(".search-results a", "links => links.map(a => a.getAttribute('href'))")
+    ids = [href.split("events/")[1].split("/")[0] for href in hrefs]
+    years = [timeline.events_by_id[event_id].date.start.year for event_id in ids]
+    assert len(ids) >= 3 and years == sorted(years)
+    first = timeline.events_by_id[ids[0]]
+    text = page.locator(".search-results li .search-excerpt").first.text_content()
+    assert text.startswith(" ".join(first.summary.split()[:5]))

@@ -9,6 +9,7 @@ stay small. Needs Playwright and Chromium at /usr/bin/chromium, like the browser
 from __future__ import annotations
 
 import argparse
+import re
 import json
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def chosen_pages(site: Path) -> dict[str, str]:
         return max(pages, key=lambda p: (p.stat().st_size, p.as_posix())).relative_to(site).as_posix()
     years = sorted(p for p in site.glob("[0-9][0-9][0-9][0-9]/index.html"))
     year = max(years, key=lambda p: p.stat().st_size).relative_to(site).as_posix()
-    key = next((e for e in events if e.get("key")), events[0])
+    marked = re.search(r'id="e-([a-z0-9-]+)" class="card[^"]*is-key', (site / "index.html").read_text())
+    key = {"id": marked.group(1)} if marked else events[0]
     return {
         "home": "index.html", "year": year, "actor": busiest("actors"), "tag": busiest("tags"),
         "event": f"events/{key['id']}/index.html",

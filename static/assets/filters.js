@@ -41,9 +41,20 @@
   function fromLocation() {
     const params = new URLSearchParams();
     for (const [name, value] of new URLSearchParams(location.search)) {
-      if (FIELDS.includes(name) && value) params.append(name, value);
+      if (FIELDS.includes(name) && value) params.append(name, name === "from" || name === "to" ? fullDay(value, name === "to") : value);
     }
     return params;
+  }
+
+  /* A shared address may give a month ("2017-05") or a year ("2017"): the date inputs
+     need a day, the first of the range for "from" and its last for "to". */
+  function fullDay(value, last) {
+    const match = /^(\d{4})(?:-(\d{2}))?$/.exec(value);
+    if (!match) return value;
+    const year = Number(match[1]);
+    const month = match[2] ? Number(match[2]) : (last ? 12 : 1);
+    const day = last ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 1;
+    return `${match[1]}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
   }
 
   function toForm(params) {

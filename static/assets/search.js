@@ -4,8 +4,10 @@
    at the site's root) is loaded at the first use of the box, not with the page.
    Pagefind fetches its files, which browsers refuse from file://: there the box
    says that search needs the site to be served. Results link with relative URLs,
-   so the site works under any sub-path. Facets: actor, tag and year. "/" focuses
-   the box, Escape empties it. */
+   so the site works under any sub-path. Facets: actor, tag and year; results by
+   relevance or by date. Each result shows the start of its event's summary, and
+   Pagefind's excerpt when the words were found elsewhere (a quote, a source). "/"
+   focuses the box, Escape empties it. */
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -21,6 +23,7 @@
   const more = form.querySelector(".search-more");
   const FACETS = [["actor", "Actor", "Any actor"], ["tag", "Tag", "Any tag"], ["year", "Year", "Any year"]];
   const PAGE = 10;
+  const SNIPPET_WORDS = 30;
   let pagefind = null;  // the module, once loaded
   let loading = null;  // the promise of it
   let results = [];
@@ -73,11 +76,21 @@
       wrapper.append(labelElement, " ", select);
       facets.append(wrapper);
     }
+    const wrapper = document.createElement("p");
+    const label = document.createElement("label");
+    label.htmlFor = "search-order";
+    label.textContent = "Order";
+    const order = document.createElement("select");
+    order.id = "search-order";
+    order.add(new Option("Best match first", ""));
+    order.add(new Option("By date", "date"));
+    wrapper.append(label, " ", order);
+    facets.append(wrapper);
   }
 
   function chosenFilters() {
     const filters = {};
-    for (const select of facets.querySelectorAll("select")) {
+    for (const select of facets.querySelectorAll("select[data-facet]")) {
       if (select.value) filters[select.dataset.facet] = select.value;
     }
     return filters;
@@ -93,7 +106,8 @@
       clear();
       return;
     }
-    const options = filtered && !term ? { filters, sort: { date: "asc" } } : { filters };
+    const byDate = (filtered && !term) || facets.querySelector("#search-order").value === "date";
+    const options = byDate ? { filters, sort: { date: "asc" } } : { filters };
     const search = await pagefind.debouncedSearch(term || null, options, debounce ? 250 : 0);
     if (search === null) return;  // a later search replaced this one
     results = search.results;
@@ -137,9 +151,35 @@
     date.textContent = data.meta.date || "";
     const excerpt = document.createElement("p");
     excerpt.className = "search-excerpt";
-    excerpt.append(...excerptNodes(data.excerpt || ""));
+    const summary = snippet(data.meta.summary || "");
+    const found = excerptNodes(data.excerpt || "").filter((node) => node.nodeName === "MARK").map((node) => node.textContent.toLowerCase());
+    excerpt.append(...highlighted(summary, found));
+    const seen = `${summary} ${data.meta.title || ""}`.toLowerCase();
+    if (!summary || found.some((word) => !seen.includes(word))) {
+      const elsewhere = document.createElement("span");
+      elsewhere.className = "search-elsewhere";
+      elsewhere.append(summary ? " … " : "", ...excerptNodes(data.excerpt || ""));
+      excerpt.append(elsewhere);
+    }
     item.append(date, " ", link, excerpt);
     return item;
+  }
+
+  /* The text with each of the words found marked, as Pagefind marks its excerpts. */
+  function highlighted(text, words) {
+    const wanted = words.filter(Boolean).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    if (!text || !wanted.length) return [text];
+    return text.split(new RegExp(`(${wanted.join("|")})`, "i")).map((part, index) => {
+      if (index % 2 === 0) return document.createTextNode(part);
+      const mark = document.createElement("mark");
+      mark.textContent = part;
+      return mark;
+    });
+  }
+
+  function snippet(text) {
+    const words = text.trim().split(/\s+/).filter(Boolean);
+    return words.length > SNIPPET_WORDS ? `${words.slice(0, SNIPPET_WORDS).join(" ")}…` : words.join(" ");
   }
 
   function excerptNodes(html) {

@@ -115,8 +115,11 @@
     const rect = item.querySelector("rect");
     rect.setAttribute("x", pc(left));
     rect.setAttribute("width", pc(width));
-    const text = item.querySelector("text");
-    if (text) text.setAttribute("x", pc(Math.max(0, left)));
+    const label = item.querySelector("svg");  // a period's name, clipped to its band
+    if (label) {
+      label.setAttribute("x", pc(left));
+      label.setAttribute("width", pc(width));
+    }
   }
 
   /* Years on a long range, months on a shorter one, days on a few weeks (as timeview.py does). */
@@ -125,9 +128,10 @@
     const first = new Date(from * DAY);
     const result = [];
     if (span > 3 * 366) {
-      const step = Math.max(1, Math.round(span / 366 / 12));
-      for (let year = first.getUTCFullYear() + 1; Date.UTC(year, 0, 1) / DAY <= to; year += 1) {
-        result.push({ day: Date.UTC(year, 0, 1) / DAY, label: year % step === 0 ? String(year) : "", major: true });
+      const years = span / 365.25;
+      const step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000].find((each) => years / each <= 15) || 5000;
+      for (let year = Math.ceil((first.getUTCFullYear() + 1) / step) * step; Date.UTC(year, 0, 1) / DAY <= to; year += step) {
+        result.push({ day: Date.UTC(year, 0, 1) / DAY, label: String(year), major: true });
       }
     } else if (span > 62) {
       const every = span < 400 ? 1 : 3;
