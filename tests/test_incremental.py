@@ -168,28 +168,20 @@ def edit(draw, site: Site) -> str:
                 event["related"] = [f"{old}-{word}" if r == old else r for r in event["related"]]
     elif choice == "add-actor":
         site.actors[f"{word}-actor"] = {"name": f"{word.capitalize()} Actor", "kind": "organization"}
-    elif choice == "delete-actor":
-        unused = [a for a in site.actors if _unused(site, "actor", a)]
+    elif choice in ("delete-actor", "delete-source"):
+        kind, items = ("actor", site.actors) if choice == "delete-actor" else ("source", site.sources)
+        unused = [thing for thing in items if _unused(site, kind, thing)]
         if unused:
-            del site.actors[draw(st.sampled_from(sorted(unused)))]
-    elif choice == "rename-actor":
-        old = _pick(draw, site.actors)
-        new = f"{old}-{word}"
-        site.actors[new] = site.actors.pop(old)
-        _replace_everywhere(site, "actor", old, new)
+            del items[draw(st.sampled_from(sorted(unused)))]
+    elif choice in ("rename-actor", "rename-source"):
+        kind, items = ("actor", site.actors) if choice == "rename-actor" else ("source", site.sources)
+        old = _pick(draw, items)
+        items[f"{old}-{word}"] = items.pop(old)
+        _replace_everywhere(site, kind, old, f"{old}-{word}")
     elif choice == "actor-name":
         site.actors[_pick(draw, site.actors)]["name"] = f"{word.capitalize()} Person"
     elif choice == "add-source":
         site.sources[f"{word}-source"] = {"title": f"{word.capitalize()} report", "published": _date(draw)}
-    elif choice == "delete-source":
-        unused = [s for s in site.sources if _unused(site, "source", s)]
-        if unused:
-            del site.sources[draw(st.sampled_from(sorted(unused)))]
-    elif choice == "rename-source":
-        old = _pick(draw, site.sources)
-        new = f"{old}-{word}"
-        site.sources[new] = site.sources.pop(old)
-        _replace_everywhere(site, "source", old, new)
     elif choice == "source-title":
         site.sources[_pick(draw, site.sources)]["title"] = f"{word.capitalize()} dispatch"
     elif choice == "site-title":
