@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import jinja2.bccache
-import pytest
 
 from conftest import REPO
 
@@ -37,7 +36,6 @@ def plant(cache: Path, marker: Path) -> int:
     return planted
 
 
-@pytest.mark.xfail(strict=False, reason="until the cache is a data-only record (the engine work replaces pickle and Jinja's bytecode cache)")
 def test_a_planted_cache_runs_no_code(minimal_site: Path, tmp_path: Path):
     def timeline(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "generator", *args, "--site", str(minimal_site)],
