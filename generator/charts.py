@@ -229,7 +229,7 @@ def activity_strip(timeline: Timeline, entries: Iterable[Entry], axis: Axis | No
         marks = _month_marks(axis, [timeline.events_by_id[entry.event] for entry in entries])
     else:
         marks = [_mark(axis, timeline.events_by_id[entry.event], entry.via, timeline.actors) for entry in entries]
-    rows = _rows(marks, max_rows)
+    rows = pack_rows(((mark.x, mark.x + mark.width) for mark in marks), max_rows, MARK_GAP)
     count = max(rows, default=0) + 1
     height = SINGLE_ROW_HEIGHT if count == 1 else ROW_HEIGHT
     placed = tuple(replace(mark, row=row, y=row * height, height=height - 2) for mark, row in zip(marks, rows))
@@ -246,20 +246,22 @@ def swimlanes(timeline: Timeline, limit: int = LANES) -> list[Lane]:
     return [Lane(timeline.actors[t.slug], len(t.entries), activity_strip(timeline, t.entries, axis, LANE_ROWS)) for t in busiest[:limit]]  # type: ignore[arg-type]
 
 
-def _rows(marks: list[Mark], max_rows: int) -> list[int]:
-    """A row for each mark: the first where it overlaps nothing, else the one free soonest."""
-    ends: list[float] = []  # where each row's last mark ends
+def pack_rows(spans: Iterable[tuple[float, float]], max_rows: int, gap: float = 0.0) -> list[int]:
+    """A row for each (start, end) span, in order: the first row where it overlaps nothing
+    (`gap` kept free), else a new row while there may be more, else the one free soonest."""
+    ends: list[float] = []  # where each row's last span ends
     rows = []
-    for mark in marks:
-        free = [row for row, end in enumerate(ends) if end + MARK_GAP <= mark.x]
+    for start, end in spans:
+        free = [row for row, row_end in enumerate(ends) if row_end + gap <= start]
         if free:
             row = free[0]
+            ends[row] = max(ends[row], end)
         elif len(ends) < max_rows:
             row = len(ends)
-            ends.append(0.0)
+            ends.append(end)
         else:
-            row = min(range(len(ends)), key=lambda r: ends[r])
-        ends[row] = max(ends[row], mark.x + mark.width)
+            row = min(range(len(ends)), key=ends.__getitem__)
+            ends[row] = max(ends[row], end)
         rows.append(row)
     return rows
 

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of
+from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of, pack_rows
 from generator.dates import MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
@@ -110,21 +110,7 @@ def mark_of(event: Event) -> Mark:
 def rows_of(marks: Sequence[Mark], span: float, max_rows: int) -> list[int]:
     """A row for each mark (in start order): the first where it overlaps nothing, else the one free soonest."""
     gap = span * MIN_GAP / 100
-    ends: list[float] = []
-    rows = []
-    for mark in marks:
-        right = max(mark.end, mark.start + gap)
-        free = [row for row, end in enumerate(ends) if end <= mark.start]
-        if free:
-            row = free[0]
-        elif len(ends) < max_rows:
-            row = len(ends)
-            ends.append(0.0)
-        else:
-            row = min(range(len(ends)), key=ends.__getitem__)
-        ends[row] = max(ends[row], right)
-        rows.append(row)
-    return rows
+    return pack_rows(((mark.start, max(mark.end, mark.start + gap)) for mark in marks), max_rows)
 
 
 def ticks_of(start: float, end: float) -> list[Tick]:

@@ -96,7 +96,10 @@
     return filters;
   }
 
+  let latest = 0;  // the run whose results may be shown: an emptied box cancels a pending search
+
   async function run(debounce) {
+    const mine = ++latest;
     if (!(await load())) return;
     const term = input.value.trim();
     const filters = chosenFilters();
@@ -109,7 +112,7 @@
     const byDate = (filtered && !term) || facets.querySelector("#search-order").value === "date";
     const options = byDate ? { filters, sort: { date: "asc" } } : { filters };
     const search = await pagefind.debouncedSearch(term || null, options, debounce ? 250 : 0);
-    if (search === null) return;  // a later search replaced this one
+    if (search === null || mine !== latest) return;  // a later search, or an emptied box, replaced this one
     results = search.results;
     shown = 0;
     list.replaceChildren();
