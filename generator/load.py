@@ -365,7 +365,7 @@ def find_content(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
     unreadable: list[OSError] = []
     for kind, path in content_files(root, unreadable):
         shown = path[prefix:].replace(os.sep, "/")
-        if os.path.islink(path) and not _inside(path, real_root):
+        if link_leaves(path, real_root):
             diagnostics.append(Diagnostic(ERROR, "symbolic link pointing outside the site folder: refused", shown, 1, 1))
         elif not kind:
             diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/, content/sources/ and content/places/: ignored", shown, 1, 1))
@@ -383,6 +383,9 @@ def parse_file(path: str | Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES)
     return load_file(path, shown, max_bytes)[0]
 
 
-def _inside(path: Path, real_root: str) -> bool:
+def link_leaves(path: str | Path, real_root: str) -> bool:
+    """Whether `path` is a symbolic link whose target lies outside `real_root` (a resolved folder)."""
+    if not os.path.islink(path):
+        return False
     real = os.path.realpath(path)
-    return real == real_root or real.startswith(real_root + os.sep)
+    return not (real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep))

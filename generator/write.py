@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from generator.load import link_leaves
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows; builds there are not locked
@@ -94,7 +96,7 @@ def refuse_links_leaving(folder: Path, site_root: Path) -> None:
     for directory, subfolders, names in os.walk(folder, onerror=_unreadable_folder):
         for name in subfolders + names:
             path = os.path.join(directory, name)
-            if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+            if link_leaves(path, real_root):
                 shown = os.path.relpath(path, site_root)
                 raise WriteError(f"{shown} is a symbolic link to {os.readlink(path)}, outside the site folder: refused")
 
@@ -102,10 +104,6 @@ def refuse_links_leaving(folder: Path, site_root: Path) -> None:
 def _unreadable_folder(err: OSError) -> None:
     if not isinstance(err, FileNotFoundError):  # one removed while walking is simply gone
         raise WriteError(f"cannot read the folder {err.filename}: {err.strerror}; fix its permissions")
-
-
-def _inside(real: str, real_root: str) -> bool:
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def check_output_folder(output: Path, site_root: Path, force: bool) -> None:
