@@ -129,14 +129,14 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
     static = collect_static([builtin_dir("static"), site_root / "static"])
     if static.keys() & record.outputs.keys():
         return None
-    writer = SiteWriter(output)
-    for path, (file_digest, _) in record.outputs.items():
-        writer.add(path, Kept(file_digest))
-    for path, file_digest in (record.search[1] if record.search else {}).items():
-        writer.add(path, Kept(file_digest))
-    for path, source in static.items():
-        writer.add(path, source.read_bytes())
-    written = writer.finish()
+    with SiteWriter(output) as writer:  # the lock is let go even when a static file cannot be read
+        for path, (file_digest, _) in record.outputs.items():
+            writer.add(path, Kept(file_digest))
+        for path, file_digest in (record.search[1] if record.search else {}).items():
+            writer.add(path, Kept(file_digest))
+        for path, source in static.items():
+            writer.add(path, source.read_bytes())
+        written = writer.finish()
     code = code_version({"drafts": drafts, "overrides": overrides or {}, "search": False})
     record.inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], code) if record.code == code else ""
     record.output = manifest_digest(read_manifest_bytes(output))
