@@ -196,7 +196,7 @@ def _make_files(
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
     shared: dict = {}  # terms and their entries are shared by many pages: shaped once
     plans = {page.output: shape_digest((page.templates, page.context), shared) for page in pages}
-    digests = Digests(timeline, env, plans, page_paths)
+    digests = Digests(timeline, env, plans, page_paths, site_root)
     changed = {key for key, old in record.keys.items() if digests(key) != old}
     live = writer.live or {}
     outputs: dict[str, tuple[str, frozenset[str]]] = {}
@@ -295,7 +295,7 @@ class Makers:
         self.renderer = Renderer(self.timeline, self.site_root, self.env, markdown)
         check_templates(self.renderer.env, self.site_root)  # with the renderer's filters known
         self.renderer.cards = self.cards
-        self.tools = ExportTools(markdown, self.page_paths, self.pieces)
+        self.tools = ExportTools(markdown, self.page_paths, self.pieces, self.site_root)
         self.ready = True
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+from functools import cached_property
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import jinja2
 
+from generator.media import MEDIA_FOLDER
 from generator.model import Actor, Event, Source, Timeline
 from generator.views import FACTS, Views
 
@@ -52,8 +55,10 @@ def shape_digest(value: Any, seen: dict[int, str] | None = None) -> str:
 class Digests:
     """Each key's digest for one Timeline, its templates, and the pages planned."""
 
-    def __init__(self, timeline: Timeline, env: jinja2.Environment, plans: Mapping[str, str], page_paths: tuple[str, ...]):
+    def __init__(self, timeline: Timeline, env: jinja2.Environment, plans: Mapping[str, str], page_paths: tuple[str, ...],
+                 site_root: Path | None = None):
         self.timeline, self.env, self.plans, self.page_paths = timeline, env, plans, page_paths
+        self.site_root = site_root
         self._known: dict[str, str] = {}
         self._views: Views | None = None
         self._kinds: dict[str, Callable[[str], str]] = {
@@ -68,6 +73,7 @@ class Digests:
             "timeline": lambda name: shape_digest(getattr(timeline, name, None)),
             "pl": lambda place_id: digest_text(repr(timeline.places.get(place_id))),
             "volatile": lambda _: os.urandom(8).hex(),
+            "media": self._media_file,
         }
 
     def __call__(self, key: str) -> str:
@@ -122,6 +128,20 @@ class Digests:
         if self._views is None:
             self._views = Views(self.timeline)
         return shape_digest(compute(self._views, argument))
+
+    @cached_property
+    def _media_names(self) -> frozenset[str]:
+        return frozenset(item.file for event in self.timeline.events for item in event.media if item.file)
+
+    def _media_file(self, file: str) -> str:
+        """The digest of a file's bytes under content/media/ (ABSENT when no event names it or it cannot be read)."""
+        if file not in self._media_names:
+            return ABSENT  # a key from a damaged or planted record names no file to read
+        try:
+            data = (self.site_root / MEDIA_FOLDER / file).read_bytes()  # type: ignore[operator]
+        except (OSError, TypeError):
+            return ABSENT
+        return hashlib.blake2b(data, digest_size=12).hexdigest()
 
     def _template(self, name: str) -> str:
         try:

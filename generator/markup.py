@@ -15,6 +15,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+INLINE_TAGS = {"a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "q", "s", "small", "strong", "sub", "sup"}
 
 
 class Markdown:
@@ -39,6 +40,11 @@ class Markdown:
             clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow")
             self.store[text] = clean
         return Markup(clean)
+
+    def inline(self, text: str) -> Markup:
+        """Markdown for a line of text (a caption): its emphasis, code and links, without paragraphs or lists."""
+        html = str(self.to_html(text))
+        return Markup(nh3.clean(html, tags=INLINE_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow").strip())
 
     def first_paragraph(self, text: str) -> Markup:
         html = str(self.to_html(text))

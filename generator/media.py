@@ -111,3 +111,8 @@ def player_url(url: str, kind: str) -> str | None:
 def host_of(url: str) -> str:
     """The host a link leads to, as a reader would name it (without www.)."""
     return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def image_copies(file: str, width: int, height: int) -> list[tuple[str, int, int]]:
+    """The published copies of an image, narrowest first, as (site path, width, height)."""
+    return [(resized_path(file, w), w, max(1, round(height * w / width))) for w in widths_for(width)] if width else []

@@ -11,6 +11,7 @@ model records a key in it:
 - `all:events`, `all:actors`, `all:sources` every one of them, whole (exports that hold all);
 - `timeline:<field>` any other field of the Timeline as a whole, `pl:<id>` a place; `volatile` made every build;
 - `fact:<name>:<argument>` a fact a helper computed (its digest is that of its value);
+- `media:<file>` a file under content/media/ (its digest is that of its bytes);
 - `template:<name>` a template looked up, found or not; `plan:<path>` what the plan handed a page;
   `pages` the list of pages.
 

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator
 import jinja2
 from markupsafe import Markup, escape
 
-from generator import dates, views
+from generator import dates, media, views
 from generator.dates import EDTF
 from generator.model import Event, Source, Tag, Timeline
 from generator.markup import Markdown
@@ -96,6 +96,7 @@ class Renderer:
             first_paragraph=self.markdown.first_paragraph,
             date_text=lambda d: d.display() if d is not None else "",
             jsonld=jsonld,
+            inline_markdown=self.markdown.inline,
         )
         self.env.globals.update(
             site=timeline.config,
@@ -109,6 +110,10 @@ class Renderer:
             tag_links=tag_links,
             source_line=source_line,
             Precision=dates.Precision,
+            image_copies=lambda item: media.image_copies(item.file, item.width, item.height),
+            media_path=media.published_path,
+            player_url=media.player_url,
+            host_of=media.host_of,
         )
         self.env.globals.update(views.template_globals(timeline))
         # Cards by (event id, member it came through): HTML and the keys it read. A build

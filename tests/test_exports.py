@@ -59,12 +59,12 @@ def made(site: Path) -> dict[str, bytes]:
     """Every export of the site, by path."""
     report = check_site(site)
     assert report.timeline is not None, report.diagnostics
-    return export_all(report.timeline)
+    return export_all(report.timeline, site)
 
 
-def export_all(timeline) -> dict[str, bytes]:
+def export_all(timeline, site_root: Path = REPO) -> dict[str, bytes]:
     pages, planned = plan_site(timeline)
-    tools = ExportTools(Markdown(), tuple(page.path for page in pages))
+    tools = ExportTools(Markdown(), tuple(page.path for page in pages), site_root=site_root)
     return {export.path: export.make(timeline, tools) for export in planned}
 
 

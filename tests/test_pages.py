@@ -7,6 +7,7 @@ The helpers here (`build`, `parse`, `broken_links`) are shared by the other page
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from PIL import Image
 
 from generator import plan
 from generator.build import build_site
@@ -157,6 +159,17 @@ def heading_skips(page: Page) -> list[str]:
 
 # --- fixtures ---------------------------------------------------------------------
 
+def sample_jpeg(width: int, height: int) -> bytes:
+    """A JPEG picture of two colours, with an EXIF note that the published copies must not keep."""
+    image = Image.new("RGB", (width, height), (40, 90, 160))
+    image.paste((220, 180, 60), (0, 0, width // 2, height))
+    exif = Image.Exif()
+    exif[0x010E] = "secret note of the camera"  # ImageDescription
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
 RICH_EVENTS = {
     "content/events/talks.yml": """\
         title: Paris proposes talks on a settlement
@@ -201,6 +214,30 @@ RICH_EVENTS = {
         summary: Said at three in the morning.
         sources: [afp-red-line]
         """,
+    "content/events/with-media.yml": """\
+        title: Pictures and recordings of the talks
+        date: 2017-05-30
+        actors: [emmanuel-macron]
+        summary: The talks as they were seen and heard.
+        sources: [afp-red-line]
+        media:
+          - file: photos/table.jpg
+            alt: A long table with chairs on both sides
+            credit: Test photographer
+            caption: The *table* before the talks.
+          - file: docs/statement.pdf
+            credit: Ministry of Foreign Affairs
+          - url: https://www.youtube.com/watch?v=abcdefghijk
+            credit: A broadcaster
+            caption: The opening statements.
+          - url: https://example.org/archive/speech.mp3
+            credit: A radio
+          - url: https://example.org/report
+            kind: document
+            credit: A think tank
+        """,
+    "content/media/photos/table.jpg": sample_jpeg(1200, 800),
+    "content/media/docs/statement.pdf": b"%PDF-1.4\n% a document for the tests\n",
     "content/sources/afp-red-line.yml": """\
         title: Macron draws a red line
         publisher: Agence France-Presse
@@ -334,8 +371,8 @@ def test_long_lists_are_paginated_with_page_numbers(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(plan, "PER_PAGE", 2)
     out = build(rich_site(tmp_path / "site"), tmp_path / "out")
     first, second = parse(out / "actors/france/index.html"), parse(out / "actors/france/page/2/index.html")
-    assert "Page 1 of 3" in first.text and first.links_to("../../actors/france/page/2/index.html")
-    assert "Page 2 of 3" in second.text
+    assert "Page 1 of 4" in first.text and first.links_to("../../actors/france/page/2/index.html")
+    assert "Page 2 of 4" in second.text
     # what covers the whole list (quotes) is shown once, on the first page, not on every page
     pages = sorted((out / "actors/emmanuel-macron").rglob("index.html"))
     assert len(pages) > 1

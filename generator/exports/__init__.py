@@ -2,7 +2,7 @@
 
 `planned_exports` lists them for the plan: the Atom feed of the site and of each
 actor (`atom`), `events.json` and `events.csv` (`data`), `events.geojson` (`mapdata`), `timelinejs.json`
-(`timelinejs`), `events.ics` (`ical`), `changes.xml` (`changes`), `robots.txt` and, with a `base_url`,
+(`timelinejs`), `events.ics` (`ical`), `changes.xml` (`changes`), events' media files under `media/` (`mediafiles`), `robots.txt` and, with a `base_url`,
 `sitemap.xml` (`sitemap`). Every one is a pure function of the Timeline (and of
 SOURCE_DATE_EPOCH when set): the same content gives the same bytes.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
-from generator.exports import atom, changes, data, ical, mapdata, sitemap, timelinejs
+from generator.exports import atom, changes, data, ical, mapdata, mediafiles, sitemap, timelinejs
 from generator.model import Timeline
 
 
@@ -37,6 +37,7 @@ def planned_exports(timeline: Timeline) -> list[Export]:
         Export("events.ics", ical.events_ics),
         Export("robots.txt", sitemap.robots_txt),
         Export(changes.CHANGES_FEED, changes.changes_feed),  # provenance: the record of changes
+        *(Export(path, make) for path, make in mediafiles.media_outputs(timeline)),  # events' images, resized
     ]
     if timeline.config.base_url:
         exports.append(Export(sitemap.SITEMAP, sitemap.sitemap_xml))

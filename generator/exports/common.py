@@ -20,6 +20,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -49,6 +50,7 @@ class ExportTools:
     # Pieces of exports by (kind, event id): the piece and the keys it read. A build
     # seeds it with the pieces of earlier builds whose reads did not change.
     pieces: dict = field(default_factory=dict)
+    site_root: Path | None = None  # where media files are read from (a build sets it)
 
     def once(self, kind: str, event: Event, make: Callable[[], Any]) -> Any:
         """A piece of an export for one event, made only when not made before; its reads are recorded either way."""

@@ -9,6 +9,10 @@ has no end date, which would make it a span: its start date gives only what both
 ends share (September 2011 for 2–19 September 2011, else the first year). Links to event pages need a `base_url`:
 the JSON is read from whatever page embeds it.
 
+An event's first media item is its slide's media (an image of the site by its
+960-pixel copy, with a 480-pixel thumbnail; a link as it is, which TimelineJS plays
+itself), with its credit and caption.
+
 Key events are listed on the title slide and grouped on a row of their own ("Key
 events"); the site's periods are TimelineJS eras.
 """
@@ -21,7 +25,8 @@ from markupsafe import Markup, escape
 from generator.dates import PartialDate
 from generator.exports.common import ExportTools, SiteLinks, event_path, json_document, to_json
 from generator.markup import Markdown
-from generator.model import Event, Period, Timeline
+from generator.media import image_copies, published_path
+from generator.model import Event, Media, Period, Timeline
 from generator.reads import record_all
 
 _PARTS = ("year", "month", "day", "hour", "minute", "second")
@@ -58,7 +63,27 @@ def _slide(event: Event, markdown: Markdown, links: SiteLinks) -> dict[str, Any]
         slide["end_date"] = _date(event.date.end)
     if event.key:
         slide["group"] = KEY_GROUP
+    if event.media:
+        slide["media"] = _media(event.media[0], markdown, links)
     return slide
+
+
+def _media(item: Media, markdown: Markdown, links: SiteLinks) -> dict[str, str]:
+    """A slide's media: TimelineJS shows one, so the event's first (an image of the site in its 960 px copy)."""
+    media: dict[str, str] = {"credit": str(escape(item.credit))}
+    if item.file and item.kind == "image":
+        copies = image_copies(item.file, item.width, item.height)
+        middle = copies[min(1, len(copies) - 1)][0]
+        media |= {"url": links.link(middle), "thumbnail": links.link(copies[0][0]), "alt": item.alt}
+    elif item.file:
+        media["url"] = links.link(published_path(item.file))
+    else:
+        media["url"] = item.url
+        if item.alt:
+            media["alt"] = item.alt
+    if item.caption:
+        media["caption"] = str(markdown.inline(item.caption))
+    return media
 
 
 def _key_list(timeline: Timeline) -> str:
