@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, Spellings, did_you_mean, fold, has_errors
 from generator.load import Document, link_leaves, load_file, parse_file
 from generator.media import MediaError, image_size
-from generator.model import Actor, Citation, Correction, Event, Media, Place, Quote, Role, SiteConfig, Source, Tag
+from generator.model import Actor, Citation, Correction, Event, Media, Place, Quote, Role, SiteConfig, Source, Tag, TagDefinition
 from generator.places import make_places, resolve_event_places, suggest_places
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
 
@@ -46,6 +46,7 @@ class Checked:
     actors: dict[str, Actor]
     sources: dict[str, Source]
     places: dict[str, Place] = field(default_factory=dict)
+    tags: dict[str, TagDefinition] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,8 @@ def check_content(files: Iterable[FileResult], locate: Locate, media_root: Path 
     With `media_root` (the site's content/media/), the files events' media name are
     looked for there and images measured; without it they are taken on trust.
     """
-    by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": []}
-    files_of: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": []}
+    by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": [], "tags": []}
+    files_of: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": [], "tags": []}
     diagnostics: list[Diagnostic] = []
     for result in files:
         diagnostics.extend(result.diagnostics)
@@ -156,8 +157,11 @@ def check_content(files: Iterable[FileResult], locate: Locate, media_root: Path 
     place_names = ActorNames(((item.id, item.values.get("name"), item.values.get("aliases", ())) for item in place_items), "place")
     diagnostics += [Diagnostic.at(WARNING, _item_by_id(place_items, place_id).where("aliases"), message) for place_id, message in place_names.clashes]
     checked_places = make_places(place_items, place_names, diagnostics)
+    tag_items = _identify(by_kind["tags"], locate, diagnostics)
+    tags = DefinedTags(tag_items)
+    diagnostics += [Diagnostic.at(WARNING, _item_by_id(tag_items, tag_id).where("aliases"), message) for tag_id, message in tags.names.clashes]
     made_actors = {item.id: (item, _make_actor(item, names, diagnostics)) for item in actors}
-    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics, place_names, media_root)) for item in events]
+    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics, place_names, media_root, tags)) for item in events]
     checked_actors = {actor_id: actor for actor_id, (item, actor) in made_actors.items() if item.complete}
     checked_sources = {item.id: _make_source(item) for item in sources if item.complete}
     complete_events = [(item, event) for item, event in made_events if item.complete]
@@ -169,13 +173,14 @@ def check_content(files: Iterable[FileResult], locate: Locate, media_root: Path 
     if events_whole:
         actors_whole = _all_complete(files_of["actors"], actors)
         diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors if actors_whole else [], sources)
+        diagnostics += tags.unused(checked_events)
     diagnostics += _warn_late_occurrences(complete_events, checked_sources)
     diagnostics += _warn_lookalikes(complete_events)
     diagnostics += same_day_order_problems(complete_events)
     diagnostics += _warn_tag_collisions(complete_events)
     diagnostics += _check_affiliation_depth(made_actors)
     diagnostics += suggest_places(events, place_names, checked_places)
-    return Checked(checked_events, checked_actors, checked_sources, checked_places), diagnostics
+    return Checked(checked_events, checked_actors, checked_sources, checked_places, tags.complete), diagnostics
 
 
 def _all_complete(results: list[FileResult], items: list[_Item]) -> bool:
@@ -336,14 +341,14 @@ def _make_source(item: _Item) -> Source:
 
 def _make_event(
     item: _Item, names: ActorNames, source_ids: References, event_ids: References, diagnostics: list[Diagnostic],
-    place_names: ActorNames | None = None, media_root: Path | None = None,
+    place_names: ActorNames | None = None, media_root: Path | None = None, defined_tags: DefinedTags | None = None,
 ) -> Event | None:
     """The event, or None when a field was invalid (its references are checked all the same)."""
     values = item.values
     actors = _resolve_actors(values.get("actors", ()), item, "actors", names, diagnostics)
     citations = _citations(item, source_ids, diagnostics)
     quotes = _quotes(item, actors, names, source_ids, {c.source for c in citations}, diagnostics)
-    tags = _tags(item, diagnostics)
+    tags = _tags(item, diagnostics, defined_tags or DefinedTags([]))
     related = _related(item, event_ids, diagnostics)
     after = _after(item, event_ids, diagnostics)
     places = resolve_event_places(item, place_names, diagnostics) if place_names else ()
@@ -430,9 +435,37 @@ def _quotes(item: _Item, actors: tuple[str, ...], names: ActorNames, source_ids:
     return tuple(quotes)
 
 
-def _tags(item: _Item, diagnostics: list[Diagnostic]) -> tuple[Tag, ...]:
+class DefinedTags:
+    """The tags of content/tags/: an event's word for a tag is its id, its slug, its name or an alias."""
+
+    def __init__(self, items: list[_Item]):
+        self.items = items
+        self.names = ActorNames(((item.id, item.values.get("name"), item.values.get("aliases", ())) for item in items), "tag")
+        self.complete = {
+            item.id: TagDefinition(item.id, item.values["name"], item.values["description"], tuple(item.values["aliases"]), item.path)
+            for item in items if item.complete
+        }
+
+    def find(self, label: str) -> TagDefinition | None:
+        """The defined tag `label` names, if one does (and only one)."""
+        found = self.complete.get(tag_slug(label))
+        if found is None:
+            tag_id, _ = self.names.resolve(label)
+            found = self.complete.get(tag_id or "")
+        return found
+
+    def unused(self, events: Iterable[Event]) -> list[Diagnostic]:
+        used = {tag.slug for event in events for tag in event.tags}
+        return [Diagnostic(WARNING, f'tag "{item.id}" is used by no event', item.path, 1, 1) for item in self.items if item.id not in used]
+
+
+def _tags(item: _Item, diagnostics: list[Diagnostic], defined: DefinedTags) -> tuple[Tag, ...]:
     tags: dict[str, Tag] = {}
     for index, label in enumerate(item.values.get("tags", ())):
+        named = defined.find(label)
+        if named is not None:
+            tags.setdefault(named.id, Tag(named.id, named.name))
+            continue
         slug = tag_slug(label)
         if not slug:
             diagnostics.append(Diagnostic.at(ERROR, item.where("tags", index), f'tags: "{label}" has no letter or digit to make a page name from'))

@@ -32,7 +32,7 @@ _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null")}
 _TIMESTAMP = _YAML + "timestamp"
 _STR = _YAML + "str"
 
-KINDS = ("events", "actors", "sources", "places")
+KINDS = ("events", "actors", "sources", "places", "tags")
 
 @dataclass(frozen=True)
 class Document:
@@ -342,7 +342,7 @@ def content_files(root: Path, unreadable: list[OSError] | None = None) -> Iterat
         relative_dir = os.path.relpath(directory, content).replace(os.sep, "/")
         parts = [] if relative_dir == "." else relative_dir.split("/")
         kind = parts[0] if parts and parts[0] in KINDS else ""
-        if kind in ("actors", "sources", "places") and len(parts) != 1:
+        if kind in ("actors", "sources", "places", "tags") and len(parts) != 1:
             kind = ""
         for name in sorted(files):
             if name.endswith((".yml", ".yaml")) and not name.startswith("."):
@@ -368,7 +368,7 @@ def find_content(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
         if link_leaves(path, real_root):
             diagnostics.append(Diagnostic(ERROR, "symbolic link pointing outside the site folder: refused", shown, 1, 1))
         elif not kind:
-            diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/, content/sources/ and content/places/: ignored", shown, 1, 1))
+            diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/, content/sources/, content/places/ and content/tags/: ignored", shown, 1, 1))
         else:
             found.append(ContentFile(kind, path, shown))
     for err in unreadable:

@@ -112,6 +112,17 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class TagDefinition:
+    """A tag given a name of its own in content/tags/<id>.yml (a tag without one is named by its events' words)."""
+
+    id: str
+    name: str
+    description: str = ""  # Markdown
+    aliases: tuple[str, ...] = ()
+    path: str = ""
+
+
+@dataclass(frozen=True)
 class Correction:
     date: EDTF
     text: str  # what was corrected, in Markdown
@@ -221,7 +232,8 @@ class Timeline:
     taxonomies: Mapping[str, Taxonomy] = field(default_factory=dict)
     events_by_id: Mapping[str, Event] = field(default_factory=dict)
     places: Mapping[str, Place] = field(default_factory=dict)
-    history_note: str = ""  # why events have no history, when they have none
+    history_note: str = ""
+    tags: Mapping[str, TagDefinition] = field(default_factory=dict)  # the tags defined in content/tags/, by id  # why events have no history, when they have none
 
 
 def with_provenance(
@@ -300,7 +312,10 @@ def members_by_actor(actors: Mapping[str, Actor]) -> dict[str, set[str]]:
     return members
 
 
-def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source], drafts: bool = False, places: Mapping[str, Place] | None = None) -> Timeline:
+def build_timeline(
+    config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source], drafts: bool = False,
+    places: Mapping[str, Place] | None = None, tags: Mapping[str, TagDefinition] | None = None,
+) -> Timeline:
     """The Timeline of checked items: events ordered, drafts left out unless asked for."""
     places = places or {}
     ordered = chronological([e for e in events if drafts or not e.draft])
@@ -318,6 +333,7 @@ def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mappin
         },
         events_by_id={e.id: e for e in ordered},
         places=dict(sorted(places.items())),
+        tags=dict(sorted((tags or {}).items())),
     )
 
 

@@ -55,7 +55,7 @@ def load_site(root: Path, drafts: bool = False, overrides: dict | None = None, r
     count = 1 + len(files) + len(found_problems)
     if has_errors(diagnostics):
         return CheckReport(config, None, diagnostics, count)
-    timeline = build_timeline(config, checked.events, checked.actors, checked.sources, drafts=drafts, places=checked.places)
+    timeline = build_timeline(config, checked.events, checked.actors, checked.sources, drafts=drafts, places=checked.places, tags=checked.tags)
     # Provenance (archived captures, link checks, git history) is read like the content.
     timeline, record_problems = attach_provenance(root, timeline)
     return CheckReport(config, timeline, sort_in_file_order([*diagnostics, *record_problems]), count)

@@ -699,4 +699,10 @@ PLACE_FIELDS = (
     Field("description", Text(), default="", help="a neutral description, in Markdown", example="A city in Eastern Ghouta, north-east of Damascus."),
 )
 
-FIELDS_BY_KIND = {"events": EVENT_FIELDS, "actors": ACTOR_FIELDS, "sources": SOURCE_FIELDS, "places": PLACE_FIELDS}
+TAG_FIELDS = (
+    Field("name", Text(max_length=80, single_line=True), required=True, help="the tag's name as readers see it", example="Chemical weapons"),
+    Field("description", MarkdownText(max_length=5000), default="", help="what the tag covers, in Markdown, shown on its page", example="Attacks with chemical weapons and the inquiries into them."),
+    Field("aliases", ListOf(Text(max_length=80, single_line=True)), default=(), help="other words events may use for it", example=["CW"]),
+)
+
+FIELDS_BY_KIND = {"events": EVENT_FIELDS, "actors": ACTOR_FIELDS, "sources": SOURCE_FIELDS, "places": PLACE_FIELDS, "tags": TAG_FIELDS}
