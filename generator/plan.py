@@ -52,7 +52,31 @@ def plan_site(timeline: Timeline) -> tuple[list[Page], list[Export]]:
     pages.append(_changes_page(timeline))  # provenance: the site's record of changes
     pages.append(Page("404.html", ("404.html",), {"title": "Page not found"}))
     pages.append(replace(_home(timeline), path="embed/", templates=("embed.html",)))  # the chronology for other sites' iframes
+    pages += _embed_pages(timeline)
     return pages, exports.planned_exports(timeline)
+
+
+EMBEDDED_KINDS = ("actors", "tags")  # the terms that get an embeddable chronology of their own
+
+
+def embed_path(kind: TermKind, slug: str) -> str:
+    """The site path of a term's embeddable page: embed/actors/france/."""
+    return "embed/" + kind.path(slug)
+
+
+def _embed_pages(timeline: Timeline) -> list[Page]:
+    """An actor's or a tag's chronology for an iframe: its latest HOME_LIMIT events, like the home page."""
+    pages = []
+    for kind in TERM_KINDS:
+        if kind.taxonomy not in EMBEDDED_KINDS:
+            continue
+        for term in timeline.taxonomies[kind.taxonomy].terms.values():
+            shown = term.entries[-HOME_LIMIT:]
+            pages.append(Page(embed_path(kind, term.slug), ("embed.html",), {
+                "title": term.label, "kind": kind, "term": term, "entries": _entries(shown, timeline),
+                "hidden": len(term.entries) - len(shown),
+            }))
+    return pages
 
 
 def _home(timeline: Timeline) -> Page:
