@@ -37,6 +37,14 @@ def test_the_first_event_is_above_the_fold_at_1280_by_900(page, site, server):
     assert first["text"] and first["date"] <= 900 and first["title"] <= 900
 
 
+def test_the_first_event_is_within_the_first_screen_of_a_phone(page, site, server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + SUB_PATH + "index.html")
+    page.wait_for_selector("[data-tv-controls]:not([hidden])")  # the script has laid out the view
+    first = page.evaluate(FIRST_CARD)
+    assert first["text"] and first["date"] <= 844 and first["title"] <= 844
+
+
 def test_the_time_view_is_operable_by_keyboard_and_keeps_the_list_in_step(page, site, server):
     home(page, server)
     tab_into_view(page)

@@ -1,4 +1,4 @@
-"""Screenshots of a built site for docs/screenshots: home, a year, an actor, a tag and an event.
+"""Screenshots of a built site for docs/screenshots: home, a year, an actor, a tag, an event and an event's media.
 
 Usage: python tools/screenshots.py SITE_FOLDER [OUT_FOLDER] [--only NAME]
 
@@ -32,17 +32,21 @@ def chosen_pages(site: Path) -> dict[str, str]:
     year = max(years, key=lambda p: p.stat().st_size).relative_to(site).as_posix()
     marked = re.search(r'id="e-([a-z0-9-]+)" class="card[^"]*is-key', (site / "index.html").read_text())
     key = {"id": marked.group(1)} if marked else events[0]
-    return {
+    pages = {
         "home": "index.html", "year": year, "actor": busiest("actors"), "tag": busiest("tags"),
         "event": f"events/{key['id']}/index.html",
     }
+    pictured = sorted(p for p in (site / "events").glob("*/index.html") if 'class="media media-image"' in p.read_text())
+    if pictured:  # an event's media, shot where they begin
+        pages["media"] = pictured[0].relative_to(site).as_posix()
+    return pages
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("out", type=Path, nargs="?", default=Path("docs/screenshots"))
-    parser.add_argument("--only", help="shoot only this page (home, year, actor, tag, event)")
+    parser.add_argument("--only", help="shoot only this page (home, year, actor, tag, event, media)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     pages = chosen_pages(args.site)
@@ -56,6 +60,9 @@ def main() -> None:
                     page = browser.new_page(viewport={"width": width, "height": height})
                     page.emulate_media(color_scheme="dark" if mode == "dark" else "light", media="print" if mode == "print" else "screen")
                     page.goto((args.site / path).resolve().as_uri())
+                    if name == "media":
+                        page.evaluate("document.querySelector('.event-media').scrollIntoView({behavior: 'instant'})")
+                        page.wait_for_function("Array.from(document.querySelectorAll('.event-media img')).every(img => img.complete)")
                     target = args.out / f"{name}-{size}-{mode}.png"
                     page.screenshot(path=str(target))
                     Image.open(target).convert("RGB").quantize(128).save(target, optimize=True)
