@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from conftest import write_files
-from test_browser import QuietHandler
+from test_browser import QuietHandler, axe, axe_violations  # noqa: F401 - fixtures
 from test_pages import build, rich_site
 
 EVENT = """\
@@ -114,4 +114,18 @@ def test_without_javascript_only_the_links_are_there(browser, media_site, third_
     assert page.locator(".media-consent").first.is_hidden()
     assert page.locator(f'.media-link a[href="{base}clip.webm"]').count() == 1
     assert len(requests) == before
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_media_pass_axe_before_and_after_a_click(browser, axe, media_site, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(media_site + "events/with-media/index.html")  # a picture of the site, a document, a player's placeholder
+    page.wait_for_selector(".media-consent:not([hidden]) button")
+    assert axe_violations(axe, page) == []
+    page.goto(media_site + "events/elsewhere/index.html")
+    page.locator(".media-consent button").first.click()
+    page.wait_for_selector("video.media-player-video")
+    assert axe_violations(axe, page) == []
     context.close()
