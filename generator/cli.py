@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--drafts", action="store_true", help="include events marked draft: true")
     serve.set_defaults(run=run_serve)
 
-    new = commands.add_parser("new", help="write a new event, actor or source file with every field")
+    new = commands.add_parser("new", help="write a new event, actor, source, place or tag file with every field")
     kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
     event = _new_kind(kinds, "event", "the event's title", "write a new event file (in content/events/YEAR/)")
     event.add_argument("--date", help="when it happened (2018-05-24, 24 May 2018, 2018-05, ...)")
@@ -106,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     place = _new_kind(kinds, "place", "the place's name", "write a new place file (in content/places/), its coordinates proposed from an offline gazetteer")
     place.add_argument("--kind", dest="actor_kind", metavar="KIND", help=f"one of {', '.join(PLACE_KINDS)} (default: the gazetteer's)")
     place.add_argument("--alias", action="append", dest="aliases", default=[], metavar="NAME", help="another spelling (repeatable)")
+    tag = _new_kind(kinds, "tag", "the tag's name", "write a new tag file (in content/tags/): a name and description for a tag")
+    tag.add_argument("--alias", action="append", dest="aliases", default=[], metavar="WORDS", help="other words events use for it (repeatable)")
 
     init = commands.add_parser("init", help="make a new, empty timeline site")
     init.add_argument("folder", type=Path, help="where to make it (absent or empty)")
@@ -256,6 +258,7 @@ def run_new(args: argparse.Namespace) -> int:
         "actor": ("actor_kind", "aliases"),
         "source": ("publisher", "published", "url"),
         "place": ("actor_kind", "aliases"),
+        "tag": ("aliases",),
     }[args.kind]
     options = {("kind" if name == "actor_kind" else name): getattr(args, name) for name in fields}
     note = ""

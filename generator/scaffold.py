@@ -19,8 +19,8 @@ from generator.model import SiteConfig
 from generator.pipeline import checked_items
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, Context, Field, Invalid, slug_problem, slugify
 
-FOLDERS = {"event": "events", "actor": "actors", "source": "sources", "place": "places"}
-TITLE_FIELD = {"event": "title", "actor": "name", "source": "title", "place": "name"}
+FOLDERS = {"event": "events", "actor": "actors", "source": "sources", "place": "places", "tag": "tags"}
+TITLE_FIELD = {"event": "title", "actor": "name", "source": "title", "place": "name", "tag": "name"}
 
 
 class ScaffoldError(Exception):

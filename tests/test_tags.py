@@ -82,3 +82,14 @@ def test_a_nested_tag_file_is_ignored_with_a_warning(minimal_site: Path):
     write_files(minimal_site, {"content/tags/more/x.yml": "name: X\n"})
     warnings = [d for d in check_site(minimal_site).diagnostics if d.severity == "warning"]
     assert any(d.path == "content/tags/more/x.yml" and "content/tags/" in d.message for d in warnings)
+
+
+def test_timeline_new_tag_writes_a_file_the_checker_accepts(minimal_site: Path):
+    from generator.cli import main
+
+    assert main(["new", "tag", "Chemical weapons", "--alias", "CW", "--site", str(minimal_site)]) == 0
+    text = (minimal_site / "content/tags/chemical-weapons.yml").read_text()
+    assert "name: Chemical weapons" in text and "CW" in text
+    report = check_site(minimal_site)
+    assert report.timeline is not None and report.timeline.tags["chemical-weapons"].aliases == ("CW",)
+    assert [tag.label for tag in report.timeline.events_by_id["red-line"].tags] == ["Chemical weapons"]
