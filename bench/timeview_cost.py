@@ -5,7 +5,7 @@
 Writes the synthetic site of bench/synth.py, times `--runs` cold builds of it (child
 processes, as bench/run.py does), then draws in this process every time view the
 site's pages hold (the home page's overview and lanes, one view per page of every
-actor, tag, year and source list) and times that, `--runs` times. It prints the
+actor, tag, year and source list, and one per actor's and tag's embed page) and times that, `--runs` times. It prints the
 drawing's median time beside the build's median and their ratio (target: under 10 %),
 the largest view's size and the largest HTML page of the output (target: under 1 MB).
 The drawing runs on one core while the build renders over all of them, so the ratio
@@ -29,7 +29,7 @@ from measure import measure, timeline_build
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator import timeview  # noqa: E402
 from generator.pipeline import check_site  # noqa: E402
-from generator.plan import HOME_LIMIT, PER_PAGE, TERM_KINDS  # noqa: E402
+from generator.plan import EMBEDDED_KINDS, HOME_LIMIT, PER_PAGE, TERM_KINDS  # noqa: E402
 
 
 def draw_every_view(timeline) -> tuple[float, int]:
@@ -47,6 +47,9 @@ def draw_every_view(timeline) -> tuple[float, int]:
             for first in range(0, max(1, len(term.entries)), PER_PAGE):
                 page = [(timeline.events_by_id[entry.event], None) for entry in term.entries[first:first + PER_PAGE]]
                 largest = max(largest, len(one.render(root="../../", entries=term.entries, on_page=page)))
+            if kind.taxonomy in EMBEDDED_KINDS:  # the term's embed page: its latest events
+                page = [(timeline.events_by_id[entry.event], None) for entry in term.entries[-HOME_LIMIT:]]
+                largest = max(largest, len(one.render(root="../../../", entries=term.entries, on_page=page)))
     return time.perf_counter() - started, largest
 
 
