@@ -29,7 +29,7 @@ from measure import measure, timeline_build
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator import timeview  # noqa: E402
 from generator.pipeline import check_site  # noqa: E402
-from generator.plan import EMBEDDED_KINDS, HOME_LIMIT, PER_PAGE, TERM_KINDS  # noqa: E402
+from generator.plan import EMBED_LIMIT, EMBEDDED_KINDS, HOME_LIMIT, PER_PAGE, TERM_KINDS  # noqa: E402
 
 
 def draw_every_view(timeline) -> tuple[float, int]:
@@ -48,7 +48,7 @@ def draw_every_view(timeline) -> tuple[float, int]:
                 page = [(timeline.events_by_id[entry.event], None) for entry in term.entries[first:first + PER_PAGE]]
                 largest = max(largest, len(one.render(root="../../", entries=term.entries, on_page=page)))
             if kind.taxonomy in EMBEDDED_KINDS:  # the term's embed page: its latest events
-                page = [(timeline.events_by_id[entry.event], None) for entry in term.entries[-HOME_LIMIT:]]
+                page = [(timeline.events_by_id[entry.event], None) for entry in term.entries[-EMBED_LIMIT:]]
                 largest = max(largest, len(one.render(root="../../../", entries=term.entries, on_page=page)))
     return time.perf_counter() - started, largest
 
