@@ -33,7 +33,7 @@ import argparse
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -66,6 +66,7 @@ class Expected:
     window: bool
     words: str
     kind: str  # for the report of what is missed
+    at: int = -1  # where the words lie in the text, when known
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def read_wikiwars(path: Path, join_ranges: bool = True) -> tuple[str, list[Expec
             annotations.append((attributes, start, length))
     plain.append(body[cursor:])
     text = "".join(plain)
-    dated = sorted((start, end, e) for attributes, start, end in annotations
+    dated = sorted((start, end, replace(e, at=start)) for attributes, start, end in annotations
                    if (e := expected_date(attributes, text[start:end])) is not None)
     return text, joined_ranges(text, dated) if join_ranges else [e for _, _, e in dated]
 
@@ -193,7 +194,7 @@ def joined_ranges(text: str, dated: list[tuple[int, int, Expected]]) -> list[Exp
             opens = text[max(0, start - 8):start].lower().rstrip().endswith("between") if is_and else True
             if (_RANGE_JOIN.fullmatch(between) and opens and first.first and second.first
                     and first.first <= second.last and first.kind != "season"):
-                joined.append(Expected(first.first, second.last, False, f"{first.words} … {second.words}", "range"))
+                joined.append(Expected(first.first, second.last, False, f"{first.words} … {second.words}", "range", start))
                 index += 2
                 continue
         joined.append(first)

@@ -363,6 +363,39 @@ def test_a_narrative_without_publication_carries_the_year_into_the_next_one():
         "In December 1941": "1941-12", "In January": "1942-01"}
 
 
+def test_a_narrative_may_look_back_up_to_half_a_year():
+    article = "On 25 August 1944 Paris was freed.\n\nOn June 22, the Soviets attacked in the east."
+    assert resolved(article, None)["June 22"] == "1944-06-22"
+
+
+def test_a_season_with_its_year_sets_the_year_the_story_goes_on_in():
+    article = "The war began in September 1914. By the spring of 1915, the army had retreated. On 5 August it lost the city."
+    assert resolved(article, None)["5 August"] == "1915-08-05"
+
+
+def test_later_in_the_year_is_the_year_of_the_date_before_it():
+    article = "The army landed in March 1946. Later in the year, the talks failed."
+    assert resolved(article, None)["Later in the year"] == "1946"
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    ("The attack was repulsed between 8 November and 23 November 1936.", "between 8 November and 23 November 1936",
+     "1936-11-08/1936-11-23"),
+    ("Between January 12 and January 16, 1936, the army advanced.", "Between January 12 and January 16, 1936",
+     "1936-01-12/1936-01-16"),
+    ("Talks ran between 4 and 10 May 1990.", "between 4 and 10 May 1990", "1990-05-04/1990-05-10"),
+    ("The two battles were fought on April 6-7 and from April 13-15.", "April 13-15", "2018-04-13/2018-04-15"),
+    ("Leaders meet in Hamburg on July 7 and 8.", "July 7 and 8", "2018-07-07/2018-07-08"),
+])
+def test_ranges_of_days(article, words, edtf):
+    assert resolved(article)[words] == edtf
+
+
+def test_days_listed_with_and_are_each_a_day():
+    assert resolved("Votes were held on May 4 and 10, 1936.", None) == {"May 4": "1936-05-04", "10, 1936": "1936-05-10"}
+    assert resolved("Strikes hit the port on 3 and 9 March.") == {"3": "2018-03-03", "9 March": "2018-03-09"}
+
+
 def test_news_dates_keep_the_publication_year_after_a_passing_year():
     article = "The 2015 accord was cited. Ministers met on 2 May to discuss it."
     assert resolved(article)["2 May"] == "2018-05-02"

@@ -60,6 +60,8 @@ _TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+"
 _DAY_TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+(?:(?i:the)\s+)?"
 _SEPARATOR = _DAY_TO
 _SAME_MONTH_SEPARATOR = _SEPARATOR + r"|\s+and\s+"
+_BETWEEN = r"(?:(?P<between>(?i:between))\s+)?"  # "between 8 and 23 November" is a range; "on 28 and 29 August" two days
+_DAYS_SEPARATOR = rf"(?(between)\s+and\s+|(?:{_SEPARATOR}))"
 _YEAR_AFTER = rf"(?:,?\s+(?P<y>{YEAR}))?"
 PHASE = (r"(?P<phase>(?i:early|mid|late|(?:(?:at|by|until|in|from|towards?)\s+)?(?:the\s+)?"
          r"(?:end|start|beginning|middle|close|turn)\s+of))")
@@ -289,13 +291,14 @@ def _year_for(month: int, day: int, context: _Context) -> tuple[int, str]:
     return _nearest_year(month, day, published, context.future), f"the year from the publication date {context.publication}"
 
 
-CARRIED_LOOK_BACK = timedelta(days=62)  # a narrative may look back a little; further back is the next year
+CARRIED_LOOK_BACK = timedelta(days=183)  # a narrative may look back up to half a year; further is the next year
 
 
 def _year_after(carried: _Anchor, month: int, day: int) -> int:
-    """The year of a month and day told after the carried date: its year, or the next when
-    that would put it more than two months before the carried date ("In December 1941 ...
-    In January" is January 1942)."""
+    """The year of a month and day told after the carried date: the one of its year and the
+    next that lies nearer to it, so the narrative may look back up to half a year ("In
+    December 1941 ... In January" is January 1942; "On 25 August 1944 ... On June 22" is
+    June 1944)."""
     if carried.precision == Precision.YEAR:
         return carried.day.year
     try:
@@ -552,8 +555,9 @@ _SHIFT = re.compile(
     rf"(?<!\bto\s)\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
     rf"|\b(?i:the)\s+(?P<order>(?i:next|following|previous|preceding|same))\s+(?P<unit2>(?i:day|week|month|year|morning|night|evening))\b"
     rf"|\b(?i:(?:later|earlier)\s+(?:in\s+)?)?(?P<that>(?i:that))\s+(?P<unit3>(?i:day|month|year))\b"
+    rf"|\b(?i:later|earlier)\s+(?i:in)\s+(?P<same>(?i:the))\s+(?P<unit4>(?i:month|year))\b"  # "later in the year"
 )
-_NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![-–/:]?\d))"
+_NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![/:]?\d))"  # "April 13-15" is days, "April 13:30" not
 _OF_THAT_YEAR = r"(?:\s+of\s+(?:that|the\s+same)\s+year\b)?"
 _NO_YEAR_AFTER = r"(?!\.?,?\s+(?:of\s+)?\d{4}\b)"
 
@@ -568,13 +572,13 @@ def _plain_year(match: re.Match) -> bool:
 
 
 RULES: tuple[_Rule, ...] = (
-    _Rule(re.compile(rf"\b(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:,?\s+(?P<y1>{YEAR}))?(?:{_SEPARATOR})"
+    _Rule(re.compile(rf"\b{_BETWEEN}(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:,?\s+(?P<y1>{YEAR}))?{_DAYS_SEPARATOR}"
                      rf"(?P<d2>{DAY})\s+(?:of\s+)?(?P<m2>{MONTH}){_YEAR_AFTER}"), _calendar_date, True),
-    _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?:,?\s+(?P<y1>{YEAR}))?(?:{_SEPARATOR})"
+    _Rule(re.compile(rf"\b{_BETWEEN}(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?:,?\s+(?P<y1>{YEAR}))?{_DAYS_SEPARATOR}"
                      rf"(?P<m2>{MONTH})\s+(?P<d2>{DAY}){_YEAR_AFTER}"), _calendar_date, True),
-    _Rule(re.compile(rf"\b(?P<d1>{DAY})(?:{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH}){_YEAR_AFTER}"),
+    _Rule(re.compile(rf"\b{_BETWEEN}(?P<d1>{DAY})(?P<sep>{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH}){_YEAR_AFTER}"),
           _calendar_date, True),
-    _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?:{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY}){_YEAR_AFTER}"),
+    _Rule(re.compile(rf"\b{_BETWEEN}(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?P<sep>{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY}){_YEAR_AFTER}"),
           _calendar_date, True),
     _Rule(re.compile(rf"\b(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH}){_YEAR_AFTER}"), _calendar_date, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?![-–/:]?\d){_YEAR_AFTER}"), _calendar_date, True),
@@ -619,7 +623,7 @@ RULES: tuple[_Rule, ...] = (
 )
 
 _DAY_RULES = tuple(rule for rule in RULES if rule.resolve in (_calendar_date, _iso_date))
-_ANCHORS = (_calendar_date, _iso_date, _month_and_year)
+_ANCHORS = (_calendar_date, _iso_date, _month_and_year, _season)  # "by the spring of 1915" sets 1915 too
 
 
 # --- finding and resolving --------------------------------------------------------------
@@ -670,7 +674,7 @@ def find_expressions(
         expressions.append(expression)
         in_force = _next_in_force(in_force, rule, match, expression, sentence, published) or in_force
     _resolve_shifts(found, expressions, lookup)
-    resolved = [e for e in expressions if e is not None]
+    resolved = [part for (_, match), e in zip(found, expressions) if e is not None for part in _listed_days(e, match)]
     return _quoted_days_from_their_speech(resolved, quoted, lookup)
 
 
@@ -681,6 +685,24 @@ def _candidates(article: str, skip: tuple[tuple[int, int], ...]) -> list[tuple[_
         for rule in RULES
         for match in rule.pattern.finditer(article)
         if (rule.accept is None or rule.accept(match)) and not _skipped(starts, match)
+    ]
+
+
+def _listed_days(expression: Expression, match: re.Match) -> list[Expression]:
+    """"May 4 and 10": two days, each its own expression. Two days in a row ("July 7 and
+    8") stay one span, as does "between 4 and 10 May"."""
+    separator = match.groupdict().get("sep") or ""
+    if expression.date is None or separator.strip().lower() != "and" or match["between"]:
+        return [expression]
+    text = match.string
+    first, last = first_day(expression.date), last_day(expression.date)
+    if last - first <= timedelta(days=1):
+        return [expression]
+    return [
+        replace(expression, words=text[match.start():match.start("sep")], end=match.start("sep"),
+                date=point(first, Precision.DAY)),
+        replace(expression, words=text[match.end("sep"):match.end()], start=match.end("sep"),
+                date=point(last, Precision.DAY)),
     ]
 
 
@@ -863,9 +885,9 @@ def _resolve_shift(
     the shift dates X and "before" counts back.
     """
     words, start, end = _span_of(match)
-    unit = (match["unit"] or match["unit2"] or match["unit3"]).lower()
+    unit = (match["unit"] or match["unit2"] or match["unit3"] or match["unit4"]).lower()
     unit = "day" if unit in ("morning", "night", "evening") else unit
-    direction = "same" if match["that"] else (match["dir"] or match["order"]).lower()
+    direction = "same" if match["that"] or match["same"] else (match["dir"] or match["order"]).lower()
     has_complement = direction in ("before", "after") and _words_follow(sentence, end)
     anchor, anchor_first = _shift_anchor(index, expressions, dated, sentence, has_complement)
     if anchor is None or anchor.date is None:
