@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from generator.dates import Precision
-from generator.extract.temporal import find_expressions, find_publication, is_future
+from generator.extract.temporal import AncientDate, find_expressions, find_publication, is_future
 from generator.extract.text import split_sentences
 
 WEDNESDAY = date(2018, 5, 23)
@@ -394,6 +394,35 @@ def test_ranges_of_days(article, words, edtf):
 def test_days_listed_with_and_are_each_a_day():
     assert resolved("Votes were held on May 4 and 10, 1936.", None) == {"May 4": "1936-05-04", "10, 1936": "1936-05-10"}
     assert resolved("Strikes hit the port on 3 and 9 March.") == {"3": "2018-03-03", "9 March": "2018-03-09"}
+
+
+@pytest.mark.parametrize("article, words, value", [
+    ("The revolt broke out in 499 BC.", "in 499 BC", AncientDate(499, 499)),
+    ("The city fell in 146 B.C. and burned.", "in 146 B.C.", AncientDate(146, 146)),
+    ("The wars lasted from 264 to 241 BC.", "from 264 to 241 BC", AncientDate(264, 241)),
+    ("The Persian wars (499–449 BCE) shaped Greece.", "499–449 BCE", AncientDate(499, 449)),
+    ("In September 490 BC the Athenians won at Marathon.", "In September 490 BC", AncientDate(490, 490, 9)),
+    ("Athens rose in the 5th century BC.", "the 5th century BC", AncientDate(500, 401)),
+])
+def test_dates_before_year_one_are_read_but_have_no_content_format_date(article, words, value):
+    [expression] = find_expressions(article, split_sentences(article), None)
+    assert (expression.words, expression.before_year_one, expression.date) == (words, value, None)
+    assert "before year 1" in expression.problem
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    ("The story was invented in the nineteenth century.", "the nineteenth century", "1800/1899"),
+    ("By the late 18th century, the port had silted up.", "the late 18th century", "1766~/1799~"),
+    ("Sea walls were built in the 12th century.", "the 12th century", "1100/1199"),
+])
+def test_centuries(article, words, edtf):
+    assert resolved(article, None) == {words: edtf}
+
+
+def test_the_century_of_publication_is_named_in_passing():
+    [expression] = find_expressions("It is the worst flood of the 21st century.",
+                                    split_sentences("It is the worst flood of the 21st century."), WEDNESDAY)
+    assert expression.date.edtf == "2000/2099" and expression.passing
 
 
 def test_news_dates_keep_the_publication_year_after_a_passing_year():

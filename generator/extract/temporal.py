@@ -5,7 +5,12 @@ The kinds understood, each by one rule below:
 - explicit dates: "24 May 2018", "September 3, 2018", "April 4", "May 24-25",
   "30 May-2 June", "In May 2017", ISO "2018-05-23";
 - ranges read as intervals: "from Nov. 15 to 26", "from 1999 to 2001", "2008-2010",
-  "from April to August 2005", "from Wednesday to Saturday";
+  "from April to August 2005", "from Wednesday to Saturday", "between 8 and 23 November";
+  days listed with "and" are each a day ("May 4 and 10"), unless they follow each other
+  ("July 7 and 8": one span of two days);
+- centuries: "the nineteenth century" (1800/1899), "the late 18th century";
+- dates before year 1 ("499 BC", "from 264 to 241 BC", "the 5th century BC"): read and
+  kept as an `AncientDate`, not as a date, since the content format's years start at 1;
 - approximate periods: "the late 1970s", "mid-1996", "early November", "at the end of
   the year", "at the start of 2006" (early/start: its first third, mid: the middle
   third, late/end: the last third), "a decade ago";
@@ -24,12 +29,14 @@ The kinds understood, each by one rule below:
 A month and day without a year take the year carried forward from the last date the
 text wrote with its year (a chronology: "March 11, 2011" then "March 12: ...") when
 there is no publication date, when it opens a line or shares a sentence with that
-date, or when that date opened its sentence in the same paragraph; otherwise the year
-that puts them nearest to publication (on or after it in a future clause). Years
-mentioned in passing ("since 1900", "since Chernobyl in 1986", "the 2030 Agenda") are
-marked `passing` and are not drafted. Every resolved `Expression` keeps its words,
-its offsets, the date as contract EDTF (a `generator.dates` value) and the anchor it
-was counted from; an unresolved one says why.
+date, or when that date opened its sentence in the same paragraph (of the carried year
+and the next, the one that puts it nearer the carried date: a story may look back up
+to half a year; a season with its year, "the spring of 1915", sets the year too);
+otherwise the year that puts them nearest to publication (on or after it in a future
+clause). Years mentioned in passing ("since 1900", "since Chernobyl in 1986", "the 2030
+Agenda", the century of publication) are marked `passing` and are not drafted. Every
+resolved `Expression` keeps its words, its offsets, the date as contract EDTF (a
+`generator.dates` value) and the anchor it was counted from; an unresolved one says why.
 """
 from __future__ import annotations
 
@@ -57,6 +64,11 @@ _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 NUMBER = r"(?i:an?|%s|\d{1,3})" % "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+"
+ERA_BC = r"(?:BCE|BC|B\.C\.E\.|B\.C\.)(?![A-Za-z])"
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                  "eighteenth", "nineteenth", "twentieth", "twenty-first")
+ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)|(?i:%s))" % "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
 _DAY_TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+(?:(?i:the)\s+)?"
 _SEPARATOR = _DAY_TO
 _SAME_MONTH_SEPARATOR = _SEPARATOR + r"|\s+and\s+"
@@ -87,6 +99,31 @@ class Unresolved(Exception):
     """An expression that cannot be given a date; the message says why."""
 
 
+@dataclass(frozen=True)
+class AncientDate:
+    """A date before year 1 ("499 BC", "499-493 BC", "September 490 BC", "the 5th century
+    BC"): years counted back, the earliest first. The content format's years start at 1,
+    so such a date is reported, not drafted."""
+
+    first: int  # years BC: 499
+    last: int  # 493; the same as `first` for a single year
+    month: int | None = None
+
+    @property
+    def text(self) -> str:
+        month = f"{MONTH_NAMES[self.month - 1]} " if self.month else ""
+        years = f"{self.first}" if self.first == self.last else f"{self.first}-{self.last}"
+        return f"{month}{years} BC"
+
+
+class BeforeYearOne(Unresolved):
+    """A date the text gives before year 1."""
+
+    def __init__(self, value: AncientDate):
+        super().__init__(f"{value.text} is before year 1: the content format's dates start at year 1 (not drafted)")
+        self.value = value
+
+
 # --- what is found --------------------------------------------------------------------
 
 
@@ -101,6 +138,7 @@ class Expression:
     anchor: str = ""  # what the date was counted from, e.g. "the publication date 2018-05-23"
     problem: str = ""  # why there is no date
     passing: bool = False  # a mention in passing ("since 1900"): not a happening to draft
+    before_year_one: "AncientDate | None" = None  # "499 BC": read, but no content-format date holds it
 
     @property
     def note(self) -> str:
@@ -354,6 +392,33 @@ def _decade(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     return span(date(start + first, 1, 1), date(start + last, 1, 1), Precision.YEAR, approximate=bool(_group(match, "phase"))), "as written"
 
 
+def _century(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"the nineteenth century" (1800/1899), "the early 20th century" (1900~/1933~)."""
+    number = _ordinal_number(match["ord"])
+    start = (number - 1) * 100
+    first, last = {"early": (0, 33), "mid": (33, 66), "late": (66, 99), "": (0, 99)}[_phase_of(_group(match, "phase"))]
+    return span(date(max(1, start + first), 1, 1), date(start + last, 1, 1), Precision.YEAR,
+                approximate=bool(_group(match, "phase"))), "as written"
+
+
+def _ordinal_number(word: str) -> int:
+    word = word.lower()
+    return int(word[:-2]) if word[:1].isdigit() else _ORDINAL_WORDS.index(word) + 1
+
+
+def _before_year_one(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"499 BC", "499-493 BC", "from 499 to 493 BC", "September 490 BC", "the 5th century BC"."""
+    if _group(match, "ord"):
+        number = _ordinal_number(match["ord"])
+        raise BeforeYearOne(AncientDate(number * 100, (number - 1) * 100 + 1))
+    first = int(_group(match, "y1") or match["y"])
+    last = int(match["y"])
+    if first < last or not 0 < last <= 9999:
+        raise Unresolved("not a range of years BC (the earlier, larger, year comes first)")
+    month = _month_number(match["m1"]) if _group(match, "m1") else None
+    raise BeforeYearOne(AncientDate(first, last, month))
+
+
 def _year_range(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     """"from 1999 to 2001", "between 1999 and 2001", "2008-2010", "2008-10"."""
     start, written_end = int(match["y1"]), match["y2"]
@@ -572,6 +637,13 @@ def _plain_year(match: re.Match) -> bool:
 
 
 RULES: tuple[_Rule, ...] = (
+    _Rule(re.compile(rf"\b(?:(?i:from|between)\s+)?(?<![\d,.])(?P<y1>\d{{1,4}})(?:\s*{ERA_BC})?(?:\s*[-–—]\s*|\s+(?:to|and|until)\s+)"
+                     rf"(?P<y>\d{{1,4}})\s*{ERA_BC}"), _before_year_one),
+    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)*(?:(?P<m1>{MONTH})\s+)?(?<![\d,.])(?P<y>\d{{1,4}})\s*{ERA_BC}"),
+          _before_year_one),
+    _Rule(re.compile(rf"\b(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?(?P<ord>{ORDINAL})[\s-]+(?i:century)\s*{ERA_BC}"),
+          _before_year_one),
+    _Rule(re.compile(rf"\b(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?(?P<ord>{ORDINAL})[\s-]+(?i:century)\b"), _century),
     _Rule(re.compile(rf"\b{_BETWEEN}(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:,?\s+(?P<y1>{YEAR}))?{_DAYS_SEPARATOR}"
                      rf"(?P<d2>{DAY})\s+(?:of\s+)?(?P<m2>{MONTH}){_YEAR_AFTER}"), _calendar_date, True),
     _Rule(re.compile(rf"\b{_BETWEEN}(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?:,?\s+(?P<y1>{YEAR}))?{_DAYS_SEPARATOR}"
@@ -725,6 +797,8 @@ def _resolve(
     context = _Context(published, future, published_as, carried)
     try:
         value, anchor = resolve(match, context)
+    except BeforeYearOne as why:
+        return Expression(words, start, end, problem=str(why), before_year_one=why.value)
     except Unresolved as why:
         return Expression(words, start, end, problem=str(why))
     except (ValueError, OverflowError):  # DateError too: a date beyond the calendar's years
@@ -798,6 +872,9 @@ def _in_passing(article: str, start: int, end: int, value: EDTF, sentence: Sente
     naming a plan ("the 2030 Agenda" in 2018; "the 2015 Paris Agreement" is a happening)."""
     if value.precision != Precision.YEAR or sentence is None:
         return False
+    first, last = first_day(value).year, last_day(value).year
+    if published is not None and last - first >= 99 and first <= published.year <= last:
+        return True  # "the worst crisis of the 21st century" in news of 2018
     before = clause_before(sentence, start)
     if _SINCE.search(before):
         return True
