@@ -425,6 +425,24 @@ def test_the_century_of_publication_is_named_in_passing():
     assert expression.date.edtf == "2000/2099" and expression.passing
 
 
+@pytest.mark.parametrize("article, expected", [
+    ("In April and June 1955, the premier purged his rivals.", {"In April": "1955-04", "June 1955": "1955-06"}),
+    ("In August/September 1956, the leaders met.", {"In August": "1956-08", "September 1956": "1956-09"}),
+])
+def test_months_named_together_share_the_year_written_after_them(article, expected):
+    assert resolved(article) == expected
+
+
+def test_a_year_after_of_sets_the_year_of_a_narrative():
+    article = "The front froze at the end of 1914. For the first ten months of 1915, the army held. The attack began in October."
+    assert resolved(article, None)["in October"] == "1915-10"
+
+
+def test_a_far_earlier_year_naming_a_thing_does_not_move_the_story():
+    article = "In March 1788 the court met. The 1614 rules were cited. The king agreed on 27 December."
+    assert resolved(article, None)["27 December"] == "1788-12-27"
+
+
 def test_news_dates_keep_the_publication_year_after_a_passing_year():
     article = "The 2015 accord was cited. Ministers met on 2 May to discuss it."
     assert resolved(article)["2 May"] == "2018-05-02"
@@ -442,6 +460,7 @@ def test_a_year_opening_the_sentence_carries_in_its_paragraph():
     ("It was the worst accident since Chernobyl in 1986.", "1986"),
     ("Leaders backed the 2030 Agenda.", "2030"),
     ("Prices are higher than in 2010.", "2010"),
+    ("They asked that the assembly be arranged as in 1614.", "1614"),
 ])
 def test_passing_mentions(article, words):
     [expression] = find_expressions(article, split_sentences(article), WEDNESDAY)

@@ -88,7 +88,8 @@ FUTURE = re.compile(
     re.IGNORECASE,
 )
 _HEADLINE_INFINITIVE = re.compile(r"\bto\s+[a-z]+\b")  # "Leaders to meet Friday": a headline's future
-_SINCE = re.compile(r"(?i)\b(?:since|than|compared\s+(?:with|to))\s+(?:[\w'’-]+\s+){0,3}(?:in\s+)?$")
+_SINCE = re.compile(r"(?i)\b(?:since|than|compared\s+(?:with|to))\s+(?:[\w'’-]+\s+){0,3}(?:in\s+)?$"
+                    r"|\b(?i:as|like|unlike)\s+in\s+$")  # "arranged as in 1614": a comparison
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _ARTICLE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their)\s+$")
 
@@ -665,6 +666,8 @@ RULES: tuple[_Rule, ...] = (
                      rf"(?P<m2>{MONTH}){_NOT_A_DAY}(?:,?\s+(?:of\s+)?(?P<y>{YEAR}))?"), _month_range, True),
     _Rule(re.compile(rf"\b(?:(?i:in|since|by|until|till|during|from|through|before|after|around|as\s+of)\s+)*"
                      rf"(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _month_and_year),
+    _Rule(re.compile(rf"\b(?:(?i:in)\s+)?(?P<m1>{MONTH}){_NOT_A_DAY}(?=(?:\s+(?:and|or)\s+|\s*/\s*|,\s*)(?:{MONTH}{_NOT_A_DAY}"
+                     rf"(?:\s+(?:and|or)\s+|\s*/\s*|,\s*))*{MONTH},?\s+(?:of\s+)?(?P<y>{YEAR}))"), _month_and_year),
     _Rule(re.compile(rf"\b(?:(?i:in)\s+)?(?P<m1>{MONTH})\s+(?P<mod>(?i:this|last|next))\s+(?i:year)\b"), _month_of_year),
     _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}(?:['’]s\b)?"),
           _bare_month, True),
@@ -843,9 +846,10 @@ def _next_in_force(
     return _YearInForce(anchor, sentence, opens)
 
 
-_SETS_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|by|during|throughout|until|till|from|after|before|early|late|mid)[\s-]+$")
+_SETS_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|by|during|throughout|until|till|from|after|before|early|late|mid|of)[\s-]+$")
 
 
+_NOUN_AFTER = re.compile(r"\s+[a-z]")
 ASIDE_YEARS = 10  # a year this far from the story's, named inside a sentence, is an aside
 
 
@@ -857,9 +861,9 @@ def _sets_the_year(
     "documents found in 2004" inside a story of 1920)."""
     text = match.string
     set_apart = text[expression.end:expression.end + 1] in (",", "\n", "")
-    if opens and (set_apart or published is None):
-        return True
     aside = story_year is not None and abs(first_day(expression.date).year - story_year) > ASIDE_YEARS
+    if opens and (set_apart or published is None):
+        return not (aside and _NOUN_AFTER.match(text, expression.end))  # "The 1614 rules" in a story of 1788
     return published is None and not aside and bool(_SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
 
 
