@@ -461,6 +461,7 @@ def test_a_year_opening_the_sentence_carries_in_its_paragraph():
     ("Leaders backed the 2030 Agenda.", "2030"),
     ("Prices are higher than in 2010.", "2010"),
     ("They asked that the assembly be arranged as in 1614.", "1614"),
+    ("Dockers struck for the second time this month.", "this month"),
 ])
 def test_passing_mentions(article, words):
     [expression] = find_expressions(article, split_sentences(article), WEDNESDAY)

@@ -33,10 +33,11 @@ date, or when that date opened its sentence in the same paragraph (of the carrie
 and the next, the one that puts it nearer the carried date: a story may look back up
 to half a year; a season with its year, "the spring of 1915", sets the year too);
 otherwise the year that puts them nearest to publication (on or after it in a future
-clause). Years mentioned in passing ("since 1900", "since Chernobyl in 1986", "the 2030
-Agenda", the century of publication) are marked `passing` and are not drafted. Every
-resolved `Expression` keeps its words, its offsets, the date as contract EDTF (a
-`generator.dates` value) and the anchor it was counted from; an unresolved one says why.
+clause). Dates mentioned in passing ("since 1900", "since Chernobyl in 1986", "the
+2030 Agenda", the century of publication, "for the second time this month") are
+marked `passing` and are not drafted. Every resolved `Expression` keeps its words, its
+offsets, the date as contract EDTF (a `generator.dates` value) and the anchor it was
+counted from; an unresolved one says why.
 """
 from __future__ import annotations
 
@@ -91,6 +92,7 @@ _HEADLINE_INFINITIVE = re.compile(r"\bto\s+[a-z]+\b")  # "Leaders to meet Friday
 _SINCE = re.compile(r"(?i)\b(?:since|than|compared\s+(?:with|to))\s+(?:[\w'’-]+\s+){0,3}(?:in\s+)?$"
                     r"|\b(?i:as|like|unlike)\s+in\s+$")  # "arranged as in 1614": a comparison
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_COUNTED_TIMES = re.compile(r"(?i)\b(?:time|times|once|twice)\s+$")  # "for the second time this month"
 _ARTICLE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their)\s+$")
 
 _OUT_OF_RANGE = "falls outside the years a date can have"
@@ -874,6 +876,8 @@ def _opens_sentence(sentence: Sentence, offset: int) -> bool:
 def _in_passing(article: str, start: int, end: int, value: EDTF, sentence: Sentence | None, published: date | None) -> bool:
     """A year named in passing: "since 1900", "since Chernobyl in 1986", and a later year
     naming a plan ("the 2030 Agenda" in 2018; "the 2015 Paris Agreement" is a happening)."""
+    if _COUNTED_TIMES.search(article[max(0, start - 12):start]):
+        return True
     if value.precision != Precision.YEAR or sentence is None:
         return False
     first, last = first_day(value).year, last_day(value).year
