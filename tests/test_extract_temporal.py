@@ -239,6 +239,10 @@ def test_dateline_with_a_year():
     assert find_publication("GENEVA, March 12, 2018 (Agency) - The envoy arrived.").date == date(2018, 3, 12)
 
 
+def test_dateline_with_a_country_after_the_city():
+    assert find_publication("KOBE, Japan, Jan. 17, 2005 - The city remembers.").date == date(2005, 1, 17)
+
+
 def test_no_stated_date():
     assert find_publication("The envoy arrived on Monday in Geneva.") is None
 
@@ -441,6 +445,21 @@ def test_a_year_after_of_sets_the_year_of_a_narrative():
 def test_a_far_earlier_year_naming_a_thing_does_not_move_the_story():
     article = "In March 1788 the court met. The 1614 rules were cited. The king agreed on 27 December."
     assert resolved(article, None)["27 December"] == "1788-12-27"
+
+
+def test_what_is_due_or_forecast_lies_ahead():
+    assert resolved("More rain is forecast for Friday.") == {"Friday": "2018-05-25"}
+    assert resolved("A report is due by the end of March.", date(2023, 1, 3)) == \
+        {"by the end of March": "2023-03-22~/2023-03-31~"}
+
+
+def test_this_evening_is_the_publication_day():
+    assert resolved("The city holds a memorial service this evening.") == {"this evening": "2018-05-23"}
+
+
+def test_years_ago_today_is_that_day_and_sets_the_year_of_a_chronology():
+    article = "Ten years ago today, the quake struck the port.\nJan. 18: Fires burn through the wards."
+    assert resolved(article, date(2005, 1, 17)) == {"Ten years ago today": "1995-01-17", "Jan. 18": "1995-01-18"}
 
 
 def test_news_dates_keep_the_publication_year_after_a_passing_year():

@@ -16,11 +16,12 @@ The kinds understood, each by one rule below:
   third, late/end: the last third), "a decade ago";
 - weekdays: "on Wednesday" is the latest Wednesday on or before publication (the
   publication day itself counts) unless the clause is in the future ("will go on
-  Friday", "would leave on Thursday", a headline "to meet Friday"), then the first one
-  on or after it;
-- days and periods counted from publication: "yesterday", "today", "last week" (the
-  previous Monday-Sunday week), "next month", "earlier this year", "two years ago",
-  "January this year"; "today" inside a quotation counts from the day the quoted
+  Friday", "would leave on Thursday", "is forecast for Friday", "is due by", a
+  headline "to meet Friday"), then the first one on or after it;
+- days and periods counted from publication: "yesterday", "today", "this evening",
+  "last week" (the previous Monday-Sunday week), "next month", "earlier this year",
+  "two years ago", "ten years ago today" (that day: a chronology after it takes its
+  year), "January this year"; "today" inside a quotation counts from the day the quoted
   words were said when the sentence dates them ("'We leave today,' he said on Monday");
 - bare months ("in April": the latest April on or before publication unless the
   clause is in the future; "January's election": the nearest January) and bare years;
@@ -84,6 +85,7 @@ _BEFORE_YEAR = r"(?i:in|since|by|until|till|during|from|through|before|after|aro
 FUTURE = re.compile(
     r"\b(?:will|shall|won['’]t|would|wouldn['’]t"
     r"|(?:is|are|am)\s+(?:due|scheduled|set|expected|slated|poised|going|planning)\s+to"
+    r"|(?:is|are)\s+(?:due|forecast|scheduled|planned|slated)"
     r"|(?:plans?|intends?|agreed|decided|promised|pledged|vowed|threatened|hopes?|aims?|wants?)\s+to\s+\w+"
     r"|upcoming|forthcoming)\b|['’]ll\b",
     re.IGNORECASE,
@@ -552,8 +554,8 @@ def _weekday_range(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     return span(first, last, Precision.DAY), _from_publication(context)
 
 
-_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
-              "the day before yesterday": -2, "the day after tomorrow": 2}
+_DAY_WORDS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+              "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
 
 
 def _day_word(match: re.Match, context: _Context) -> tuple[EDTF, str]:
@@ -607,12 +609,15 @@ _UNIT_PRECISION = {"day": Precision.DAY, "week": Precision.DAY, "month": Precisi
 
 
 def _ago(match: re.Match, context: _Context) -> tuple[EDTF, str]:
-    """"two weeks ago", "a decade ago": approximate unless counted in days."""
+    """"two weeks ago", "a decade ago": approximate unless counted in days; "ten years
+    ago today" is that very day."""
     unit = match["unit"].lower()
     amount = _number(match["n"])
     if unit == "decade":
         unit, amount = "year", amount * 10
     found = _need_publication(context) - relativedelta(**{unit + "s": amount})
+    if _group(match, "today"):
+        return point(found, Precision.DAY), _from_publication(context)
     precision = Precision.YEAR if unit == "year" else _UNIT_PRECISION[unit]
     return point(found, precision, approximate=unit != "day"), _from_publication(context)
 
@@ -690,12 +695,14 @@ RULES: tuple[_Rule, ...] = (
                      rf"(?:{_TO})(?P<wd2>{WEEKDAY})"), _weekday_range),
     _Rule(re.compile(rf"\b(?:(?P<mod>(?i:on|last|next|this|since|by|until|from))\s+)?(?P<wd>{WEEKDAY})(?:['’]s\b)?"),
           _weekday),
-    _Rule(re.compile(r"\b(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tonight|tomorrow)\b"),
+    _Rule(re.compile(r"\b(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tonight|tomorrow"
+                     r"|this\s+(?:morning|afternoon|evening))\b"),
           _day_word),
     _Rule(re.compile(rf"\b{PHASE}\s+(?P<mod>(?i:the|this|last|next))\s+(?P<unit>(?i:year|month))\b"), _phase_of_period),
     _Rule(re.compile(r"(?<![Tt]he\s)\b(?P<phase>(?i:earlier|later|early|late)\s+)?(?P<mod>(?i:last|next|this))\s+"
                      r"(?P<unit>(?i:week|weekend|month|year))\b(?:['’]s\b)?"), _relative_period),
-    _Rule(re.compile(rf"\b(?P<n>{NUMBER})\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b"), _ago),
+    _Rule(re.compile(rf"\b(?P<n>{NUMBER})\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b"
+                     rf"(?:,?\s+(?P<today>(?i:today|to\s+the\s+day))\b)?"), _ago),
     _Rule(_SHIFT, None),
 )
 
@@ -833,7 +840,8 @@ def _next_in_force(
     if value is None or sentence is None or expression.passing or is_future(sentence, match.start(), match.end()):
         return None  # "a campaign planned for 1976" does not move the story there
     opens = _opens_sentence(sentence, expression.start)
-    written = rule.resolve in _ANCHORS and expression.anchor == "as written"
+    written = rule.resolve in _ANCHORS and expression.anchor == "as written" or (
+        rule.resolve is _ago and value.precision == Precision.DAY and first_day(value).year != (published or date.min).year)
     carried = rule.resolve in _ANCHORS and expression.anchor.startswith("the year from \"")
     one_year = first_day(value).year == last_day(value).year  # "1936", "early 1927"; not "1936-1939"
     year_opening = rule.resolve is _bare_year and one_year and _sets_the_year(
@@ -1030,7 +1038,8 @@ def shifted(value: EDTF, unit: str, amount: int, calendar_unit: bool = False) ->
 
 _LABEL = re.compile(r"(?m)^[ \t]*(?P<label>(?i:published|posted|last\s+updated|updated))(?:\s+(?i:on|at))?\s*:?\s*")
 _AGENCY_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][\w.'’ -]{0,40}?\s*\([^)\n]{1,30}\)\s*[-–—,:]?\s*")
-_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z]{2}[A-Z.'’ -]*(?:\([^)\n]*\))?,\s*")
+_DATELINE = re.compile(  # "GENEVA, May 23, 2018", "KOBE, Japan, Jan. 17, 2005"
+    rf"(?m)^[ \t]*[A-Z]{{2}}[A-Z.'’ -]*(?:\([^)\n]*\))?,\s*(?:(?!{MONTH}|{WEEKDAY})[A-Z][\w.'’ -]{{0,30}}?,\s*)?")
 _DATE_LINE = re.compile(r"(?m)^[ \t]*(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?(?=\S)")
 _TIME_AFTER = re.compile(r"\s*(?:\d{1,2}[:.]\d\d\s*(?i:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4})?\s*)?$")
 _HEAD = 1000  # a stated publication date is looked for in the first characters only
