@@ -220,6 +220,12 @@ def joined_ranges(text: str, dated: list[tuple[int, int, Expected]]) -> list[Exp
                 joined.append(Expected(first.first, second.last, False, f"{first.words} … {second.words}", "range", start))
                 index += 2
                 continue
+            if (_RANGE_JOIN.fullmatch(between) and opens and first.ancient and second.ancient
+                    and first.ancient.first > second.ancient.first and not (first.ancient.month or second.ancient.month)):
+                joined.append(replace(first, words=f"{first.words} … {second.words}",
+                                      ancient=AncientDate(first.ancient.first, second.ancient.first)))
+                index += 2
+                continue
         joined.append(first)
         index += 1
     return joined
@@ -230,7 +236,10 @@ def expected_date(attributes: dict, words: str) -> Expected | None:
     value = attributes.get("val", "")
     windowed = bool(attributes.get("mod"))
     if value.startswith("BC"):
-        if not (found := re.fullmatch(r"BC(\d{3,4})(?:-(\d\d))?(?:-\d\d)?", value)):
+        if found := re.fullmatch(r"BC(\d{3})", value):  # a decade: BC047 is the 470s BC
+            decade = int(found[1]) * 10
+            return Expected(None, None, True, words, BEFORE_YEAR_ONE, ancient=AncientDate(decade + 9, decade))
+        if not (found := re.fullmatch(r"BC(\d{4})(?:-(\d\d))?(?:-\d\d)?", value)):
             return None
         year, month = int(found[1]), int(found[2]) if found[2] else None
         return Expected(None, None, windowed, words, BEFORE_YEAR_ONE, ancient=AncientDate(year, year, month))

@@ -407,11 +407,26 @@ def test_days_listed_with_and_are_each_a_day():
     ("The Persian wars (499–449 BCE) shaped Greece.", "499–449 BCE", AncientDate(499, 449)),
     ("In September 490 BC the Athenians won at Marathon.", "In September 490 BC", AncientDate(490, 490, 9)),
     ("Athens rose in the 5th century BC.", "the 5th century BC", AncientDate(500, 401)),
+    ("Athens grew rich in the 470s BC.", "the 470s BC", AncientDate(479, 470)),
+    ("The league broke up by the end of the 460s BC.", "by the end of the 460s BC", AncientDate(463, 460)),
+    ("The fleets met between 496 and 495 BC.", "between 496 and 495 BC", AncientDate(496, 495)),
 ])
 def test_dates_before_year_one_are_read_but_have_no_content_format_date(article, words, value):
     [expression] = find_expressions(article, split_sentences(article), None)
     assert (expression.words, expression.before_year_one, expression.date) == (words, value, None)
     assert "before year 1" in expression.problem
+
+
+def test_a_year_without_its_era_in_a_story_told_before_year_one():
+    article = "The revolt ended in 493 BC. In 492, a fleet sailed north with 600 ships. Rome was founded in 753."
+    found = {e.words: e.before_year_one for e in find_expressions(article, split_sentences(article), None)}
+    assert found == {"in 493 BC": AncientDate(493, 493), "492": AncientDate(492, 492)}
+
+
+def test_years_listed_with_and_before_year_one_are_each_a_year():
+    article = "It was a stalemate for the rest of 496 and 495 BC."
+    found = {e.words: e.before_year_one for e in find_expressions(article, split_sentences(article), None)}
+    assert found == {"496": AncientDate(496, 496), "495 BC": AncientDate(495, 495)}
 
 
 @pytest.mark.parametrize("article, words, edtf", [

@@ -9,8 +9,9 @@ The kinds understood, each by one rule below:
   days listed with "and" are each a day ("May 4 and 10"), unless they follow each other
   ("July 7 and 8": one span of two days);
 - centuries: "the nineteenth century" (1800/1899), "the late 18th century";
-- dates before year 1 ("499 BC", "from 264 to 241 BC", "the 5th century BC"): read and
-  kept as an `AncientDate`, not as a date, since the content format's years start at 1;
+- dates before year 1 ("499 BC", "from 264 to 241 BC", "the 470s BC", "the 5th century
+  BC", and "in 492" in a story told in BC years): read and kept as an `AncientDate`, not
+  as a date, since the content format's years start at 1;
 - approximate periods: "the late 1970s", "mid-1996", "early November", "at the end of
   the year", "at the start of 2006" (early/start: its first third, mid: the middle
   third, late/end: the last third), "a decade ago";
@@ -416,6 +417,10 @@ def _before_year_one(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     if _group(match, "ord"):
         number = _ordinal_number(match["ord"])
         raise BeforeYearOne(AncientDate(number * 100, (number - 1) * 100 + 1))
+    if _group(match, "decade"):  # "the 470s BC": 479-470 BC; its early years are the larger numbers
+        start = int(match["decade"])
+        first, last = {"early": (9, 7), "mid": (6, 4), "late": (3, 0), "": (9, 0)}[_phase_of(_group(match, "phase"))]
+        raise BeforeYearOne(AncientDate(start + first, start + last))
     first = int(_group(match, "y1") or match["y"])
     last = int(match["y"])
     if first < last or not 0 < last <= 9999:
@@ -645,11 +650,13 @@ def _plain_year(match: re.Match) -> bool:
 
 
 RULES: tuple[_Rule, ...] = (
-    _Rule(re.compile(rf"\b(?:(?i:from|between)\s+)?(?<![\d,.])(?P<y1>\d{{1,4}})(?:\s*{ERA_BC})?(?:\s*[-–—]\s*|\s+(?:to|and|until)\s+)"
-                     rf"(?P<y>\d{{1,4}})\s*{ERA_BC}"), _before_year_one),
+    _Rule(re.compile(rf"\b{_BETWEEN}(?:(?i:from)\s+)?(?<![\d,.])(?P<y1>\d{{1,4}})(?:\s*{ERA_BC})?"
+                     rf"(?(between)\s+and\s+|(?:\s*[-–—]\s*|\s+(?:to|until)\s+))(?P<y>\d{{1,4}})\s*{ERA_BC}"), _before_year_one),
     _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)*(?:(?P<m1>{MONTH})\s+)?(?<![\d,.])(?P<y>\d{{1,4}})\s*{ERA_BC}"),
           _before_year_one),
     _Rule(re.compile(rf"\b(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?(?P<ord>{ORDINAL})[\s-]+(?i:century)\s*{ERA_BC}"),
+          _before_year_one),
+    _Rule(re.compile(rf"\b(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?(?:(?i:the)\s+)?(?P<decade>[1-9]\d{{0,2}}0)['’]?s\s*{ERA_BC}"),
           _before_year_one),
     _Rule(re.compile(rf"\b(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?(?P<ord>{ORDINAL})[\s-]+(?i:century)\b"), _century),
     _Rule(re.compile(rf"\b{_BETWEEN}(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:,?\s+(?P<y1>{YEAR}))?{_DAYS_SEPARATOR}"
@@ -759,7 +766,41 @@ def find_expressions(
         in_force = _next_in_force(in_force, rule, match, expression, sentence, published) or in_force
     _resolve_shifts(found, expressions, lookup)
     resolved = [part for (_, match), e in zip(found, expressions) if e is not None for part in _listed_days(e, match)]
+    resolved = _years_of_an_ancient_story(article, resolved, tuple(skip))
     return _quoted_days_from_their_speech(resolved, quoted, lookup)
+
+
+_BARE_ANCIENT_YEAR = re.compile(r"\b(?i:in|by|until|till|from|of|after|before|during|to)\s+(?P<y>[1-9]\d{2})\b"
+                                r"(?!\s*(?:AD|CE|A\.D\.)|\s*[-–/:.,]\d|\s+[a-z]+s\b)")
+_JOINED_TO_NEXT = 6  # characters: " and ", " or ", " to "
+ANCIENT_STORY_YEARS = 50  # "in 492" within this many years of the "493 BC" before it is BC too
+
+
+def _years_of_an_ancient_story(
+    article: str, expressions: list[Expression], skip: tuple[tuple[int, int], ...]
+) -> list[Expression]:
+    """"In 493 BC ... In 492, ...": a year written without its era in a story told before
+    year 1 is of the same era, when it lies near the last BC date and no later date
+    (of our era) came between."""
+    if not any(e.before_year_one for e in expressions):
+        return expressions
+    starts = [e.start for e in expressions]
+    taken = sorted([(e.start, e.end) for e in expressions] + list(skip))
+    added = []
+    for match in _BARE_ANCIENT_YEAR.finditer(article):
+        index = bisect.bisect_left(starts, match.start())
+        before = expressions[index - 1] if index > 0 else None
+        after = expressions[index] if index < len(expressions) else None
+        if after is not None and after.start - match.end() <= _JOINED_TO_NEXT:  # "496 and 495 BC"
+            before = after
+        year = int(match["y"])
+        if (before is None or before.before_year_one is None or _skipped(taken, match)
+                or abs(before.before_year_one.last - year) > ANCIENT_STORY_YEARS):
+            continue
+        value = AncientDate(year, year)
+        added.append(Expression(match["y"], match.start("y"), match.end("y"), problem=str(BeforeYearOne(value)),
+                                before_year_one=value, anchor=f'the era of "{before.words}"'))
+    return sorted(expressions + added, key=lambda e: e.start) if added else expressions
 
 
 def _candidates(article: str, skip: tuple[tuple[int, int], ...]) -> list[tuple[_Rule, re.Match]]:
