@@ -477,6 +477,19 @@ def test_years_ago_today_is_that_day_and_sets_the_year_of_a_chronology():
     assert resolved(article, date(2005, 1, 17)) == {"Ten years ago today": "1995-01-17", "Jan. 18": "1995-01-18"}
 
 
+def test_a_day_of_the_month_the_story_is_in():
+    article = "On August 8, 1919, the army took Minsk, and on the 28th of that month it used tanks. On the 30th, it rested."
+    assert resolved(article, None) == {"August 8, 1919": "1919-08-08", "the 28th of that month": "1919-08-28",
+                                       "On the 30th": "1919-08-30"}
+    assert resolved("The 5th, 6th and 7th Armies retreated in June 1920.", None) == {"in June 1920": "1920-06"}
+
+
+def test_the_new_year_and_a_shift_counted_back_from_it():
+    article = "The retreat ended in November 1938. Eight days before the new year, Franco attacked."
+    assert resolved(article, None) == {"in November 1938": "1938-11", "the new year": "1939-01-01",
+                                       "Eight days before": "1938-12-24"}
+
+
 def test_news_dates_keep_the_publication_year_after_a_passing_year():
     article = "The 2015 accord was cited. Ministers met on 2 May to discuss it."
     assert resolved(article)["2 May"] == "2018-05-02"

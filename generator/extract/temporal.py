@@ -26,7 +26,9 @@ The kinds understood, each by one rule below:
   words were said when the sentence dates them ("'We leave today,' he said on Monday");
 - bare months ("in April": the latest April on or before publication unless the
   clause is in the future; "January's election": the nearest January) and bare years;
-- shifts from another expression: "a day before", "seven months after", "a week later".
+- shifts from another expression: "a day before", "seven months after", "a week later";
+  "on the 5th" and "the 28th of that month" in the month the text is in; "the new
+  year" after the year it is in.
 
 A month and day without a year take the year carried forward from the last date the
 text wrote with its year (a chronology: "March 11, 2011" then "March 12: ...") when
@@ -487,6 +489,27 @@ def _month_in_context(month: int, context: _Context, words: str) -> tuple[date, 
     return chosen, _from_publication(context)
 
 
+def _new_year(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"the new year": 1 January after the year in force, or the one nearest publication."""
+    if context.carried is not None:
+        return point(date(context.carried.day.year + 1, 1, 1), Precision.DAY), f'the year after "{context.carried.words}"'
+    published = _need_publication(context)
+    year = published.year + (published.month > 6 or context.future)
+    return point(date(year, 1, 1), Precision.DAY), _from_publication(context)
+
+
+def _day_of_the_month(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"on the 5th", "the 28th of that month": that day of the month the text is in."""
+    carried = context.carried
+    if carried is None or carried.precision < Precision.MONTH:
+        raise Unresolved("no month before it to count in")
+    try:
+        day = carried.day.replace(day=_day_number(match["d1"]))
+    except ValueError as err:
+        raise Unresolved(f"not a date ({err})") from None
+    return point(day, Precision.DAY), f'the month of "{carried.words}"'
+
+
 def _holiday(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     """"Christmas 1963" (1963-12-25), "Christmas Eve", "New Year's Day": a fixed day of the year."""
     month, day = (1, 1) if match["holiday"].lower().startswith("new") else (12, 25)
@@ -639,6 +662,7 @@ _NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![/:]?\d))"  # "April 13-15" 
 _OF_THAT_YEAR = r"(?:\s+of\s+(?:that|the\s+same)\s+year\b)?"
 _NO_YEAR_AFTER = r"(?!\.?,?\s+(?:of\s+)?\d{4}\b)"
 
+_ORDINAL_DAY = r"(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th)"
 _BARE_YEAR_NOUN = re.compile(r"\s+[a-z]+s\b")  # "1200 prisoners": a count, not a year
 
 
@@ -687,6 +711,9 @@ RULES: tuple[_Rule, ...] = (
           _bare_month, True),
     _Rule(re.compile(rf"\b{PHASE}[\s-]+(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"), _bare_month, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})(?=\s+of\s+(?:that|the\s+same)\s+year){_OF_THAT_YEAR}"), _bare_month, True),
+    _Rule(re.compile(r"\b(?i:the\s+new\s+year)\b(?!['’])"), _new_year, True),
+    _Rule(re.compile(rf"\b(?i:the)\s+(?P<d1>{_ORDINAL_DAY})\s+of\s+(?:that|the\s+same)\s+month\b"), _day_of_the_month, True),
+    _Rule(re.compile(rf"\b(?i:on\s+the)\s+(?P<d1>{_ORDINAL_DAY})(?=[,;.])"), _day_of_the_month, True),  # not "the 5th Army"
     _Rule(re.compile(rf"\b(?P<holiday>(?i:christmas|new\s+year['’]s))(?:\s+(?P<part>(?i:day|eve|night)))?(?:\s+(?P<y>{YEAR}))?"),
           _holiday, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})['’]s\b"), _bare_month, True),
