@@ -490,6 +490,11 @@ def test_the_new_year_and_a_shift_counted_back_from_it():
                                        "Eight days before": "1938-12-24"}
 
 
+def test_a_year_heading_the_next_section_is_not_the_month_s():
+    article = "The war went on in 1971. The last troops left in August.\n\n1972 election\n\nThe vote was held."
+    assert resolved(article, None)["in August"] == "1971-08"
+
+
 def test_news_dates_keep_the_publication_year_after_a_passing_year():
     article = "The 2015 accord was cited. Ministers met on 2 May to discuss it."
     assert resolved(article)["2 May"] == "2018-05-02"

@@ -660,7 +660,7 @@ _SHIFT = re.compile(
 )
 _NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![/:]?\d))"  # "April 13-15" is days, "April 13:30" not
 _OF_THAT_YEAR = r"(?:\s+of\s+(?:that|the\s+same)\s+year\b)?"
-_NO_YEAR_AFTER = r"(?!\.?,?\s+(?:of\s+)?\d{4}\b)"
+_NO_YEAR_AFTER = r"(?!\.?,?[ \t]+(?:of\s+)?\d{4}\b)"  # a year on the next line (a heading) is not the month's
 
 _ORDINAL_DAY = r"(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th)"
 _BARE_YEAR_NOUN = re.compile(r"\s+[a-z]+s\b")  # "1200 prisoners": a count, not a year
