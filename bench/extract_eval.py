@@ -16,9 +16,10 @@ Parts:
    downloaded, not a publication date, so they are read as narratives (no publication
    date: a date without its year takes the year the text last wrote). Expected dates
    are the TIMEX2 values that name a calendar date or window; values before year 1
-   (BC...) cannot be written as a date of the content format and are counted as
-   expected all the same (shown apart); durations, sets, PRESENT_REF and values with
-   unknown digits (XXXX) are not dates and are left out.
+   (BC...) cannot be written as a date of the content format: extract reads them and
+   reports them without drafting, and one is counted found when the value read is the
+   expected one (the recall of drafts alone is printed beside it); durations, sets,
+   PRESENT_REF and values with unknown digits (XXXX) are not dates and are left out.
 2. The five seed articles (`--seeds DIR`): the expected dates are those of the events
    in content/ that cite the article's source, except where the article itself does not
    give that date (bench/extract_data/seed_expectations.yml lists each such case and
