@@ -475,6 +475,9 @@ def test_the_new_year_and_a_shift_counted_back_from_it():
     # a far earlier year naming a thing does not move the story
     ("In March 1788 the court met. The 1614 rules were cited. The king agreed on 27 December.",
      "27 December", "1788-12-27"),
+    # a flashback in the past perfect does not move the story back
+    ("In May 1944 British forces attacked, and troops that had invaded Burma in late 1943 besieged the town. By June, Henan fell.",
+     "By June", "1944-06"),
     # a year heading the next section is not the month’s
     ("The war went on in 1971. The last troops left in August.\n\n1972 election\n\nThe vote was held.",
      "in August", "1971-08"),

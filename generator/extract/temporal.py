@@ -928,6 +928,7 @@ _SETS_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|by|during|throughout|until|till|fro
 
 
 _NOUN_AFTER = re.compile(r"\s+[a-z]")
+_PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?[a-z]+(?:ed|en|wn|ne|ght|t)\b[^.,;]*$")
 ASIDE_YEARS = 10  # a year this far from the story's, named inside a sentence, is an aside
 
 
@@ -935,14 +936,18 @@ def _sets_the_year(
     match: re.Match, expression: Expression, opens: bool, published: date | None, story_year: int | None
 ) -> bool:
     """Whether a bare year sets the year the text goes on in: "In 1936, ..." or a heading;
-    in a narrative (no publication date) also "... in 1936" (not "a 1936 law", and not
-    "documents found in 2004" inside a story of 1920)."""
+    in a narrative (no publication date) also "... in 1936" (not "a 1936 law", not
+    "documents found in 2004" inside a story of 1920, and not an earlier year in the past
+    perfect, "troops that had invaded in late 1943" in a story of 1944)."""
     text = match.string
     set_apart = text[expression.end:expression.end + 1] in (",", "\n", "")
     aside = story_year is not None and abs(first_day(expression.date).year - story_year) > ASIDE_YEARS
     if opens and (set_apart or published is None):
         return not (aside and _NOUN_AFTER.match(text, expression.end))  # "The 1614 rules" in a story of 1788
-    return published is None and not aside and bool(_SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
+    flashback = story_year is not None and first_day(expression.date).year < story_year and bool(
+        _PAST_PERFECT.search(text[max(0, expression.start - 60):expression.start]))
+    return published is None and not aside and not flashback and bool(
+        _SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
 
 
 def _opens_sentence(sentence: Sentence, offset: int) -> bool:
