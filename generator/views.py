@@ -19,7 +19,7 @@ from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
 from generator.reads import fact, outline, record, record_all, record_outlines, summary
 from generator.model import (
-    Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor, quotes_by_speaker, related_both_ways,
+    Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
 
 EntryPair = tuple[Event, "str | None"]  # an event on a list, and the member it came through
@@ -275,10 +275,6 @@ class Views:
                     members[parent].append(actor)
         return members
 
-    @cached_property
-    def _all_members(self) -> dict[str, set[str]]:
-        return members_by_actor(self._timeline.actors)
-
     def members(self, actor_id: str) -> list[Actor]:
         """The actors that name this one among their affiliations or roles, by name."""
         record(fact("members", actor_id))
@@ -287,7 +283,7 @@ class Views:
     def companions(self, actor_id: str, limit: int = COMPANIONS) -> list[tuple[Actor, int]]:
         """The actors most often on the same events (the actor's members left out), with counts."""
         record(fact("companions", f"{actor_id}\t{limit}"))
-        own = {actor_id, *self._all_members.get(actor_id, ())}
+        own = {actor_id, *self._timeline.members.get(actor_id, ())}
         counts: Counter[str] = Counter()
         for entry in self._actor_terms[actor_id].entries:
             counts.update(set(self._timeline.events_by_id[entry.event].actors) - own)
@@ -295,14 +291,11 @@ class Views:
         ranked = sorted(counts.items(), key=lambda item: (-item[1], actors[item[0]].name.casefold()))
         return [(actors[other], count) for other, count in ranked[:limit]]
 
-    @cached_property
-    def _quotes(self) -> dict[str, list[tuple[Event, Quote]]]:
-        return quotes_by_speaker(self._timeline.events)
-
     def quotes_by(self, actor_id: str) -> list[tuple[Event, Quote]]:
         """What the actor is quoted as saying, with the events, in order."""
         record(fact("quotes_by", actor_id))
-        return self._quotes.get(actor_id, [])
+        events = self._timeline.events_by_id
+        return [(events[event_id], events[event_id].quotes[index]) for event_id, index in self._timeline.quotes_by.get(actor_id, ())]
 
     # --- events -----------------------------------------------------------------------
 
@@ -345,19 +338,10 @@ class Views:
         notes = {citation.source: citation.note for citation in event.sources}
         return [CitedSource(self._timeline.sources[s], notes.get(s, "")) for s in cited_sources(event)]
 
-    @cached_property
-    def _related(self) -> dict[str, set[str]]:
-        return related_both_ways(self._timeline.events)
-
-    @cached_property
-    def _position(self) -> dict[str, int]:
-        return {event.id: index for index, event in enumerate(self._timeline.events)}
-
     def related(self, event: Event) -> list[Event]:
         """Events related to this one, either way round, in chronological order."""
         record(fact("related", event.id))
-        ids = sorted(self._related.get(event.id, ()), key=self._position.__getitem__)
-        return [self._timeline.events_by_id[other] for other in ids]
+        return [self._timeline.events_by_id[other] for other in self._timeline.related.get(event.id, ())]
 
     def absolute_url(self, path: str) -> str:
         """The absolute URL of a site path ("events/x/") from base_url; "" without one."""
