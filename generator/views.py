@@ -108,6 +108,8 @@ DRAWING_READS: dict[str, tuple[str, ...]] = {
 
 def _reading(helper: Callable[..., Any], reads: tuple[str, ...], timeline: Timeline) -> Callable[..., Any]:
     """A drawing helper that records `reads` and the outlines of the events it is handed (of all, for none)."""
+    handed = _HandedEvents(timeline)
+
     def helper_reading(*args: Any, **kwargs: Any) -> Any:
         args = tuple(_listed(value) for value in args)
         kwargs = {name: _listed(value) for name, value in kwargs.items()}
@@ -115,12 +117,31 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...], timeline: Timel
         if helper.__name__ == "time_view" and (args[1] if len(args) > 1 else kwargs.get("entries")) is None:
             record("all:outlines")  # the view of every event
         for value in (*args, *kwargs.values()):
-            for event_id in listed_events(value):
-                record_all(outline(placing) for placing in _placed_by(event_id, timeline.events_by_id))
+            record_all(handed.outlines(value))
         return helper(*args, **kwargs)
     if hasattr(helper, "jinja_pass_arg"):  # @pass_context and the like: Jinja must still pass the context
         helper_reading.jinja_pass_arg = helper.jinja_pass_arg  # type: ignore[attr-defined]
     return helper_reading
+
+
+class _HandedEvents:
+    """The outline keys of the events in a helper's argument, and of those they follow (which place them).
+
+    A term's whole list is handed again for each page of it: its keys are worked out once.
+    """
+
+    def __init__(self, timeline: Timeline):
+        self._events = timeline.events_by_id
+        self._known: dict[int, tuple[Any, frozenset[str]]] = {}  # id of a list: the list (so the id stays its own), its keys
+
+    def outlines(self, value: Any) -> frozenset[str]:
+        if type(value) is not tuple and type(value) is not list:
+            return frozenset(outline(p) for event_id in listed_events(value) for p in _placed_by(event_id, self._events))
+        known = self._known.get(id(value))
+        if known is None or known[0] is not value:
+            keys = frozenset(outline(p) for event_id in listed_events(value) for p in _placed_by(event_id, self._events))
+            known = self._known[id(value)] = (value, keys)
+        return known[1]
 
 
 def _placed_by(event_id: str, events: Mapping[str, Event]) -> list[str]:
