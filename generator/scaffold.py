@@ -27,10 +27,22 @@ class ScaffoldError(Exception):
     """The file cannot be made; the message says why."""
 
 
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML, with text of several lines as a literal block (`|`), as people write it."""
+
+
+def _text_block(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    block = "\n" in text and text == text.strip() and not any(line != line.rstrip() for line in text.splitlines())
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if block else None)
+
+
+_Dumper.add_representer(str, _text_block)
+
+
 def _dump(key: str, value: Any) -> str:
-    """`key: value` on one line, lists in flow style: [a, b]."""
+    """`key: value` on one line (text of several lines as a block), lists in flow style: [a, b]."""
     flow = isinstance(value, (list, tuple))
-    text = yaml.safe_dump({key: list(value) if flow else value}, allow_unicode=True, default_flow_style=flow, sort_keys=False, width=10_000)
+    text = yaml.dump({key: list(value) if flow else value}, Dumper=_Dumper, allow_unicode=True, default_flow_style=flow, sort_keys=False, width=10_000)
     return text.strip()[1:-1] if flow else text.rstrip("\n")
 
 

@@ -38,6 +38,7 @@ _KEY_LIST = re.compile(r"<p>Key events:</p><ul>.*</ul>\s*$", re.DOTALL)
 _MORE_LINK = re.compile(r'<p><a href="[^"]*">More about this event</a></p>\s*$')
 _LINK_IN_EMBED = re.compile(r"""(?:src|href)\s*=\s*["'](https?://[^"']+)["']""", re.IGNORECASE)
 _QUALIFIERS = ("", "~", "?", "%")
+_MEDIA_COLUMN = {"credit": "media.credit", "caption": "media.caption", "alt": "media.caption"}
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,6 @@ class SheetImport:
         self.periods: list[dict[str, Any]] = []
         self.event_ids: set[str] = set()
         self.actor_drafts: dict[str, Draft] = {}
-        self.media_declared = any(f.name == "media" for f in EVENT_FIELDS)
         self.context = Context(options.timezone)
 
     def run(self, slides: Iterator[Slide]) -> Imported:
@@ -228,7 +228,7 @@ class SheetImport:
             values["tags"] = [group]
         if actors:
             values["actors"] = [self._actor(name) for name in dict.fromkeys(actors)]
-        note = _date_note(slide.display_date, date)
+        note = _date_note(slide.display_date, date, self.options.timezone)
         if note:
             values["date_note"] = note
         media = self._media(slide)
@@ -239,12 +239,20 @@ class SheetImport:
         return Draft("events", event_id, values, key=event_id, year=date.start.year, origin_note=f"Imported from the TimelineJS file {self.path.name}.")
 
     def _check(self, values: dict[str, Any], slide: Slide) -> None:
-        """The values as `timeline check` would check them (empty required fields aside)."""
-        problems = [(m, at) for m, at in check_fields(values, EVENT_FIELDS, self.context) if at]
-        if problems:
-            message, at = problems[0]
+        """The values as `timeline check` would check them (empty required fields aside).
+
+        A problem with a media item (no credit, a link of unknown kind) does not skip
+        the row: the item is written as it is and `timeline check` asks for the rest.
+        """
+        for message, at in check_fields(values, EVENT_FIELDS, self.context):
+            if not at:
+                continue
             column = {"title": "headline", "summary": "text", "media": "media.url", "tags": "group", "actors": "group"}.get(at[0], at[0])
-            raise RowError(column, f"{field_path(at)}: {message}")
+            if at[0] != "media":
+                raise RowError(column, f"{field_path(at)}: {message}")
+            named = at[-1] if isinstance(at[-1], str) else next((name for name in _MEDIA_COLUMN if f'"{name}"' in message), "")
+            row, number, label = slide.where(_MEDIA_COLUMN.get(named, "media.url"))
+            self.result.row_problem(self.shown, row, number, f"{label}: {message}; written as it is, for you to complete", "warning")
 
     def _event_id(self, slide: Slide, date: dates.EDTF, title: str) -> str:
         unique = slide.unique_id
@@ -274,9 +282,6 @@ class SheetImport:
         if not url:
             return None
         row, column, label = slide.where("media.url")
-        if not self.media_declared:
-            self.result.row_problem(self.shown, row, column, f"{label}: this version of timeline has no event media; left out", "warning")
-            return None
         if not re.match(r"^https?://", url, re.IGNORECASE):
             found = _LINK_IN_EMBED.search(url)
             if not found:
@@ -317,12 +322,13 @@ def _slide_date(slide: Slide, tz: tzinfo) -> dates.EDTF:
     if start is None:
         raise RowError("start.year", "empty: every slide but the title needs a year")
     end = _point_text(slide.end, "end")
-    for text, side in ((start, "start"), (end, "end"), (f"{start}/{end}" if end else None, "end")):
-        if text is not None:
-            try:
-                plain = dates.parse(text, tz)
-            except dates.DateError as err:
-                raise RowError(f"{side}.year", f"not a date: {err}") from None
+    _parse_point(start, "start", tz)
+    if end is not None:
+        _parse_point(end, "end", tz)
+    try:
+        plain = dates.parse(f"{start}/{end}" if end else start, tz)
+    except dates.DateError as err:
+        raise RowError("end.year", f"not a date: {err}") from None
     if not slide.display_date or plain.display() == slide.display_date:
         return plain
     for text in _qualified(start, end)[1:]:
@@ -332,7 +338,32 @@ def _slide_date(slide: Slide, tz: tzinfo) -> dates.EDTF:
             continue
         if qualified.display() == slide.display_date:
             return qualified
-    return plain
+    return _written_in_display(slide.display_date, plain, tz) or plain
+
+
+def _parse_point(text: str, side: str, tz: tzinfo) -> None:
+    """Refuse a point that is not a date, naming the column (year, month, day or time) that makes it one."""
+    try:
+        dates.parse(text, tz)
+        return
+    except dates.DateError as err:
+        problem = str(err)
+    for length, part in ((4, "year"), (7, "month"), (10, "day")):
+        try:
+            dates.parse(text[:length], tz)
+        except dates.DateError:
+            raise RowError(f"{side}.{part}", f"not a date: {problem}") from None
+    raise RowError(f"{side}.time", f"not a date: {problem}")
+
+
+def _written_in_display(display_date: str, plain: dates.EDTF, tz: tzinfo) -> dates.EDTF | None:
+    """The display date read as a date, when it is the slide's own date told more fully (with its UTC offset)."""
+    try:
+        written = dates.parse(display_date, tz)
+    except dates.DateError:
+        return None
+    same_parts = all(getattr(written.start, name) == getattr(plain.start, name) for name in ("year", "month", "day", "hour", "minute"))
+    return written if same_parts and not plain.is_interval and not written.is_interval else None
 
 
 def _qualified(start: str, end: str | None) -> list[str]:
@@ -399,8 +430,14 @@ def _time(value: Any, name: str) -> str | None:
     return f"{hour:02d}:{minute:02d}" + (f":{int(second):02d}" if second else "")
 
 
-def _date_note(display_date: str, date: dates.EDTF) -> str:
+def _date_note(display_date: str, date: dates.EDTF, tz: tzinfo) -> str:
+    """The display date, kept when it says more than the date (`Spring 1850`)."""
     shown = plain_text(display_date)
     if not shown or shown == date.display():
         return ""
+    try:
+        if dates.parse(shown, tz).edtf == date.edtf:
+            return ""
+    except dates.DateError:
+        pass
     return f'Shown in TimelineJS as "{shown}".'
