@@ -55,7 +55,7 @@ class AcledImport:
         self.result = Imported()
         self.shared: dict[tuple[str, str], Draft] = {}
         self.seen: dict[str, int] = {}
-        self.note = f"Imported from the ACLED file {path.name}."
+        self.note = "Imported from ACLED data."  # no file name: a newer export must not change every file
 
     def run(self) -> Imported:
         header, rows = read_table(self.path)
@@ -100,7 +100,7 @@ class AcledImport:
             values["date_note"] = date_note
         if not values["actors"]:
             del values["actors"]
-        return Draft("events", event_id, values, key=row_id, year=day.year, origin_note=f"Imported from ACLED event {row_id} ({self.path.name}).")
+        return Draft("events", event_id, values, key=row_id, year=day.year, origin_note=f"Imported from ACLED event {row_id}.")
 
     # --- shared items ---
 

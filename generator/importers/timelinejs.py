@@ -236,7 +236,7 @@ class SheetImport:
             values["media"] = [media]
         self._check(values, slide)
         event_id = self._event_id(slide, date, values["title"])
-        return Draft("events", event_id, values, key=event_id, year=date.start.year, origin_note=f"Imported from the TimelineJS file {self.path.name}.")
+        return Draft("events", event_id, values, key=event_id, year=date.start.year, origin_note="Imported from TimelineJS.")
 
     def _check(self, values: dict[str, Any], slide: Slide) -> None:
         """The values as `timeline check` would check them (empty required fields aside).
@@ -274,7 +274,7 @@ class SheetImport:
         if own:
             return own
         actor_id = self.ids.id_for("actors", name, [row_slug(name)])
-        self.actor_drafts.setdefault(actor_id, Draft("actors", actor_id, {"name": name, "kind": "other"}, key=name, origin_note=f"Imported from the TimelineJS file {self.path.name}; give it its kind."))
+        self.actor_drafts.setdefault(actor_id, Draft("actors", actor_id, {"name": name, "kind": "other"}, key=name, origin_note="Imported from TimelineJS; give it its kind."))
         return actor_id
 
     def _media(self, slide: Slide) -> dict[str, str] | None:
@@ -303,9 +303,9 @@ class SheetImport:
         own = self.ids.own("sources", title)
         if own:
             return own, []
-        key = f"sheet:{self.path.name}"
+        key = f"sheet:{title}"
         source_id = self.ids.id_for("sources", key, [row_slug(title)])
-        note = f"Stands for the TimelineJS file {self.path.name}; give its address if it is published."
+        note = "Stands for the TimelineJS sheet the events were imported from; give its address if it is published."
         return source_id, [Draft("sources", source_id, {"title": title, "publisher": "TimelineJS"}, key=key, origin_note=note)]
 
 
