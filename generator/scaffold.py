@@ -27,7 +27,10 @@ class ScaffoldError(Exception):
     """The file cannot be made; the message says why."""
 
 
-class _Dumper(yaml.SafeDumper):
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter, where present, is many times faster
+
+
+class _Dumper(_SafeDumper):  # type: ignore[misc,valid-type]
     """Safe YAML, with text of several lines as a literal block (`|`), as people write it."""
 
 
