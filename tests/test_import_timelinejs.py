@@ -194,3 +194,46 @@ def test_round_trip_build_export_import_build_keeps_what_timelinejs_holds(tmp_pa
             assert new.date.edtf == "2005-09" and new.date_note == 'Shown in TimelineJS as "between 2 and 19 September 2005".'
         else:
             assert new.date.edtf == old.date.edtf, old.id
+
+
+def test_a_bad_json_slide_is_named_by_its_place_in_the_document(tmp_path, capsys):
+    document = {"events": [
+        {"start_date": {"year": 2001}, "text": {"headline": "Fine", "text": "<p>Fine.</p>"}},
+        {"start_date": {"year": 2001, "month": "June"}, "text": {"headline": "Bad", "text": "<p>Bad.</p>"}},
+    ]}
+    path = write_files(tmp_path, {"t.json": json.dumps(document)}) / "t.json"
+    assert imported(tmp_path / "site", path, "--actor", "Someone") == 1
+    assert f'{path}: error: events[2].start_date.month: "June" is not a month number' in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "site" / "content" / "events").rglob("*.yml")] == ["2001-fine.yml"]
+
+
+def test_reimporting_a_sheet_keeps_a_hand_edit_and_updates_the_rest(tmp_path, capsys):
+    site = tmp_path / "nile"
+    imported(site, SHEET, "--actor", "Editors")
+    rosetta = site / "content/events/1799/1799-07-15-the-rosetta-stone-is-found.yml"
+    rosetta.write_text(rosetta.read_text().replace("Found near", "Found by French soldiers near"))
+    edited = rosetta.read_text()
+    newer = tmp_path / "newer.csv"
+    newer.write_text(SHEET.read_text().replace("He announces it in a letter.", "He announces it in a letter to Dacier.").replace("Found near", "Dug up near"))
+    capsys.readouterr()
+    imported(site, newer, "--actor", "Editors")
+    err = capsys.readouterr().err
+    assert rosetta.read_text() == edited and "Dug up near" in rosetta.with_name(rosetta.name + ".incoming").read_text()
+    assert read_event(site, "1822/1822-champollion-reads-the-hieroglyphs.yml")["summary"] == "He announces it in a letter to Dacier."
+    assert "files: 0 new, 1 updated" in err and "1 kept as edited" in err
+
+
+def test_import_help_and_usage_errors(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "timelinejs", "--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "--groups {tags,actors}" in help_text and ".incoming" in help_text and "--dry-run" in help_text
+    assert imported(tmp_path / "site", tmp_path / "nothing.csv") == 2
+    assert "nothing.csv: no such file" in capsys.readouterr().err
+    not_a_sheet = write_files(tmp_path, {"x.csv": "a,b\n1,2\n"}) / "x.csv"
+    assert imported(tmp_path / "site", not_a_sheet) == 2
+    assert "not a TimelineJS sheet" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "timelinejs", str(SHEET), "--groups", "people"])
+    assert exit_info.value.code == 2

@@ -230,7 +230,8 @@ class SiteItems:
     def _add_names(self, kind: str, item_id: str, path: str, shown: str) -> None:
         document = parse_file(path, shown)
         data = document.data if document is not None else {}
-        names = [data.get("name") or data.get("title"), *(data.get("aliases") or ())]
+        aliases = data.get("aliases") or ()
+        names = [item_id, data.get("name") or data.get("title"), *(aliases if isinstance(aliases, list) else [aliases])]
         for name in names:
             if isinstance(name, str):
                 self.by_name[kind].setdefault(fold(name), item_id)
