@@ -17,7 +17,7 @@ from datetime import date as calendar_date
 from datetime import datetime, timedelta
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from generator import dates
 from generator.importers.common import Draft, Ids, ImportError_, Imported, Row, RowError, read_table, row_slug
@@ -54,6 +54,7 @@ class AcledImport:
         self.path, self.shown, self.ids, self.options = path, shown, ids, options
         self.result = Imported()
         self.shared: dict[tuple[str, str], Draft] = {}
+        self.resolved: dict[tuple[str, str], str] = {}  # (kind, key) → id, for the rows that name it again
         self.seen: dict[str, int] = {}
         self.note = "Imported from ACLED data."  # no file name: a newer export must not change every file
 
@@ -104,14 +105,16 @@ class AcledImport:
 
     # --- shared items ---
 
-    def _shared(self, kind: str, key: str, name: str, candidates: list[str], values: dict[str, Any]) -> str:
+    def _shared(self, kind: str, key: str, name: str, candidates: Callable[[], list[str]], values: Callable[[], dict[str, Any]]) -> str:
         """The id of a shared item; its draft made once (none for an item the site has itself)."""
-        own = self.ids.own(kind, name)
-        if own:
-            return own
-        item_id = self.ids.id_for(kind, key, candidates)
-        self.shared.setdefault((kind, item_id), Draft(kind, item_id, values, key=key, origin_note=self.note))
-        return item_id
+        found = self.resolved.get((kind, key))
+        if found is None:
+            found = self.ids.own(kind, name)
+            if not found:
+                found = self.ids.id_for(kind, key, candidates())
+                self.shared[(kind, found)] = Draft(kind, found, values(), key=key, origin_note=self.note)
+            self.resolved[(kind, key)] = found
+        return found
 
     def _actors(self, row: Row) -> list[str]:
         named: list[str] = []
@@ -119,41 +122,38 @@ class AcledImport:
             for name in _split(row.get(column)):
                 kind = _ACTOR_KINDS.get(row.get(kind_column).lower(), "other") if kind_column else "other"
                 short = _PERIOD_SUFFIX.sub("", name)
-                values: dict[str, Any] = {"name": name, "kind": kind}
-                if short != name:
-                    values["aliases"] = [short]
-                named.append(self._shared("actors", name, name, [row_slug(short), row_slug(name)], values))
+                named.append(self._shared("actors", name, name, lambda: [row_slug(short), row_slug(name)], lambda: _actor(name, short, kind)))
         return list(dict.fromkeys(named))
 
     def _sources(self, row: Row) -> list[Any]:
-        acled = self._shared("sources", "ACLED", _ACLED_SOURCE["title"], ["acled"], dict(_ACLED_SOURCE))
+        acled = self._shared("sources", "ACLED", _ACLED_SOURCE["title"], lambda: ["acled"], lambda: dict(_ACLED_SOURCE))
         note = f"ACLED event {row.get('event_id_cnty')}"
         fatalities = row.get("fatalities")
         if fatalities:
             note += f"; fatalities recorded: {fatalities}"
         cited: list[Any] = [{"source": acled, "note": note}]
         for name in _split(row.get("source")):
-            cited.append(self._shared("sources", name, name, [row_slug(name)], {"title": name, "publisher": name}))
+            cited.append(self._shared("sources", name, name, lambda: [row_slug(name)], lambda: {"title": name, "publisher": name}))
         return list({(c if isinstance(c, str) else c["source"]): c for c in cited}.values())
 
     def _place(self, row: Row) -> str:
         country, admin1, location = row.get("country"), row.get("admin1"), row.get("location")
         if not country:
             raise row.fail("country", "empty: every ACLED row names its country")
-        within = self._shared("places", f"country:{country}", country, [row_slug(country)], {"name": country, "kind": "country"})
+        within = self._shared("places", f"country:{country}", country, lambda: [row_slug(country)], lambda: {"name": country, "kind": "country"})
         if admin1 and admin1 != location:
-            within = self._shared("places", f"admin1:{admin1}|{country}", admin1, [row_slug(admin1), row_slug(admin1, country)], {"name": admin1, "kind": "region", "within": within})
-        precision = row.get("geo_precision")
-        kind, place_precision = _GEO.get(precision, ("other", "near"))
-        values: dict[str, Any] = {"name": location, "kind": kind, "within": within, "precision": place_precision}
+            region = {"name": admin1, "kind": "region", "within": within}
+            within = self._shared("places", f"admin1:{admin1}|{country}", admin1, lambda: [row_slug(admin1), row_slug(admin1, country)], lambda: region)
+        kind, precision = _GEO.get(row.get("geo_precision"), ("other", "near"))
+        values: dict[str, Any] = {"name": location, "kind": kind, "within": within, "precision": precision}
         latitude, longitude = _degrees(row, "latitude", 90), _degrees(row, "longitude", 180)
         if latitude is not None and longitude is not None:
             values["latitude"], values["longitude"] = latitude, longitude
         key = f"location:{location}|{admin1}|{country}"
-        place_id = self._shared("places", key, location, [row_slug(location), row_slug(location, admin1), row_slug(location, admin1, country)], values)
+        place_id = self._shared("places", key, location, lambda: [row_slug(location), row_slug(location, admin1), row_slug(location, admin1, country)], lambda: values)
         draft = self.shared.get(("places", place_id))
-        if draft is not None and _finer(place_precision, draft.values.get("precision")):
-            draft.values.update(kind=kind, precision=place_precision)
+        if draft is not None and _finer(precision, draft.values.get("precision")):
+            draft.values.update(kind=kind, precision=precision)
         return place_id
 
     def _aliases(self) -> None:
@@ -175,6 +175,13 @@ class AcledImport:
 def import_acled(path: Path, shown: str, ids: Ids, options: Options) -> Imported:
     """The events, actors, places and sources an ACLED CSV (or XLSX) export makes, and its bad rows."""
     return AcledImport(path, shown, ids, options).run()
+
+
+def _actor(name: str, short: str, kind: str) -> dict[str, Any]:
+    values: dict[str, Any] = {"name": name, "kind": kind}
+    if short != name:
+        values["aliases"] = [short]
+    return values
 
 
 def _split(text: str) -> list[str]:

@@ -336,19 +336,21 @@ def apply(root: Path, origin: str, imported: Imported, manifest: Manifest, site_
     outcome = Outcome()
     seen_keys: set[str] = set()
     written_before = _manifest_index(manifest)
+    folders: set[Path] = set()
+    listings = FolderListings(root)
     for draft in imported.drafts:
         relative = _target(draft, site_items, written_before)
         data = draft.text().encode("utf-8")
-        action = _decide(root, relative, data, manifest)
+        action = _decide(root, relative, data, manifest, listings)
         outcome.actions[action].append(relative)
         if draft.kind == "events":
             seen_keys.add(draft.key)
         if dry_run or action in (SAME, GONE):
             continue
         if action == KEPT:
-            _write(root / (relative + INCOMING), data)
+            _write(root / (relative + INCOMING), data, folders)
             continue
-        _write(root / relative, data)
+        _write(root / relative, data, folders, new=action == CREATE)
         manifest.files[relative] = {"digest": digest(data), "origin": origin, "key": draft.key, "kind": draft.kind}
     outcome.missing_rows = sorted(
         f"{entry['key']} ({relative})" for relative, entry in manifest.files.items()
@@ -370,9 +372,28 @@ def _target(draft: Draft, site_items: SiteItems, written_before: dict[tuple[str,
     return draft.relative_path()
 
 
-def _decide(root: Path, relative: str, data: bytes, manifest: Manifest) -> str:
+class FolderListings:
+    """Which files each folder holds, listed once: most files of a first import are new."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.names: dict[str, set[str]] = {}
+
+    def holds(self, relative: str) -> bool:
+        folder, _, name = relative.rpartition("/")
+        if folder not in self.names:
+            try:
+                self.names[folder] = set(os.listdir(self.root / folder))
+            except (FileNotFoundError, NotADirectoryError):
+                self.names[folder] = set()
+        return name in self.names[folder]
+
+
+def _decide(root: Path, relative: str, data: bytes, manifest: Manifest, listings: FolderListings) -> str:
     path = root / relative
     entry = manifest.files.get(relative)
+    if not listings.holds(relative):
+        return GONE if entry else CREATE  # a file an import made and a person deleted stays deleted
     try:
         current = path.read_bytes()
     except FileNotFoundError:
@@ -384,8 +405,16 @@ def _decide(root: Path, relative: str, data: bytes, manifest: Manifest) -> str:
     return KEPT
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, data: bytes, folders: set[Path] | None = None, new: bool = False) -> None:
+    """Write a file whole: a new one directly (never over a file made meanwhile), others through a renamed copy."""
+    if folders is None or path.parent not in folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(path.parent)
+    if new:
+        with open(path, "xb") as handle:
+            handle.write(data)
+        return
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
