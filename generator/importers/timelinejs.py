@@ -322,9 +322,6 @@ def _slide_date(slide: Slide, tz: tzinfo) -> dates.EDTF:
     if start is None:
         raise RowError("start.year", "empty: every slide but the title needs a year")
     end = _point_text(slide.end, "end")
-    _parse_point(start, "start", tz)
-    if end is not None:
-        _parse_point(end, "end", tz)
     try:
         plain = dates.parse(f"{start}/{end}" if end else start, tz)
     except dates.DateError as err:
@@ -339,21 +336,6 @@ def _slide_date(slide: Slide, tz: tzinfo) -> dates.EDTF:
         if qualified.display() == slide.display_date:
             return qualified
     return _written_in_display(slide.display_date, plain, tz) or plain
-
-
-def _parse_point(text: str, side: str, tz: tzinfo) -> None:
-    """Refuse a point that is not a date, naming the column (year, month, day or time) that makes it one."""
-    try:
-        dates.parse(text, tz)
-        return
-    except dates.DateError as err:
-        problem = str(err)
-    for length, part in ((4, "year"), (7, "month"), (10, "day")):
-        try:
-            dates.parse(text[:length], tz)
-        except dates.DateError:
-            raise RowError(f"{side}.{part}", f"not a date: {problem}") from None
-    raise RowError(f"{side}.time", f"not a date: {problem}")
 
 
 def _written_in_display(display_date: str, plain: dates.EDTF, tz: tzinfo) -> dates.EDTF | None:
@@ -382,21 +364,24 @@ def _point_text(parts: dict[str, Any], side: str) -> str | None:
         return None
     if year < dates.MIN_YEAR:
         raise RowError(f"{side}.year", f"{year} is a year before the Common Era: timeline's dates run from year 1 to {dates.MAX_YEAR}, so this slide cannot be imported")
-    text = f"{year:04d}"
     month = _whole(parts.get("month"), f"{side}.month", "a month number")
     day = _whole(parts.get("day"), f"{side}.day", "a day number")
-    moment = _time(parts.get("time"), f"{side}.time")
+    clock = _time(parts.get("time"), f"{side}.time")
     if day is not None and month is None:
         raise RowError(f"{side}.month", "empty, but a day is given")
-    if moment is not None and day is None:
+    if clock and day is None:
         raise RowError(f"{side}.day", "empty, but a time is given")
-    if month is not None:
-        text += f"-{month:02d}"
-    if day is not None:
-        text += f"-{day:02d}"
-    if moment is not None:
-        text += f"T{moment}"
-    return text
+    given = (year, month, day, *clock)
+    try:
+        return dates.PartialDate(*given).edtf
+    except dates.DateError as err:
+        problem = str(err)
+    for count, part in ((1, "year"), (2, "month"), (3, "day")):  # the first part that makes it no date
+        try:
+            dates.PartialDate(*given[:count])
+        except dates.DateError:
+            raise RowError(f"{side}.{part}", f"not a date: {problem}") from None
+    raise RowError(f"{side}.time", f"not a date: {problem}")
 
 
 def _whole(value: Any, name: str, what: str) -> int | None:
@@ -412,11 +397,12 @@ def _whole(value: Any, name: str, what: str) -> int | None:
     raise RowError(name, f'"{value}" is not {what}')
 
 
-def _time(value: Any, name: str) -> str | None:
+def _time(value: Any, name: str) -> tuple[int, ...]:
+    """(hour, minute) or (hour, minute, second) from `14:30`, `2:30 PM`, `14:30:05` or a time cell; () when empty."""
     if value is None or value == "":
-        return None
+        return ()
     if isinstance(value, clock_time):
-        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+        return (value.hour, value.minute, value.second) if value.second else (value.hour, value.minute)
     match = _TIME.match(str(value).strip())
     if not match:
         raise RowError(name, f'"{value}" is not a time (write 14:30, 2:30 PM or 14:30:05)')
@@ -427,7 +413,7 @@ def _time(value: Any, name: str) -> str | None:
         hour = hour % 12 + (12 if half == "p" else 0)
     if hour > 23 or minute > 59 or (second and int(second) > 59):
         raise RowError(name, f'"{value}" is not a time of day')
-    return f"{hour:02d}:{minute:02d}" + (f":{int(second):02d}" if second else "")
+    return (hour, minute, int(second)) if second else (hour, minute)
 
 
 def _date_note(display_date: str, date: dates.EDTF, tz: tzinfo) -> str:
