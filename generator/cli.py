@@ -131,7 +131,7 @@ def _import_parser(commands: Any) -> None:
         "overwritten (the new version goes beside it as NAME.yml.incoming). What it wrote is kept in "
         "import-manifest.json. Bad rows are reported as FILE:ROW:COLUMN and skipped; exit 1 when any was."
     )
-    importer = commands.add_parser("import", help="import a TimelineJS sheet or ACLED data as content files", description=description)
+    importer = commands.add_parser("import", help="import a TimelineJS sheet, ACLED or UCDP data as content files", description=description)
     formats = importer.add_subparsers(dest="format", metavar="FORMAT", required=True)
     sheet = formats.add_parser(
         "timelinejs", help="a TimelineJS sheet (CSV or XLSX) or TimelineJS JSON",
@@ -143,7 +143,11 @@ def _import_parser(commands: Any) -> None:
         "acled", help="an ACLED export (CSV or XLSX, ACLED's column layout)",
         description="Import an ACLED export (event_id_cnty, event_date, time_precision, actor1, ...). " + description,
     )
-    for parser in (sheet, conflict):
+    ged = formats.add_parser(
+        "ucdp", help="a UCDP GED export (CSV or XLSX, the Georeferenced Event Dataset's columns)",
+        description="Import UCDP's Georeferenced Event Dataset (id, date_start, date_end, date_prec, side_a, side_b, ...). " + description,
+    )
+    for parser in (sheet, conflict, ged):
         parser.add_argument("file", type=Path, metavar="FILE", help="the file to import")
         parser.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
         parser.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")

@@ -1,4 +1,4 @@
-"""`timeline import`: chronologies kept elsewhere (TimelineJS sheets, ACLED data) as content files.
+"""`timeline import`: chronologies kept elsewhere (TimelineJS sheets, ACLED or UCDP data) as content files.
 
 A front-end tool like `timeline new`: it reads site.yml and the site's own actors,
 places and sources, and writes YAML files under content/ that `timeline check`
@@ -14,10 +14,14 @@ from typing import TextIO
 from generator.check import check_site_config, site_timezone
 from generator.dates import UTC
 from generator.diagnostics import format_diagnostics
-from generator.importers import acled, timelinejs
+from generator.importers import timelinejs
+from generator.importers.acled import ACLED
+from generator.importers.eventdata import import_event_data
+from generator.importers.ucdp import UCDP_GED
 from generator.importers.common import Ids, ImportError_, Manifest, SiteItems, apply, report
 
-FORMATS = ("timelinejs", "acled")
+DATASETS = {"acled": ACLED, "ucdp": UCDP_GED}
+FORMATS = ("timelinejs", *DATASETS)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def run_import(request: Request, out: TextIO) -> bool:
             options = timelinejs.Options(groups=request.groups, actors=request.actors, timezone=timezone)
             imported = timelinejs.import_timelinejs(request.file, shown, ids, options)
         else:
-            imported = acled.import_acled(request.file, shown, ids, acled.Options(timezone=timezone))
+            imported = import_event_data(DATASETS[request.format], request.file, shown, ids, timezone)
     except ImportError_ as err:
         raise UsageError(str(err)) from None
     except OSError as err:

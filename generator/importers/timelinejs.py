@@ -24,7 +24,6 @@ from generator.importers.common import (
 )
 from generator.schema import EVENT_FIELDS, PERIOD, Context, Invalid, check_fields, field_path, slug_problem
 
-ORIGIN = "timelinejs"
 KEY_GROUP = "Key events"  # the group this project's own export gives key events
 TEMPLATE_COLUMNS = (
     "year", "month", "day", "time", "end year", "end month", "end day", "end time", "display date",
