@@ -179,3 +179,20 @@ def test_the_sites_own_actors_and_places_are_referred_to_not_written(tmp_path):
     assert load(site, "places/idleb.yml")["within"] == "syrian-arab-republic"
     assert (site / "content/actors/sana.yml").read_text(encoding="utf-8").startswith("name: Syrian Arab News Agency")
     assert [d.text() for d in check_site(site).diagnostics if d.severity == "error"] == []
+
+
+def test_a_planted_manifest_or_a_linked_folder_never_leads_a_write_out_of_the_site(tmp_path, capsys):
+    site = new_site(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    manifest = {"format": 1, "ids": {}, "files": {
+        "content/events/../../../outside/acled-syr10001.yml": {"digest": "0", "origin": "acled", "key": "SYR10001", "kind": "events"},
+    }}
+    (site / "import-manifest.json").write_text(__import__("json").dumps(manifest), encoding="utf-8")
+    (site / "content/events/2023").symlink_to(outside, target_is_directory=True)
+    capsys.readouterr()
+    assert run(site, EXPORT) == 1
+    err = capsys.readouterr().err
+    assert list(outside.iterdir()) == []
+    assert "content/events/2023/acled-syr10001.yml: error: a symbolic link leads out of the site's content/: not written" in err
+    assert (site / "content/places/syria.yml").exists()  # the rest is imported

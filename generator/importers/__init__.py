@@ -18,7 +18,7 @@ from generator.importers import timelinejs
 from generator.importers.acled import ACLED
 from generator.importers.eventdata import import_event_data
 from generator.importers.ucdp import UCDP_GED
-from generator.importers.common import Ids, ImportError_, Manifest, SiteItems, apply, report
+from generator.importers.common import REFUSED, Ids, ImportError_, Manifest, SiteItems, apply, report
 
 DATASETS = {"acled": ACLED, "ucdp": UCDP_GED}
 FORMATS = ("timelinejs", *DATASETS)
@@ -41,7 +41,7 @@ class UsageError(Exception):
 
 
 def run_import(request: Request, out: TextIO) -> bool:
-    """Import the file into the site (or say what would change); True when every row was read."""
+    """Import the file into the site (or say what would change); True when every row was read and written."""
     if not request.file.is_file():
         raise UsageError(f"{request.file}: no such file")
     timezone = UTC
@@ -66,7 +66,7 @@ def run_import(request: Request, out: TextIO) -> bool:
         raise UsageError(f"{err.filename or request.file}: {err.strerror or err}") from None
     outcome = apply(request.site, request.format, imported, manifest, site_items, request.dry_run)
     report(outcome, imported, request.dry_run, out)
-    return imported.failed_rows == 0
+    return imported.failed_rows == 0 and not outcome.actions[REFUSED]
 
 
 __all__ = ["FORMATS", "Request", "UsageError", "run_import"]

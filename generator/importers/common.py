@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
@@ -319,14 +320,15 @@ def digest(data: bytes) -> str:
 
 # --- writing ----------------------------------------------------------------------
 
-CREATE, UPDATE, SAME, KEPT, GONE = "create", "update", "unchanged", "kept", "deleted"
+CREATE, UPDATE, SAME, KEPT, GONE, REFUSED = "create", "update", "unchanged", "kept", "deleted", "refused"
+_CONTENT_PATH = re.compile(r"^content/(?:events(?:/[^/]+)*|actors|places|sources)/[^/]+\.yml$")
 
 
 @dataclass
 class Outcome:
     """What an import did (or, with --dry-run, would do) to each file."""
 
-    actions: dict[str, list[str]] = field(default_factory=lambda: {CREATE: [], UPDATE: [], SAME: [], KEPT: [], GONE: []})
+    actions: dict[str, list[str]] = field(default_factory=lambda: {CREATE: [], UPDATE: [], SAME: [], KEPT: [], GONE: [], REFUSED: []})
     missing_rows: list[str] = field(default_factory=list)
     site_changes: list[str] = field(default_factory=list)
 
@@ -341,11 +343,11 @@ def apply(root: Path, origin: str, imported: Imported, manifest: Manifest, site_
     for draft in imported.drafts:
         relative = _target(draft, site_items, written_before)
         data = draft.text().encode("utf-8")
-        action = _decide(root, relative, data, manifest, listings)
+        action = _decide(root, relative, data, manifest, listings) if listings.inside_content(relative) else REFUSED
         outcome.actions[action].append(relative)
         if draft.kind == "events":
             seen_keys.add(draft.key)
-        if dry_run or action in (SAME, GONE):
+        if dry_run or action in (SAME, GONE, REFUSED):
             continue
         if action == KEPT:
             _write(root / (relative + INCOMING), data, folders)
@@ -365,7 +367,7 @@ def apply(root: Path, origin: str, imported: Imported, manifest: Manifest, site_
 def _target(draft: Draft, site_items: SiteItems, written_before: dict[tuple[str, str], str]) -> str:
     """Where the draft goes: where it went before, or where an event of that id already is."""
     before = written_before.get((draft.kind, draft.key))
-    if before is not None and Path(before).stem == draft.id:
+    if before is not None and Path(before).stem == draft.id and _CONTENT_PATH.match(before) and ".." not in before.split("/"):
         return before
     if draft.kind == "events" and draft.id in site_items.event_paths:
         return site_items.event_paths[draft.id]
@@ -373,11 +375,24 @@ def _target(draft: Draft, site_items: SiteItems, written_before: dict[tuple[str,
 
 
 class FolderListings:
-    """Which files each folder holds, listed once: most files of a first import are new."""
+    """Which files each folder holds, listed once: most files of a first import are new.
+
+    Also whether a path stays inside content/ once symbolic links are followed: an
+    import never writes through a link that leads out of the site.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.names: dict[str, set[str]] = {}
+        self.real_content = os.path.realpath(root / "content")
+        self.folders_inside: dict[str, bool] = {}
+
+    def inside_content(self, relative: str) -> bool:
+        folder = relative.rpartition("/")[0]
+        if folder not in self.folders_inside:
+            real = os.path.realpath(self.root / folder)
+            self.folders_inside[folder] = real.startswith(self.real_content + os.sep)
+        return self.folders_inside[folder] and not (self.holds(relative) and os.path.islink(self.root / relative))
 
     def holds(self, relative: str) -> bool:
         folder, _, name = relative.rpartition("/")
@@ -481,6 +496,8 @@ def report(outcome: Outcome, imported: Imported, dry_run: bool, out: TextIO) -> 
         print(f"{printable(relative)}: edited since it was imported (or not made by an import): {verb}write the new version beside it, as {printable(relative + INCOMING)}", file=out)
     for relative in actions[GONE]:
         print(f"{printable(relative)}: deleted since it was imported; not written again", file=out)
+    for relative in actions[REFUSED]:
+        print(f"{printable(relative)}: error: a symbolic link leads out of the site's content/: not written", file=out)
     for row in outcome.missing_rows:
         print(f"no longer in the file: {printable(row)}; its file is left as it is", file=out)
     for change in outcome.site_changes:
