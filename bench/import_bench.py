@@ -20,6 +20,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -88,10 +89,18 @@ def write_export(path: Path, rows: int, seed: int = 1) -> None:
             ))
 
 
-def timed(command: list[str]) -> tuple[float, int]:
+def timed(command: list[str]) -> tuple[float, float, int]:
+    """Wall-clock seconds, CPU seconds (user + system, of the process and its children) and the exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
-    return time.perf_counter() - started, done.returncode
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.returncode
+
+
+def _medians(results: list[tuple[float, float]]) -> str:
+    return f"{statistics.median(w for w, _ in results):.2f} s wall, {statistics.median(c for _, c in results):.2f} s CPU (medians)"
 
 
 def load() -> str:
@@ -115,21 +124,20 @@ def main() -> int:
         site = work / f"site-{run}"
         shutil.rmtree(site, ignore_errors=True)
         subprocess.run([*python, "init", str(site), "--title", "Bench"], check=True, capture_output=True)
-        seconds, code = timed([*python, "import", "acled", str(export), "--site", str(site)])
-        first.append(seconds)
-        if code != 0:
-            print(f"import exited {code}", file=sys.stderr)
-            return 1
-        again.append(timed([*python, "import", "acled", str(export), "--site", str(site)])[0])
-        seconds, code = timed([*python, "check", "--site", str(site)])
-        checks.append(seconds)
-        if code != 0:
-            print(f"check of the imported site exited {code}", file=sys.stderr)
-            return 1
+        for label, command, results in (
+            ("import", ["import", "acled", str(export)], first),
+            ("re-import", ["import", "acled", str(export)], again),
+            ("check", ["check"], checks),
+        ):
+            wall, cpu, code = timed([*python, *command, "--site", str(site)])
+            if code != 0:
+                print(f"{label} exited {code}", file=sys.stderr)
+                return 1
+            results.append((wall, cpu))
     files = sum(1 for _ in (work / "site-0" / "content").rglob("*.yml"))
-    print(f"first import: {statistics.median(first):.2f} s (median; runs {', '.join(f'{s:.2f}' for s in first)}), {files:,} content files")
-    print(f"re-import of the same file, nothing to write: {statistics.median(again):.2f} s")
-    print(f"timeline check of the imported site: {statistics.median(checks):.2f} s")
+    print(f"first import: {_medians(first)}; {files:,} content files (runs: {', '.join(f'{w:.2f}' for w, _ in first)} s)")
+    print(f"re-import of the same file, nothing to write: {_medians(again)}")
+    print(f"timeline check of the imported site: {_medians(checks)}")
     print(f"load average at the end {load()}")
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
