@@ -237,3 +237,13 @@ def test_import_help_and_usage_errors(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["import", "timelinejs", str(SHEET), "--groups", "people"])
     assert exit_info.value.code == 2
+
+
+def test_groups_without_ascii_letters_still_get_ids(tmp_path):
+    sheet = write_files(tmp_path, {"s.csv": "Year,Headline,Text,Group\n2001,Один,<p>Первый.</p>,Политика\n2002,Два,<p>Второй.</p>,Экономика\n"}) / "s.csv"
+    assert imported(tmp_path / "site", sheet, "--groups", "actors") == 0
+    actors = {yaml.safe_load(p.read_text())["name"]: p.stem for p in (tmp_path / "site/content/actors").glob("*.yml")}
+    assert actors == {"Политика": "actor", "Экономика": "actor-2"}
+    events = sorted(p.stem for p in (tmp_path / "site/content/events").rglob("*.yml"))
+    assert events == ["2001", "2002"]
+    assert check_site(tmp_path / "site").timeline is not None

@@ -18,7 +18,7 @@ from generator.importers import timelinejs
 from generator.importers.acled import ACLED
 from generator.importers.eventdata import import_event_data
 from generator.importers.ucdp import UCDP_GED
-from generator.importers.common import REFUSED, Ids, ImportError_, Manifest, SiteItems, apply, report
+from generator.importers.common import REFUSED, Ids, UnreadableFile, Manifest, SiteItems, apply, report
 
 DATASETS = {"acled": ACLED, "ucdp": UCDP_GED}
 FORMATS = ("timelinejs", *DATASETS)
@@ -60,7 +60,7 @@ def run_import(request: Request, out: TextIO) -> bool:
             imported = timelinejs.import_timelinejs(request.file, shown, ids, options)
         else:
             imported = import_event_data(DATASETS[request.format], request.file, shown, ids, timezone)
-    except ImportError_ as err:
+    except UnreadableFile as err:
         raise UsageError(str(err)) from None
     except OSError as err:
         raise UsageError(f"{err.filename or request.file}: {err.strerror or err}") from None

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator, TextIO
 
 import nh3
 
-from generator.diagnostics import ERROR, WARNING, Diagnostic, fold, printable
+from generator.diagnostics import ERROR, Diagnostic, fold, printable
 from generator.load import find_content, parse_file
 from generator.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from generator.scaffold import render_fields
@@ -33,8 +33,8 @@ INCOMING = ".incoming"
 MAX_TABLE_CELL = 200_000  # csv's own default field limit is 131,072 characters
 
 
-class ImportError_(Exception):
-    """The whole file cannot be imported (not found, not that format); the message says why."""
+class UnreadableFile(Exception):
+    """The whole file cannot be imported (not that format, unreadable); the message says why."""
 
 
 # --- what an importer makes ---------------------------------------------------------
@@ -124,12 +124,12 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[Row]]:
         reader = csv.reader(handle)
         header = next(reader, None)
     except UnicodeDecodeError:
-        raise ImportError_(f"{path}: not UTF-8 text; save the sheet as CSV in UTF-8") from None
+        raise UnreadableFile(f"{path}: not UTF-8 text; save the sheet as CSV in UTF-8") from None
     except csv.Error as err:
-        raise ImportError_(f"{path}:1: not a CSV file ({err})") from None
+        raise UnreadableFile(f"{path}:1: not a CSV file ({err})") from None
     if header is None:
         handle.close()
-        raise ImportError_(f"{path}: the file is empty")
+        raise UnreadableFile(f"{path}: the file is empty")
     names = [_column_name(name) for name in header]
 
     def rows() -> Iterator[Row]:
@@ -140,7 +140,7 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[Row]]:
                     if any(cell.strip() for cell in cells):
                         yield Row(reader.line_num, dict(zip(names, cells)), columns)
             except (csv.Error, UnicodeDecodeError) as err:
-                raise ImportError_(f"{path}:{reader.line_num}: cannot read the rest of the file ({err})") from None
+                raise UnreadableFile(f"{path}:{reader.line_num}: cannot read the rest of the file ({err})") from None
 
     return names, rows()
 
@@ -153,13 +153,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[Row]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise ImportError_(f"{path}: not an Excel workbook ({err})") from None
+        raise UnreadableFile(f"{path}: not an Excel workbook ({err})") from None
     sheet = workbook.worksheets[0]
     values = sheet.iter_rows(values_only=True)
     header = next(values, None)
     if header is None:
         workbook.close()
-        raise ImportError_(f"{path}: the first sheet is empty")
+        raise UnreadableFile(f"{path}: the first sheet is empty")
     names = [_column_name(str(name) if name is not None else "") for name in header]
 
     def rows() -> Iterator[Row]:
@@ -262,11 +262,12 @@ class Ids:
         if remembered:
             return remembered
         taken = self.given.setdefault(kind, set())
-        tried = [c for c in candidates if c]
+        tried = [c for c in candidates if c] or [kind.rstrip("s")]  # a name with no ASCII letter: actor-2, place-3…
         chosen = next((c for c in tried if c not in taken), None)
         number = 2
         while chosen is None:
-            chosen = f"{tried[0][:MAX_SLUG - 4]}-{number}" if f"{tried[0][:MAX_SLUG - 4]}-{number}" not in taken else None
+            numbered = f"{tried[0][:MAX_SLUG - 6]}-{number}"
+            chosen = numbered if numbered not in taken else None
             number += 1
         taken.add(chosen)
         self.known[f"{kind}:{key}"] = chosen
@@ -291,9 +292,9 @@ class Manifest:
         except FileNotFoundError:
             return cls()
         except (OSError, UnicodeDecodeError, ValueError) as err:
-            raise ImportError_(f"{MANIFEST}: cannot be read ({err}); fix it or delete it (then every file an import made counts as edited)") from None
+            raise UnreadableFile(f"{MANIFEST}: cannot be read ({err}); fix it or delete it (then every file an import made counts as edited)") from None
         if not _well_formed(data):
-            raise ImportError_(f"{MANIFEST}: not a manifest this version writes; fix it or delete it (then every file an import made counts as edited)")
+            raise UnreadableFile(f"{MANIFEST}: not a manifest this version writes; fix it or delete it (then every file an import made counts as edited)")
         return cls(files=data["files"], ids=data["ids"])
 
     def write(self, root: Path) -> None:
@@ -450,14 +451,14 @@ def update_site_file(root: Path, values: dict[str, Any], dry_run: bool) -> list[
     its comments and layout stay as they are; a value it already has is never replaced.
     """
     wanted = {key: value for key, value in values.items() if value}
-    if not wanted:
-        return []
     path = root / "site.yml"
     if not path.exists():
         wanted.setdefault("title", "Imported timeline")
         if not dry_run:
             _write(path, render_fields(SITE_FIELDS, wanted).encode("utf-8"))
         return [f"site.yml made, with its {', '.join(wanted)}"]
+    if not wanted:
+        return []
     document = parse_file(path, "site.yml")
     present = document.data if document is not None else {}
     missing = {key: value for key, value in wanted.items() if not present.get(key)}
@@ -509,11 +510,7 @@ def report(outcome: Outcome, imported: Imported, dry_run: bool, out: TextIO) -> 
     print(f"{imported.rows} rows read{failed}; files: {counts}{' (dry run: nothing written)' if dry_run else ''}", file=out)
 
 
-def diagnostics_have_errors(diagnostics: Iterable[Diagnostic]) -> bool:
-    return any(d.severity == ERROR for d in diagnostics)
-
-
 __all__ = [
-    "CREATE", "Draft", "ERROR", "Ids", "ImportError_", "Imported", "Manifest", "Outcome", "Row", "RowError",
-    "SiteItems", "UPDATE", "WARNING", "apply", "html_to_markdown", "plain_text", "read_table", "report", "row_slug",
+    "Draft", "Ids", "Imported", "Manifest", "Outcome", "REFUSED", "Row", "RowError", "SiteItems", "UnreadableFile",
+    "apply", "html_to_markdown", "plain_text", "read_table", "report", "row_slug",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from generator import dates
-from generator.importers.common import Draft, Ids, ImportError_, Imported, Row, RowError, read_table, row_slug
+from generator.importers.common import Draft, Ids, UnreadableFile, Imported, Row, RowError, read_table, row_slug
 
 PRECISION_ORDER = ("exact", "near", "city", "region", "country")
 
@@ -83,7 +83,7 @@ class EventDataImport:
         header, rows = read_table(self.path)
         missing = [name for name in self.dataset.required_columns if name not in header]
         if missing:
-            raise ImportError_(f"{self.shown}:1: no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}: not an {self.dataset.name} export")
+            raise UnreadableFile(f"{self.shown}:1: no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}: not an {self.dataset.name} export")
         events: list[Draft] = []
         for row in rows:
             self.result.rows += 1

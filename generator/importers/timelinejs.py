@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 
 from generator import dates
 from generator.importers.common import (
-    Draft, Ids, ImportError_, Imported, Row, RowError, html_to_markdown, plain_text, read_table, row_slug,
+    Draft, Ids, UnreadableFile, Imported, Row, RowError, html_to_markdown, plain_text, read_table, row_slug,
 )
 from generator.schema import EVENT_FIELDS, PERIOD, Context, Invalid, check_fields, field_path, slug_problem
 
@@ -69,7 +69,7 @@ def read_slides(path: Path) -> Iterator[Slide]:
         return _json_slides(path)
     header, rows = read_table(path)
     if "year" not in header or "headline" not in header:
-        raise ImportError_(f"{path}:1: no Year and Headline columns: not a TimelineJS sheet (its first row names the columns)")
+        raise UnreadableFile(f"{path}:1: no Year and Headline columns: not a TimelineJS sheet (its first row names the columns)")
     return (_row_slide(row) for row in rows)
 
 
@@ -99,9 +99,9 @@ def _json_slides(path: Path) -> Iterator[Slide]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
-        raise ImportError_(f"{path}: not TimelineJS JSON ({err})") from None
+        raise UnreadableFile(f"{path}: not TimelineJS JSON ({err})") from None
     if not isinstance(document, dict) or not isinstance(document.get("events", []), list):
-        raise ImportError_(f'{path}: not TimelineJS JSON (no "events" list)')
+        raise UnreadableFile(f'{path}: not TimelineJS JSON (no "events" list)')
     specials: list[Slide] = []
     if isinstance(document.get("title"), dict):
         specials.append(_json_slide(document["title"], "title", "title"))
