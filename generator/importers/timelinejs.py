@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from generator import dates
+from generator.diagnostics import Diagnostic
 from generator.importers.common import (
     Draft, Ids, UnreadableFile, Imported, Row, RowError, html_to_markdown, plain_text, read_table, row_slug,
 )
@@ -175,6 +176,12 @@ class SheetImport:
         source, source_drafts = self._sheet_source()
         for event in events:
             event.values["sources"] = [source]
+        without = sum("actors" not in event.values for event in events)
+        if without:
+            self.result.diagnostics.append(Diagnostic(
+                "warning", f"{without} event{'s have' if without > 1 else ' has'} no actor (TimelineJS has none): "
+                "import again with --actor NAME or --groups actors, or fill in their `actors:`", self.shown,
+            ))
         self.result.drafts = [*source_drafts, *self.actor_drafts.values(), *events]
         if self.periods:
             self.result.site_values["periods"] = self.periods
