@@ -42,7 +42,7 @@ from generator.provenance import provenance_inputs
 RECORD = "record.cbor"
 FORMAT = 2
 SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
-LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar")
+LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar", "pillow")
 Stamp = tuple[int, int, int, int]
 
 _DATACLASS, _TUPLE, _ENUM, _ZONE, _OFFSET = 41000, 41001, 41002, 41003, 41004
