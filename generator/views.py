@@ -13,13 +13,13 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
 from generator.reads import fact, outline, record, record_all, record_outlines, summary
 from generator.model import (
-    Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor, quotes_by_speaker, related_both_ways,
+    Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
 
 EntryPair = tuple[Event, "str | None"]  # an event on a list, and the member it came through
@@ -88,25 +88,28 @@ def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     views = Views(timeline)
     helpers = {name: getattr(views, name) for name in HELPERS}
     drawings = {**timeview.template_globals(timeline), **maps.template_globals(timeline)}
-    return {**helpers, **{name: _reading(helper, DRAWING_READS[name]) for name, helper in drawings.items()}}
+    return {**helpers, **{name: _reading(helper, DRAWING_READS[name], timeline) for name, helper in drawings.items()}}
 
 
-# What each drawing helper reads besides the events handed to it (whose outlines it records):
-# "all:outlines" for a view of every event, "order" for a list's reading order.
+# What each drawing helper reads besides the events handed to it (whose outlines it records,
+# with those of the events they follow, which place them): "all:outlines" for a view of
+# every event. A list's reading order follows from its events' outlines alone.
 DRAWING_READS: dict[str, tuple[str, ...]] = {
     "time_view": ("config",),
     "lane_view": ("config", "all:outlines", "terms:actors"),
     "lane_choices": ("terms:actors",),
     "period_starts": ("config",),
-    "reading_order": ("config", "order"),
+    "reading_order": ("config",),
     "events_map": ("config", "timeline:places"),
     "locator_map": ("config", "timeline:places"),
     "place_trail": ("timeline:places",),
 }
 
 
-def _reading(helper: Callable[..., Any], reads: tuple[str, ...]) -> Callable[..., Any]:
+def _reading(helper: Callable[..., Any], reads: tuple[str, ...], timeline: Timeline) -> Callable[..., Any]:
     """A drawing helper that records `reads` and the outlines of the events it is handed (of all, for none)."""
+    handed = _HandedEvents(timeline)
+
     def helper_reading(*args: Any, **kwargs: Any) -> Any:
         args = tuple(_listed(value) for value in args)
         kwargs = {name: _listed(value) for name, value in kwargs.items()}
@@ -114,11 +117,41 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...]) -> Callable[...
         if helper.__name__ == "time_view" and (args[1] if len(args) > 1 else kwargs.get("entries")) is None:
             record("all:outlines")  # the view of every event
         for value in (*args, *kwargs.values()):
-            record_all(outline(event_id) for event_id in listed_events(value))
+            record_all(handed.outlines(value))
         return helper(*args, **kwargs)
     if hasattr(helper, "jinja_pass_arg"):  # @pass_context and the like: Jinja must still pass the context
         helper_reading.jinja_pass_arg = helper.jinja_pass_arg  # type: ignore[attr-defined]
     return helper_reading
+
+
+class _HandedEvents:
+    """The outline keys of the events in a helper's argument, and of those they follow (which place them).
+
+    A term's whole list is handed again for each page of it: its keys are worked out once.
+    """
+
+    def __init__(self, timeline: Timeline):
+        self._events = timeline.events_by_id
+        self._known: dict[int, tuple[Any, frozenset[str]]] = {}  # id of a list: the list (so the id stays its own), its keys
+
+    def outlines(self, value: Any) -> frozenset[str]:
+        if type(value) is not tuple and type(value) is not list:
+            return frozenset(outline(p) for event_id in listed_events(value) for p in _placed_by(event_id, self._events))
+        known = self._known.get(id(value))
+        if known is None or known[0] is not value:
+            keys = frozenset(outline(p) for event_id in listed_events(value) for p in _placed_by(event_id, self._events))
+            known = self._known[id(value)] = (value, keys)
+        return known[1]
+
+
+def _placed_by(event_id: str, events: Mapping[str, Event]) -> list[str]:
+    """The event and those whose dates place it: the chain of events it follows (`after`)."""
+    chain = [event_id]
+    followed = events[event_id].after if event_id in events else None
+    while followed in events and followed not in chain:
+        chain.append(followed)
+        followed = events[followed].after
+    return chain
 
 
 def _listed(value: Any) -> Any:
@@ -275,10 +308,6 @@ class Views:
                     members[parent].append(actor)
         return members
 
-    @cached_property
-    def _all_members(self) -> dict[str, set[str]]:
-        return members_by_actor(self._timeline.actors)
-
     def members(self, actor_id: str) -> list[Actor]:
         """The actors that name this one among their affiliations or roles, by name."""
         record(fact("members", actor_id))
@@ -287,7 +316,7 @@ class Views:
     def companions(self, actor_id: str, limit: int = COMPANIONS) -> list[tuple[Actor, int]]:
         """The actors most often on the same events (the actor's members left out), with counts."""
         record(fact("companions", f"{actor_id}\t{limit}"))
-        own = {actor_id, *self._all_members.get(actor_id, ())}
+        own = {actor_id, *self._timeline.members.get(actor_id, ())}
         counts: Counter[str] = Counter()
         for entry in self._actor_terms[actor_id].entries:
             counts.update(set(self._timeline.events_by_id[entry.event].actors) - own)
@@ -295,14 +324,11 @@ class Views:
         ranked = sorted(counts.items(), key=lambda item: (-item[1], actors[item[0]].name.casefold()))
         return [(actors[other], count) for other, count in ranked[:limit]]
 
-    @cached_property
-    def _quotes(self) -> dict[str, list[tuple[Event, Quote]]]:
-        return quotes_by_speaker(self._timeline.events)
-
     def quotes_by(self, actor_id: str) -> list[tuple[Event, Quote]]:
         """What the actor is quoted as saying, with the events, in order."""
         record(fact("quotes_by", actor_id))
-        return self._quotes.get(actor_id, [])
+        events = self._timeline.events_by_id
+        return [(events[event_id], events[event_id].quotes[index]) for event_id, index in self._timeline.quotes_by.get(actor_id, ())]
 
     # --- events -----------------------------------------------------------------------
 
@@ -345,19 +371,10 @@ class Views:
         notes = {citation.source: citation.note for citation in event.sources}
         return [CitedSource(self._timeline.sources[s], notes.get(s, "")) for s in cited_sources(event)]
 
-    @cached_property
-    def _related(self) -> dict[str, set[str]]:
-        return related_both_ways(self._timeline.events)
-
-    @cached_property
-    def _position(self) -> dict[str, int]:
-        return {event.id: index for index, event in enumerate(self._timeline.events)}
-
     def related(self, event: Event) -> list[Event]:
         """Events related to this one, either way round, in chronological order."""
         record(fact("related", event.id))
-        ids = sorted(self._related.get(event.id, ()), key=self._position.__getitem__)
-        return [self._timeline.events_by_id[other] for other in ids]
+        return [self._timeline.events_by_id[other] for other in self._timeline.related.get(event.id, ())]
 
     def absolute_url(self, path: str) -> str:
         """The absolute URL of a site path ("events/x/") from base_url; "" without one."""
