@@ -9,7 +9,7 @@
     if (kind === "image") {
       made = document.createElement("img");
       made.alt = holder.dataset.alt || "";
-    } else if (/\.(mp4|webm|ogv)$/i.test(player) || (/\.(mp3|ogg|oga|m4a|opus|wav)$/i.test(player))) {
+    } else if (/\.(mp4|webm|ogv|mp3|ogg|oga|m4a|opus|wav)$/i.test(player)) {
       made = document.createElement(kind === "audio" ? "audio" : "video");
       made.controls = true;
       made.autoplay = true;
@@ -33,7 +33,8 @@
     button.addEventListener("click", function () {
       var made = element(holder.dataset.kind, holder.dataset.player, holder);
       consent.replaceWith(made);
-      if (made.focus) made.tabIndex = -1, made.focus();
+      made.tabIndex = -1;  // the focus follows the click to what it loaded
+      made.focus();
     });
   });
 })();
