@@ -128,3 +128,18 @@ def test_a_build_with_a_missing_media_file_writes_nothing(tmp_path: Path):
     result = build_site(site, overrides={"output": str(tmp_path / "out")})
     assert result.written is None
     assert any("there is no file content/media/docs/statement.pdf" in d.message for d in result.report.diagnostics)
+
+
+def test_an_image_of_another_size_changes_the_page_as_a_cold_build_would(tmp_path: Path):
+    site = rich_site(tmp_path / "site")
+    output = build(site, tmp_path / "out")
+    write_files(site, {"content/media/photos/table.jpg": sample_jpeg(600, 600)})  # the event's file is as it was
+    build(site, output)
+    html = (output / EVENT_PAGE).read_text()
+    assert 'width="600" height="600"' in html and "table-1200.jpg" not in html
+    assert sorted(p.name for p in (output / "media/photos").iterdir()) == ["table-480.jpg", "table-600.jpg"]
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".timeline-cache"))
+    cold_out = build(fresh, tmp_path / "cold-out")
+    for page in ("index.html", EVENT_PAGE):
+        assert (output / page).read_bytes() == (cold_out / page).read_bytes()

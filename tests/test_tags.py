@@ -93,3 +93,20 @@ def test_timeline_new_tag_writes_a_file_the_checker_accepts(minimal_site: Path):
     report = check_site(minimal_site)
     assert report.timeline is not None and report.timeline.tags["chemical-weapons"].aliases == ("CW",)
     assert [tag.label for tag in report.timeline.events_by_id["red-line"].tags] == ["Chemical weapons"]
+
+
+def test_renaming_a_tag_in_its_file_renames_it_everywhere_as_a_cold_build_would(minimal_site: Path, tmp_path: Path):
+    import shutil
+
+    site = site_with_tags(minimal_site)
+    output = build(site, tmp_path / "out")
+    write_files(site, {"content/tags/chemical-weapons.yml": CHEMICAL.replace("name: Chemical weapons", "name: Chemical arms")})
+    build(site, output)
+    for page in ("index.html", "events/a/index.html", "tags/chemical-weapons/index.html", "actors/emmanuel-macron/index.html"):
+        text = (output / page).read_text()
+        assert "Chemical arms" in text and ">Chemical weapons<" not in text, page
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".timeline-cache"))
+    cold = build(fresh, tmp_path / "cold")
+    for page in ("index.html", "events/a/index.html", "tags/chemical-weapons/index.html", "timelinejs.json", "events.json"):
+        assert (output / page).read_bytes() == (cold / page).read_bytes(), page
