@@ -10,6 +10,7 @@ everything. When no input file changed at all, nothing is loaded. Deleting
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -83,11 +84,25 @@ def build_site(
         same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs, strict, started)
         if same is not None:
             return same
+    try:
+        return _build(site_root, folder, code, inputs, started, drafts, strict, force, overrides, search, memory)
+    finally:
+        gc.unfreeze()
+
+
+def _build(
+    site_root: Path, folder: Path | None, code: str, inputs: str, started: float,
+    drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
+) -> BuildResult:
+    # The record and the model live to the end of the build: frozen, the garbage
+    # collector stops walking their millions of objects at each collection.
     record = memory.record if memory else read_record(folder)
     if record.code != code or force:
         record = Record(files=record.files if record.code == code else {})
     record.code, record.inputs = code, ""
+    gc.freeze()
     report = load_site(site_root, drafts, overrides, record.files)
+    gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):
         _keep(memory, folder, record)
         return BuildResult(report, None)
