@@ -98,7 +98,7 @@ class Record:
     outputs: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # path → (file digest, reads)
     cards: dict[tuple[str, str], tuple[str, frozenset[str]]] = field(default_factory=dict)
     pieces: dict[tuple[str, str], tuple[Any, frozenset[str]]] = field(default_factory=dict)
-    search: tuple[str, dict[str, str]] | None = None
+    search: list[tuple[str, dict[str, str]]] | None = None  # per search shard: its pages' digest, its files' digests
 
 
 def stamp(path: str | Path) -> Stamp | None:
@@ -172,7 +172,7 @@ def _read_body(record: Record, body: dict) -> None:
     record.cards = {(str(e), str(v)): (str(html), reads(keys)) for e, v, html, keys in body["cards"]}
     record.pieces = {(str(k), str(e)): (value, reads(keys)) for k, e, value, keys in body["pieces"]}
     search = body["search"]
-    record.search = (str(search[0]), dict(search[1])) if search else None
+    record.search = [(str(key), {str(path): str(d) for path, d in files.items()}) for key, files in search] if search else None
 
 
 def write_record(folder: Path | None, record: Record) -> None:
@@ -190,7 +190,7 @@ def write_record(folder: Path | None, record: Record) -> None:
         "outputs": {path: [entry[0], indexes(entry[1])] for path, entry in record.outputs.items()},
         "cards": [[e, v, html, indexes(keys)] for (e, v), (html, keys) in record.cards.items()],
         "pieces": [[k, e, value, indexes(keys)] for (k, e), (value, keys) in record.pieces.items()],
-        "search": list(record.search) if record.search else None,
+        "search": [[key, files] for key, files in record.search] if record.search else None,
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)
