@@ -10,15 +10,11 @@ the whole list, in date order across shards.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
 from collections import Counter
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -26,7 +22,7 @@ from conftest import REPO
 from generator import search
 from generator.build import build_site
 from generator.pipeline import check_site
-from test_browser import QuietHandler, SUB_PATH
+from test_browser import SUB_PATH, page, server  # noqa: F401 - fixtures (the server serves this module's site)
 from test_search import event_text
 
 SHARDS = 4
@@ -110,7 +106,7 @@ def test_an_edit_re_makes_one_shard_and_equals_a_cold_build(four_shards, tmp_pat
 
 
 @pytest.fixture(scope="module")
-def sharded_site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+def site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """The default site in four shards under sub/site/, and each event page's date sort key by event id."""
     root = tmp_path_factory.mktemp("sharded")
     with pytest.MonkeyPatch.context() as patch:
@@ -124,34 +120,10 @@ def sharded_site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def sharded_server(sharded_site) -> Iterator[str]:
-    root, _ = sharded_site
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
 def timeline():
     model = check_site(REPO).timeline
     assert model is not None
     return model
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    new_page = context.new_page()
-    problems: list[str] = []
-    new_page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    new_page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type in ("error", "warning") else None)
-    new_page.on("response", lambda response: problems.append(f"{response.status}: {response.url}") if response.status >= 400 else None)
-    new_page.problems = problems  # type: ignore[attr-defined]
-    yield new_page
-    context.close()
 
 
 def shown_ids(page) -> list[str]:
@@ -186,8 +158,8 @@ def search_all(page, server: str, term: str) -> set[str]:
     return set(show_all(page))
 
 
-def test_a_search_finds_the_events_of_several_shards(page, sharded_site, sharded_server, timeline):
-    found = search_all(page, sharded_server, "russia")
+def test_a_search_finds_the_events_of_several_shards(page, site, server, timeline):
+    found = search_all(page, server, "russia")
     expected = {event.id for event in timeline.events if "russia" in event_text(timeline, event)}
     assert found == expected
     assert len({search.shard_of(f"events/{e}/index.html", SHARDS) for e in found}) >= 3
@@ -195,13 +167,13 @@ def test_a_search_finds_the_events_of_several_shards(page, sharded_site, sharded
 
 
 @pytest.mark.xfail(strict=True, reason="in a shard without the word, Pagefind falls back to a shorter word of it")
-def test_a_word_missing_from_some_shards_finds_only_the_events_that_have_it(page, sharded_site, sharded_server, timeline):
-    found = search_all(page, sharded_server, "chlorine")
+def test_a_word_missing_from_some_shards_finds_only_the_events_that_have_it(page, site, server, timeline):
+    found = search_all(page, server, "chlorine")
     assert found == {event.id for event in timeline.events if "chlorine" in event_text(timeline, event)}
 
 
-def test_the_facet_counts_are_those_of_the_whole_site(page, sharded_site, sharded_server, timeline):
-    open_search(page, sharded_server)
+def test_the_facet_counts_are_those_of_the_whole_site(page, site, server, timeline):
+    open_search(page, server)
     years = Counter(str(event.date.local_earliest.year) for event in timeline.events)
     assert option_counts(page, "year") == dict(years)
     actors = Counter(timeline.actors[actor].name for event in timeline.events for actor in event.actors)
@@ -209,9 +181,9 @@ def test_the_facet_counts_are_those_of_the_whole_site(page, sharded_site, sharde
     assert page.locator("#search-shard").count() == 0  # the shard filter is not a facet
 
 
-def test_a_facet_alone_lists_its_events_in_date_order_across_shards(page, sharded_site, sharded_server, timeline):
-    _, keys = sharded_site
-    open_search(page, sharded_server)
+def test_a_facet_alone_lists_its_events_in_date_order_across_shards(page, site, server, timeline):
+    _, keys = site
+    open_search(page, server)
     counts = option_counts(page, "actor")
     actor = max(counts, key=lambda name: (counts[name], name))
     assert counts[actor] > 10  # more than a page of results
@@ -226,8 +198,8 @@ def test_a_facet_alone_lists_its_events_in_date_order_across_shards(page, sharde
     assert page.problems == []
 
 
-def test_a_facet_narrows_a_search_across_shards(page, sharded_site, sharded_server, timeline):
-    open_search(page, sharded_server)
+def test_a_facet_narrows_a_search_across_shards(page, site, server, timeline):
+    open_search(page, server)
     page.keyboard.type("chlorine")
     page.wait_for_function("document.querySelector('.search-status').textContent.includes('found')")
     years = Counter(e.date.local_earliest.year for e in timeline.events if "chlorine" in event_text(timeline, e))
@@ -238,6 +210,6 @@ def test_a_facet_narrows_a_search_across_shards(page, sharded_site, sharded_serv
                                    if "chlorine" in event_text(timeline, e) and e.date.local_earliest.year == year}
     page.select_option("#search-order", "date")
     page.wait_for_function(f"document.querySelector('.search-status').textContent.startsWith('{years[year]} event')")
-    _, keys = sharded_site
+    _, keys = site
     listed = show_all(page)
     assert [keys[e] for e in listed] == sorted(keys[e] for e in listed)

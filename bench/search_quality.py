@@ -1,27 +1,31 @@
-"""Pagefind fed records (its AddRecord call) instead of the event pages' HTML: cost and quality.
+"""How the search index's results compare: shards merged against one index, records against HTML.
 
-    python bench/search_records.py [--events 2000] [--query WORD ...]
+    python bench/search_quality.py [--events 10000] [--query WORD ...]
 
-Writes the synthetic site of bench/synth.py and builds it once (one search shard
-per index here: `PAGES_PER_SHARD` is raised so that both indexes hold every event).
-Then it indexes the events twice, each in a fresh `pagefind --service`:
+Writes the synthetic site of bench/synth.py and builds it once, then makes three
+indexes of its events, each in a fresh `pagefind --service`:
 
-- HTML: the event pages as the build sends them (cut to what Pagefind reads);
-- records: one record per event made from the model: the text of the page's indexed
-  part (title, date, location, actors, tags, summary, quotes, sources and their
-  notes, as plain text), its title, date, summary and date key as metadata, actor,
-  tag and year as filters, the date as sort key;
+- one: the event pages' HTML, as the build sends them (cut to what Pagefind reads),
+  in a single index;
+- shards: the same pages in the build's shards (`generator.search.split_pages`),
+  merged in the browser with `mergeIndex` as the site does;
+- records: one record per event made from the model (Pagefind's AddRecord): the text
+  of the page's indexed part (title, date, location, actors, tags, summary, quotes,
+  sources and their notes, as plain text), its title, date, summary and date key as
+  metadata, actor, tag and year as filters, the date as sort key.
 
-and prints each one's wall time and Pagefind's CPU time (the service's user + sys,
-from the kernel). In Chromium it then runs each query on both indexes and prints
-how many events each finds, how many of the first ten they share, and the first
-result's excerpt from each.
+It prints the wall time and Pagefind's CPU time (the service's user + sys, from the
+kernel) of "one" and "records". In Chromium it then runs each query on the three
+and prints how many events each finds, how many of the first ten "shards" and
+"records" share with "one" (and at the same place), and the first result's excerpt
+of "one" and "records".
 """
 from __future__ import annotations
 
 import argparse
 import base64
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -43,9 +47,11 @@ from generator.pipeline import check_site  # noqa: E402
 from generator.views import html_datetime  # noqa: E402
 from search_bench import CHROMIUM, CHROMIUM_ARGS, served  # noqa: E402
 
-SEARCH = """async ([folder, query]) => {
-  const pagefind = await import(new URL(folder + "pagefind.js", document.baseURI).href);
+SEARCH = """async ([folders, query]) => {
+  const pagefind = await import(new URL(folders[0] + "pagefind.js", document.baseURI).href);
   await pagefind.options({ excerptLength: 24 });
+  await pagefind.init();
+  await Promise.all(folders.slice(1).map((folder) => pagefind.mergeIndex(folder, { language: "en" })));
   const search = await pagefind.search(query);
   const first = await Promise.all(search.results.slice(0, 10).map((result) => result.data()));
   return { count: search.results.length, urls: first.map((data) => data.url), excerpt: first.length ? first[0].excerpt : "" };
@@ -96,39 +102,41 @@ def write_index(folder: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def compare(url: str, queries: Sequence[str]) -> None:
+def compare(url: str, shards: int, queries: Sequence[str]) -> None:
     from playwright.sync_api import sync_playwright
 
+    indexes = {"one": [f"{url}one/"], "shards": [f"{url}shards/s{n}/" for n in range(shards)], "records": [f"{url}records/"]}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             for query in queries:
                 found = {}
-                for kind in ("html", "records"):
-                    page = browser.new_context().new_page()
+                for kind, folders in indexes.items():
+                    context = browser.new_context()
+                    page = context.new_page()
                     page.goto(url + "index.html")
-                    found[kind] = page.evaluate(SEARCH, [f"{url}{kind}/", query])
-                    page.context.close()
-                html, records = found["html"], found["records"]
-                shared = len(set(html["urls"]) & set(records["urls"]))
-                same = sum(a == b for a, b in zip(html["urls"], records["urls"]))
-                print(f"{query!r}: HTML finds {html['count']}, records {records['count']}; "
-                      f"first ten: {shared} shared, {same} at the same place")
-                print(f"  HTML excerpt:    {html['excerpt']}\n  records excerpt: {records['excerpt']}")
+                    found[kind] = page.evaluate(SEARCH, [folders, query])
+                    context.close()
+                one = found["one"]
+                print(f"{query!r}: found by one {one['count']}, shards {found['shards']['count']}, records {found['records']['count']}")
+                for kind in ("shards", "records"):
+                    urls = found[kind]["urls"]
+                    print(f"  first ten of {kind}: {len(set(urls) & set(one['urls']))} also in one's, "
+                          f"{sum(a == b for a, b in zip(urls, one['urls']))} at the same place")
+                print(f"  excerpt of one:     {one['excerpt']}\n  excerpt of records: {found['records']['excerpt']}")
         finally:
             browser.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Compare Pagefind fed HTML pages with Pagefind fed records.")
-    parser.add_argument("--events", type=int, default=2000)
+    parser = argparse.ArgumentParser(description="Compare one search index with merged shards, and HTML with records.")
+    parser.add_argument("--events", type=int, default=10_000, help="events in the synthetic site (default 10000: 8 shards)")
     parser.add_argument("--query", action="append")
     args = parser.parse_args(argv)
     queries = args.query or ["ceasefire", "Astana", "talks", "sanctions", "humanitarian corridor"]
     with tempfile.TemporaryDirectory(prefix="timeline-records-") as work:
         site, out = Path(work) / "site", Path(work) / "out"
         synth.write_site(site, args.events)
-        search.PAGES_PER_SHARD = args.events + 1
         build_site(site, overrides={"output": str(out)}, use_cache=False)
         timeline = check_site(site).timeline
         assert timeline is not None
@@ -141,18 +149,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         made = time.perf_counter()
         records = [{"type": "AddRecord", "language": language, **event_record(timeline, event, markdown)} for event in timeline.events]
         made = time.perf_counter() - made
-        html_files, html_wall, html_cpu = index(binary, files, language)
+        one_files, one_wall, one_cpu = index(binary, files, language)
         record_files, record_wall, record_cpu = index(binary, records, language)
         print(f"{len(pages):,} events, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-        print(f"HTML:    {html_wall:.2f} s, Pagefind CPU {html_cpu:.2f} s, {sum(map(len, html_files.values())) / 1024:,.0f} KB of index")
+        print(f"HTML:    {one_wall:.2f} s, Pagefind CPU {one_cpu:.2f} s, {sum(map(len, one_files.values())) / 1024:,.0f} KB of index")
         print(f"records: {record_wall:.2f} s, Pagefind CPU {record_cpu:.2f} s, {sum(map(len, record_files.values())) / 1024:,.0f} KB of index"
               f" (+{made:.2f} s to make the records from the model)")
         served_root = Path(work) / "served"
-        for kind, index_files in (("html", html_files), ("records", record_files)):
+        shutil.copytree(out / "pagefind", served_root / "shards")
+        for kind, index_files in (("one", one_files), ("records", record_files)):
             write_index(served_root / kind, index_files)
         (served_root / "index.html").write_text('<!doctype html><html lang="en"><title>x</title></html>')
+        shards = len(list((served_root / "shards").glob("s*/")))
         with served(served_root) as url:
-            compare(url, queries)
+            compare(url, shards, queries)
     return 0
 
 
