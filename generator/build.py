@@ -31,7 +31,8 @@ from generator.reads import record as record_read, recording
 from generator.record import KeyTable, Pieces, Record, code_version, unpack, inputs_digest, manifest_digest, read_head, read_record, write_record
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
 from generator.search import (
-    EVENT_PAGE, SERVICES, SearchUnavailable, page_language, pagefind_binary, shard_count, shard_files, split_pages,
+    EVENT_PAGE, SERVICES, SHARDS_FILE, SearchUnavailable, facet_counts, page_language, pagefind_binary, shard_count,
+    shard_files, shards_file, split_pages,
 )
 from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
@@ -348,15 +349,15 @@ class _SearchIndex:
         self.keys = [digest(f"{self.shards}\n".encode() + "".join(f"{p}:{writer.wanted[p]}\n" for p in group).encode())
                      for group in self.groups]
         live = writer.live or {}
-        on_disk = [all(live.get(path) == file_digest for path, file_digest in files.items()) for _, files in self.remembered]
+        on_disk = [all(live.get(path) == file_digest for path, file_digest in files.items()) for _, files, _ in self.remembered]
         if not self.search:  # the last index stays as it is, whatever it covers
             self.kept = set(range(len(self.remembered))) if all(on_disk) else set()
             return
         same = len(self.remembered) == self.shards
         self.kept = {shard for shard in range(self.shards) if same and on_disk[shard] and self.remembered[shard][0] == self.keys[shard]}
         self.todo = [shard for shard in range(self.shards) if shard not in self.kept]
+        self.language = page_language(writer.read(pages[0])) if pages else "unknown"
         if self.todo:
-            self.language = page_language(writer.read(pages[0])) if pages else "unknown"
             self.thread = threading.Thread(target=self._make, daemon=True)
             self.thread.start()
 
@@ -366,7 +367,7 @@ class _SearchIndex:
             binary = pagefind_binary()
             with ThreadPoolExecutor(SERVICES) as pool:
                 self.outcome = list(pool.map(
-                    lambda shard: shard_files(binary, pages, self.groups[shard], shard, self.shards, self.language), self.todo))
+                    lambda shard: shard_files(binary, pages, self.groups[shard], shard, self.language), self.todo))
         except SearchUnavailable as problem:
             self.outcome = f"search skipped: {problem}"
         except BaseException as err:  # raised again by finish, in the build's own thread
@@ -384,28 +385,37 @@ class _SearchIndex:
                 record.search = None
                 return (self.outcome,)
             made = dict(zip(self.todo, self.outcome))
-        for shard in sorted(self.kept):
-            for path, file_digest in remembered[shard][1].items():
-                writer.add(path, Kept(file_digest))
         if not self.search:
+            for shard in sorted(self.kept):
+                for path, file_digest in remembered[shard][1].items():
+                    writer.add(path, Kept(file_digest))
             if not self.kept:
                 return ("search skipped: no index was made",)
             current = len(remembered) == self.shards and all(remembered[shard][0] == self.keys[shard] for shard in self.kept)
             return () if current else ("search index not updated (it covers the pages of an earlier build)",)
-        for shard, files in made.items():
-            for path, data in files.items():
-                writer.add(path, data)
-        shards = []
-        for shard in range(self.shards):
-            files = made.get(shard)
-            shards.append(remembered[shard] if files is None else (self.keys[shard], {path: writer.wanted[path] for path in files}))
+        shards = [self._add_shard(shard, made.get(shard)) for shard in range(self.shards)]
+        writer.add(SHARDS_FILE, shards_file(self.shards, self.language, [counts for _, _, counts in shards]))
+        shards[0][1][SHARDS_FILE] = writer.wanted[SHARDS_FILE]  # with the first shard's files, for copy_static
         record.search = shards
         return ()
+
+    def _add_shard(self, shard: int, made: dict[str, bytes] | None) -> tuple[str, dict[str, str], dict | None]:
+        """Add a shard's files to the writer, made afresh or kept (the list of shards is made anew each time)."""
+        writer = self.writer
+        if made is None:
+            key, files, counts = self.remembered[shard]
+            files = {path: file_digest for path, file_digest in files.items() if path != SHARDS_FILE}
+            for path, file_digest in files.items():
+                writer.add(path, Kept(file_digest))
+            return key, files, counts
+        for path, data in made.items():
+            writer.add(path, data)
+        return self.keys[shard], {path: writer.wanted[path] for path in made}, facet_counts(made)
 
 
 def _search_digests(shards: list | None) -> dict[str, str]:
     """Every search index file the record knows of, with its digest."""
-    return {path: file_digest for _, files in shards or () for path, file_digest in files.items()}
+    return {path: file_digest for _, files, _ in shards or () for path, file_digest in files.items()}
 
 
 class _Pages(Mapping[str, bytes]):

@@ -67,7 +67,10 @@ def test_only_event_pages_are_indexed_and_files_come_under_pagefind():
     assert files and all(path.startswith("pagefind/") for path in files)
     assert {"pagefind/s0/pagefind.js", "pagefind/s0/pagefind-entry.json", "pagefind/shards.json"} <= files.keys()
     assert not [path for path in files if "pagefind-ui" in path or "highlight" in path]
-    assert json.loads(files["pagefind/shards.json"]) == {"language": "en", "shards": ["s0/"]}
+    assert json.loads(files["pagefind/shards.json"]) == {
+        "language": "en", "shards": ["s0/"],
+        "facets": {"actor": {"France": 2}, "tag": {"Red line": 2}, "year": {"2014": 2}},
+    }
     entry = json.loads(files["pagefind/s0/pagefind-entry.json"])
     assert entry["languages"]["en"]["page_count"] == 2
     assert sum(1 for path in files if path.startswith("pagefind/s0/fragment/")) == 2

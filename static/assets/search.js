@@ -2,9 +2,9 @@
 
    The form in the site's header is hidden without JavaScript. The index (pagefind/
    at the site's root) is loaded at the first use of the box, not with the page. It
-   is in shards (pagefind/shards.json lists them): Pagefind's script is loaded from
-   the first, the others are merged into it (mergeIndex), so a search, the facet
-   counts and the ranking cover them all. Listed by date, each shard gives its own
+   is in shards (pagefind/shards.json lists them, with the facets' counts over all
+   of them): Pagefind's script is loaded from the first, the others are merged into
+   it (mergeIndex), so a search and its ranking cover them all. Listed by date, each shard gives its own
    events in date order (a search filtered on its "shard" filter) and the lists are
    merged by the date each event carries ("order"), reading only the events shown.
    Pagefind fetches its files, which browsers refuse from file://: there the box
@@ -55,13 +55,13 @@
       const base = new URL(root + "pagefind/", document.baseURI);
       const listing = await fetch(new URL("shards.json", base));
       if (!listing.ok) throw new Error(`pagefind/shards.json: ${listing.status}`);
-      const { language, shards: folders } = await listing.json();
+      const { language, shards: folders, facets: counts } = await listing.json();
       const module = await import(new URL(folders[0] + "pagefind.js", base).href);
       await module.options({ excerptLength: 24 });
       await module.init();
       await Promise.all(folders.slice(1).map((folder) => module.mergeIndex(new URL(folder, base).href, { language })));
       shards = folders.length;
-      addFacets(await module.filters());
+      addFacets(counts || (await module.filters()));  // counted at build time: no shard's filters fetched up front
       pagefind = module;
       return module;
     } catch (error) {
