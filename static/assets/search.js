@@ -53,7 +53,7 @@
     }
     try {
       const base = new URL(root + "pagefind/", document.baseURI);
-      const listing = await fetch(new URL("shards.json", base));
+      const listing = await fetch(new URL("shards.json", base), { cache: "no-cache" });  // revalidated, as Pagefind does its entries
       if (!listing.ok) throw new Error(`pagefind/shards.json: ${listing.status}`);
       const { language, shards: folders, facets: counts } = await listing.json();
       const module = await import(new URL(folders[0] + "pagefind.js", base).href);
