@@ -200,7 +200,7 @@ def _make_files(
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
     shared: dict = {}  # terms and their entries are shared by many pages: shaped once
     plans = {page.output: shape_digest((page.templates, page.context), shared) for page in pages}
-    digests = Digests(timeline, env, plans, page_paths)
+    digests = Digests(timeline, env, plans, page_paths, record.files, record.outlines)
     table = record.keys
     stale = {index for index, (key, old) in enumerate(table.digests.items()) if digests(key) != old}
     live = writer.live or {}
@@ -238,6 +238,7 @@ def _sweep(record: Record, digests: Digests) -> None:
     table = record.keys
     for key in table.digests:
         table.digests[key] = digests(key)
+    record.outlines = digests.kept_outlines()
     read: set[int] = set()
     for _, packed in record.outputs.values():
         read.update(unpack(packed))

@@ -78,6 +78,10 @@ class CheckedFile:
         except (TypeError, ValueError, cbor2.CBOREncodeError):
             return None
 
+    def digest(self) -> str:
+        """A digest of the check result as kept."""
+        return hashlib.blake2b(self.data, digest_size=16).hexdigest()
+
     def result(self) -> Any:
         """The check result; None when its bytes do not read back as one."""
         if self._result is None:
@@ -232,6 +236,7 @@ class Record:
     pieces: Pieces = field(default_factory=Pieces)
     search: list[tuple[str, dict[str, str], dict | None]] | None = None  # per search shard: its pages' digest, its files' digests, its facet counts
     templates: str = ""  # the digest of the templates the last build checked
+    outlines: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file → (what its outline was made of, its digest)
 
     def __post_init__(self) -> None:
         self.pieces.table = self.keys  # the pieces' read sets are positions in the same table
@@ -308,6 +313,7 @@ def _read_body(record: Record, body: dict) -> None:
     groups = {str(name): (bytes(blob), _positions(union, known)) for name, (blob, union) in body["pieces"].items()}
     record.pieces = Pieces(groups, record.keys)
     record.templates = str(body["templates"])
+    record.outlines = {str(path): (str(basis), str(value)) for path, (basis, value) in body["outlines"].items()}
     search = body["search"]
     record.search = [(str(key), {str(path): str(d) for path, d in files.items()}, _facet_counts(counts))
                      for key, files, counts in search] if search else None
@@ -340,6 +346,7 @@ def write_record(folder: Path | None, record: Record) -> None:
         "pieces": pieces,
         "search": [[key, files, counts] for key, files, counts in record.search] if record.search else None,
         "templates": record.templates,
+        "outlines": {path: list(known) for path, known in record.outlines.items()},
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)
