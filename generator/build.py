@@ -225,6 +225,10 @@ def _make_files(
     made.update(makers.make_all(others, writer))
     outputs.update((path, (file_digest, table.pack(reads))) for path, (file_digest, reads) in made.items())
     notes = index.finish(record)
+    # Keys only a re-made or dropped output or piece read may be read by nothing now.
+    record.unread += record.pieces.released + sum(
+        len(packed) // 4 for path, (_, packed) in record.outputs.items() if outputs.get(path, (None, None))[1] is not packed
+    )
     record.outputs, record.templates = outputs, makers.templates
     _sweep(record, digests)
     return _Made(len(pages), len(exports), len(todo), notes)
@@ -233,23 +237,29 @@ def _make_files(
 def _sweep(record: Record, digests: Digests) -> None:
     """Every key's digest as this build leaves it; the keys no output or piece reads any more dropped.
 
-    Dropping renumbers the table, so it waits until a twentieth of it is unread.
+    Dropping renumbers the table, so it waits until a twentieth of it is unread; and the
+    keys read are counted only once `record.unread`, a bound on the unread ones, says
+    that a twentieth may be.
     """
     table = record.keys
     for key in table.digests:
         table.digests[key] = digests(key)
     record.outlines = digests.kept_outlines()
+    if record.unread <= len(table) // 20:
+        return
     read: set[int] = set()
     for _, packed in record.outputs.values():
         read.update(unpack(packed))
     read.update(record.pieces.read_positions())
-    if len(table) - len(read) <= len(table) // 20:
+    record.unread = len(table) - len(read)
+    if record.unread <= len(table) // 20:
         return
     names = table.names()
     kept = KeyTable({names[index]: table.digests[names[index]] for index in sorted(read)})
     record.pieces.renumbered()
     record.outputs = {path: (file_digest, kept.pack(table.keys_at(unpack(packed)))) for path, (file_digest, packed) in record.outputs.items()}
     record.keys = record.pieces.table = kept
+    record.unread = 0
 
 
 class Makers:

@@ -106,6 +106,7 @@ class Pieces:
         self._groups: dict[str, dict[Any, tuple[Any, frozenset[str]]]] = {}
         self.table = keys if keys is not None else KeyTable()
         self.stale: set[int] = set()  # positions of the keys whose digest changed in this build
+        self.released = 0  # reads of the pieces left out as stale (a bound on the keys no longer read)
 
     def group(self, name: str) -> dict[Any, tuple[Any, frozenset[str]]]:
         found = self._groups.get(name)
@@ -119,7 +120,7 @@ class Pieces:
         names = self.table.keys_at(stale)
         for group in self._groups.values():
             for key in [key for key, piece in group.items() if not names.isdisjoint(piece[1])]:
-                del group[key]
+                self.released += len(group.pop(key)[1])
 
     def decode_all(self) -> None:
         for name in list(self._blobs):
@@ -139,6 +140,8 @@ class Pieces:
                 positions = unpack(packed)
                 if stale.isdisjoint(positions):  # kept with its bytes, written again as they are
                     decoded[tuple(key) if type(key) is list else key] = (value, table.keys_at(positions), entry)
+                else:
+                    self.released += len(positions)
         except Exception:  # damaged: the group's pieces are made again
             return {}
         return decoded
@@ -237,6 +240,7 @@ class Record:
     search: list[tuple[str, dict[str, str], dict | None]] | None = None  # per search shard: its pages' digest, its files' digests, its facet counts
     templates: str = ""  # the digest of the templates the last build checked
     outlines: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file → (what its outline was made of, its digest)
+    unread: int = 0  # at most this many keys of the table are read by nothing
 
     def __post_init__(self) -> None:
         self.pieces.table = self.keys  # the pieces' read sets are positions in the same table
@@ -313,6 +317,7 @@ def _read_body(record: Record, body: dict) -> None:
     groups = {str(name): (bytes(blob), _positions(union, known)) for name, (blob, union) in body["pieces"].items()}
     record.pieces = Pieces(groups, record.keys)
     record.templates = str(body["templates"])
+    record.unread = int(body["unread"])
     record.outlines = {str(path): (str(basis), str(value)) for path, (basis, value) in body["outlines"].items()}
     search = body["search"]
     record.search = [(str(key), {str(path): str(d) for path, d in files.items()}, _facet_counts(counts))
@@ -347,6 +352,7 @@ def write_record(folder: Path | None, record: Record) -> None:
         "search": [[key, files, counts] for key, files, counts in record.search] if record.search else None,
         "templates": record.templates,
         "outlines": {path: list(known) for path, known in record.outlines.items()},
+        "unread": record.unread,
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)
