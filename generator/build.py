@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -30,7 +31,10 @@ from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
 from generator.record import KeyTable, Pieces, Record, code_version, unpack, inputs_digest, manifest_digest, read_head, read_record, write_record
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
-from generator.search import EVENT_PAGE, search_files
+from generator.search import (
+    EVENT_PAGE, SERVICES, SHARDS_FILE, SearchUnavailable, facet_counts, page_language, pagefind_binary, shard_count,
+    shard_files, shards_file, split_pages,
+)
 from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
     Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, read_manifest_bytes,
@@ -147,7 +151,7 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
     with SiteWriter(output) as writer:  # the lock is let go even when a static file cannot be read
         for path, (file_digest, _) in record.outputs.items():
             writer.add(path, Kept(file_digest))
-        for path, file_digest in (record.search[1] if record.search else {}).items():
+        for path, file_digest in _search_digests(record.search).items():
             writer.add(path, Kept(file_digest))
         for path, source in static.items():
             writer.add(path, source.read_bytes())
@@ -350,54 +354,94 @@ PARALLEL_FROM = 400  # pages and exports to make before it pays to fork a worker
 
 
 class _SearchIndex:
-    """The search index of the event pages: kept while they are those it was made of, else made again.
+    """The search index of the event pages, in shards: each kept while it is of the same pages, else made again.
 
-    It is started once the event pages are made and, when it must be made again,
-    made in a thread (Pagefind runs in a process of its own) while the other pages
-    and exports render.
+    It is started once the event pages are made; the shards that must be made again
+    are made in a thread, at most `SERVICES` at a time (Pagefind runs in processes of
+    its own), while the other pages and exports render. A failed shard leaves the
+    site without search (a partial index would silently miss events).
     """
 
-    def __init__(self, writer: SiteWriter, remembered: tuple | None, search: bool):
-        self.writer, self.remembered, self.search = writer, remembered, search
+    def __init__(self, writer: SiteWriter, remembered: list | None, search: bool):
+        self.writer, self.remembered, self.search = writer, remembered or [], search
         self.thread: threading.Thread | None = None
-        self.outcome: tuple[dict[str, bytes], str | None] | BaseException = ({}, None)
+        self.outcome: list[dict[str, bytes]] | str | BaseException = []
 
     def start(self) -> None:
-        writer, remembered = self.writer, self.remembered
+        writer = self.writer
+        pages = sorted(path for path in writer.wanted if EVENT_PAGE.fullmatch(path))
+        self.shards = shard_count(len(pages))
+        self.groups = split_pages(pages, self.shards)
+        self.keys = [digest(f"{self.shards}\n".encode() + "".join(f"{p}:{writer.wanted[p]}\n" for p in group).encode())
+                     for group in self.groups]
         live = writer.live or {}
-        self.pages = sorted(path for path in writer.wanted if EVENT_PAGE.fullmatch(path))
-        self.key = digest("".join(f"{p}:{writer.wanted[p]}\n" for p in self.pages).encode())
-        self.keep = bool(remembered) and all(live.get(p) == d for p, d in remembered[1].items())
-        self.keep = self.keep and (remembered[0] == self.key or not self.search)
-        if self.search and not self.keep:
+        on_disk = [all(live.get(path) == file_digest for path, file_digest in files.items()) for _, files, _ in self.remembered]
+        if not self.search:  # the last index stays as it is, whatever it covers
+            self.kept = set(range(len(self.remembered))) if all(on_disk) else set()
+            return
+        same = len(self.remembered) == self.shards
+        self.kept = {shard for shard in range(self.shards) if same and on_disk[shard] and self.remembered[shard][0] == self.keys[shard]}
+        self.todo = [shard for shard in range(self.shards) if shard not in self.kept]
+        self.language = page_language(writer.read(pages[0])) if pages else "unknown"
+        if self.todo:
             self.thread = threading.Thread(target=self._make, daemon=True)
             self.thread.start()
 
     def _make(self) -> None:
+        pages = _Pages(self.writer, [path for group in self.groups for path in group])
         try:
-            self.outcome = search_files(_Pages(self.writer, self.pages))
+            binary = pagefind_binary()
+            with ThreadPoolExecutor(SERVICES) as pool:
+                self.outcome = list(pool.map(
+                    lambda shard: shard_files(binary, pages, self.groups[shard], shard, self.language), self.todo))
+        except SearchUnavailable as problem:
+            self.outcome = f"search skipped: {problem}"
         except BaseException as err:  # raised again by finish, in the build's own thread
             self.outcome = err
 
     def finish(self, record: Record) -> tuple[str, ...]:
         """Add the index's files to the writer; note what the next build compares with; say what happened."""
         writer, remembered = self.writer, self.remembered
-        if self.keep:
-            for path, file_digest in remembered[1].items():
+        made: dict[int, dict[str, bytes]] = {}
+        if self.thread is not None:
+            self.thread.join()
+            if isinstance(self.outcome, BaseException):
+                raise self.outcome
+            if isinstance(self.outcome, str):  # no index at all; tried again next time
+                record.search = None
+                return (self.outcome,)
+            made = dict(zip(self.todo, self.outcome))
+        if not self.search:
+            for shard in sorted(self.kept):
+                for path, file_digest in remembered[shard][1].items():
+                    writer.add(path, Kept(file_digest))
+            if not self.kept:
+                return ("search skipped: no index was made",)
+            current = len(remembered) == self.shards and all(remembered[shard][0] == self.keys[shard] for shard in self.kept)
+            return () if current else ("search index not updated (it covers the pages of an earlier build)",)
+        shards = [self._add_shard(shard, made.get(shard)) for shard in range(self.shards)]
+        writer.add(SHARDS_FILE, shards_file(self.shards, self.language, [counts for _, _, counts in shards]))
+        shards[0][1][SHARDS_FILE] = writer.wanted[SHARDS_FILE]  # with the first shard's files, for copy_static
+        record.search = shards
+        return ()
+
+    def _add_shard(self, shard: int, made: dict[str, bytes] | None) -> tuple[str, dict[str, str], dict | None]:
+        """Add a shard's files to the writer, made afresh or kept (the list of shards is made anew each time)."""
+        writer = self.writer
+        if made is None:
+            key, files, counts = self.remembered[shard]
+            files = {path: file_digest for path, file_digest in files.items() if path != SHARDS_FILE}
+            for path, file_digest in files.items():
                 writer.add(path, Kept(file_digest))
-            return () if remembered[0] == self.key else ("search index not updated (it covers the pages of an earlier build)",)
-        record.search = None
-        if self.thread is None:
-            return ("search skipped: no index was made",)
-        self.thread.join()
-        if isinstance(self.outcome, BaseException):
-            raise self.outcome
-        index, note = self.outcome
-        for path, data in index.items():
+            return key, files, counts
+        for path, data in made.items():
             writer.add(path, data)
-        if note is None:  # a skipped index is tried again next time
-            record.search = (self.key, {path: writer.wanted[path] for path in index})
-        return (note,) if note else ()
+        return self.keys[shard], {path: writer.wanted[path] for path in made}, facet_counts(made)
+
+
+def _search_digests(shards: list | None) -> dict[str, str]:
+    """Every search index file the record knows of, with its digest."""
+    return {path: file_digest for _, files, _ in shards or () for path, file_digest in files.items()}
 
 
 class _Pages(Mapping[str, bytes]):

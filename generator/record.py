@@ -237,7 +237,7 @@ class Record:
     keys: KeyTable = field(default_factory=KeyTable)  # every key read, with its digest
     outputs: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # path → (file digest, packed reads)
     pieces: Pieces = field(default_factory=Pieces)
-    search: tuple[str, dict[str, str]] | None = None
+    search: list[tuple[str, dict[str, str], dict | None]] | None = None  # per search shard: its pages' digest, its files' digests, its facet counts
     templates: str = ""  # the digest of the templates the last build checked
     outlines: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file → (what its outline was made of, its digest)
     unread: int = 0  # at most this many keys of the table are read by nothing
@@ -320,7 +320,12 @@ def _read_body(record: Record, body: dict) -> None:
     record.unread = int(body["unread"])
     record.outlines = {str(path): (str(basis), str(value)) for path, (basis, value) in body["outlines"].items()}
     search = body["search"]
-    record.search = (str(search[0]), dict(search[1])) if search else None
+    record.search = [(str(key), {str(path): str(d) for path, d in files.items()}, _facet_counts(counts))
+                     for key, files, counts in search] if search else None
+
+
+def _facet_counts(counts: Any) -> dict[str, dict[str, int]] | None:
+    return None if counts is None else {str(facet): {str(v): int(n) for v, n in values.items()} for facet, values in counts.items()}
 
 
 def _positions(packed: Any, known: int) -> bytes:
@@ -344,7 +349,7 @@ def write_record(folder: Path | None, record: Record) -> None:
         "output_digests": [entry[0] for entry in record.outputs.values()],
         "output_reads": [entry[1] for entry in record.outputs.values()],
         "pieces": pieces,
-        "search": list(record.search) if record.search else None,
+        "search": [[key, files, counts] for key, files, counts in record.search] if record.search else None,
         "templates": record.templates,
         "outlines": {path: list(known) for path, known in record.outlines.items()},
         "unread": record.unread,

@@ -1,4 +1,17 @@
-"""Full-text search: a Pagefind index made from the rendered event pages.
+"""Full-text search: a Pagefind index made from the rendered event pages, in shards.
+
+The event pages are split into K shards by a hash of their event id (`shard_of`;
+K grows with the number of events, one shard per `PAGES_PER_SHARD`, at most
+`MAX_SHARDS`, so a one-word query fetches a few small chunks per shard rather than
+one huge chunk). Each shard is a Pagefind index of its own, under `pagefind/s0/`,
+`pagefind/s1/`, …, all made in the one language of the pages (`force_language`);
+`pagefind/shards.json` lists them, with the facets' counts over all shards
+(summed from each shard's filter chunks). The browser loads the first shard with
+Pagefind's script and merges the others into it (`mergeIndex`), so an edit only
+makes the shard of the edited event again. Only the first shard carries Pagefind's
+script, worker and WebAssembly: the merged ones are never asked for theirs. Each
+page is sent with one more filter, `shard` (its shard's number), which the browser
+uses to read each shard's date order when it lists events by date.
 
 The event pages are handed to Pagefind in memory and the index files it makes are
 returned by path, so they go through the same writer as every page (under
@@ -50,9 +63,15 @@ from typing import IO, Any, Iterable, Iterator, Mapping
 import cbor2
 
 OUTPUT = "pagefind/"
-EVENT_PAGE = re.compile(r"events/[^/]+/index\.html")
+SHARDS_FILE = OUTPUT + "shards.json"  # the shards' folders and the language, for the browser
+EVENT_PAGE = re.compile(r"events/([^/]+)/index\.html")
+PAGES_PER_SHARD = 1250  # about 1 s of Pagefind per shard; an edit re-indexes one
+MAX_SHARDS = 16  # every shard adds its metadata and a chunk to each query's download
+SERVICES = 2  # Pagefind processes at a time: one per core
+SHARD_FILTER = "shard"
 # Pagefind's own search interfaces: the site has its own (static/assets/search.js).
 UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight", "playground/")
+INDEX_DATA = ("pagefind-entry.json", "index/", "fragment/", "filter/")  # with pagefind.*.pf_meta: a shard's own files
 CONFIG = {"keep_index_url": True}  # results link to …/index.html, like every link of the site
 BODY = b"data-pagefind-body"
 # Matched in the page lower-cased, as HTML names are case-insensitive.
@@ -66,6 +85,8 @@ NOT_ONLY_TAGS = (
     re.compile(rb"<(?:[!?]|(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)[\s/>])"),
     re.compile(rb"=\s*(?:\"[^\"]*<|'[^']*<)"),
 )
+BODY_TAG = re.compile(rb"<body(?=[\s>])(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>")
+LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 READ_SIZE = 1 << 20
 ENTRY = "pagefind-entry.json"
 SIGNATURE = b"pagefind_dcd"  # what Pagefind's binary files start with, once gunzipped
@@ -78,15 +99,109 @@ class SearchUnavailable(Exception):
     """Search cannot be built; the message says why, for the author."""
 
 
-def search_files(pages: Mapping[str, bytes]) -> tuple[dict[str, bytes], str | None]:
-    """The index files to add to the site (path → bytes), and a note when search was skipped."""
-    events = _IndexedParts(pages, [path for path in sorted(pages) if EVENT_PAGE.fullmatch(path)])
+def shard_count(events: int) -> int:
+    """How many shards an index of this many event pages is split into."""
+    return max(1, min(MAX_SHARDS, -(-events // PAGES_PER_SHARD)))
+
+
+def shard_of(path: str, shards: int) -> int:
+    """The shard of an event page: a hash of its event id, the same on every machine and run."""
+    match = EVENT_PAGE.fullmatch(path)
+    event_id = match.group(1) if match else path
+    return int.from_bytes(hashlib.blake2b(event_id.encode("utf-8"), digest_size=8).digest(), "big") % shards
+
+
+def split_pages(paths: Iterable[str], shards: int) -> list[list[str]]:
+    """The event pages of each shard, sorted."""
+    groups: list[list[str]] = [[] for _ in range(shards)]
+    for path in sorted(paths):
+        groups[shard_of(path, shards)].append(path)
+    return groups
+
+
+def shard_folder(shard: int) -> str:
+    return f"{OUTPUT}s{shard}/"
+
+
+def page_language(page: bytes) -> str:
+    """The `lang` of a page's `<html>` tag, lower-cased (Pagefind's "unknown" without one)."""
+    html = HTML_TAG.search(page.lower())
+    found = LANG.search(page[html.start():html.end()].decode("utf-8", "replace")) if html else None
+    return next((value for value in found.groups() if value), "unknown").strip().lower() if found else "unknown"
+
+
+Counts = dict[str, dict[str, int]]  # facet → value → events
+
+
+def shards_file(shards: int, language: str, counts: list[Counts | None]) -> bytes:
+    """The list of shards for the browser, with the facets' counts over all of them when every shard's are known.
+
+    With the counts at hand the browser shows the facets without fetching every
+    shard's filter chunks first (about half of what opening the search costs).
+    """
+    listing: dict[str, Any] = {"language": language, "shards": [shard_folder(n).removeprefix(OUTPUT) for n in range(shards)]}
+    if counts and all(count is not None for count in counts):
+        total: Counts = {}
+        for count in counts:
+            for facet, values in count.items():  # type: ignore[union-attr]
+                for value, events in values.items():
+                    total.setdefault(facet, {})[value] = total.get(facet, {}).get(value, 0) + events
+        listing["facets"] = {facet: dict(sorted(values.items())) for facet, values in sorted(total.items())}
+    return json.dumps(listing, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def facet_counts(files: Mapping[str, bytes]) -> Counts | None:
+    """How many events of a shard have each facet value, read from its filter chunks; None if they do not read."""
+    counts: Counts = {}
     try:
-        files = index_files(pagefind_binary(), events)
+        for path, data in files.items():
+            if "/filter/" in path and path.endswith(".pf_filter"):
+                name, values = _read_chunk(data)
+                if name != SHARD_FILTER:
+                    counts[str(name)] = {str(value): len(pages) for value, pages in values}
+    except (cbor2.CBORError, TypeError, ValueError, OSError, EOFError):
+        return None
+    return counts
+
+
+def search_files(pages: Mapping[str, bytes], shards: int | None = None) -> tuple[dict[str, bytes], str | None]:
+    """The whole index (every shard, and the list of them) to add to the site, and a note when search was skipped."""
+    paths = [path for path in sorted(pages) if EVENT_PAGE.fullmatch(path)]
+    shards = shard_count(len(paths)) if shards is None else shards
+    language = page_language(pages[paths[0]]) if paths else "unknown"
+    files: dict[str, bytes] = {}
+    counts = []
+    try:
+        binary = pagefind_binary()
+        for shard, group in enumerate(split_pages(paths, shards)):
+            made = shard_files(binary, pages, group, shard, language)
+            counts.append(facet_counts(made))
+            files.update(made)
     except SearchUnavailable as problem:
         return {}, f"search skipped: {problem}"
-    files = stable_order(files)
-    return {OUTPUT + path: content for path, content in sorted(files.items()) if not path.startswith(UNUSED)}, None
+    files[SHARDS_FILE] = shards_file(shards, language, counts)
+    return files, None
+
+
+def shard_files(binary: Path, pages: Mapping[str, bytes], paths: list[str], shard: int, language: str) -> dict[str, bytes]:
+    """One shard's index files by output path; the first shard also has Pagefind's runtime."""
+    files = stable_order(index_files(binary, _IndexedParts(pages, paths, shard), language))
+    return {shard_folder(shard) + path: data for path, data in sorted(files.items()) if _belongs(path, shard)}
+
+
+def _belongs(path: str, shard: int) -> bool:
+    """Whether a file Pagefind made is kept: none of its interfaces; its runtime only in the first shard."""
+    if path.startswith(UNUSED):
+        return False
+    return shard == 0 or path.startswith(INDEX_DATA) or path.endswith(".pf_meta")
+
+
+def with_shard(page: bytes, shard: int) -> bytes:
+    """The page with its shard as a filter, just inside its `<body>` (at its start without one)."""
+    mark = f'<span data-pagefind-filter="{SHARD_FILTER}:{shard}"></span>'.encode()
+    body = BODY_TAG.search(page.lower())
+    at = body.end() if body else 0
+    return page[:at] + mark + page[at:]
 
 
 def indexed_part(page: bytes) -> bytes:
@@ -139,15 +254,16 @@ def pagefind_binary() -> Path:
     return binary
 
 
-def index_files(binary: Path, pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Pagefind's index of `pages` (output path → HTML), as its files by path under pagefind/.
+def index_files(binary: Path, pages: Mapping[str, bytes], language: str | None = None) -> dict[str, bytes]:
+    """Pagefind's index of `pages` (output path → HTML), in `language` if given, as its files by path.
 
     Each page is taken from `pages` only when it is sent, while Pagefind indexes the
     ones before it: no more than a page is held at a time, and the work of reading
     (or making) the pages overlaps Pagefind's.
     """
     with Service(binary) as service:
-        [created] = service.ask([{"type": "NewIndex", "config": CONFIG}])
+        config = CONFIG if language is None else {**CONFIG, "force_language": language}
+        [created] = service.ask([{"type": "NewIndex", "config": config}])
         index_id = created["index_id"]
         service.ask(({"type": "AddFile", "index_id": index_id, "url": "/" + path, "file_path": path,
                       "file_contents": html.decode("utf-8")} for path, html in pages.items()), len(pages))
@@ -156,15 +272,15 @@ def index_files(binary: Path, pages: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 class _IndexedParts(Mapping[str, bytes]):
-    """The indexed part (`indexed_part`) of some of the pages, made when asked for."""
+    """The indexed part (`indexed_part`) of some of the pages, with their shard (`with_shard`), made when asked for."""
 
-    def __init__(self, pages: Mapping[str, bytes], paths: list[str]) -> None:
-        self._pages, self._paths = pages, dict.fromkeys(paths)
+    def __init__(self, pages: Mapping[str, bytes], paths: list[str], shard: int) -> None:
+        self._pages, self._paths, self._shard = pages, dict.fromkeys(paths), shard
 
     def __getitem__(self, path: str) -> bytes:
         if path not in self._paths:
             raise KeyError(path)
-        return indexed_part(self._pages[path])
+        return with_shard(indexed_part(self._pages[path]), self._shard)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)

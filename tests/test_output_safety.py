@@ -186,7 +186,7 @@ def test_a_search_tool_returning_a_path_outside_cannot_write_there(minimal_site:
     import generator.build
 
     target = tmp_path / "outside.txt"
-    monkeypatch.setattr(generator.build, "search_files", lambda pages: ({f"pagefind/../../{target.name}": b"x", "pagefind/ok.js": b""}, None))
+    monkeypatch.setattr(generator.build, "shard_files", lambda *shard: {f"pagefind/../../{target.name}": b"x", "pagefind/ok.js": b""})
     assert main(["build", "--site", str(minimal_site)]) == 2
     assert "not a plain relative path" in capsys.readouterr().err
     assert not target.exists() and not (minimal_site / target.name).exists()

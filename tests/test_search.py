@@ -65,11 +65,15 @@ def test_only_event_pages_are_indexed_and_files_come_under_pagefind():
     files, note = search.search_files(pages)
     assert note is None
     assert files and all(path.startswith("pagefind/") for path in files)
-    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= files.keys()
+    assert {"pagefind/s0/pagefind.js", "pagefind/s0/pagefind-entry.json", "pagefind/shards.json"} <= files.keys()
     assert not [path for path in files if "pagefind-ui" in path or "highlight" in path]
-    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    assert json.loads(files["pagefind/shards.json"]) == {
+        "language": "en", "shards": ["s0/"],
+        "facets": {"actor": {"France": 2}, "tag": {"Red line": 2}, "year": {"2014": 2}},
+    }
+    entry = json.loads(files["pagefind/s0/pagefind-entry.json"])
     assert entry["languages"]["en"]["page_count"] == 2
-    assert sum(1 for path in files if path.startswith("pagefind/fragment/")) == 2
+    assert sum(1 for path in files if path.startswith("pagefind/s0/fragment/")) == 2
 
 
 def test_the_same_pages_always_give_the_same_files():
@@ -77,7 +81,7 @@ def test_the_same_pages_always_give_the_same_files():
     pages = {f"events/e{n}/index.html": event_page(f"Event {n}", f"word{n}", n) for n in range(15)}
     runs = [search.search_files(pages) for _ in range(3)] + [search.search_files(dict(reversed(pages.items())))]
     assert runs[0][1] is None and all(run == runs[0] for run in runs)
-    assert len([path for path in runs[0][0] if path.startswith("pagefind/filter/")]) == 3
+    assert len([path for path in runs[0][0] if path.startswith("pagefind/s0/filter/")]) == 4  # actor, shard, tag, year
 
 
 def test_pagefind_gets_only_what_it_indexes_of_a_page_and_makes_the_same_index(tmp_path: Path):
@@ -89,10 +93,12 @@ def test_pagefind_gets_only_what_it_indexes_of_a_page_and_makes_the_same_index(t
         assert part.startswith(b'<!doctype html><html lang="en"><head><title>')
         assert part.count(b"data-pagefind") == pages[path].count(b"data-pagefind")
     binary = search.pagefind_binary()
-    whole = search.stable_order(search.index_files(binary, pages))
-    files, note = search.search_files(pages)
+    marked = {path: search.with_shard(html, 0) for path, html in pages.items()}
+    whole = search.stable_order(search.index_files(binary, marked, "en"))
+    files, note = search.search_files(pages, shards=1)
     assert note is None
-    assert files == {search.OUTPUT + path: data for path, data in whole.items() if not path.startswith(search.UNUSED)}
+    files.pop(search.SHARDS_FILE)
+    assert files == {search.shard_folder(0) + path: data for path, data in whole.items() if not path.startswith(search.UNUSED)}
 
 
 BODY = '<article class="e" data-pagefind-body data-pagefind-filter="year:2017"><h1>Red line</h1><p>Text</p></article>'
@@ -193,7 +199,7 @@ def test_event_pages_mark_the_indexed_body_facets_date_and_ignored_parts(minimal
     assert '<span data-pagefind-meta="date">' in html
     assert 'class="cite" data-pagefind-ignore' in html
     assert "data-pagefind" not in (out / "index.html").read_text()
-    assert (out / "pagefind/pagefind.js").is_file()
+    assert (out / "pagefind/s0/pagefind.js").is_file()
 
 
 def test_the_search_form_is_hidden_without_javascript(minimal_site: Path, tmp_path: Path):

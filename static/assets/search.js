@@ -1,7 +1,12 @@
 /* Full-text search of the events, on every page, on Pagefind's JavaScript API.
 
    The form in the site's header is hidden without JavaScript. The index (pagefind/
-   at the site's root) is loaded at the first use of the box, not with the page.
+   at the site's root) is loaded at the first use of the box, not with the page. It
+   is in shards (pagefind/shards.json lists them, with the facets' counts over all
+   of them): Pagefind's script is loaded from the first, the others are merged into
+   it (mergeIndex), so a search and its ranking cover them all. Listed by date, each shard gives its own
+   events in date order (a search filtered on its "shard" filter) and the lists are
+   merged by the date each event carries ("order"), reading only the events shown.
    Pagefind fetches its files, which browsers refuse from file://: there the box
    says that search needs the site to be served. Results link with relative URLs,
    so the site works under any sub-path. Facets: actor, tag and year; results by
@@ -26,7 +31,8 @@
   const SNIPPET_WORDS = 30;
   let pagefind = null;  // the module, once loaded
   let loading = null;  // the promise of it
-  let results = [];
+  let shards = 1;
+  let results = { total: 0, take: async () => [] };  // the events found, read a batch at a time
   let shown = 0;
 
   form.hidden = false;
@@ -46,10 +52,16 @@
       return null;
     }
     try {
-      const module = await import(new URL(root + "pagefind/pagefind.js", document.baseURI).href);
+      const base = new URL(root + "pagefind/", document.baseURI);
+      const listing = await fetch(new URL("shards.json", base), { cache: "no-cache" });  // revalidated, as Pagefind does its entries
+      if (!listing.ok) throw new Error(`pagefind/shards.json: ${listing.status}`);
+      const { language, shards: folders, facets: counts } = await listing.json();
+      const module = await import(new URL(folders[0] + "pagefind.js", base).href);
       await module.options({ excerptLength: 24 });
       await module.init();
-      addFacets(await module.filters());
+      await Promise.all(folders.slice(1).map((folder) => module.mergeIndex(new URL(folder, base).href, { language })));
+      shards = folders.length;
+      addFacets(counts || (await module.filters()));  // counted at build time: no shard's filters fetched up front
       pagefind = module;
       return module;
     } catch (error) {
@@ -110,15 +122,51 @@
       return;
     }
     const byDate = (filtered && !term) || facets.querySelector("#search-order").value === "date";
-    const options = byDate ? { filters, sort: { date: "asc" } } : { filters };
-    const search = await pagefind.debouncedSearch(term || null, options, debounce ? 250 : 0);
-    if (search === null || mine !== latest) return;  // a later search, or an emptied box, replaced this one
-    results = search.results;
+    const found = byDate ? await byDateOrder(term || null, filters, debounce) : await byRelevance(term || null, filters, debounce);
+    if (found === null || mine !== latest) return;  // a later search, or an emptied box, replaced this one
+    results = found;
     shown = 0;
     list.replaceChildren();
     await showMore(false);
-    const found = results.length === 1 ? "1 event found" : `${results.length} events found`;
-    say(term ? `${found} for “${term}”.` : `${found}.`);
+    const count = results.total === 1 ? "1 event found" : `${results.total} events found`;
+    say(term ? `${count} for “${term}”.` : `${count}.`);
+  }
+
+  /* Best match first: Pagefind ranks the merged shards' results together. */
+  async function byRelevance(term, filters, debounce) {
+    const search = await pagefind.debouncedSearch(term, { filters }, debounce ? 250 : 0);
+    if (search === null) return null;
+    const found = search.results;
+    return { total: found.length, take: (start, count) => Promise.all(found.slice(start, start + count).map((r) => r.data())) };
+  }
+
+  /* By date: each shard's events in its date order, merged by their "order" as they are read. */
+  async function byDateOrder(term, filters, debounce) {
+    const first = await pagefind.debouncedSearch(term, { filters: { ...filters, shard: "0" }, sort: { date: "asc" } }, debounce ? 250 : 0);
+    if (first === null) return null;
+    const rest = await Promise.all(Array.from({ length: shards - 1 }, (_, index) =>
+      pagefind.search(term, { filters: { ...filters, shard: String(index + 1) }, sort: { date: "asc" } })));
+    const lists = [first, ...rest].map((search) => ({ results: search.results, next: 0, head: null }));
+    const merged = [];
+    async function read(list) {
+      list.head = list.next < list.results.length ? await list.results[list.next++].data() : null;
+    }
+    await Promise.all(lists.map(read));
+    return {
+      total: lists.reduce((sum, list) => sum + list.results.length, 0),
+      async take(start, count) {
+        while (merged.length < start + count) {
+          let earliest = null;
+          for (const list of lists) {
+            if (list.head && (!earliest || list.head.meta.order < earliest.head.meta.order)) earliest = list;
+          }
+          if (!earliest) break;
+          merged.push(earliest.head);
+          await read(earliest);
+        }
+        return merged.slice(start, start + count);
+      },
+    };
   }
 
   function updatePanel() {
@@ -128,7 +176,7 @@
   }
 
   function clear() {
-    results = [];
+    results = { total: 0, take: async () => [] };
     shown = 0;
     list.replaceChildren();
     more.hidden = true;
@@ -136,11 +184,13 @@
   }
 
   async function showMore(focus) {
-    const batch = await Promise.all(results.slice(shown, shown + PAGE).map((result) => result.data()));
+    more.disabled = true;  // one batch at a time: the date order is read as it is shown
+    const batch = await results.take(shown, PAGE);
+    more.disabled = false;
     const items = batch.map(resultItem);
     list.append(...items);
     shown += batch.length;
-    more.hidden = shown >= results.length;
+    more.hidden = shown >= results.total;
     if (focus && items.length) items[0].querySelector("a").focus();
   }
 
