@@ -44,6 +44,7 @@ DOWNLOADS = (
     ("events.ics", "Calendar (iCalendar)"),
     ("events.csv", "Spreadsheet (CSV)"),
     ("events.geojson", "Map data (GeoJSON)"),
+    ("storymap.json", "StoryMapJS"),
 )
 # The helpers templates may call (each records what it reads, see `generator.reads`).
 HELPERS = (
