@@ -17,10 +17,12 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from markupsafe import Markup
+import jinja2
+from markupsafe import Markup, escape
 
 from generator import geo
 from generator.model import Event, Place, Timeline, enclosing
+from generator.urls import term_path
 
 WIDTH = 640
 ASPECT = 0.625  # height / width of every map
@@ -110,7 +112,61 @@ class _View:
 def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     """The map functions templates call, bound to this Timeline."""
     maker = MapMaker(timeline)
-    return {"events_map": maker.events_map, "locator_map": maker.locator_map, "place_trail": maker.place_trail}
+    drawer = MarkDrawer()
+    return {
+        "events_map": maker.events_map, "locator_map": maker.locator_map, "place_trail": maker.place_trail,
+        "map_marks": drawer.marks, "map_places": drawer.places,
+    }
+
+
+class MarkDrawer:
+    """A map's marks (SVG) and its list of places (HTML), as markup for `_map.html`.
+
+    Made here rather than in the template: a term page's map has up to hundreds of
+    marks and places, and a template loop over them cost more than the rest of the
+    map. Links are relative to the page (its `root`); a locator map, shared by many
+    pages at one depth, is drawn once per depth.
+    """
+
+    def __init__(self) -> None:
+        self._drawn: dict[tuple, tuple[Map, Markup]] = {}  # (id of a locator map, root) → (the map, kept alive; its marks)
+        self._links: dict[tuple[str, str], str] = {}  # (place id, root) → the link to its page
+
+    @jinja2.pass_context
+    def marks(self, context: Any, map_: Map, locator: bool = False) -> Markup:
+        """The `<a class="map-mark">` of each mark: to the place's page on a locator, else to its entry in the list."""
+        root = context["root"]
+        if not locator:
+            return Markup("".join(_mark_link(mark, "#" + mark.anchor) for mark in map_.marks))
+        key = (id(map_), root)
+        if key not in self._drawn:
+            drawn = "".join(_mark_link(mark, root + term_path("place", mark.places[0])) for mark in map_.marks)
+            self._drawn[key] = (map_, Markup(drawn))
+        return self._drawn[key][1]
+
+    @jinja2.pass_context
+    def places(self, context: Any, map_: Map) -> Markup:
+        """The `<li>` of each place on the map: a link to its page and its number of events."""
+        root = context["root"]
+        return Markup("".join(self._place_entry(item, root) for item in map_.listed))
+
+    def _place_entry(self, item: Listed, root: str) -> str:
+        key = (item.place.id, root)
+        link = self._links.get(key)
+        if link is None:
+            link = self._links[key] = f'<a href="{escape(root + term_path("place", item.place.id))}">{escape(item.place.name)}</a>'
+        events = len(item.events)
+        count = f' <span class="map-count">{events} event{"s" if events != 1 else ""}</span>' if events else ""
+        return f'<li id="{escape(item.anchor)}" data-events="{escape(item.event_ids)}">{link}{count}</li>\n'
+
+
+def _mark_link(mark: Mark, href: str) -> str:
+    count = f'<text x="{mark.x}" y="{mark.y}" dy="0.35em">{mark.count}</text>' if len(mark.places) > 1 and mark.count else ""
+    return (
+        f'<a href="{escape(href)}" class="map-mark {"is-area" if mark.area else "is-point"}" data-events="{escape(mark.event_ids)}"'
+        f' data-places="{escape(mark.entries)}" data-name="{escape(mark.name)}" aria-label="{escape(mark.label)}">'
+        f'<circle cx="{mark.x}" cy="{mark.y}" r="{mark.r}"/>{count}</a>'
+    )
 
 
 class MapMaker:
