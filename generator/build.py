@@ -27,10 +27,10 @@ from generator.pipeline import CACHE_DIR, CheckReport, load_site
 from generator.plan import Export, Page, plan_site
 from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
-from generator.record import Record, code_version, inputs_digest, manifest_digest, read_head, read_record, write_record
+from generator.record import KeyTable, Pieces, Record, code_version, unpack, inputs_digest, manifest_digest, read_head, read_record, write_record
 from generator.render import Markdown, Renderer, builtin_dir, make_environment
 from generator.search import EVENT_PAGE, search_files
-from generator.template_errors import check_templates, rendering_failure
+from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
     Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, read_manifest_bytes,
     refuse_links_leaving,
@@ -197,49 +197,64 @@ def _make_files(
     shared: dict = {}  # terms and their entries are shared by many pages: shaped once
     plans = {page.output: shape_digest((page.templates, page.context), shared) for page in pages}
     digests = Digests(timeline, env, plans, page_paths)
-    changed = {key for key, old in record.keys.items() if digests(key) != old}
+    table = record.keys
+    stale = {index for index, (key, old) in enumerate(table.digests.items()) if digests(key) != old}
     live = writer.live or {}
-    outputs: dict[str, tuple[str, frozenset[str]]] = {}
+    outputs: dict[str, tuple[str, bytes]] = {}
     todo: list[tuple[str, Page | Export]] = []
     for path, job in jobs:
         old = record.outputs.get(path)
-        if old and live.get(path) == old[0] and changed.isdisjoint(old[1]):
+        if old and live.get(path) == old[0] and stale.isdisjoint(unpack(old[1])):
             writer.add(path, Kept(old[0]))
             outputs[path] = old
         else:
             todo.append((path, job))
-    cards = {key: piece for key, piece in record.cards.items() if changed.isdisjoint(piece[1])}
-    pieces = {key: piece for key, piece in record.pieces.items() if changed.isdisjoint(piece[1])}
-    makers = Makers(timeline, site_root, env, page_paths, cards, pieces, memory.markdown if memory else {})
+    record.pieces.drop_stale(stale)
+    makers = Makers(timeline, site_root, env, page_paths, record.pieces, memory.markdown if memory else {})
+    makers.templates = record.templates
     # Event pages first: the search index is made of them, while the rest renders.
     event_pages = [(path, job) for path, job in todo if EVENT_PAGE.fullmatch(path)]
     others = [(path, job) for path, job in todo if not EVENT_PAGE.fullmatch(path)]
-    outputs.update(makers.make_all(event_pages, writer))
+    made = makers.make_all(event_pages, writer)
     index = _SearchIndex(writer, record.search, search)
     index.start()
-    outputs.update(makers.make_all(others, writer))
+    made.update(makers.make_all(others, writer))
+    outputs.update((path, (file_digest, table.pack(reads))) for path, (file_digest, reads) in made.items())
     notes = index.finish(record)
-    _sweep(record, digests, outputs, cards, pieces)
+    record.outputs, record.templates = outputs, makers.templates
+    _sweep(record, digests)
     return _Made(len(pages), len(exports), len(todo), notes)
 
 
-def _sweep(record: Record, digests: Digests, outputs: dict, cards: dict, pieces: dict) -> None:
-    """The record as this build leaves it: what no output or piece read any more is dropped."""
-    read: set[str] = set()
-    for store in (outputs, cards, pieces):
-        for _, keys in store.values():
-            read.update(keys)
-    record.outputs, record.cards, record.pieces = outputs, cards, pieces
-    record.keys = {key: digests(key) for key in read}
+def _sweep(record: Record, digests: Digests) -> None:
+    """Every key's digest as this build leaves it; the keys no output or piece reads any more dropped.
+
+    Dropping renumbers the table, so it waits until a twentieth of it is unread.
+    """
+    table = record.keys
+    for key in table.digests:
+        table.digests[key] = digests(key)
+    read: set[int] = set()
+    for _, packed in record.outputs.values():
+        read.update(unpack(packed))
+    read.update(record.pieces.read_positions())
+    if len(table) - len(read) <= len(table) // 20:
+        return
+    names = table.names()
+    kept = KeyTable({names[index]: table.digests[names[index]] for index in sorted(read)})
+    record.pieces.renumbered()
+    record.outputs = {path: (file_digest, kept.pack(table.keys_at(unpack(packed)))) for path, (file_digest, packed) in record.outputs.items()}
+    record.keys = record.pieces.table = kept
 
 
 class Makers:
     """What renders pages and exports, set up only once one is needed; each output's reads recorded."""
 
     def __init__(self, timeline: Timeline, site_root: Path, env: jinja2.Environment, page_paths: tuple[str, ...],
-                 cards: dict, pieces: dict, markdown: dict[str, str]):
+                 pieces: Pieces, markdown: dict[str, str]):
         self.timeline, self.site_root, self.env, self.page_paths = timeline, site_root, env, page_paths
-        self.cards, self.pieces, self.markdown_store = cards, pieces, markdown
+        self.pieces, self.markdown_store = pieces, markdown
+        self.templates = ""  # the digest of the templates last checked
         self.ready = False
 
     def make(self, path: str, job: Page | Export) -> tuple[bytes, frozenset[str]]:
@@ -266,35 +281,41 @@ class Makers:
         if workers > 1:
             self._set_up()
             writer.prepare()
-        known = (set(self.cards), set(self.pieces)) if workers > 1 else (set(), set())
+            self.pieces.decode_all()  # so that a worker sends back only the pieces it made
+        known = {name: set(self.pieces.group(name)) for name in self.pieces.names()} if workers > 1 else {}
 
-        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict, dict, dict]:
+        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict, dict]:
             made = {}
             for path, job in share:
                 data, reads = self.make(path, job)
                 writer.add(path, data)
                 made[path] = (writer.wanted[path], reads)
             if workers == 1:
-                return made, {}, {}
-            new_cards = {key: piece for key, piece in self.cards.items() if key not in known[0]}
-            new_pieces = {key: piece for key, piece in self.pieces.items() if key not in known[1]}
-            return made, new_cards, new_pieces
+                return made, {}
+            new = {
+                name: {key: piece for key, piece in self.pieces.group(name).items() if key not in known.get(name, ())}
+                for name in self.pieces.names()
+            }
+            return made, new
 
         results = split_work(todo, work, workers)
         outputs = dict(results[0][0])
-        for made, new_cards, new_pieces in results[1:]:
+        for made, new in results[1:]:
             for path, (file_digest, reads) in made.items():
                 writer.add_written(path, file_digest)
                 outputs[path] = (file_digest, reads)
-            self.cards.update(new_cards)
-            self.pieces.update(new_pieces)
+            for name, pieces in new.items():
+                self.pieces.group(name).update(pieces)
         return outputs
 
     def _set_up(self) -> None:
         markdown = Markdown(self.markdown_store)
         self.renderer = Renderer(self.timeline, self.site_root, self.env, markdown)
-        check_templates(self.renderer.env, self.site_root)  # with the renderer's filters known
-        self.renderer.cards = self.cards
+        templates = templates_digest(self.renderer.env)
+        if templates != self.templates:  # compiled and checked last time as they are now: not again
+            check_templates(self.renderer.env, self.site_root)  # with the renderer's filters known
+            self.templates = templates
+        self.renderer.cards = self.pieces.group("card")
         self.tools = ExportTools(markdown, self.page_paths, self.pieces)
         self.ready = True
 

@@ -550,13 +550,14 @@ def _warn_tag_collisions(events: list[tuple[_Item, Event]]) -> list[Diagnostic]:
     first_label: dict[str, tuple[str, str]] = {}  # slug → (label, where)
     warned: set[tuple[str, str]] = set()
     warnings = []
+    words: dict[str, tuple[str, str]] = {}  # label → (slug, same words): a few labels recur on many events
     for item, event in events:
         for index, label in enumerate(item.values.get("tags", ())):
-            slug = tag_slug(label)
+            slug, same = words.get(label) or words.setdefault(label, (tag_slug(label), _same_words(label)))
             if not slug:
                 continue
             seen = first_label.setdefault(slug, (label, item.path))
-            if _same_words(seen[0]) != _same_words(label) and (slug, label) not in warned:
+            if words[seen[0]][1] != same and (slug, label) not in warned:
                 warned.add((slug, label))
                 warnings.append(Diagnostic.at(
                     WARNING, item.where("tags", index),

@@ -108,6 +108,8 @@ class Digests:
         return shape_digest(term) if term else ABSENT
 
     def _all(self, what: str) -> str:
+        if what == "outlines":
+            return digest_text("".join(self(f"e:{e.id}:o") for e in self.timeline.events))
         if what == "events":
             return digest_text("".join(self(f"e:{e.id}:o") + self(f"e:{e.id}:s") for e in self.timeline.events))
         if what == "actors":

@@ -207,6 +207,11 @@ class Timeline:
     events_by_id: Mapping[str, Event] = field(default_factory=dict)
     places: Mapping[str, Place] = field(default_factory=dict)
     history_note: str = ""  # why events have no history, when they have none
+    # Derived once, read by plan, views and charts (ids only, so they outlive `with_provenance`):
+    position: Mapping[str, int] = field(default_factory=dict)  # event id → its place in `events`
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # event id → related either way, in order
+    quotes_by: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)  # speaker → (event id, quote index)
+    members: Mapping[str, frozenset[str]] = field(default_factory=dict)  # actor id → its members, direct or not
 
 
 def with_provenance(
@@ -289,6 +294,7 @@ def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mappin
     """The Timeline of checked items: events ordered, drafts left out unless asked for."""
     places = places or {}
     ordered = chronological([e for e in events if drafts or not e.draft])
+    position = {event.id: index for index, event in enumerate(ordered)}
     return Timeline(
         config=config,
         events=ordered,
@@ -303,6 +309,12 @@ def build_timeline(config: SiteConfig, events: tuple[Event, ...], actors: Mappin
         },
         events_by_id={e.id: e for e in ordered},
         places=dict(sorted(places.items())),
+        position=position,
+        related={
+            event_id: tuple(sorted(others, key=position.__getitem__)) for event_id, others in related_both_ways(ordered).items()
+        },
+        quotes_by=quotes_by_speaker(ordered),
+        members={actor_id: frozenset(members) for actor_id, members in members_by_actor(actors).items()},
     )
 
 
@@ -367,13 +379,13 @@ def related_both_ways(events: tuple[Event, ...]) -> dict[str, set[str]]:
     return related
 
 
-def quotes_by_speaker(events: tuple[Event, ...]) -> dict[str, list[tuple[Event, Quote]]]:
-    """What each actor is quoted as saying, with the events, in chronological order."""
-    quotes: dict[str, list[tuple[Event, Quote]]] = {}
+def quotes_by_speaker(events: tuple[Event, ...]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """What each actor is quoted as saying: (event id, index of the quote), in chronological order."""
+    quotes: dict[str, list[tuple[str, int]]] = {}
     for event in events:
-        for quote in event.quotes:
-            quotes.setdefault(quote.by, []).append((event, quote))
-    return quotes
+        for index, quote in enumerate(event.quotes):
+            quotes.setdefault(quote.by, []).append((event.id, index))
+    return {speaker: tuple(found) for speaker, found in quotes.items()}
 
 
 def years_of(event: Event) -> range:

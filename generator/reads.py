@@ -9,6 +9,7 @@ model records a key in it:
 - `config` the site's settings; `order` the events' ids in order; `count` their number;
   `actors`, `sources` the ids of all of them; `terms:<kind>` a taxonomy's terms;
 - `all:events`, `all:actors`, `all:sources` every one of them, whole (exports that hold all);
+  `all:outlines` every event's outline, in order (a view of all of them);
 - `timeline:<field>` any other field of the Timeline as a whole, `pl:<id>` a place; `volatile` made every build;
 - `fact:<name>:<argument>` a fact a helper computed (its digest is that of its value);
 - `template:<name>` a template looked up, found or not; `plan:<path>` what the plan handed a page;

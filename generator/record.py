@@ -5,9 +5,11 @@ the other, so that a build whose inputs did not change reads only the first:
 
 1. the head: the digest of every input's stamp and of the code and options, the
    output's manifest digest, and what that build reported;
-2. the body: each content file's stamp and check result, each key's digest, each
-   output's digest and read set, the pieces (cards and export pieces) with theirs,
-   and the search index's files.
+2. the body: each content file's stamp and check result; every key read, in a
+   fixed order, with its digest; each output's digest and read set (the positions
+   of its keys in that order, packed as 32-bit integers); the pieces (cards and
+   export entries) by group, each group an encoded item of its own that a build
+   decodes only when it uses it; and the search index's files.
 
 Check results are dataclasses of this package; they are written as their class
 name and field values and read back only into classes of the fixed `RECORDED`
@@ -28,7 +30,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from array import array
+from typing import Any, Iterable, Iterator
 
 import cbor2
 
@@ -37,7 +40,7 @@ from generator import check, dates, diagnostics
 from generator.provenance import provenance_inputs
 
 RECORD = "record.cbor"
-FORMAT = 1
+FORMAT = 2
 SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar")
 Stamp = tuple[int, int, int, int]
@@ -85,6 +88,130 @@ class CheckedFile:
         return self._result
 
 
+class Pieces:
+    """Pieces made once and pasted into many outputs (cards, export entries), by group.
+
+    Each group maps a key to the piece and the keys it read. A group read from the
+    record stays bytes until the build first asks for it; it is then decoded, leaving
+    out the pieces whose reads changed since (`stale`). A group never asked for is
+    written back as it came.
+    """
+
+    def __init__(self, blobs: dict[str, tuple[bytes, bytes]] | None = None, keys: KeyTable | None = None):
+        self._blobs = dict(blobs or {})  # group → (its encoded pieces, the packed union of their reads)
+        self._groups: dict[str, dict[Any, tuple[Any, frozenset[str]]]] = {}
+        self.table = keys if keys is not None else KeyTable()
+        self.stale: set[int] = set()  # positions of the keys whose digest changed in this build
+
+    def group(self, name: str) -> dict[Any, tuple[Any, frozenset[str]]]:
+        found = self._groups.get(name)
+        if found is None:
+            found = self._groups[name] = self._decode(name)
+        return found
+
+    def drop_stale(self, stale: set[int]) -> None:
+        """Note the keys whose digest changed: pieces that read one are left out from now on."""
+        self.stale = stale
+        names = self.table.keys_at(stale)
+        for group in self._groups.values():
+            for key in [key for key, piece in group.items() if not names.isdisjoint(piece[1])]:
+                del group[key]
+
+    def decode_all(self) -> None:
+        for name in list(self._blobs):
+            self.group(name)
+
+    def names(self) -> set[str]:
+        return {*self._blobs, *self._groups}
+
+    def _decode(self, name: str) -> dict[Any, tuple[Any, frozenset[str]]]:
+        blob = self._blobs.pop(name, None)
+        if blob is None:
+            return {}
+        table, stale, decoded = self.table, self.stale, {}
+        try:
+            for entry in cbor2.loads(blob[0]):
+                key, value, packed = cbor2.loads(entry)
+                positions = unpack(packed)
+                if stale.isdisjoint(positions):  # kept with its bytes, written again as they are
+                    decoded[tuple(key) if type(key) is list else key] = (value, table.keys_at(positions), entry)
+        except Exception:  # damaged: the group's pieces are made again
+            return {}
+        return decoded
+
+    def renumbered(self) -> None:
+        """The table was renumbered: every piece is encoded afresh from its read set."""
+        self.decode_all()
+        for group in self._groups.values():
+            for key, piece in group.items():
+                group[key] = piece[:2]
+
+    def encoded(self) -> dict[str, list[bytes]]:
+        """Every group as stored: [its encoded pieces, the packed union of their reads]."""
+        stored = {name: list(blob) for name, blob in self._blobs.items()}
+        for name, group in self._groups.items():
+            entries, union = [], set()
+            for key, piece in group.items():
+                positions = self.table.positions(piece[1])
+                union.update(positions)
+                entries.append(piece[2] if len(piece) > 2 else cbor2.dumps([list(key) if type(key) is tuple else key, piece[0], pack_positions(positions)]))
+            stored[name] = [cbor2.dumps(entries), pack_positions(union)]
+        return stored
+
+    def read_positions(self) -> Iterator[int]:
+        """The positions of every key a piece reads, in the table (new keys added to it), for the sweep."""
+        for blob in self._blobs.values():
+            yield from unpack(blob[1])
+        for group in self._groups.values():
+            for piece in group.values():
+                yield from self.table.positions(piece[1])
+
+
+class KeyTable:
+    """Every key the record knows, in a fixed order, with its digest: read sets are stored as positions in it."""
+
+    def __init__(self, digests: dict[str, str] | None = None):
+        self.digests = digests if digests is not None else {}  # key → digest, in table order
+        self._names = list(self.digests)
+        self._position = {name: index for index, name in enumerate(self._names)}
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def pack(self, keys: Iterable[str]) -> bytes:
+        """A read set as the positions of its keys, packed."""
+        return pack_positions(self.positions(keys))
+
+    def positions(self, keys: Iterable[str]) -> list[int]:
+        """The positions of these keys; keys new to the table are added at its end (their digest still to come)."""
+        position, positions = self._position, []
+        for key in keys:
+            found = position.get(key)
+            if found is None:
+                found = position[key] = len(self._names)
+                self._names.append(key)
+                self.digests[key] = ""
+            positions.append(found)
+        return positions
+
+    def keys_at(self, positions: Iterable[int]) -> frozenset[str]:
+        names = self._names
+        return frozenset(names[index] for index in positions)
+
+    def names(self) -> list[str]:
+        return self._names
+
+
+def pack_positions(positions: Iterable[int]) -> bytes:
+    return array("I", sorted(positions)).tobytes()
+
+
+def unpack(packed: bytes) -> array:
+    found = array("I")
+    found.frombytes(packed)
+    return found
+
+
 @dataclass
 class Record:
     """What the last build left for the next one (empty: a cold build)."""
@@ -94,11 +221,14 @@ class Record:
     outcome: dict = field(default_factory=dict)  # diagnostics, files checked, pages, files
     code: str = ""
     files: dict[str, CheckedFile] = field(default_factory=dict)  # shown path → its check result
-    keys: dict[str, str] = field(default_factory=dict)  # key → digest
-    outputs: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # path → (file digest, reads)
-    cards: dict[tuple[str, str], tuple[str, frozenset[str]]] = field(default_factory=dict)
-    pieces: dict[tuple[str, str], tuple[Any, frozenset[str]]] = field(default_factory=dict)
+    keys: KeyTable = field(default_factory=KeyTable)  # every key read, with its digest
+    outputs: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # path → (file digest, packed reads)
+    pieces: Pieces = field(default_factory=Pieces)
     search: tuple[str, dict[str, str]] | None = None
+    templates: str = ""  # the digest of the templates the last build checked
+
+    def __post_init__(self) -> None:
+        self.pieces.table = self.keys  # the pieces' read sets are positions in the same table
 
 
 def stamp(path: str | Path) -> Stamp | None:
@@ -164,15 +294,23 @@ def _read(folder: Path | None, body: bool) -> Record:
 
 
 def _read_body(record: Record, body: dict) -> None:
-    names = body["names"]
-    reads = lambda indexes: frozenset(names[i] for i in indexes)  # noqa: E731
     record.files = {str(path): CheckedFile(list(entry[0]), bytes(entry[1])) for path, entry in body["files"].items()}
-    record.keys = dict(zip(names, body["digests"]))
-    record.outputs = {str(path): (str(entry[0]), reads(entry[1])) for path, entry in body["outputs"].items()}
-    record.cards = {(str(e), str(v)): (str(html), reads(keys)) for e, v, html, keys in body["cards"]}
-    record.pieces = {(str(k), str(e)): (value, reads(keys)) for k, e, value, keys in body["pieces"]}
+    record.keys = KeyTable(dict(zip(body["names"], body["digests"], strict=True)))
+    known = len(record.keys)
+    reads = [_positions(packed, known) for packed in body["output_reads"]]
+    record.outputs = dict(zip(map(str, body["output_paths"]), zip(map(str, body["output_digests"]), reads, strict=True), strict=True))
+    groups = {str(name): (bytes(blob), _positions(union, known)) for name, (blob, union) in body["pieces"].items()}
+    record.pieces = Pieces(groups, record.keys)
+    record.templates = str(body["templates"])
     search = body["search"]
     record.search = (str(search[0]), dict(search[1])) if search else None
+
+
+def _positions(packed: Any, known: int) -> bytes:
+    """Packed positions as stored, checked to stand for keys of the table (else the record is ignored)."""
+    if type(packed) is not bytes or len(packed) % 4 or (packed and max(unpack(packed)) >= known):
+        raise ValueError("read set out of the key table")
+    return packed
 
 
 def write_record(folder: Path | None, record: Record) -> None:
@@ -180,17 +318,17 @@ def write_record(folder: Path | None, record: Record) -> None:
     if folder is None:
         return
     head = {"format": FORMAT, "inputs": record.inputs, "output": record.output, "outcome": _tagged(record.outcome), "code": record.code}
-    names = sorted(record.keys)
-    index = {name: position for position, name in enumerate(names)}
-    indexes = lambda keys: sorted(index[key] for key in keys if key in index)  # noqa: E731
+    pieces = record.pieces.encoded()
     body = {
-        "names": names,
-        "digests": [record.keys[name] for name in names],
+        "names": record.keys.names(),
+        "digests": list(record.keys.digests.values()),
         "files": {path: [checked.stamp, checked.data] for path, checked in record.files.items()},
-        "outputs": {path: [entry[0], indexes(entry[1])] for path, entry in record.outputs.items()},
-        "cards": [[e, v, html, indexes(keys)] for (e, v), (html, keys) in record.cards.items()],
-        "pieces": [[k, e, value, indexes(keys)] for (k, e), (value, keys) in record.pieces.items()],
+        "output_paths": list(record.outputs),
+        "output_digests": [entry[0] for entry in record.outputs.values()],
+        "output_reads": [entry[1] for entry in record.outputs.values()],
+        "pieces": pieces,
         "search": list(record.search) if record.search else None,
+        "templates": record.templates,
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)

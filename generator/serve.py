@@ -311,18 +311,26 @@ class DevServer:
         while not self.stopping.is_set():
             # Only the site's sources are watched: watching the root would also put a watch on
             # every folder of the output (one per event), past the system's inotify limit.
-            watched = [self.site_root / name for name in (*WATCHED, "site.yml") if (self.site_root / name).exists()]
+            watched = self._watchable()
             changes_seen = watchfiles.watch(
                 *watched, watch_filter=self._relevant, debounce=30, step=10, stop_event=self.stopping,
                 yield_on_timeout=True, rust_timeout=100,  # an empty yield tells that the watcher runs
             )
             for changes in changes_seen:
                 self.watching.set()
+                if not changes and watched != self._watchable():
+                    # A source folder (static/, templates/…) was made or removed: build, since
+                    # files may have come with it, and watch it from now on.
+                    rebuild(self.site_root, self.state, self.drafts, self.log, self.memory)
+                    break
                 if changes:
                     changed = {Path(path) for _, path in changes}
                     rebuild(self.site_root, self.state, self.drafts, self.log, self.memory, changed=changed)
                     if any(Path(path) == site_yml and kind != watchfiles.Change.modified for kind, path in changes):
                         break  # site.yml was replaced (an editor's rename-style save): watch the new file
+
+    def _watchable(self) -> list[Path]:
+        return [self.site_root / name for name in (*WATCHED, "site.yml") if (self.site_root / name).exists()]
 
     def _relevant(self, change: object, path: str) -> bool:
         try:

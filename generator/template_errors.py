@@ -7,6 +7,7 @@ nothing is written and the last good site stays.
 """
 from __future__ import annotations
 
+import hashlib
 import traceback
 from pathlib import Path
 
@@ -33,6 +34,15 @@ def check_templates(env: jinja2.Environment, site_root: Path) -> None:
     problems = template_diagnostics(env, site_root)
     if problems:
         raise TemplateFailure([f"{problem.path}:{problem.line}: {problem.message}" for problem in problems])
+
+
+def templates_digest(env: jinja2.Environment) -> str:
+    """One digest of every template's name and source: while it stays the same, they need not be compiled again to be checked."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in env.list_templates(filter_func=lambda name: name.endswith(TEMPLATE_SUFFIXES)):
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        digest.update(f"{name}\0{len(source)}\0{source}".encode())
+    return digest.hexdigest()
 
 
 def template_diagnostics(env: jinja2.Environment, site_root: Path) -> list[Diagnostic]:

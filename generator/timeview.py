@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
 import jinja2
@@ -222,15 +222,11 @@ class Drawer:
         """Groups of a list (years, months) and their entries, newest first when site.yml asks."""
         if not self._timeline.config.newest_first:
             return groups
-        position = self._position
+        position = self._timeline.position
         return [
             replace(group, entries=tuple(sorted(group.entries, key=lambda pair: -position[pair[0].id])))
             for group in reversed(groups)
         ]
-
-    @cached_property
-    def _position(self) -> dict[str, int]:
-        return {event.id: index for index, event in enumerate(self._timeline.events)}
 
     # --- drawing ------------------------------------------------------------------------
 

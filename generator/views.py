@@ -13,13 +13,13 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
-from generator.reads import fact, record, record_all, record_outlines, summary
+from generator.reads import fact, outline, record, record_all, record_outlines, summary
 from generator.model import (
-    Actor, Event, Quote, Source, Tag, Timeline, cited_sources, members_by_actor, quotes_by_speaker, related_both_ways,
+    Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
 
 EntryPair = tuple[Event, "str | None"]  # an event on a list, and the member it came through
@@ -87,20 +87,58 @@ class CitedSource:
 def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     """Functions made available to every template, bound to this Timeline."""
     views = Views(timeline)
-    views = Views(timeline)
     helpers = {name: getattr(views, name) for name in HELPERS}
-    others = {**timeview.template_globals(timeline), **maps.template_globals(timeline)}
-    return {**helpers, **{name: _reading_all(helper) for name, helper in others.items()}}
+    drawings = {**timeview.template_globals(timeline), **maps.template_globals(timeline)}
+    return {**helpers, **{name: _reading(helper, DRAWING_READS[name]) for name, helper in drawings.items()}}
 
 
-def _reading_all(helper: Callable[..., Any]) -> Callable[..., Any]:
-    """A helper that does not say what it reads, taken to read every event, place and setting."""
-    def helper_reading_all(*args: Any, **kwargs: Any) -> Any:
-        record_all(("config", "all:events", "all:actors", "timeline:places"))
+# What each drawing helper reads besides the events handed to it (whose outlines it records):
+# "all:outlines" for a view of every event, "order" for a list's reading order.
+DRAWING_READS: dict[str, tuple[str, ...]] = {
+    "time_view": ("config",),
+    "lane_view": ("config", "all:outlines", "terms:actors"),
+    "lane_choices": ("terms:actors",),
+    "period_starts": ("config",),
+    "reading_order": ("config", "order"),
+    "events_map": ("config", "timeline:places"),
+    "locator_map": ("config", "timeline:places"),
+    "place_trail": ("timeline:places",),
+}
+
+
+def _reading(helper: Callable[..., Any], reads: tuple[str, ...]) -> Callable[..., Any]:
+    """A drawing helper that records `reads` and the outlines of the events it is handed (of all, for none)."""
+    def helper_reading(*args: Any, **kwargs: Any) -> Any:
+        args = tuple(_listed(value) for value in args)
+        kwargs = {name: _listed(value) for name, value in kwargs.items()}
+        record_all(reads)
+        if helper.__name__ == "time_view" and (args[1] if len(args) > 1 else kwargs.get("entries")) is None:
+            record("all:outlines")  # the view of every event
+        for value in (*args, *kwargs.values()):
+            record_all(outline(event_id) for event_id in listed_events(value))
         return helper(*args, **kwargs)
     if hasattr(helper, "jinja_pass_arg"):  # @pass_context and the like: Jinja must still pass the context
-        helper_reading_all.jinja_pass_arg = helper.jinja_pass_arg  # type: ignore[attr-defined]
-    return helper_reading_all
+        helper_reading.jinja_pass_arg = helper.jinja_pass_arg  # type: ignore[attr-defined]
+    return helper_reading
+
+
+def _listed(value: Any) -> Any:
+    """A one-pass iterable (a Jinja `map`) made a list, so that its events can be noted and still drawn."""
+    return list(value) if isinstance(value, Iterator) else value
+
+
+def listed_events(value: Any) -> Iterator[str]:
+    """The ids of the events in a helper's argument: an event, an entry, a group, or lists of them."""
+    kind = type(value)
+    if kind is Event:
+        yield value.id
+    elif kind is Entry:
+        yield value.event
+    elif kind is Group:
+        yield from listed_events(value.entries)
+    elif kind is tuple or kind is list:
+        for item in value:
+            yield from listed_events(item)
 
 
 def html_datetime(date: EDTF) -> str:
@@ -238,10 +276,6 @@ class Views:
                     members[parent].append(actor)
         return members
 
-    @cached_property
-    def _all_members(self) -> dict[str, set[str]]:
-        return members_by_actor(self._timeline.actors)
-
     def members(self, actor_id: str) -> list[Actor]:
         """The actors that name this one among their affiliations or roles, by name."""
         record(fact("members", actor_id))
@@ -250,7 +284,7 @@ class Views:
     def companions(self, actor_id: str, limit: int = COMPANIONS) -> list[tuple[Actor, int]]:
         """The actors most often on the same events (the actor's members left out), with counts."""
         record(fact("companions", f"{actor_id}\t{limit}"))
-        own = {actor_id, *self._all_members.get(actor_id, ())}
+        own = {actor_id, *self._timeline.members.get(actor_id, ())}
         counts: Counter[str] = Counter()
         for entry in self._actor_terms[actor_id].entries:
             counts.update(set(self._timeline.events_by_id[entry.event].actors) - own)
@@ -258,14 +292,11 @@ class Views:
         ranked = sorted(counts.items(), key=lambda item: (-item[1], actors[item[0]].name.casefold()))
         return [(actors[other], count) for other, count in ranked[:limit]]
 
-    @cached_property
-    def _quotes(self) -> dict[str, list[tuple[Event, Quote]]]:
-        return quotes_by_speaker(self._timeline.events)
-
     def quotes_by(self, actor_id: str) -> list[tuple[Event, Quote]]:
         """What the actor is quoted as saying, with the events, in order."""
         record(fact("quotes_by", actor_id))
-        return self._quotes.get(actor_id, [])
+        events = self._timeline.events_by_id
+        return [(events[event_id], events[event_id].quotes[index]) for event_id, index in self._timeline.quotes_by.get(actor_id, ())]
 
     # --- events -----------------------------------------------------------------------
 
@@ -308,19 +339,10 @@ class Views:
         notes = {citation.source: citation.note for citation in event.sources}
         return [CitedSource(self._timeline.sources[s], notes.get(s, "")) for s in cited_sources(event)]
 
-    @cached_property
-    def _related(self) -> dict[str, set[str]]:
-        return related_both_ways(self._timeline.events)
-
-    @cached_property
-    def _position(self) -> dict[str, int]:
-        return {event.id: index for index, event in enumerate(self._timeline.events)}
-
     def related(self, event: Event) -> list[Event]:
         """Events related to this one, either way round, in chronological order."""
         record(fact("related", event.id))
-        ids = sorted(self._related.get(event.id, ()), key=self._position.__getitem__)
-        return [self._timeline.events_by_id[other] for other in ids]
+        return [self._timeline.events_by_id[other] for other in self._timeline.related.get(event.id, ())]
 
     def absolute_url(self, path: str) -> str:
         """The absolute URL of a site path ("events/x/") from base_url; "" without one."""

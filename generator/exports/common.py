@@ -29,6 +29,7 @@ from generator.dates import UTC
 from generator import urls
 from generator.markup import Markdown
 from generator.model import Event, Timeline
+from generator.record import Pieces
 from generator.reads import record_all, record_event_whole, recording
 from generator.urls import output_path, page_root
 from generator.schema import slugify
@@ -46,20 +47,21 @@ class ExportTools:
 
     markdown: Markdown  # one converter, so each summary is converted once per build
     page_paths: tuple[str, ...] = ()  # every page's site path, in the plan's order
-    # Pieces of exports by (kind, event id): the piece and the keys it read. A build
-    # seeds it with the pieces of earlier builds whose reads did not change.
-    pieces: dict = field(default_factory=dict)
+    # Pieces of exports, a group by kind, by event id: the piece and the keys it read.
+    # A build seeds them with the pieces of earlier builds whose reads did not change.
+    pieces: Pieces = field(default_factory=Pieces)
 
     def once(self, kind: str, event: Event, make: Callable[[], Any]) -> Any:
         """A piece of an export for one event, made only when not made before; its reads are recorded either way."""
-        piece = self.pieces.get((kind, event.id))
+        pieces = self.pieces.group(kind)
+        piece = pieces.get(event.id)
         if piece is not None:
             record_all(piece[1])
             return piece[0]
         with recording() as reads:
             record_event_whole(event)
             value = make()
-        self.pieces[kind, event.id] = (value, frozenset(reads))
+        pieces[event.id] = (value, frozenset(reads))
         return value
 
 

@@ -25,7 +25,13 @@ def events_geojson(timeline: Timeline, tools: ExportTools) -> bytes:
     record_all(("config", "all:events", "timeline:places"))
     links = SiteLinks.of(timeline)
     document = {"type": "FeatureCollection", "name": timeline.config.title}
-    return json_document(document, "features", (to_json(_feature(event, timeline, links)) for event in timeline.events))
+    features = (tools.once("geojson", event, lambda event=event: _feature_json(event, timeline, links)) for event in timeline.events)
+    return json_document(document, "features", features)
+
+
+def _feature_json(event: Event, timeline: Timeline, links: SiteLinks) -> bytes:
+    record_all(("timeline:places",))  # a feature holds its places' geometry
+    return to_json(_feature(event, timeline, links))
 
 
 def _feature(event: Event, timeline: Timeline, links: SiteLinks) -> dict[str, Any]:
