@@ -103,6 +103,8 @@ DRAWING_READS: dict[str, tuple[str, ...]] = {
     "events_map": ("config", "timeline:places"),
     "locator_map": ("config", "timeline:places"),
     "place_trail": ("timeline:places",),
+    "map_marks": ("timeline:places",),  # a map made by events_map or locator_map, which record its events
+    "map_places": ("timeline:places",),
 }
 
 

@@ -66,3 +66,17 @@ def test_a_site_without_places_writes_no_storymap(minimal_site: Path):
     assert result.written is not None
     assert not (result.written.output / "storymap.json").exists()
     assert "storymap.json" not in (result.written.output / "index.html").read_text(encoding="utf-8")
+
+
+def test_moving_a_place_remakes_its_slides_as_a_cold_build_would(minimal_site: Path, tmp_path: Path):
+    mapped_site(minimal_site)
+    output = minimal_site / "out"
+    assert build_site(minimal_site, overrides={"output": str(output)}).written is not None
+    write_files(minimal_site, {"content/places/paris.yml": "name: Paris\nkind: city\nwithin: france\nlatitude: 48.86\nlongitude: 2.35\nprecision: exact\n"})
+    assert build_site(minimal_site, overrides={"output": str(output)}).written is not None
+    talks = next(s for s in slides_of(output) if s.get("uniqueid") == "talks")
+    assert talks["location"] == {"name": "Paris", "lat": 48.86, "lon": 2.35, "zoom": 12, "line": False}
+    cold = tmp_path / "cold"
+    assert build_site(minimal_site, overrides={"output": str(cold)}, use_cache=False).written is not None
+    for name in ("storymap.json", "events.geojson", "index.html", "events/talks/index.html", "places/france/index.html"):
+        assert (output / name).read_bytes() == (cold / name).read_bytes(), name

@@ -54,6 +54,7 @@ def storymap_json(timeline: Timeline, tools: ExportTools) -> bytes:
 
 def _slide_json(event: Event, timeline: Timeline, markdown: Markdown, links: SiteLinks) -> bytes:
     """An event's slide as JSON, or b"" when none of its places can be put on a map."""
+    record_all(("config", "timeline:places"))  # a slide holds its place's position and, with a base_url, a link
     slide = _slide(event, timeline, markdown, links)
     return to_json(slide) if slide else b""
 
