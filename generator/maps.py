@@ -112,25 +112,39 @@ class _View:
 def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     """The map functions templates call, bound to this Timeline."""
     maker = MapMaker(timeline)
-    drawer = MarkDrawer()
+    drawer = MapDrawer()
     return {
         "events_map": maker.events_map, "locator_map": maker.locator_map, "place_trail": maker.place_trail,
-        "map_marks": drawer.marks, "map_places": drawer.places,
+        "map_marks": drawer.marks, "map_places": drawer.places, "where_once": drawer.where_once,
     }
 
 
-class MarkDrawer:
+class MapDrawer:
     """A map's marks (SVG) and its list of places (HTML), as markup for `_map.html`.
 
     Made here rather than in the template: a term page's map has up to hundreds of
     marks and places, and a template loop over them cost more than the rest of the
     map. Links are relative to the page (its `root`); a locator map, shared by many
-    pages at one depth, is drawn once per depth.
+    pages at one depth, is drawn once per depth, and so is the whole "where" of a set
+    of places (its trail and locator: the same on every event page that names them).
     """
 
     def __init__(self) -> None:
         self._drawn: dict[tuple, tuple[Map, Markup]] = {}  # (id of a locator map, root) → (the map, kept alive; its marks)
         self._links: dict[tuple[str, str], str] = {}  # (place id, root) → the link to its page
+        self._wheres: dict[tuple, Markup] = {}  # (place ids, root) → their trail and locator
+
+    @jinja2.pass_context
+    def where_once(self, context: Any, place_ids: Sequence[str], draw: Callable[[Sequence[str]], str]) -> Markup:
+        """`draw(place_ids)` (a macro of `_map.html`), made once per set of places and page depth.
+
+        What it draws depends only on the places and on the page's depth (links are
+        relative), so every other page at that depth gets the same markup.
+        """
+        key = (tuple(place_ids), context["root"])
+        if key not in self._wheres:
+            self._wheres[key] = Markup(draw(place_ids))
+        return self._wheres[key]
 
     @jinja2.pass_context
     def marks(self, context: Any, map_: Map, locator: bool = False) -> Markup:

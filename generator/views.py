@@ -105,6 +105,7 @@ DRAWING_READS: dict[str, tuple[str, ...]] = {
     "place_trail": ("timeline:places",),
     "map_marks": ("timeline:places",),  # a map made by events_map or locator_map, which record its events
     "map_places": ("timeline:places",),
+    "where_once": ("config", "timeline:places"),  # a trail and a locator map, made once per set of places
 }
 
 
