@@ -11,12 +11,21 @@ to writing the SVG. Builds run from a copy of the code taken at the start. Repor
 median wall and CPU times (CPU: user and system time of the build and its workers,
 less swayed by other work on the machine), the maps' share, and the largest page.
 
+On a busy machine two builds differ by more than the maps cost, so the maps' share is
+also measured inside one build: one process (no workers), each map function the
+templates call (the marks and places, the SVG land layers, the lists, the locators
+with their trails) timed in CPU seconds, against the whole build's. The outline of a
+term page's figure, drawn by `_map.html` around those, is not counted: a little.
+
     python bench/maps_bench.py /tmp/maps-bench --events 10000 --runs 3
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
+import time
 import random
 import shutil
 import statistics
@@ -91,6 +100,46 @@ def cold_build(site: Path, output: Path, code: Path) -> Measure:
     return measure(command, cwd=code)
 
 
+def share_inside(site: Path, output: Path, code: Path) -> tuple[float, float]:
+    """(CPU seconds of a whole cold build, of its map functions), in one process run from `code`."""
+    shutil.rmtree(site / ".timeline-cache", ignore_errors=True)
+    shutil.rmtree(output, ignore_errors=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "--inside", str(site), str(output)]
+    done = subprocess.run(command, cwd=code, capture_output=True, text=True, check=True)
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured["build"], measured["maps"]
+
+
+def build_timing_maps(site: Path, output: Path) -> None:
+    """The child of `share_inside`: build with the map functions timed; print the CPU seconds as JSON."""
+    sys.path.insert(0, os.getcwd())  # the frozen copy of the code, not the installed one
+    from generator import build, cli, maps, parallel, pipeline
+
+    for module in (parallel, build, pipeline):
+        module.workers_for = lambda count, least: 1
+    spent = {"maps": 0.0, "depth": 0}
+
+    def timed(helper):
+        def timed_helper(*args, **kwargs):
+            spent["depth"] += 1
+            started = time.process_time()
+            try:
+                return helper(*args, **kwargs)
+            finally:
+                spent["depth"] -= 1
+                if not spent["depth"]:  # a map function calling another (through a macro) counts once
+                    spent["maps"] += time.process_time() - started
+        if hasattr(helper, "jinja_pass_arg"):
+            timed_helper.jinja_pass_arg = helper.jinja_pass_arg
+        return timed_helper
+
+    untimed = maps.template_globals
+    maps.template_globals = lambda timeline: {name: timed(f) for name, f in untimed(timeline).items()}
+    started = time.process_time()
+    cli.main(["build", "--site", str(site), "--output", str(output), "-q", "--no-search"])
+    print(json.dumps({"build": time.process_time() - started, "maps": spent["maps"]}))
+
+
 def largest_page(output: Path) -> tuple[int, str]:
     return max((path.stat().st_size, str(path.relative_to(output))) for path in output.rglob("*.html"))
 
@@ -100,6 +149,9 @@ def share(with_maps: float, without: float) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--inside"]:
+        build_timing_maps(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--events", type=int, default=10_000)
@@ -120,6 +172,7 @@ def main() -> None:
         runs["no maps"].append(cold_build(site, args.folder / "out-plain", code))
         plain_size, plain_page = largest_page(args.folder / "out-plain")
         shutil.rmtree(site / "templates")
+    whole, drawing = share_inside(site, args.folder / "out-inside", code)
     print(f"at the end, {load_line()}")
     print(f"{args.events:,} events, {places} places")
     medians = {}
@@ -129,6 +182,7 @@ def main() -> None:
         each = ", ".join(f"{m.seconds:.1f}/{m.cpu_seconds:.1f}" for m in measures)
         print(f"cold build, {name:8} wall {wall:6.1f} s, CPU {cpu:6.1f} s  (runs, wall/CPU: {each})")
     print(f"the maps add {share(medians['maps'][0], medians['no maps'][0])} wall, {share(medians['maps'][1], medians['no maps'][1])} CPU")
+    print(f"inside one build (one process): the map functions take {drawing:.1f} s of {whole:.1f} s CPU, {100 * drawing / whole:.1f} %")
     print(f"largest page with maps: {page}, {size / 1024:.0f} KB; without: {plain_page}, {plain_size / 1024:.0f} KB")
 
 
