@@ -8,6 +8,7 @@ content format are raised. Every problem becomes a `Diagnostic`; nothing raises.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import zoneinfo
 from collections import Counter, defaultdict
@@ -17,9 +18,10 @@ from datetime import tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, Spellings, fold, has_errors
-from generator.load import Document, load_file, parse_file
-from generator.model import Actor, Citation, Correction, Event, Place, Quote, Role, SiteConfig, Source, Tag
+from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, Spellings, did_you_mean, fold, has_errors
+from generator.load import Document, link_leaves, load_file, parse_file
+from generator.media import MediaError, image_size
+from generator.model import Actor, Citation, Correction, Event, Media, Place, Quote, Role, SiteConfig, Source, Tag
 from generator.places import make_places, resolve_event_places, suggest_places
 from generator.schema import FIELDS_BY_KIND, SITE_FIELDS, WINDOWS_RESERVED, Context, slug_problem, slugify, tag_slug, validate
 
@@ -129,8 +131,12 @@ def site_timezone(config: SiteConfig) -> tzinfo:
 # --- content --------------------------------------------------------------------
 
 
-def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked, list[Diagnostic]]:
-    """Ids, references and cross-file warnings over every checked file."""
+def check_content(files: Iterable[FileResult], locate: Locate, media_root: Path | None = None) -> tuple[Checked, list[Diagnostic]]:
+    """Ids, references and cross-file warnings over every checked file.
+
+    With `media_root` (the site's content/media/), the files events' media name are
+    looked for there and images measured; without it they are taken on trust.
+    """
     by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": []}
     files_of: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": []}
     diagnostics: list[Diagnostic] = []
@@ -151,7 +157,7 @@ def check_content(files: Iterable[FileResult], locate: Locate) -> tuple[Checked,
     diagnostics += [Diagnostic.at(WARNING, _item_by_id(place_items, place_id).where("aliases"), message) for place_id, message in place_names.clashes]
     checked_places = make_places(place_items, place_names, diagnostics)
     made_actors = {item.id: (item, _make_actor(item, names, diagnostics)) for item in actors}
-    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics, place_names)) for item in events]
+    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics, place_names, media_root)) for item in events]
     checked_actors = {actor_id: actor for actor_id, (item, actor) in made_actors.items() if item.complete}
     checked_sources = {item.id: _make_source(item) for item in sources if item.complete}
     complete_events = [(item, event) for item, event in made_events if item.complete]
@@ -328,7 +334,10 @@ def _make_source(item: _Item) -> Source:
     )
 
 
-def _make_event(item: _Item, names: ActorNames, source_ids: References, event_ids: References, diagnostics: list[Diagnostic], place_names: ActorNames | None = None) -> Event | None:
+def _make_event(
+    item: _Item, names: ActorNames, source_ids: References, event_ids: References, diagnostics: list[Diagnostic],
+    place_names: ActorNames | None = None, media_root: Path | None = None,
+) -> Event | None:
     """The event, or None when a field was invalid (its references are checked all the same)."""
     values = item.values
     actors = _resolve_actors(values.get("actors", ()), item, "actors", names, diagnostics)
@@ -338,6 +347,7 @@ def _make_event(item: _Item, names: ActorNames, source_ids: References, event_id
     related = _related(item, event_ids, diagnostics)
     after = _after(item, event_ids, diagnostics)
     places = resolve_event_places(item, place_names, diagnostics) if place_names else ()
+    media = _media(item, media_root, diagnostics)
     if not item.complete:
         return None
     return Event(
@@ -346,7 +356,40 @@ def _make_event(item: _Item, names: ActorNames, source_ids: References, event_id
         quotes=quotes, date_note=values["date_note"], status=values["status"],
         related=related, draft=values["draft"], path=item.path, after=after, key=values.get("key") or False,
         corrections=tuple(Correction(c["date"], c["text"]) for c in values.get("corrections") or ()),
+        media=media,
     )
+
+
+def _media(item: _Item, media_root: Path | None, diagnostics: list[Diagnostic]) -> tuple[Media, ...]:
+    """The event's media, each file found under `media_root` and each image measured."""
+    found = []
+    for index, values in enumerate(item.values.get("media", ())):
+        media = Media(**values)
+        if media.file and media_root is not None:
+            problem, size = _media_file_problem(media_root, media.file, media.kind)
+            if problem:
+                diagnostics.append(Diagnostic.at(ERROR, item.where("media", index, "file"), f"media[{index + 1}].file: {problem}"))
+                continue
+            media = replace(media, width=size[0], height=size[1])
+        found.append(media)
+    return tuple(found)
+
+
+def _media_file_problem(media_root: Path, file: str, kind: str) -> tuple[str, tuple[int, int]]:
+    """Why a media file cannot be published ("" when it can), and an image's (width, height)."""
+    path = media_root / file
+    shown = f"content/media/{file}"
+    if link_leaves(path, os.path.realpath(media_root.parent.parent)):
+        return f"{shown} is a symbolic link pointing outside the site folder: refused", (0, 0)
+    if not path.is_file():
+        nearby = sorted(p.name for p in path.parent.iterdir() if p.is_file()) if path.parent.is_dir() else []
+        return f"there is no file {shown}: put the file there or correct the path{did_you_mean(path.name, nearby)}", (0, 0)
+    if kind != "image":
+        return "", (0, 0)
+    try:
+        return "", image_size(path)
+    except MediaError as err:
+        return f"{shown} {err}", (0, 0)
 
 
 def _known(reference: str, known: References, what: str, item: _Item, at: tuple, field: str, diagnostics: list[Diagnostic]) -> bool:

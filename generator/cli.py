@@ -119,7 +119,39 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
     extract.add_argument("--dry-run", action="store_true", help="report what would be drafted, write nothing")
     extract.set_defaults(run=run_extract)
+    _import_parser(commands)
     return parser
+
+
+def _import_parser(commands: Any) -> None:
+    """`timeline import FORMAT FILE`: its help says what is carried over and how a re-run behaves."""
+    description = (
+        "Write content files from a chronology kept elsewhere. Run it again on a newer file: the files it made "
+        "and nobody changed are updated, new rows added, rows gone are reported; a file changed since is never "
+        "overwritten (the new version goes beside it as NAME.yml.incoming). What it wrote is kept in "
+        "import-manifest.json. Bad rows are reported as FILE:ROW:COLUMN and skipped; exit 1 when any was."
+    )
+    importer = commands.add_parser("import", help="import a TimelineJS sheet, ACLED or UCDP data as content files", description=description)
+    formats = importer.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    sheet = formats.add_parser(
+        "timelinejs", help="a TimelineJS sheet (CSV or XLSX) or TimelineJS JSON",
+        description="Import a TimelineJS sheet (CSV or XLSX, the template's columns) or TimelineJS JSON. " + description,
+    )
+    sheet.add_argument("--groups", choices=("tags", "actors"), default="tags", help="what the Group column becomes (default: tags)")
+    sheet.add_argument("--actor", action="append", dest="actors", default=[], metavar="NAME", help="an actor given to every event (repeatable; TimelineJS has none, and every event needs one)")
+    conflict = formats.add_parser(
+        "acled", help="an ACLED export (CSV or XLSX, ACLED's column layout)",
+        description="Import an ACLED export (event_id_cnty, event_date, time_precision, actor1, ...). " + description,
+    )
+    ged = formats.add_parser(
+        "ucdp", help="a UCDP GED export (CSV or XLSX, the Georeferenced Event Dataset's columns)",
+        description="Import UCDP's Georeferenced Event Dataset (id, date_start, date_end, date_prec, side_a, side_b, ...). " + description,
+    )
+    for parser in (sheet, conflict, ged):
+        parser.add_argument("file", type=Path, metavar="FILE", help="the file to import")
+        parser.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: here)")
+        parser.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
+        parser.set_defaults(run=run_import)
 
 
 def _new_kind(kinds: Any, kind: str, title_help: str, description: str) -> argparse.ArgumentParser:
@@ -291,6 +323,21 @@ def run_extract(args: argparse.Namespace) -> int:
     from generator.extract import run_extract as extract
 
     return extract(args.article, site_root=args.site, published=args.published, source_id=args.source_id, out=sys.stdout, dry_run=args.dry_run)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from generator.importers import Request, UsageError, run_import as import_file
+
+    request = Request(args.format, args.file, args.site, args.dry_run, getattr(args, "groups", "tags"), tuple(getattr(args, "actors", ())))
+    try:
+        complete = import_file(request, sys.stdout if args.dry_run else sys.stderr)
+    except UsageError as err:
+        print(f"error: {printable(str(err))}" if "\n" not in str(err) else str(err), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:
+        print(f"error: {printable(str(err.filename or args.site))}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK if complete else EXIT_CONTENT
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 import jinja2
 
-from generator.model import Actor, Event, Source, Timeline
+from generator.model import Actor, Event, Source, Term, Timeline
 from generator.views import FACTS, Views
 
 OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "summary")
@@ -33,7 +33,15 @@ def shape(value: Any, seen: dict[int, str]) -> Any:
     if kind is Event or kind is Actor or kind is Source:
         return (kind.__name__, value.id)
     if kind is tuple or kind is list:
+        if all(type(item) is tuple and len(item) == 2 and type(item[0]) is Event for item in value):
+            return [("Event", event.id, via if via is None or type(via) is str else shape(via, seen)) for event, via in value]
         return [shape(item, seen) for item in value]
+    if kind is Term:  # a term's list holds thousands of entries: as plain tuples, its repr is quick
+        found = seen.get(id(value))
+        if found is None:
+            entries = tuple((entry.event, entry.via) for entry in value.entries)
+            found = seen[id(value)] = digest_text(repr(("Term", value.slug, value.label, entries)))
+        return found
     if kind is dict:
         return [(key, shape(item, seen)) for key, item in value.items()]
     if isinstance(value, Mapping):

@@ -118,6 +118,20 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class Media:
+    """A picture, clip, recording or document of an event: a file under content/media/ or a link."""
+
+    kind: str  # image, video, audio or document
+    credit: str
+    file: str = ""  # relative to content/media/
+    url: str = ""
+    alt: str = ""
+    caption: str = ""  # inline Markdown
+    width: int = 0  # an image file's size in pixels, as shown
+    height: int = 0
+
+
+@dataclass(frozen=True)
 class History:
     """When an event's file was first committed and last changed, from the site's git history."""
 
@@ -145,6 +159,7 @@ class Event:
     places: tuple[str, ...] = ()  # place ids, in the author's order
     key: bool = False  # a key event of the story
     corrections: tuple[Correction, ...] = ()  # newest last, as the author lists them
+    media: tuple[Media, ...] = ()
     history: History | None = None
 
 

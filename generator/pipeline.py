@@ -13,6 +13,7 @@ from pathlib import Path
 from generator.check import Checked, FileResult, Locator, check_content, check_file, check_site_config, site_timezone
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
+from generator.media import MEDIA_FOLDER
 from generator.model import SiteConfig, Timeline, build_timeline
 from generator.parallel import split_work, workers_for
 from generator.provenance import attach_provenance
@@ -49,7 +50,7 @@ def load_site(root: Path, drafts: bool = False, overrides: dict | None = None, r
     if config is None:
         return CheckReport(None, None, diagnostics, 1)
     files, found_problems = find_content(root)
-    checked, check_diagnostics = check_content(load_files(root, files, config, results), Locator(root).where)
+    checked, check_diagnostics = check_content(load_files(root, files, config, results), Locator(root).where, root / MEDIA_FOLDER)
     diagnostics = sort_in_file_order([*diagnostics, *found_problems, *check_diagnostics])
     count = 1 + len(files) + len(found_problems)
     if has_errors(diagnostics):

@@ -42,7 +42,7 @@ from generator.provenance import provenance_inputs
 RECORD = "record.cbor"
 FORMAT = 2
 SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
-LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar")
+LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar", "pillow")
 Stamp = tuple[int, int, int, int]
 
 _DATACLASS, _TUPLE, _ENUM, _ZONE, _OFFSET = 41000, 41001, 41002, 41003, 41004
@@ -184,15 +184,21 @@ class KeyTable:
 
     def positions(self, keys: Iterable[str]) -> list[int]:
         """The positions of these keys; keys new to the table are added at its end (their digest still to come)."""
-        position, positions = self._position, []
-        for key in keys:
-            found = position.get(key)
-            if found is None:
-                found = position[key] = len(self._names)
-                self._names.append(key)
-                self.digests[key] = ""
-            positions.append(found)
-        return positions
+        keys = list(keys)
+        found = list(map(self._position.get, keys))
+        if None in found:
+            for index, key in enumerate(keys):
+                if found[index] is None:
+                    found[index] = self._add(key)
+        return found  # type: ignore[return-value]
+
+    def _add(self, key: str) -> int:
+        known = self._position.get(key)
+        if known is None:
+            known = self._position[key] = len(self._names)
+            self._names.append(key)
+            self.digests[key] = ""
+        return known
 
     def keys_at(self, positions: Iterable[int]) -> frozenset[str]:
         names = self._names

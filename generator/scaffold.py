@@ -27,25 +27,51 @@ class ScaffoldError(Exception):
     """The file cannot be made; the message says why."""
 
 
-def _dump(key: str, value: Any) -> str:
-    """`key: value` on one line, lists in flow style: [a, b]."""
-    flow = isinstance(value, (list, tuple))
-    text = yaml.safe_dump({key: list(value) if flow else value}, allow_unicode=True, default_flow_style=flow, sort_keys=False, width=10_000)
-    return text.strip()[1:-1] if flow else text.rstrip("\n")
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter, where present, is many times faster
+
+
+class _Dumper(_SafeDumper):  # type: ignore[misc,valid-type]
+    """Safe YAML, with text of several lines as a literal block (`|`), as people write it."""
+
+
+def _text_block(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    block = "\n" in text and text == text.strip() and not any(line != line.rstrip() for line in text.splitlines())
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if block else None)
+
+
+def _flow_list(dumper: yaml.SafeDumper, items: Any) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(items), flow_style=True)
+
+
+_Dumper.add_representer(str, _text_block)
+_Dumper.add_representer(list, _flow_list)
+_Dumper.add_representer(tuple, _flow_list)
+
+
+def _dump(values: dict[str, Any]) -> str:
+    """`key: value` lines (text of several lines as a block), lists in flow style: [a, b]."""
+    return yaml.dump(values, Dumper=_Dumper, allow_unicode=True, default_flow_style=False, sort_keys=False, width=10_000).rstrip("\n")
 
 
 def render_fields(fields: Sequence[Field], values: dict[str, Any]) -> str:
     """YAML text with a line for every declared field."""
-    lines = []
+    lines: list[str] = []
+    given: dict[str, Any] = {}  # consecutive fields with values, written in one go
     for declared in fields:
         if declared.name in values:
-            lines.append(_dump(declared.name, values[declared.name]))
-        elif declared.required:
+            given[declared.name] = values[declared.name]
+            continue
+        if given:
+            lines.append(_dump(given))
+            given = {}
+        if declared.required:
             lines.append(f"{declared.name}:  # required: {declared.help}")
         elif declared.example not in (None, "", [], ()):
-            lines.append(f"# {_dump(declared.name, declared.example)}  # {declared.help}")
+            lines.append(f"# {_dump({declared.name: declared.example})}  # {declared.help}")
         else:
             lines.append(f"# {declared.name}:  # {declared.help}")
+    if given:
+        lines.append(_dump(given))
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any, Callable, Sequence
+from urllib.parse import urlsplit
 
 from generator import advice, dates
 from generator.diagnostics import ERROR, Diagnostic, did_you_mean
@@ -538,6 +539,97 @@ CORRECTION = Record(
     label="a correction {date: when, text: what was corrected}",
 )
 
+MEDIA_KINDS = ("image", "video", "audio", "document")
+# What a file's extension says it is. Images are resized at build time (Pillow), so
+# only the formats every browser shows are taken; other kinds are published as they are.
+MEDIA_EXTENSIONS = {
+    ".jpg": "image", ".jpeg": "image", ".png": "image", ".webp": "image",
+    ".mp4": "video", ".webm": "video", ".ogv": "video",
+    ".mp3": "audio", ".ogg": "audio", ".oga": "audio", ".m4a": "audio", ".opus": "audio", ".wav": "audio",
+    ".pdf": "document", ".txt": "document", ".csv": "document",
+}
+# Players whose pages are known: a link to them is a video or a piece of audio.
+MEDIA_HOSTS = {
+    "youtube.com": "video", "youtu.be": "video", "vimeo.com": "video", "dailymotion.com": "video",
+    "soundcloud.com": "audio",
+}
+_MEDIA_PATH_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+
+
+def media_kind(file: str = "", url: str = "") -> str | None:
+    """The kind of a media item, told by its file's extension or its link's host and extension; None when unknown."""
+    if url:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+        for known, kind in MEDIA_HOSTS.items():
+            if host == known or host.endswith("." + known):
+                return kind
+        file = parts.path
+    suffix = file[file.rfind("."):].lower() if "." in file.rsplit("/", 1)[-1] else ""
+    return MEDIA_EXTENSIONS.get(suffix)
+
+
+@dataclass(frozen=True)
+class MediaPath(Text):
+    """A file's path under content/media/: relative, with `/` between folders, in plain ASCII names."""
+
+    label: str = "a path under content/media/"
+    single_line: bool = True
+    max_length: int = 200
+
+    def convert(self, value: Any, context: Context) -> str:
+        text = super().convert(value, context)
+        if text.startswith("content/media/"):
+            raise Invalid(f'"{text}" starts with content/media/: write the path below that folder ("{text.removeprefix("content/media/")}")')
+        parts = text.split("/")
+        for part in parts:
+            if part in ("", ".", "..") or not _MEDIA_PATH_PART.match(part):
+                suggestion = "/".join(slugify(p.rsplit(".", 1)[0]) + ("." + p.rsplit(".", 1)[1].lower() if "." in p else "") for p in parts if p not in ("", ".", ".."))
+                hint = f' (rename it, e.g. "{suggestion}")' if suggestion and suggestion != text else ""
+                raise Invalid(
+                    f'"{text}" is not a plain path below content/media/: use folders and names of letters, digits, '
+                    f"'.', '_' and '-', separated by /, with no .. and no leading /{hint}"
+                )
+        return text
+
+
+@dataclass(frozen=True)
+class MediaItem(Record):
+    """One picture, clip, recording or document of an event: a file of the site or a link, never both."""
+
+    def convert(self, value: Any, context: Context) -> dict:
+        item = super().convert(value, context)
+        file, url = item["file"], item["url"]
+        if bool(file) == bool(url):
+            raise Invalid("give either file: (a file under content/media/) or url: (an http or https link), not both" if file else
+                          'missing "file" or "url": a file under content/media/, or an http or https link')
+        inferred = media_kind(file or "", url or "")
+        kind = item["kind"] or inferred
+        if kind is None:
+            if file:
+                known = ", ".join(sorted(MEDIA_EXTENSIONS))
+                raise Invalid(f'"{file}" is not a kind of file the site publishes: use one of {known}', ("file",))
+            raise Invalid(f'cannot tell what "{url}" links to: add kind: video, audio, document or image')
+        if file and inferred != kind:
+            raise Invalid(f'"{file}" is {"an" if inferred == "image" else "a"} {inferred} file by its extension, not {"an" if kind == "image" else "a"} {kind}: '
+                          f"change kind: to {inferred} or leave it out", ("kind",))
+        if kind == "image" and not item["alt"]:
+            raise Invalid('an image needs alt: a text alternative saying what it shows, for readers who cannot see it (alt: "Map of …")')
+        return {**item, "kind": kind}
+
+
+MEDIA = MediaItem(
+    fields=(
+        Field("file", MediaPath(), default="", help="a file under content/media/ (an image, audio, video or document)"),
+        Field("url", Url(), default="", help="an http(s) link: a video or audio page (YouTube, Vimeo, SoundCloud), a document, an image"),
+        Field("kind", Choice(MEDIA_KINDS), default=None, help="image, video, audio or document; told from the extension or the host when left out"),
+        Field("alt", Text(max_length=1000, single_line=True), default="", help="a text alternative saying what the image shows (required for images)"),
+        Field("credit", Text(max_length=300, single_line=True), required=True, help="who made it or holds its rights"),
+        Field("caption", MarkdownText(max_length=1000), default="", help="a short caption, in inline Markdown"),
+    ),
+    label="a media item {file or url, alt, credit, caption}",
+)
+
 EVENT_FIELDS = (
     Field("title", Text(max_length=200, single_line=True), required=True, help="one line of plain text", example="Talks open in Geneva"),
     Field("date", Date(), required=True, help="when it happened: 2017, 2017-05, 2017-05-29, an interval A/B, a window [A..B], with ~ ? or %", example="2017-05-29"),
@@ -556,6 +648,7 @@ EVENT_FIELDS = (
     Field("key", Boolean(), default=False, help="true marks a key event: larger in the lists and the time view, first in feeds", example=False),
     Field("id", Slug(), default=None, help="overrides the file's name as the event's id"),
     Field("corrections", ListOf(CORRECTION), default=(), help="{date: when, text: what was corrected}, shown to readers"),
+    Field("media", ListOf(MEDIA, max_items=20), default=(), help="images, video, audio or documents: {file or url, alt, credit, caption}"),
 )
 
 ROLE = Record(

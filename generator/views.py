@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
@@ -89,17 +89,18 @@ def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     views = Views(timeline)
     helpers = {name: getattr(views, name) for name in HELPERS}
     drawings = {**timeview.template_globals(timeline), **maps.template_globals(timeline)}
-    return {**helpers, **{name: _reading(helper, DRAWING_READS[name]) for name, helper in drawings.items()}}
+    return {**helpers, **{name: _reading(helper, DRAWING_READS[name], timeline) for name, helper in drawings.items()}}
 
 
-# What each drawing helper reads besides the events handed to it (whose outlines it records):
-# "all:outlines" for a view of every event, "order" for a list's reading order.
+# What each drawing helper reads besides the events handed to it (whose outlines it records,
+# with those of the events they follow, which place them): "all:outlines" for a view of
+# every event. A list's reading order follows from its events' outlines alone.
 DRAWING_READS: dict[str, tuple[str, ...]] = {
     "time_view": ("config",),
     "lane_view": ("config", "all:outlines", "terms:actors"),
     "lane_choices": ("terms:actors",),
     "period_starts": ("config",),
-    "reading_order": ("config", "order"),
+    "reading_order": ("config",),
     "events_map": ("config", "timeline:places"),
     "locator_map": ("config", "timeline:places"),
     "place_trail": ("timeline:places",),
@@ -109,8 +110,10 @@ DRAWING_READS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _reading(helper: Callable[..., Any], reads: tuple[str, ...]) -> Callable[..., Any]:
+def _reading(helper: Callable[..., Any], reads: tuple[str, ...], timeline: Timeline) -> Callable[..., Any]:
     """A drawing helper that records `reads` and the outlines of the events it is handed (of all, for none)."""
+    handed = _HandedEvents(timeline)
+
     def helper_reading(*args: Any, **kwargs: Any) -> Any:
         args = tuple(_listed(value) for value in args)
         kwargs = {name: _listed(value) for name, value in kwargs.items()}
@@ -118,11 +121,41 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...]) -> Callable[...
         if helper.__name__ == "time_view" and (args[1] if len(args) > 1 else kwargs.get("entries")) is None:
             record("all:outlines")  # the view of every event
         for value in (*args, *kwargs.values()):
-            record_all(outline(event_id) for event_id in listed_events(value))
+            record_all(handed.outlines(value))
         return helper(*args, **kwargs)
     if hasattr(helper, "jinja_pass_arg"):  # @pass_context and the like: Jinja must still pass the context
         helper_reading.jinja_pass_arg = helper.jinja_pass_arg  # type: ignore[attr-defined]
     return helper_reading
+
+
+class _HandedEvents:
+    """The outline keys of the events in a helper's argument, and of those they follow (which place them).
+
+    A term's whole list is handed again for each page of it: its keys are worked out once.
+    """
+
+    def __init__(self, timeline: Timeline):
+        self._events = timeline.events_by_id
+        self._known: dict[int, tuple[Any, frozenset[str]]] = {}  # id of a list: the list (so the id stays its own), its keys
+
+    def outlines(self, value: Any) -> frozenset[str]:
+        if type(value) is not tuple and type(value) is not list:
+            return frozenset(outline(p) for event_id in listed_events(value) for p in _placed_by(event_id, self._events))
+        known = self._known.get(id(value))
+        if known is None or known[0] is not value:
+            keys = frozenset(outline(p) for event_id in listed_events(value) for p in _placed_by(event_id, self._events))
+            known = self._known[id(value)] = (value, keys)
+        return known[1]
+
+
+def _placed_by(event_id: str, events: Mapping[str, Event]) -> list[str]:
+    """The event and those whose dates place it: the chain of events it follows (`after`)."""
+    chain = [event_id]
+    followed = events[event_id].after if event_id in events else None
+    while followed in events and followed not in chain:
+        chain.append(followed)
+        followed = events[followed].after
+    return chain
 
 
 def _listed(value: Any) -> Any:

@@ -293,3 +293,12 @@ def test_no_source_is_written_when_nothing_new_is_drafted(tmp_path):
     code, report = run(tmp_path, "Floods\nPetrov cancelled his visit to Chile on Wednesday.\n")
     assert code == 0 and "Source: not written, as nothing new was drafted" in report
     assert [p.name for p in (tmp_path / "site" / "content" / "sources").iterdir()] == ["earlier-report.yml"]
+
+
+def test_dates_before_year_one_are_reported_not_drafted(tmp_path):
+    article = "Old wars\nThe revolt broke out in 499 BC. Petrov spoke of it on Monday.\n"
+    code, report = run(tmp_path, article)
+    assert code == 0
+    assert "Before year 1 (the content format's dates start at year 1: not drafted):\n  499 BC  \"in 499 BC\"" in report
+    assert "Unresolved" not in report
+    assert [d["date"] for d in drafts(tmp_path).values()] == ["2018-05-21"]

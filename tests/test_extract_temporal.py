@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from generator.dates import Precision
-from generator.extract.temporal import find_expressions, find_publication, is_future
+from generator.extract.temporal import AncientDate, find_expressions, find_publication, is_future
 from generator.extract.text import split_sentences
 
 WEDNESDAY = date(2018, 5, 23)
@@ -239,6 +239,10 @@ def test_dateline_with_a_year():
     assert find_publication("GENEVA, March 12, 2018 (Agency) - The envoy arrived.").date == date(2018, 3, 12)
 
 
+def test_dateline_with_a_country_after_the_city():
+    assert find_publication("KOBE, Japan, Jan. 17, 2005 - The city remembers.").date == date(2005, 1, 17)
+
+
 def test_no_stated_date():
     assert find_publication("The envoy arrived on Monday in Geneva.") is None
 
@@ -295,6 +299,13 @@ def test_dates_beyond_the_calendar_are_unresolved_not_errors():
     ("The strike lasted from April to August 2005.", "from April to August 2005", "2005-04/2005-08"),
     ("The price for 2008-2010 was agreed.", "2008-2010", "2008/2010"),
     ("The war of 1914-18 changed the map.", "1914-18", "1914/1918"),
+    ("The attack was repulsed between 8 November and 23 November 1936.", "between 8 November and 23 November 1936",
+     "1936-11-08/1936-11-23"),
+    ("Between January 12 and January 16, 1936, the army advanced.", "Between January 12 and January 16, 1936",
+     "1936-01-12/1936-01-16"),
+    ("Talks ran between 4 and 10 May 1990.", "between 4 and 10 May 1990", "1990-05-04/1990-05-10"),
+    ("The two battles were fought on April 6-7 and from April 13-15.", "April 13-15", "2018-04-13/2018-04-15"),
+    ("Leaders meet in Hamburg on July 7 and 8.", "July 7 and 8", "2018-07-07/2018-07-08"),
 ])
 def test_ranges_are_intervals(article, words, edtf):
     found = resolved(article)
@@ -363,6 +374,118 @@ def test_a_narrative_without_publication_carries_the_year_into_the_next_one():
         "In December 1941": "1941-12", "In January": "1942-01"}
 
 
+def test_days_listed_with_and_are_each_a_day():
+    assert resolved("Votes were held on May 4 and 10, 1936.", None) == {"May 4": "1936-05-04", "10, 1936": "1936-05-10"}
+    assert resolved("Strikes hit the port on 3 and 9 March.") == {"3": "2018-03-03", "9 March": "2018-03-09"}
+
+
+@pytest.mark.parametrize("article, words, value", [
+    ("The revolt broke out in 499 BC.", "in 499 BC", AncientDate(499, 499)),
+    ("The city fell in 146 B.C. and burned.", "in 146 B.C.", AncientDate(146, 146)),
+    ("The wars lasted from 264 to 241 BC.", "from 264 to 241 BC", AncientDate(264, 241)),
+    ("The Persian wars (499–449 BCE) shaped Greece.", "499–449 BCE", AncientDate(499, 449)),
+    ("In September 490 BC the Athenians won at Marathon.", "In September 490 BC", AncientDate(490, 490, 9)),
+    ("Athens rose in the 5th century BC.", "the 5th century BC", AncientDate(500, 401)),
+    ("Athens grew rich in the 470s BC.", "the 470s BC", AncientDate(479, 470)),
+    ("The league broke up by the end of the 460s BC.", "by the end of the 460s BC", AncientDate(463, 460)),
+    ("The fleets met between 496 and 495 BC.", "between 496 and 495 BC", AncientDate(496, 495)),
+])
+def test_dates_before_year_one_are_read_but_have_no_content_format_date(article, words, value):
+    [expression] = find_expressions(article, split_sentences(article), None)
+    assert (expression.words, expression.before_year_one, expression.date) == (words, value, None)
+    assert "before year 1" in expression.problem
+
+
+def test_a_year_without_its_era_in_a_story_told_before_year_one():
+    article = "The revolt ended in 493 BC. In 492, a fleet sailed north with 600 ships. Rome was founded in 753."
+    found = {e.words: e.before_year_one for e in find_expressions(article, split_sentences(article), None)}
+    assert found == {"in 493 BC": AncientDate(493, 493), "492": AncientDate(492, 492)}
+
+
+def test_years_listed_with_and_before_year_one_are_each_a_year():
+    article = "It was a stalemate for the rest of 496 and 495 BC."
+    found = {e.words: e.before_year_one for e in find_expressions(article, split_sentences(article), None)}
+    assert found == {"496": AncientDate(496, 496), "495 BC": AncientDate(495, 495)}
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    ("The story was invented in the nineteenth century.", "the nineteenth century", "1800/1899"),
+    ("By the late 18th century, the port had silted up.", "the late 18th century", "1766~/1799~"),
+    ("Sea walls were built in the 12th century.", "the 12th century", "1100/1199"),
+])
+def test_centuries(article, words, edtf):
+    assert resolved(article, None) == {words: edtf}
+
+
+def test_the_century_of_publication_is_named_in_passing():
+    [expression] = find_expressions("It is the worst flood of the 21st century.",
+                                    split_sentences("It is the worst flood of the 21st century."), WEDNESDAY)
+    assert expression.date.edtf == "2000/2099" and expression.passing
+
+
+@pytest.mark.parametrize("article, expected", [
+    ("In April and June 1955, the premier purged his rivals.", {"In April": "1955-04", "June 1955": "1955-06"}),
+    ("In August/September 1956, the leaders met.", {"In August": "1956-08", "September 1956": "1956-09"}),
+])
+def test_months_named_together_share_the_year_written_after_them(article, expected):
+    assert resolved(article) == expected
+
+
+def test_what_is_due_or_forecast_lies_ahead():
+    assert resolved("More rain is forecast for Friday.") == {"Friday": "2018-05-25"}
+    assert resolved("A report is due by the end of March.", date(2023, 1, 3)) == \
+        {"by the end of March": "2023-03-22~/2023-03-31~"}
+
+
+def test_this_evening_is_the_publication_day():
+    assert resolved("The city holds a memorial service this evening.") == {"this evening": "2018-05-23"}
+
+
+def test_years_ago_today_is_that_day_and_sets_the_year_of_a_chronology():
+    article = "Ten years ago today, the quake struck the port.\nJan. 18: Fires burn through the wards."
+    assert resolved(article, date(2005, 1, 17)) == {"Ten years ago today": "1995-01-17", "Jan. 18": "1995-01-18"}
+
+
+def test_a_day_of_the_month_the_story_is_in():
+    article = "On August 8, 1919, the army took Minsk, and on the 28th of that month it used tanks. On the 30th, it rested."
+    assert resolved(article, None) == {"August 8, 1919": "1919-08-08", "the 28th of that month": "1919-08-28",
+                                       "On the 30th": "1919-08-30"}
+    assert resolved("The 5th, 6th and 7th Armies retreated in June 1920.", None) == {"in June 1920": "1920-06"}
+
+
+def test_the_new_year_and_a_shift_counted_back_from_it():
+    article = "The retreat ended in November 1938. Eight days before the new year, Franco attacked."
+    assert resolved(article, None) == {"in November 1938": "1938-11", "the new year": "1939-01-01",
+                                       "Eight days before": "1938-12-24"}
+
+
+@pytest.mark.parametrize("article, words, edtf", [
+    # a narrative may look back up to half a year
+    ("On 25 August 1944 Paris was freed.\n\nOn June 22, the Soviets attacked in the east.",
+     "June 22", "1944-06-22"),
+    # a season with its year sets the year the story goes on in
+    ("The war began in September 1914. By the spring of 1915, the army had retreated. On 5 August it lost the city.",
+     "5 August", "1915-08-05"),
+    # later in the year is the year of the date before it
+    ("The army landed in March 1946. Later in the year, the talks failed.",
+     "Later in the year", "1946"),
+    # "of 1915" sets the year of a narrative
+    ("The front froze at the end of 1914. For the first ten months of 1915, the army held. The attack began in October.",
+     "in October", "1915-10"),
+    # a far earlier year naming a thing does not move the story
+    ("In March 1788 the court met. The 1614 rules were cited. The king agreed on 27 December.",
+     "27 December", "1788-12-27"),
+    # a flashback in the past perfect does not move the story back
+    ("In May 1944 British forces attacked, and troops that had invaded Burma in late 1943 besieged the town. By June, Henan fell.",
+     "By June", "1944-06"),
+    # a year heading the next section is not the month’s
+    ("The war went on in 1971. The last troops left in August.\n\n1972 election\n\nThe vote was held.",
+     "in August", "1971-08"),
+])
+def test_the_year_a_narrative_goes_on_in(article, words, edtf):
+    assert resolved(article, None)[words] == edtf
+
+
 def test_news_dates_keep_the_publication_year_after_a_passing_year():
     article = "The 2015 accord was cited. Ministers met on 2 May to discuss it."
     assert resolved(article)["2 May"] == "2018-05-02"
@@ -380,6 +503,8 @@ def test_a_year_opening_the_sentence_carries_in_its_paragraph():
     ("It was the worst accident since Chernobyl in 1986.", "1986"),
     ("Leaders backed the 2030 Agenda.", "2030"),
     ("Prices are higher than in 2010.", "2010"),
+    ("They asked that the assembly be arranged as in 1614.", "1614"),
+    ("Dockers struck for the second time this month.", "this month"),
 ])
 def test_passing_mentions(article, words):
     [expression] = find_expressions(article, split_sentences(article), WEDNESDAY)

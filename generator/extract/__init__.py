@@ -217,6 +217,8 @@ def _report(
     _section(out, "Drafted by an earlier run (not drafted again)", [
         f'{h.date.edtf}  "{h.expression.words}"  {shown(path)}' for h, path in plan.repeated])
     _section(out, "Mentioned in passing (not drafted)", [f"{e.date.edtf}  {e.note}" for e in reading.in_passing])
+    _section(out, "Before year 1 (the content format's dates start at year 1: not drafted)", [
+        f'{e.before_year_one.text}  "{e.words}"' for e in reading.before_year_one])
     _section(out, "Unresolved", [e.note for e in reading.unresolved])
     _section(out, "Names that match no actor (add an actor file or an alias for those that matter)", [
         ", ".join(f"{name} ({count})" for name, count in reading.suggestions)] if reading.suggestions else [])

@@ -37,7 +37,12 @@ class Reading:
 
     @property
     def unresolved(self) -> tuple[Expression, ...]:
-        return tuple(e for e in self.expressions if e.date is None)
+        return tuple(e for e in self.expressions if e.date is None and e.before_year_one is None)
+
+    @property
+    def before_year_one(self) -> tuple[Expression, ...]:
+        """Dates before year 1 ("499 BC"): read, but no content-format date can hold them."""
+        return tuple(e for e in self.expressions if e.before_year_one is not None)
 
     @property
     def in_passing(self) -> tuple[Expression, ...]:

@@ -5,31 +5,43 @@ The kinds understood, each by one rule below:
 - explicit dates: "24 May 2018", "September 3, 2018", "April 4", "May 24-25",
   "30 May-2 June", "In May 2017", ISO "2018-05-23";
 - ranges read as intervals: "from Nov. 15 to 26", "from 1999 to 2001", "2008-2010",
-  "from April to August 2005", "from Wednesday to Saturday";
+  "from April to August 2005", "from Wednesday to Saturday", "between 8 and 23 November";
+  days listed with "and" are each a day ("May 4 and 10"), unless they follow each other
+  ("July 7 and 8": one span of two days);
+- centuries: "the nineteenth century" (1800/1899), "the late 18th century";
+- dates before year 1 ("499 BC", "from 264 to 241 BC", "the 470s BC", "the 5th century
+  BC", and "in 492" in a story told in BC years): read and kept as an `AncientDate`, not
+  as a date, since the content format's years start at 1;
 - approximate periods: "the late 1970s", "mid-1996", "early November", "at the end of
   the year", "at the start of 2006" (early/start: its first third, mid: the middle
   third, late/end: the last third), "a decade ago";
 - weekdays: "on Wednesday" is the latest Wednesday on or before publication (the
   publication day itself counts) unless the clause is in the future ("will go on
-  Friday", "would leave on Thursday", a headline "to meet Friday"), then the first one
-  on or after it;
-- days and periods counted from publication: "yesterday", "today", "last week" (the
-  previous Monday-Sunday week), "next month", "earlier this year", "two years ago",
-  "January this year"; "today" inside a quotation counts from the day the quoted
+  Friday", "would leave on Thursday", "is forecast for Friday", "is due by", a
+  headline "to meet Friday"), then the first one on or after it;
+- days and periods counted from publication: "yesterday", "today", "this evening",
+  "last week" (the previous Monday-Sunday week), "next month", "earlier this year",
+  "two years ago", "ten years ago today" (that day: a chronology after it takes its
+  year), "January this year"; "today" inside a quotation counts from the day the quoted
   words were said when the sentence dates them ("'We leave today,' he said on Monday");
 - bare months ("in April": the latest April on or before publication unless the
   clause is in the future; "January's election": the nearest January) and bare years;
-- shifts from another expression: "a day before", "seven months after", "a week later".
+- shifts from another expression: "a day before", "seven months after", "a week later";
+  "on the 5th" and "the 28th of that month" in the month the text is in; "the new
+  year" after the year it is in.
 
 A month and day without a year take the year carried forward from the last date the
 text wrote with its year (a chronology: "March 11, 2011" then "March 12: ...") when
 there is no publication date, when it opens a line or shares a sentence with that
-date, or when that date opened its sentence in the same paragraph; otherwise the year
-that puts them nearest to publication (on or after it in a future clause). Years
-mentioned in passing ("since 1900", "since Chernobyl in 1986", "the 2030 Agenda") are
-marked `passing` and are not drafted. Every resolved `Expression` keeps its words,
-its offsets, the date as contract EDTF (a `generator.dates` value) and the anchor it
-was counted from; an unresolved one says why.
+date, or when that date opened its sentence in the same paragraph (of the carried year
+and the next, the one that puts it nearer the carried date: a story may look back up
+to half a year; a season with its year, "the spring of 1915", sets the year too);
+otherwise the year that puts them nearest to publication (on or after it in a future
+clause). Dates mentioned in passing ("since 1900", "since Chernobyl in 1986", "the
+2030 Agenda", the century of publication, "for the second time this month") are
+marked `passing` and are not drafted. Every resolved `Expression` keeps its words, its
+offsets, the date as contract EDTF (a `generator.dates` value) and the anchor it was
+counted from; an unresolved one says why.
 """
 from __future__ import annotations
 
@@ -57,9 +69,16 @@ _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 NUMBER = r"(?i:an?|%s|\d{1,3})" % "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+"
+ERA_BC = r"(?:BCE|BC|B\.C\.E\.|B\.C\.)(?![A-Za-z])"
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                  "eighteenth", "nineteenth", "twentieth", "twenty-first")
+ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)|(?i:%s))" % "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
 _DAY_TO = r"\s*[-–—]\s*|\s+(?:to|until|till|through)\s+(?:(?i:the)\s+)?"
 _SEPARATOR = _DAY_TO
 _SAME_MONTH_SEPARATOR = _SEPARATOR + r"|\s+and\s+"
+_BETWEEN = r"(?:(?P<between>(?i:between))\s+)?"  # "between 8 and 23 November" is a range; "on 28 and 29 August" two days
+_DAYS_SEPARATOR = rf"(?(between)\s+and\s+|(?:{_SEPARATOR}))"
 _YEAR_AFTER = rf"(?:,?\s+(?P<y>{YEAR}))?"
 PHASE = (r"(?P<phase>(?i:early|mid|late|(?:(?:at|by|until|in|from|towards?)\s+)?(?:the\s+)?"
          r"(?:end|start|beginning|middle|close|turn)\s+of))")
@@ -69,13 +88,16 @@ _BEFORE_YEAR = r"(?i:in|since|by|until|till|during|from|through|before|after|aro
 FUTURE = re.compile(
     r"\b(?:will|shall|won['’]t|would|wouldn['’]t"
     r"|(?:is|are|am)\s+(?:due|scheduled|set|expected|slated|poised|going|planning)\s+to"
+    r"|(?:is|are)\s+(?:due|forecast|scheduled|planned|slated)"
     r"|(?:plans?|intends?|agreed|decided|promised|pledged|vowed|threatened|hopes?|aims?|wants?)\s+to\s+\w+"
     r"|upcoming|forthcoming)\b|['’]ll\b",
     re.IGNORECASE,
 )
 _HEADLINE_INFINITIVE = re.compile(r"\bto\s+[a-z]+\b")  # "Leaders to meet Friday": a headline's future
-_SINCE = re.compile(r"(?i)\b(?:since|than|compared\s+(?:with|to))\s+(?:[\w'’-]+\s+){0,3}(?:in\s+)?$")
+_SINCE = re.compile(r"(?i)\b(?:since|than|compared\s+(?:with|to))\s+(?:[\w'’-]+\s+){0,3}(?:in\s+)?$"
+                    r"|\b(?i:as|like|unlike)\s+in\s+$")  # "arranged as in 1614": a comparison
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_COUNTED_TIMES = re.compile(r"(?i)\b(?:time|times|once|twice)\s+$")  # "for the second time this month"
 _ARTICLE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|its|their)\s+$")
 
 _OUT_OF_RANGE = "falls outside the years a date can have"
@@ -83,6 +105,31 @@ _OUT_OF_RANGE = "falls outside the years a date can have"
 
 class Unresolved(Exception):
     """An expression that cannot be given a date; the message says why."""
+
+
+@dataclass(frozen=True)
+class AncientDate:
+    """A date before year 1 ("499 BC", "499-493 BC", "September 490 BC", "the 5th century
+    BC"): years counted back, the earliest first. The content format's years start at 1,
+    so such a date is reported, not drafted."""
+
+    first: int  # years BC: 499
+    last: int  # 493; the same as `first` for a single year
+    month: int | None = None
+
+    @property
+    def text(self) -> str:
+        month = f"{MONTH_NAMES[self.month - 1]} " if self.month else ""
+        years = f"{self.first}" if self.first == self.last else f"{self.first}-{self.last}"
+        return f"{month}{years} BC"
+
+
+class BeforeYearOne(Unresolved):
+    """A date the text gives before year 1."""
+
+    def __init__(self, value: AncientDate):
+        super().__init__(f"{value.text} is before year 1: the content format's dates start at year 1 (not drafted)")
+        self.value = value
 
 
 # --- what is found --------------------------------------------------------------------
@@ -99,6 +146,7 @@ class Expression:
     anchor: str = ""  # what the date was counted from, e.g. "the publication date 2018-05-23"
     problem: str = ""  # why there is no date
     passing: bool = False  # a mention in passing ("since 1900"): not a happening to draft
+    before_year_one: "AncientDate | None" = None  # "499 BC": read, but no content-format date holds it
 
     @property
     def note(self) -> str:
@@ -289,13 +337,14 @@ def _year_for(month: int, day: int, context: _Context) -> tuple[int, str]:
     return _nearest_year(month, day, published, context.future), f"the year from the publication date {context.publication}"
 
 
-CARRIED_LOOK_BACK = timedelta(days=62)  # a narrative may look back a little; further back is the next year
+CARRIED_LOOK_BACK = timedelta(days=183)  # a narrative may look back up to half a year; further is the next year
 
 
 def _year_after(carried: _Anchor, month: int, day: int) -> int:
-    """The year of a month and day told after the carried date: its year, or the next when
-    that would put it more than two months before the carried date ("In December 1941 ...
-    In January" is January 1942)."""
+    """The year of a month and day told after the carried date: the one of its year and the
+    next that lies nearer to it, so the narrative may look back up to half a year ("In
+    December 1941 ... In January" is January 1942; "On 25 August 1944 ... On June 22" is
+    June 1944)."""
     if carried.precision == Precision.YEAR:
         return carried.day.year
     try:
@@ -349,6 +398,37 @@ def _decade(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     start = int(match["decade"])
     first, last = {"early": (0, 3), "mid": (3, 6), "late": (7, 9), "": (0, 9)}[_phase_of(_group(match, "phase"))]
     return span(date(start + first, 1, 1), date(start + last, 1, 1), Precision.YEAR, approximate=bool(_group(match, "phase"))), "as written"
+
+
+def _century(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"the nineteenth century" (1800/1899), "the early 20th century" (1900~/1933~)."""
+    number = _ordinal_number(match["ord"])
+    start = (number - 1) * 100
+    first, last = {"early": (0, 33), "mid": (33, 66), "late": (66, 99), "": (0, 99)}[_phase_of(_group(match, "phase"))]
+    return span(date(max(1, start + first), 1, 1), date(start + last, 1, 1), Precision.YEAR,
+                approximate=bool(_group(match, "phase"))), "as written"
+
+
+def _ordinal_number(word: str) -> int:
+    word = word.lower()
+    return int(word[:-2]) if word[:1].isdigit() else _ORDINAL_WORDS.index(word) + 1
+
+
+def _before_year_one(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"499 BC", "499-493 BC", "from 499 to 493 BC", "September 490 BC", "the 5th century BC"."""
+    if _group(match, "ord"):
+        number = _ordinal_number(match["ord"])
+        raise BeforeYearOne(AncientDate(number * 100, (number - 1) * 100 + 1))
+    if _group(match, "decade"):  # "the 470s BC": 479-470 BC; its early years are the larger numbers
+        start = int(match["decade"])
+        first, last = {"early": (9, 7), "mid": (6, 4), "late": (3, 0), "": (9, 0)}[_phase_of(_group(match, "phase"))]
+        raise BeforeYearOne(AncientDate(start + first, start + last))
+    first = int(_group(match, "y1") or match["y"])
+    last = int(match["y"])
+    if first < last or not 0 < last <= 9999:
+        raise Unresolved("not a range of years BC (the earlier, larger, year comes first)")
+    month = _month_number(match["m1"]) if _group(match, "m1") else None
+    raise BeforeYearOne(AncientDate(first, last, month))
 
 
 def _year_range(match: re.Match, context: _Context) -> tuple[EDTF, str]:
@@ -407,6 +487,27 @@ def _month_in_context(month: int, context: _Context, words: str) -> tuple[date, 
     else:
         chosen = max(c for c in candidates if c <= this_month)
     return chosen, _from_publication(context)
+
+
+def _new_year(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"the new year": 1 January after the year in force, or the one nearest publication."""
+    if context.carried is not None:
+        return point(date(context.carried.day.year + 1, 1, 1), Precision.DAY), f'the year after "{context.carried.words}"'
+    published = _need_publication(context)
+    year = published.year + (published.month > 6 or context.future)
+    return point(date(year, 1, 1), Precision.DAY), _from_publication(context)
+
+
+def _day_of_the_month(match: re.Match, context: _Context) -> tuple[EDTF, str]:
+    """"on the 5th", "the 28th of that month": that day of the month the text is in."""
+    carried = context.carried
+    if carried is None or carried.precision < Precision.MONTH:
+        raise Unresolved("no month before it to count in")
+    try:
+        day = carried.day.replace(day=_day_number(match["d1"]))
+    except ValueError as err:
+        raise Unresolved(f"not a date ({err})") from None
+    return point(day, Precision.DAY), f'the month of "{carried.words}"'
 
 
 def _holiday(match: re.Match, context: _Context) -> tuple[EDTF, str]:
@@ -481,8 +582,8 @@ def _weekday_range(match: re.Match, context: _Context) -> tuple[EDTF, str]:
     return span(first, last, Precision.DAY), _from_publication(context)
 
 
-_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
-              "the day before yesterday": -2, "the day after tomorrow": 2}
+_DAY_WORDS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+              "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
 
 
 def _day_word(match: re.Match, context: _Context) -> tuple[EDTF, str]:
@@ -536,12 +637,15 @@ _UNIT_PRECISION = {"day": Precision.DAY, "week": Precision.DAY, "month": Precisi
 
 
 def _ago(match: re.Match, context: _Context) -> tuple[EDTF, str]:
-    """"two weeks ago", "a decade ago": approximate unless counted in days."""
+    """"two weeks ago", "a decade ago": approximate unless counted in days; "ten years
+    ago today" is that very day."""
     unit = match["unit"].lower()
     amount = _number(match["n"])
     if unit == "decade":
         unit, amount = "year", amount * 10
     found = _need_publication(context) - relativedelta(**{unit + "s": amount})
+    if _group(match, "today"):
+        return point(found, Precision.DAY), _from_publication(context)
     precision = Precision.YEAR if unit == "year" else _UNIT_PRECISION[unit]
     return point(found, precision, approximate=unit != "day"), _from_publication(context)
 
@@ -552,11 +656,13 @@ _SHIFT = re.compile(
     rf"(?<!\bto\s)\b(?P<n>{NUMBER}|(?i:the))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?P<dir>(?i:before|after|earlier|later))\b"
     rf"|\b(?i:the)\s+(?P<order>(?i:next|following|previous|preceding|same))\s+(?P<unit2>(?i:day|week|month|year|morning|night|evening))\b"
     rf"|\b(?i:(?:later|earlier)\s+(?:in\s+)?)?(?P<that>(?i:that))\s+(?P<unit3>(?i:day|month|year))\b"
+    rf"|\b(?i:later|earlier)\s+(?i:in)\s+(?P<same>(?i:the))\s+(?P<unit4>(?i:month|year))\b"  # "later in the year"
 )
-_NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![-–/:]?\d))"
+_NOT_A_DAY = r"(?!\.?\s*\d{1,2}(?:st|nd|rd|th)?\b(?![/:]?\d))"  # "April 13-15" is days, "April 13:30" not
 _OF_THAT_YEAR = r"(?:\s+of\s+(?:that|the\s+same)\s+year\b)?"
-_NO_YEAR_AFTER = r"(?!\.?,?\s+(?:of\s+)?\d{4}\b)"
+_NO_YEAR_AFTER = r"(?!\.?,?[ \t]+(?:of\s+)?\d{4}\b)"  # a year on the next line (a heading) is not the month's
 
+_ORDINAL_DAY = r"(?:3[01]|[12]\d|[1-9])(?:st|nd|rd|th)"
 _BARE_YEAR_NOUN = re.compile(r"\s+[a-z]+s\b")  # "1200 prisoners": a count, not a year
 
 
@@ -568,13 +674,22 @@ def _plain_year(match: re.Match) -> bool:
 
 
 RULES: tuple[_Rule, ...] = (
-    _Rule(re.compile(rf"\b(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:,?\s+(?P<y1>{YEAR}))?(?:{_SEPARATOR})"
+    _Rule(re.compile(rf"\b{_BETWEEN}(?:(?i:from)\s+)?(?<![\d,.])(?P<y1>\d{{1,4}})(?:\s*{ERA_BC})?"
+                     rf"(?(between)\s+and\s+|(?:\s*[-–—]\s*|\s+(?:to|until)\s+))(?P<y>\d{{1,4}})\s*{ERA_BC}"), _before_year_one),
+    _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)*(?:(?P<m1>{MONTH})\s+)?(?<![\d,.])(?P<y>\d{{1,4}})\s*{ERA_BC}"),
+          _before_year_one),
+    _Rule(re.compile(rf"\b(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?(?P<ord>{ORDINAL})[\s-]+(?i:century)\s*{ERA_BC}"),
+          _before_year_one),
+    _Rule(re.compile(rf"\b(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?(?:(?i:the)\s+)?(?P<decade>[1-9]\d{{0,2}}0)['’]?s\s*{ERA_BC}"),
+          _before_year_one),
+    _Rule(re.compile(rf"\b(?:(?i:the)\s+)?(?:{PHASE}[\s-]+)?(?P<ord>{ORDINAL})[\s-]+(?i:century)\b"), _century),
+    _Rule(re.compile(rf"\b{_BETWEEN}(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH})(?:,?\s+(?P<y1>{YEAR}))?{_DAYS_SEPARATOR}"
                      rf"(?P<d2>{DAY})\s+(?:of\s+)?(?P<m2>{MONTH}){_YEAR_AFTER}"), _calendar_date, True),
-    _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?:,?\s+(?P<y1>{YEAR}))?(?:{_SEPARATOR})"
+    _Rule(re.compile(rf"\b{_BETWEEN}(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?:,?\s+(?P<y1>{YEAR}))?{_DAYS_SEPARATOR}"
                      rf"(?P<m2>{MONTH})\s+(?P<d2>{DAY}){_YEAR_AFTER}"), _calendar_date, True),
-    _Rule(re.compile(rf"\b(?P<d1>{DAY})(?:{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH}){_YEAR_AFTER}"),
+    _Rule(re.compile(rf"\b{_BETWEEN}(?P<d1>{DAY})(?P<sep>{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH}){_YEAR_AFTER}"),
           _calendar_date, True),
-    _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?:{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY}){_YEAR_AFTER}"),
+    _Rule(re.compile(rf"\b{_BETWEEN}(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?P<sep>{_SAME_MONTH_SEPARATOR})(?P<d2>{DAY}){_YEAR_AFTER}"),
           _calendar_date, True),
     _Rule(re.compile(rf"\b(?P<d1>{DAY})\s+(?:of\s+)?(?P<m1>{MONTH}){_YEAR_AFTER}"), _calendar_date, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})\s+(?P<d1>{DAY})(?![-–/:]?\d){_YEAR_AFTER}"), _calendar_date, True),
@@ -589,11 +704,16 @@ RULES: tuple[_Rule, ...] = (
                      rf"(?P<m2>{MONTH}){_NOT_A_DAY}(?:,?\s+(?:of\s+)?(?P<y>{YEAR}))?"), _month_range, True),
     _Rule(re.compile(rf"\b(?:(?i:in|since|by|until|till|during|from|through|before|after|around|as\s+of)\s+)*"
                      rf"(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _month_and_year),
+    _Rule(re.compile(rf"\b(?:(?i:in)\s+)?(?P<m1>{MONTH}){_NOT_A_DAY}(?=(?:\s+(?:and|or)\s+|\s*/\s*|,\s*)(?:{MONTH}{_NOT_A_DAY}"
+                     rf"(?:\s+(?:and|or)\s+|\s*/\s*|,\s*))*{MONTH},?\s+(?:of\s+)?(?P<y>{YEAR}))"), _month_and_year),
     _Rule(re.compile(rf"\b(?:(?i:in)\s+)?(?P<m1>{MONTH})\s+(?P<mod>(?i:this|last|next))\s+(?i:year)\b"), _month_of_year),
     _Rule(re.compile(rf"\b(?:(?:{_BEFORE_MONTH})\s+)+(?:{PHASE}[\s-]+)?(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}(?:['’]s\b)?"),
           _bare_month, True),
     _Rule(re.compile(rf"\b{PHASE}[\s-]+(?P<m1>{MONTH}){_NOT_A_DAY}{_NO_YEAR_AFTER}{_OF_THAT_YEAR}"), _bare_month, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})(?=\s+of\s+(?:that|the\s+same)\s+year){_OF_THAT_YEAR}"), _bare_month, True),
+    _Rule(re.compile(r"\b(?i:the\s+new\s+year)\b(?!['’])"), _new_year, True),
+    _Rule(re.compile(rf"\b(?i:the)\s+(?P<d1>{_ORDINAL_DAY})\s+of\s+(?:that|the\s+same)\s+month\b"), _day_of_the_month, True),
+    _Rule(re.compile(rf"\b(?i:on\s+the)\s+(?P<d1>{_ORDINAL_DAY})(?=[,;.])"), _day_of_the_month, True),  # not "the 5th Army"
     _Rule(re.compile(rf"\b(?P<holiday>(?i:christmas|new\s+year['’]s))(?:\s+(?P<part>(?i:day|eve|night)))?(?:\s+(?P<y>{YEAR}))?"),
           _holiday, True),
     _Rule(re.compile(rf"\b(?P<m1>{MONTH})['’]s\b"), _bare_month, True),
@@ -609,17 +729,19 @@ RULES: tuple[_Rule, ...] = (
                      rf"(?:{_TO})(?P<wd2>{WEEKDAY})"), _weekday_range),
     _Rule(re.compile(rf"\b(?:(?P<mod>(?i:on|last|next|this|since|by|until|from))\s+)?(?P<wd>{WEEKDAY})(?:['’]s\b)?"),
           _weekday),
-    _Rule(re.compile(r"\b(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tonight|tomorrow)\b"),
+    _Rule(re.compile(r"\b(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tonight|tomorrow"
+                     r"|this\s+(?:morning|afternoon|evening))\b"),
           _day_word),
     _Rule(re.compile(rf"\b{PHASE}\s+(?P<mod>(?i:the|this|last|next))\s+(?P<unit>(?i:year|month))\b"), _phase_of_period),
     _Rule(re.compile(r"(?<![Tt]he\s)\b(?P<phase>(?i:earlier|later|early|late)\s+)?(?P<mod>(?i:last|next|this))\s+"
                      r"(?P<unit>(?i:week|weekend|month|year))\b(?:['’]s\b)?"), _relative_period),
-    _Rule(re.compile(rf"\b(?P<n>{NUMBER})\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b"), _ago),
+    _Rule(re.compile(rf"\b(?P<n>{NUMBER})\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b"
+                     rf"(?:,?\s+(?P<today>(?i:today|to\s+the\s+day))\b)?"), _ago),
     _Rule(_SHIFT, None),
 )
 
 _DAY_RULES = tuple(rule for rule in RULES if rule.resolve in (_calendar_date, _iso_date))
-_ANCHORS = (_calendar_date, _iso_date, _month_and_year)
+_ANCHORS = (_calendar_date, _iso_date, _month_and_year, _season)  # "by the spring of 1915" sets 1915 too
 
 
 # --- finding and resolving --------------------------------------------------------------
@@ -670,8 +792,42 @@ def find_expressions(
         expressions.append(expression)
         in_force = _next_in_force(in_force, rule, match, expression, sentence, published) or in_force
     _resolve_shifts(found, expressions, lookup)
-    resolved = [e for e in expressions if e is not None]
+    resolved = [part for (_, match), e in zip(found, expressions) if e is not None for part in _listed_days(e, match)]
+    resolved = _years_of_an_ancient_story(article, resolved, tuple(skip))
     return _quoted_days_from_their_speech(resolved, quoted, lookup)
+
+
+_BARE_ANCIENT_YEAR = re.compile(r"\b(?i:in|by|until|till|from|of|after|before|during|to)\s+(?P<y>[1-9]\d{2})\b"
+                                r"(?!\s*(?:AD|CE|A\.D\.)|\s*[-–/:.,]\d|\s+[a-z]+s\b)")
+_JOINED_TO_NEXT = 6  # characters: " and ", " or ", " to "
+ANCIENT_STORY_YEARS = 50  # "in 492" within this many years of the "493 BC" before it is BC too
+
+
+def _years_of_an_ancient_story(
+    article: str, expressions: list[Expression], skip: tuple[tuple[int, int], ...]
+) -> list[Expression]:
+    """"In 493 BC ... In 492, ...": a year written without its era in a story told before
+    year 1 is of the same era, when it lies near the last BC date and no later date
+    (of our era) came between."""
+    if not any(e.before_year_one for e in expressions):
+        return expressions
+    starts = [e.start for e in expressions]
+    taken = sorted([(e.start, e.end) for e in expressions] + list(skip))
+    added = []
+    for match in _BARE_ANCIENT_YEAR.finditer(article):
+        index = bisect.bisect_left(starts, match.start())
+        before = expressions[index - 1] if index > 0 else None
+        after = expressions[index] if index < len(expressions) else None
+        if after is not None and after.start - match.end() <= _JOINED_TO_NEXT:  # "496 and 495 BC"
+            before = after
+        year = int(match["y"])
+        if (before is None or before.before_year_one is None or _skipped(taken, match)
+                or abs(before.before_year_one.last - year) > ANCIENT_STORY_YEARS):
+            continue
+        value = AncientDate(year, year)
+        added.append(Expression(match["y"], match.start("y"), match.end("y"), problem=str(BeforeYearOne(value)),
+                                before_year_one=value, anchor=f'the era of "{before.words}"'))
+    return sorted(expressions + added, key=lambda e: e.start) if added else expressions
 
 
 def _candidates(article: str, skip: tuple[tuple[int, int], ...]) -> list[tuple[_Rule, re.Match]]:
@@ -681,6 +837,24 @@ def _candidates(article: str, skip: tuple[tuple[int, int], ...]) -> list[tuple[_
         for rule in RULES
         for match in rule.pattern.finditer(article)
         if (rule.accept is None or rule.accept(match)) and not _skipped(starts, match)
+    ]
+
+
+def _listed_days(expression: Expression, match: re.Match) -> list[Expression]:
+    """"May 4 and 10": two days, each its own expression. Two days in a row ("July 7 and
+    8") stay one span, as does "between 4 and 10 May"."""
+    separator = match.groupdict().get("sep") or ""
+    if expression.date is None or separator.strip().lower() != "and" or match["between"]:
+        return [expression]
+    text = match.string
+    first, last = first_day(expression.date), last_day(expression.date)
+    if last - first <= timedelta(days=1):
+        return [expression]
+    return [
+        replace(expression, words=text[match.start():match.start("sep")], end=match.start("sep"),
+                date=point(first, Precision.DAY)),
+        replace(expression, words=text[match.end("sep"):match.end()], start=match.end("sep"),
+                date=point(last, Precision.DAY)),
     ]
 
 
@@ -703,6 +877,8 @@ def _resolve(
     context = _Context(published, future, published_as, carried)
     try:
         value, anchor = resolve(match, context)
+    except BeforeYearOne as why:
+        return Expression(words, start, end, problem=str(why), before_year_one=why.value)
     except Unresolved as why:
         return Expression(words, start, end, problem=str(why))
     except (ValueError, OverflowError):  # DateError too: a date beyond the calendar's years
@@ -732,7 +908,8 @@ def _next_in_force(
     if value is None or sentence is None or expression.passing or is_future(sentence, match.start(), match.end()):
         return None  # "a campaign planned for 1976" does not move the story there
     opens = _opens_sentence(sentence, expression.start)
-    written = rule.resolve in _ANCHORS and expression.anchor == "as written"
+    written = rule.resolve in _ANCHORS and expression.anchor == "as written" or (
+        rule.resolve is _ago and value.precision == Precision.DAY and first_day(value).year != (published or date.min).year)
     carried = rule.resolve in _ANCHORS and expression.anchor.startswith("the year from \"")
     one_year = first_day(value).year == last_day(value).year  # "1936", "early 1927"; not "1936-1939"
     year_opening = rule.resolve is _bare_year and one_year and _sets_the_year(
@@ -747,9 +924,11 @@ def _next_in_force(
     return _YearInForce(anchor, sentence, opens)
 
 
-_SETS_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|by|during|throughout|until|till|from|after|before|early|late|mid)[\s-]+$")
+_SETS_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|by|during|throughout|until|till|from|after|before|early|late|mid|of)[\s-]+$")
 
 
+_NOUN_AFTER = re.compile(r"\s+[a-z]")
+_PAST_PERFECT = re.compile(r"\bhad\s+(?:been\s+)?[a-z]+(?:ed|en|wn|ne|ght|t)\b[^.,;]*$")
 ASIDE_YEARS = 10  # a year this far from the story's, named inside a sentence, is an aside
 
 
@@ -757,14 +936,18 @@ def _sets_the_year(
     match: re.Match, expression: Expression, opens: bool, published: date | None, story_year: int | None
 ) -> bool:
     """Whether a bare year sets the year the text goes on in: "In 1936, ..." or a heading;
-    in a narrative (no publication date) also "... in 1936" (not "a 1936 law", and not
-    "documents found in 2004" inside a story of 1920)."""
+    in a narrative (no publication date) also "... in 1936" (not "a 1936 law", not
+    "documents found in 2004" inside a story of 1920, and not an earlier year in the past
+    perfect, "troops that had invaded in late 1943" in a story of 1944)."""
     text = match.string
     set_apart = text[expression.end:expression.end + 1] in (",", "\n", "")
-    if opens and (set_apart or published is None):
-        return True
     aside = story_year is not None and abs(first_day(expression.date).year - story_year) > ASIDE_YEARS
-    return published is None and not aside and bool(_SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
+    if opens and (set_apart or published is None):
+        return not (aside and _NOUN_AFTER.match(text, expression.end))  # "The 1614 rules" in a story of 1788
+    flashback = story_year is not None and first_day(expression.date).year < story_year and bool(
+        _PAST_PERFECT.search(text[max(0, expression.start - 60):expression.start]))
+    return published is None and not aside and not flashback and bool(
+        _SETS_YEAR_BEFORE.search(text[max(0, expression.start - 12):expression.start]))
 
 
 def _opens_sentence(sentence: Sentence, offset: int) -> bool:
@@ -774,8 +957,13 @@ def _opens_sentence(sentence: Sentence, offset: int) -> bool:
 def _in_passing(article: str, start: int, end: int, value: EDTF, sentence: Sentence | None, published: date | None) -> bool:
     """A year named in passing: "since 1900", "since Chernobyl in 1986", and a later year
     naming a plan ("the 2030 Agenda" in 2018; "the 2015 Paris Agreement" is a happening)."""
+    if _COUNTED_TIMES.search(article[max(0, start - 12):start]):
+        return True
     if value.precision != Precision.YEAR or sentence is None:
         return False
+    first, last = first_day(value).year, last_day(value).year
+    if published is not None and last - first >= 99 and first <= published.year <= last:
+        return True  # "the worst crisis of the 21st century" in news of 2018
     before = clause_before(sentence, start)
     if _SINCE.search(before):
         return True
@@ -863,9 +1051,9 @@ def _resolve_shift(
     the shift dates X and "before" counts back.
     """
     words, start, end = _span_of(match)
-    unit = (match["unit"] or match["unit2"] or match["unit3"]).lower()
+    unit = (match["unit"] or match["unit2"] or match["unit3"] or match["unit4"]).lower()
     unit = "day" if unit in ("morning", "night", "evening") else unit
-    direction = "same" if match["that"] else (match["dir"] or match["order"]).lower()
+    direction = "same" if match["that"] or match["same"] else (match["dir"] or match["order"]).lower()
     has_complement = direction in ("before", "after") and _words_follow(sentence, end)
     anchor, anchor_first = _shift_anchor(index, expressions, dated, sentence, has_complement)
     if anchor is None or anchor.date is None:
@@ -923,7 +1111,8 @@ def shifted(value: EDTF, unit: str, amount: int, calendar_unit: bool = False) ->
 
 _LABEL = re.compile(r"(?m)^[ \t]*(?P<label>(?i:published|posted|last\s+updated|updated))(?:\s+(?i:on|at))?\s*:?\s*")
 _AGENCY_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][\w.'’ -]{0,40}?\s*\([^)\n]{1,30}\)\s*[-–—,:]?\s*")
-_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z]{2}[A-Z.'’ -]*(?:\([^)\n]*\))?,\s*")
+_DATELINE = re.compile(  # "GENEVA, May 23, 2018", "KOBE, Japan, Jan. 17, 2005"
+    rf"(?m)^[ \t]*[A-Z]{{2}}[A-Z.'’ -]*(?:\([^)\n]*\))?,\s*(?:(?!{MONTH}|{WEEKDAY})[A-Z][\w.'’ -]{{0,30}}?,\s*)?")
 _DATE_LINE = re.compile(r"(?m)^[ \t]*(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?(?=\S)")
 _TIME_AFTER = re.compile(r"\s*(?:\d{1,2}[:.]\d\d\s*(?i:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4})?\s*)?$")
 _HEAD = 1000  # a stated publication date is looked for in the first characters only
