@@ -80,3 +80,29 @@ def test_moving_a_place_remakes_its_slides_as_a_cold_build_would(minimal_site: P
     assert build_site(minimal_site, overrides={"output": str(cold)}, use_cache=False).written is not None
     for name in ("storymap.json", "events.geojson", "index.html", "events/talks/index.html", "places/france/index.html"):
         assert (output / name).read_bytes() == (cold / name).read_bytes(), name
+
+
+def test_a_slide_shows_the_events_first_picture_or_clip(minimal_site: Path):
+    from test_media_check import png
+
+    mapped_site(minimal_site)
+    clip = "  - url: https://www.youtube.com/watch?v=dQw4w9WgXcQ\n    credit: AFP & partners\n    caption: The *talks* opening\n"
+    picture = "  - file: maps/douma.png\n    alt: A map of Douma\n    credit: OCHA\n"
+    write_files(minimal_site, {
+        "content/media/maps/douma.png": png(1200, 800),
+        "content/events/talks.yml": EVENT.replace("An attack", "Talks").replace("2017-05-01", "2017-05-20") + "places: [paris]\nmedia:\n" + clip,
+        "content/events/attack.yml": EVENT + "places: [douma]\nmedia:\n" + picture,
+    })
+    result = build_site(minimal_site, overrides={"output": str(minimal_site / "out")})
+    assert result.written is not None, [str(d) for d in result.report.diagnostics]
+    slides = {s.get("uniqueid"): s for s in slides_of(result.written.output)}
+    assert slides["talks"]["media"] == {
+        "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "credit": "AFP &amp; partners", "caption": "<p>The <em>talks</em> opening</p>",
+    }
+    assert "media" not in slides["attack"]  # a file of the site needs a base_url: StoryMapJS reads addresses from the embedding page
+    site_yml = minimal_site / "site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8") + "base_url: https://example.org/\n", encoding="utf-8")
+    result = build_site(minimal_site, overrides={"output": str(minimal_site / "out")})
+    attack = next(s for s in slides_of(result.written.output) if s.get("uniqueid") == "attack")
+    assert attack["media"] == {"url": "https://example.org/media/maps/douma-1200.png", "credit": "OCHA", "caption": "", "alt": "A map of Douma"}
+    # media.resized_path names the copy the build publishes for the event page (the largest width of it)

@@ -8,7 +8,9 @@ on a map have a slide; the slide is at the first such place, and the text names 
 others. The zoom follows how precisely the place is located (a site closer than a
 country). Headlines are escaped and texts are the sanitised HTML of the summaries, as
 in `timelinejs.json`; links to event pages need a `base_url`. Connecting lines between
-slides are off (`line: false`): consecutive events are not a route.
+slides are off (`line: false`): consecutive events are not a route. A slide's `media`
+is the event's first picture, clip or recording: a link as it is, a file of the site
+only with a `base_url` (StoryMapJS resolves addresses from the page that embeds it).
 
 StoryMapJS draws its map from a tile server chosen where the story is embedded; this
 file names none (`map_type` is left to the embedding page).
@@ -19,10 +21,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from generator import geo
+from generator import geo, media
 from generator.exports.common import ExportTools, SiteLinks, event_path, json_document, to_json
 from generator.markup import Markdown
-from generator.model import Event, Timeline
+from generator.model import Event, Media, Timeline
 from generator.reads import record_all
 
 COORDINATE_DIGITS = 5
@@ -78,7 +80,26 @@ def _slide(event: Event, timeline: Timeline, markdown: Markdown, links: SiteLink
             "line": False,
         },
         "text": {"headline": str(escape(event.title)), "text": _text(event, timeline, markdown, links)},
+        **_media(event, markdown, links),
     }
+
+
+def _media(event: Event, markdown: Markdown, links: SiteLinks) -> dict[str, Any]:
+    """`{"media": …}` for the event's first picture, clip or recording that can be addressed, else nothing."""
+    for item in event.media:
+        url = item.url or _published(item, links)
+        if item.kind != "document" and url:
+            shown = {"url": url, "credit": str(escape(item.credit)), "caption": str(markdown.to_html(item.caption)) if item.caption else ""}
+            return {"media": shown | ({"alt": item.alt} if item.alt else {})}
+    return {}
+
+
+def _published(item: Media, links: SiteLinks) -> str | None:
+    """The absolute address of a media file as the site publishes it (an image at its largest width), or None."""
+    if not item.file:
+        return None
+    path = media.resized_path(item.file, media.widths_for(item.width)[-1]) if item.kind == "image" and item.width else media.published_path(item.file)
+    return links.absolute(path)
 
 
 def _text(event: Event, timeline: Timeline, markdown: Markdown, links: SiteLinks) -> str:
