@@ -10,6 +10,7 @@ everything. When no input file changed at all, nothing is loaded. Deleting
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -83,11 +84,25 @@ def build_site(
         same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs, strict, started)
         if same is not None:
             return same
+    try:
+        return _build(site_root, folder, code, inputs, started, drafts, strict, force, overrides, search, memory)
+    finally:
+        gc.unfreeze()
+
+
+def _build(
+    site_root: Path, folder: Path | None, code: str, inputs: str, started: float,
+    drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
+) -> BuildResult:
+    # The record and the model live to the end of the build: frozen, the garbage
+    # collector stops walking their millions of objects at each collection.
     record = memory.record if memory else read_record(folder)
     if record.code != code or force:
         record = Record(files=record.files if record.code == code else {})
     record.code, record.inputs = code, ""
+    gc.freeze()
     report = load_site(site_root, drafts, overrides, record.files)
+    gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):
         _keep(memory, folder, record)
         return BuildResult(report, None)
@@ -196,7 +211,7 @@ def _make_files(
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
     shared: dict = {}  # terms and their entries are shared by many pages: shaped once
     plans = {page.output: shape_digest((page.templates, page.context), shared) for page in pages}
-    digests = Digests(timeline, env, plans, page_paths)
+    digests = Digests(timeline, env, plans, page_paths, record.files, record.outlines)
     table = record.keys
     stale = {index for index, (key, old) in enumerate(table.digests.items()) if digests(key) != old}
     live = writer.live or {}
@@ -221,6 +236,10 @@ def _make_files(
     made.update(makers.make_all(others, writer))
     outputs.update((path, (file_digest, table.pack(reads))) for path, (file_digest, reads) in made.items())
     notes = index.finish(record)
+    # Keys only a re-made or dropped output or piece read may be read by nothing now.
+    record.unread += record.pieces.released + sum(
+        len(packed) // 4 for path, (_, packed) in record.outputs.items() if outputs.get(path, (None, None))[1] is not packed
+    )
     record.outputs, record.templates = outputs, makers.templates
     _sweep(record, digests)
     return _Made(len(pages), len(exports), len(todo), notes)
@@ -229,22 +248,29 @@ def _make_files(
 def _sweep(record: Record, digests: Digests) -> None:
     """Every key's digest as this build leaves it; the keys no output or piece reads any more dropped.
 
-    Dropping renumbers the table, so it waits until a twentieth of it is unread.
+    Dropping renumbers the table, so it waits until a twentieth of it is unread; and the
+    keys read are counted only once `record.unread`, a bound on the unread ones, says
+    that a twentieth may be.
     """
     table = record.keys
     for key in table.digests:
         table.digests[key] = digests(key)
+    record.outlines = digests.kept_outlines()
+    if record.unread <= len(table) // 20:
+        return
     read: set[int] = set()
     for _, packed in record.outputs.values():
         read.update(unpack(packed))
     read.update(record.pieces.read_positions())
-    if len(table) - len(read) <= len(table) // 20:
+    record.unread = len(table) - len(read)
+    if record.unread <= len(table) // 20:
         return
     names = table.names()
     kept = KeyTable({names[index]: table.digests[names[index]] for index in sorted(read)})
     record.pieces.renumbered()
     record.outputs = {path: (file_digest, kept.pack(table.keys_at(unpack(packed)))) for path, (file_digest, packed) in record.outputs.items()}
     record.keys = record.pieces.table = kept
+    record.unread = 0
 
 
 class Makers:

@@ -25,6 +25,10 @@ def digest_text(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
+def outline_digest(event: Event) -> str:
+    return digest_text(repr(tuple(getattr(event, name) for name in OUTLINE_FIELDS)))
+
+
 def shape(value: Any, seen: dict[int, str]) -> Any:
     """A value as plain data for a digest: model items by their ids, other records by their repr (once each, in `seen`)."""
     kind = type(value)
@@ -57,11 +61,26 @@ def shape_digest(value: Any, seen: dict[int, str] | None = None) -> str:
     return digest_text(repr(shape(value, {} if seen is None else seen)))
 
 
-class Digests:
-    """Each key's digest for one Timeline, its templates, and the pages planned."""
+# An event's outline is made of its file's check result and of what other files resolve
+# in it: the actors and places it names (by alias too), its quotes' speakers, and its
+# history from git. While none of these changes, neither does the outline's digest.
+RESOLVED_FIELDS = ("id", "actors", "places", "quotes", "history")
 
-    def __init__(self, timeline: Timeline, env: jinja2.Environment, plans: Mapping[str, str], page_paths: tuple[str, ...]):
+
+class Digests:
+    """Each key's digest for one Timeline, its templates, and the pages planned.
+
+    `files` are the content files' check results and `outlines` the outline digests of
+    the last build by event file, with what they were made from (brought up to date here):
+    an event whose file and resolved parts did not change keeps its digest without
+    being digested again.
+    """
+
+    def __init__(self, timeline: Timeline, env: jinja2.Environment, plans: Mapping[str, str], page_paths: tuple[str, ...],
+                 files: Mapping[str, Any] | None = None, outlines: dict[str, tuple[str, str]] | None = None):
         self.timeline, self.env, self.plans, self.page_paths = timeline, env, plans, page_paths
+        self.files = files or {}
+        self.outlines = {} if outlines is None else outlines
         self._known: dict[str, str] = {}
         self._views: Views | None = None
         self._kinds: dict[str, Callable[[str], str]] = {
@@ -93,7 +112,19 @@ class Digests:
             return ABSENT
         if part == "s":
             return digest_text(event.summary)
-        return digest_text(repr(tuple(getattr(event, name) for name in OUTLINE_FIELDS)))
+        checked = self.files.get(event.path)
+        if checked is None:
+            return outline_digest(event)
+        basis = digest_text(checked.digest() + repr(tuple(getattr(event, name) for name in RESOLVED_FIELDS)))
+        known = self.outlines.get(event.path)
+        if known is None or known[0] != basis:
+            known = self.outlines[event.path] = (basis, outline_digest(event))
+        return known[1]
+
+    def kept_outlines(self) -> dict[str, tuple[str, str]]:
+        """The outline digests worth keeping: those of the events there are now."""
+        paths = {event.path for event in self.timeline.events}
+        return {path: known for path, known in self.outlines.items() if path in paths}
 
     def _actor(self, actor_id: str) -> str:
         actor = self.timeline.actors.get(actor_id)

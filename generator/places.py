@@ -122,6 +122,13 @@ def resolve_event_places(item: Item, names: Names, diagnostics: list[Diagnostic]
     return tuple(resolved)
 
 
+def _places_named(location: str, names: Names, places: dict[str, Place]) -> list[str]:
+    parts = [part for piece in location.split(",") for part in re.split(r"\s+and\s+", piece)]
+    found = list(dict.fromkeys(p for part in parts if (p := names.resolve(fold(part))[0])))
+    around = {outer for p in found for outer in enclosing(p, places)}
+    return [p for p in found if p not in around]
+
+
 def suggest_places(items: Iterable[Item], names: Names, places: dict[str, Place]) -> list[Diagnostic]:
     """For events with a free-text `location` and no `places`, the places it probably names.
 
@@ -129,14 +136,14 @@ def suggest_places(items: Iterable[Item], names: Names, places: dict[str, Place]
     is left out (an event in Douma is in Syria already).
     """
     warnings = []
+    named_in: dict[str, list[str]] = {}  # location → the places it names: a few locations recur on many events
     for item in items:
         location, named = item.values.get("location"), item.values.get("places")
         if not location or named:
             continue
-        parts = [part for piece in location.split(",") for part in re.split(r"\s+and\s+", piece)]
-        found = list(dict.fromkeys(p for part in parts if (p := names.resolve(fold(part))[0])))
-        around = {outer for p in found for outer in enclosing(p, places)}
-        found = [p for p in found if p not in around]
+        found = named_in.get(location)
+        if found is None:
+            found = named_in[location] = _places_named(location, names, places)
         if found:
             listed = ", ".join(found)
             warnings.append(Diagnostic.at(WARNING, item.where("location"), f'location: "{location}" names a known place; add places: [{listed}] so the event is on its page and the maps'))

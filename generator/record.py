@@ -78,6 +78,10 @@ class CheckedFile:
         except (TypeError, ValueError, cbor2.CBOREncodeError):
             return None
 
+    def digest(self) -> str:
+        """A digest of the check result as kept."""
+        return hashlib.blake2b(self.data, digest_size=16).hexdigest()
+
     def result(self) -> Any:
         """The check result; None when its bytes do not read back as one."""
         if self._result is None:
@@ -102,6 +106,7 @@ class Pieces:
         self._groups: dict[str, dict[Any, tuple[Any, frozenset[str]]]] = {}
         self.table = keys if keys is not None else KeyTable()
         self.stale: set[int] = set()  # positions of the keys whose digest changed in this build
+        self.released = 0  # reads of the pieces left out as stale (a bound on the keys no longer read)
 
     def group(self, name: str) -> dict[Any, tuple[Any, frozenset[str]]]:
         found = self._groups.get(name)
@@ -115,7 +120,7 @@ class Pieces:
         names = self.table.keys_at(stale)
         for group in self._groups.values():
             for key in [key for key, piece in group.items() if not names.isdisjoint(piece[1])]:
-                del group[key]
+                self.released += len(group.pop(key)[1])
 
     def decode_all(self) -> None:
         for name in list(self._blobs):
@@ -135,6 +140,8 @@ class Pieces:
                 positions = unpack(packed)
                 if stale.isdisjoint(positions):  # kept with its bytes, written again as they are
                     decoded[tuple(key) if type(key) is list else key] = (value, table.keys_at(positions), entry)
+                else:
+                    self.released += len(positions)
         except Exception:  # damaged: the group's pieces are made again
             return {}
         return decoded
@@ -232,6 +239,8 @@ class Record:
     pieces: Pieces = field(default_factory=Pieces)
     search: tuple[str, dict[str, str]] | None = None
     templates: str = ""  # the digest of the templates the last build checked
+    outlines: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file → (what its outline was made of, its digest)
+    unread: int = 0  # at most this many keys of the table are read by nothing
 
     def __post_init__(self) -> None:
         self.pieces.table = self.keys  # the pieces' read sets are positions in the same table
@@ -308,6 +317,8 @@ def _read_body(record: Record, body: dict) -> None:
     groups = {str(name): (bytes(blob), _positions(union, known)) for name, (blob, union) in body["pieces"].items()}
     record.pieces = Pieces(groups, record.keys)
     record.templates = str(body["templates"])
+    record.unread = int(body["unread"])
+    record.outlines = {str(path): (str(basis), str(value)) for path, (basis, value) in body["outlines"].items()}
     search = body["search"]
     record.search = (str(search[0]), dict(search[1])) if search else None
 
@@ -335,6 +346,8 @@ def write_record(folder: Path | None, record: Record) -> None:
         "pieces": pieces,
         "search": list(record.search) if record.search else None,
         "templates": record.templates,
+        "outlines": {path: list(known) for path, known in record.outlines.items()},
+        "unread": record.unread,
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -308,6 +308,7 @@ class DevServer:
         import watchfiles
 
         site_yml = self.site_root / "site.yml"
+        resync = False  # a watch was made anew: what changed while none ran is built once it runs
         while not self.stopping.is_set():
             # Only the site's sources are watched: watching the root would also put a watch on
             # every folder of the output (one per event), past the system's inotify limit.
@@ -318,16 +319,16 @@ class DevServer:
             )
             for changes in changes_seen:
                 self.watching.set()
-                if not changes and watched != self._watchable():
-                    # A source folder (static/, templates/…) was made or removed: build, since
-                    # files may have come with it, and watch it from now on.
-                    rebuild(self.site_root, self.state, self.drafts, self.log, self.memory)
-                    break
-                if changes:
+                if resync or changes:
                     changed = {Path(path) for _, path in changes}
-                    rebuild(self.site_root, self.state, self.drafts, self.log, self.memory, changed=changed)
-                    if any(Path(path) == site_yml and kind != watchfiles.Change.modified for kind, path in changes):
-                        break  # site.yml was replaced (an editor's rename-style save): watch the new file
+                    rebuild(self.site_root, self.state, self.drafts, self.log, self.memory, changed=() if resync else changed)
+                    resync = False
+                if not changes and watched != self._watchable():
+                    resync = True  # a source folder (static/, templates/…) was made or removed: watch it too
+                    break
+                if any(Path(path) == site_yml and kind != watchfiles.Change.modified for kind, path in changes):
+                    resync = True  # site.yml was replaced (an editor's rename-style save): watch the new file
+                    break
 
     def _watchable(self) -> list[Path]:
         return [self.site_root / name for name in (*WATCHED, "site.yml") if (self.site_root / name).exists()]

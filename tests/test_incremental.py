@@ -320,3 +320,22 @@ def test_check_results_read_back_from_the_record_give_the_same_model(tmp_path: P
     kept = read_record(site / ".timeline-cache").files
     assert kept and all(checked.result() is not None for checked in kept.values())
     assert load_site(site, results=kept).timeline == load_site(site).timeline
+
+
+def test_every_event_field_is_known_to_come_from_its_file_or_to_be_resolved():
+    """An outline's digest is kept while its file's check result and RESOLVED_FIELDS stay the same.
+
+    A new Event field must be listed here (made from the file alone) or in RESOLVED_FIELDS
+    (it depends on other files, or on git), or incremental builds could miss its changes.
+    """
+    import dataclasses
+
+    from generator.keys import RESOLVED_FIELDS
+    from generator.model import Event
+
+    from_file = {
+        "title", "date", "summary", "sources", "tags", "location", "date_note", "status", "related", "draft", "path",
+        "after", "key", "corrections", "media",
+    }
+    fields = {f.name for f in dataclasses.fields(Event)}
+    assert fields - from_file - set(RESOLVED_FIELDS) == set()

@@ -163,21 +163,15 @@ def test_site_yml_is_still_watched_after_rename_style_saves(server: DevServer, m
 def test_a_static_folder_made_while_serving_is_watched(server: DevServer, minimal_site: Path):
     assert not (minimal_site / "static").exists()
     stream = StateStream(server.url)
-    version = stream.wait_for(lambda s: True)["version"]
     (minimal_site / "static").mkdir()
-    (minimal_site / "static" / "extra.css").write_text("/* first */\n")
-    stream.wait_for(lambda s: s["version"] > version)
-    deadline = time.monotonic() + WAIT
-    while "first" not in get(server.url + "extra.css")[1] and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert get(server.url + "extra.css") == (200, "/* first */\n")
-    version = stream.states[-1]["version"]
-    (minimal_site / "static" / "extra.css").write_text("/* second */\n")
-    stream.wait_for(lambda s: s["version"] > version)
-    deadline = time.monotonic() + WAIT
-    while "second" not in get(server.url + "extra.css")[1] and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert get(server.url + "extra.css") == (200, "/* second */\n")
+    for text in ("/* first */\n", "/* second */\n"):
+        version = stream.states[-1]["version"] if stream.states else stream.wait_for(lambda s: True)["version"]
+        (minimal_site / "static" / "extra.css").write_text(text)
+        stream.wait_for(lambda s, v=version: s["version"] > v)
+        deadline = time.monotonic() + WAIT
+        while get(server.url + "extra.css")[1] != text and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert get(server.url + "extra.css") == (200, text)
 
 
 def raw_request(url: str, host: str) -> tuple[int, bytes]:
