@@ -5,8 +5,11 @@ map works from `file://`, offline and in print. The projection is equirectangula
 squeezed by the cosine of the view's middle latitude, and fitted to the marks shown.
 Places close together on the map are clustered into one mark with their count; a
 place whose precision is a region or a country is drawn as an area, not a point.
-Outlines are clipped to the view and thinned to whole pixels, and each view's outlines
-are made once per build (many event pages share a locator view).
+Outlines are clipped to the view and thinned to whole pixels, and each view's land
+layer is drawn once per build as SVG (many event pages share a locator view); a
+locator map is made once per set of places. The list under an events map names each
+place with its count of events and a link to its page, not every event again: the
+page's own cards are those events (assets/maps.js lists them from the cards).
 """
 from __future__ import annotations
 
@@ -14,8 +17,12 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import jinja2
+from markupsafe import Markup, escape
+
 from generator import geo
 from generator.model import Event, Place, Timeline, enclosing
+from generator.urls import term_path
 
 WIDTH = 640
 ASPECT = 0.625  # height / width of every map
@@ -33,8 +40,7 @@ _SMALLEST_PX = 3.0  # islands smaller than this square are left out
 @dataclass(frozen=True)
 class Outline:
     name: str
-    d: str  # SVG path data in the map's pixels
-    focus: bool = False
+    d: str  # SVG path data in the map's pixels: digits, spaces and M, L, Z only
 
 
 @dataclass(frozen=True)
@@ -49,15 +55,26 @@ class Mark:
     anchor: str  # the id of its first place's entry in the list below the map
     events: tuple[str, ...]  # event ids, for the filters
     places: tuple[str, ...]
+    entries: str  # the ids of its places' entries in the list, space-separated
+
+    @property
+    def event_ids(self) -> str:
+        """The events' ids, space-separated (one string to escape, not one per event)."""
+        return " ".join(self.events)
 
 
 @dataclass(frozen=True)
 class Listed:
-    """One place in the text alternative: its events on this map."""
+    """One place in the text alternative: the ids of its events on this map."""
 
     place: Place
     anchor: str
-    events: tuple[Event, ...]
+    events: tuple[str, ...]
+
+    @property
+    def event_ids(self) -> str:
+        """The events' ids, space-separated."""
+        return " ".join(self.events)
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,7 @@ class Map:
     id: str
     width: int
     height: int
-    outlines: tuple[Outline, ...]
+    land: Markup  # the SVG group of the country outlines
     marks: tuple[Mark, ...]
     listed: tuple[Listed, ...]
     unlocated: int  # events on the list with no place on the map
@@ -95,7 +112,75 @@ class _View:
 def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     """The map functions templates call, bound to this Timeline."""
     maker = MapMaker(timeline)
-    return {"events_map": maker.events_map, "locator_map": maker.locator_map, "place_trail": maker.place_trail}
+    drawer = MapDrawer()
+    return {
+        "events_map": maker.events_map, "locator_map": maker.locator_map, "place_trail": maker.place_trail,
+        "map_marks": drawer.marks, "map_places": drawer.places, "where_once": drawer.where_once,
+    }
+
+
+class MapDrawer:
+    """A map's marks (SVG) and its list of places (HTML), as markup for `_map.html`.
+
+    Made here rather than in the template: a term page's map has up to hundreds of
+    marks and places, and a template loop over them cost more than the rest of the
+    map. Links are relative to the page (its `root`); a locator map, shared by many
+    pages at one depth, is drawn once per depth, and so is the whole "where" of a set
+    of places (its trail and locator: the same on every event page that names them).
+    """
+
+    def __init__(self) -> None:
+        self._drawn: dict[tuple, tuple[Map, Markup]] = {}  # (id of a locator map, root) → (the map, kept alive; its marks)
+        self._links: dict[tuple[str, str], str] = {}  # (place id, root) → the link to its page
+        self._wheres: dict[tuple, Markup] = {}  # (place ids, root) → their trail and locator
+
+    @jinja2.pass_context
+    def where_once(self, context: Any, place_ids: Sequence[str], draw: Callable[[Sequence[str]], str]) -> Markup:
+        """`draw(place_ids)` (a macro of `_map.html`), made once per set of places and page depth.
+
+        What it draws depends only on the places and on the page's depth (links are
+        relative), so every other page at that depth gets the same markup.
+        """
+        key = (tuple(place_ids), context["root"])
+        if key not in self._wheres:
+            self._wheres[key] = Markup(draw(place_ids))
+        return self._wheres[key]
+
+    @jinja2.pass_context
+    def marks(self, context: Any, map_: Map, locator: bool = False) -> Markup:
+        """The `<a class="map-mark">` of each mark: to the place's page on a locator, else to its entry in the list."""
+        root = context["root"]
+        if not locator:
+            return Markup("".join(_mark_link(mark, "#" + mark.anchor) for mark in map_.marks))
+        key = (id(map_), root)
+        if key not in self._drawn:
+            drawn = "".join(_mark_link(mark, root + term_path("place", mark.places[0])) for mark in map_.marks)
+            self._drawn[key] = (map_, Markup(drawn))
+        return self._drawn[key][1]
+
+    @jinja2.pass_context
+    def places(self, context: Any, map_: Map) -> Markup:
+        """The `<li>` of each place on the map: a link to its page and its number of events."""
+        root = context["root"]
+        return Markup("".join(self._place_entry(item, root) for item in map_.listed))
+
+    def _place_entry(self, item: Listed, root: str) -> str:
+        key = (item.place.id, root)
+        link = self._links.get(key)
+        if link is None:
+            link = self._links[key] = f'<a href="{escape(root + term_path("place", item.place.id))}">{escape(item.place.name)}</a>'
+        events = len(item.events)
+        count = f' <span class="map-count">{events} event{"s" if events != 1 else ""}</span>' if events else ""
+        return f'<li id="{escape(item.anchor)}" data-events="{escape(item.event_ids)}">{link}{count}</li>\n'
+
+
+def _mark_link(mark: Mark, href: str) -> str:
+    count = f'<text x="{mark.x}" y="{mark.y}" dy="0.35em">{mark.count}</text>' if len(mark.places) > 1 and mark.count else ""
+    return (
+        f'<a href="{escape(href)}" class="map-mark {"is-area" if mark.area else "is-point"}" data-events="{escape(mark.event_ids)}"'
+        f' data-places="{escape(mark.entries)}" data-name="{escape(mark.name)}" aria-label="{escape(mark.label)}">'
+        f'<circle cx="{mark.x}" cy="{mark.y}" r="{mark.r}"/>{count}</a>'
+    )
 
 
 class MapMaker:
@@ -105,6 +190,8 @@ class MapMaker:
         self._timeline = timeline
         self._places = timeline.places
         self._layers: dict[tuple, tuple[Outline, ...]] = {}
+        self._lands: dict[tuple, Markup] = {}  # (view, focus) → its land layer drawn
+        self._locators: dict[tuple, Map | None] = {}  # (map id, places) → their locator map
         self._simplified: dict[tuple[str, float], Any] = {}  # (country, span) → its outline simplified for that span
         self._positions: dict[str, tuple[float, float, bool] | None] = {}
 
@@ -127,7 +214,13 @@ class MapMaker:
 
     def locator_map(self, place_ids: Iterable[str], map_id: str = "locator") -> Map | None:
         """A small map showing where these places are; None when none can be placed."""
-        by_place = {p: [] for p in place_ids if self._position(p)}
+        key = (map_id, *place_ids)
+        if key not in self._locators:
+            self._locators[key] = self._draw_locator(map_id, key[1:])
+        return self._locators[key]
+
+    def _draw_locator(self, map_id: str, place_ids: tuple[str, ...]) -> Map | None:
+        by_place: dict[str, list[Event]] = {p: [] for p in place_ids if self._position(p)}
         if not by_place:
             return None
         countries = (geo.country_of(self._places[p], self._places) for p in by_place)
@@ -139,13 +232,12 @@ class MapMaker:
         """The map of these places (with their events, if any); `focus` names countries to shade."""
         positions = {p: self._position(p) for p in by_place}
         view = _fit([(lat, lon) for lat, lon, _ in positions.values()])  # type: ignore[misc]
-        outlines = tuple(Outline(o.name, o.d, o.name in focus) for o in self._outlines(view))
         order = sorted(by_place, key=lambda p: (-len(by_place[p]), self._places[p].name.casefold()))
         anchors = {p: f"{map_id}-{p}" for p in order}
         groups = _clusters(order, {p: view.project(*positions[p][:2]) for p in order})  # type: ignore[index]
         marks = [self._mark(group, view, positions, by_place, anchors) for group in groups]
-        listed = tuple(Listed(self._places[p], anchors[p], tuple(by_place[p])) for group in groups for p in group)
-        return Map(map_id, view.width, view.height, outlines, tuple(marks), listed, unlocated)
+        listed = tuple(Listed(self._places[p], anchors[p], tuple(e.id for e in by_place[p])) for group in groups for p in group)
+        return Map(map_id, view.width, view.height, self._land(view, focus), tuple(marks), listed, unlocated)
 
     def _mark(self, group: list[str], view: _View, positions: dict, by_place: Mapping[str, list[Event]], anchors: dict[str, str]) -> Mark:
         points = [view.project(*positions[p][:2]) for p in group]
@@ -158,7 +250,7 @@ class MapMaker:
         name += f" and {others} place{'s' if others > 1 else ''} nearby" if others else ""
         label = f"{name}: {len(events)} event{'s' if len(events) != 1 else ''}" if events else name
         radius = 12.0 if area else min(4.0 + 2 * math.sqrt(max(len(events), 1)), 14.0)
-        return Mark(x, y, radius, area, name, label, len(events), anchors[group[0]], events, tuple(group))
+        return Mark(x, y, radius, area, name, label, len(events), anchors[group[0]], events, tuple(group), " ".join(anchors[p] for p in group))
 
     def _position(self, place_id: str) -> tuple[float, float, bool] | None:
         """(latitude, longitude, drawn as an area) of a place, or None when it cannot be placed."""
@@ -172,6 +264,15 @@ class MapMaker:
             return None
         latitude, longitude, rough = found
         return latitude, longitude, rough or self._places[place_id].precision in AREA_PRECISIONS
+
+    def _land(self, view: _View, focus: tuple[str, ...]) -> Markup:
+        """The view's country outlines as one SVG group, the `focus` countries shaded; drawn once per build."""
+        key = (view.west, view.south, view.east, view.north, focus)
+        if key not in self._lands:
+            shaded = ' class="is-focus"'
+            paths = "".join(f'<path d="{o.d}"{shaded if o.name in focus else ""}/>' for o in self._outlines(view))
+            self._lands[key] = Markup(f'<g class="map-land" aria-hidden="true">{paths}</g>')
+        return self._lands[key]
 
     def _outlines(self, view: _View) -> tuple[Outline, ...]:
         key = (view.west, view.south, view.east, view.north)

@@ -22,7 +22,9 @@ __all__ = [
     "HOME_LIMIT", "PER_PAGE",
 ]
 PER_PAGE = 200  # events on one page of a term's list; longer lists are paginated
-HOME_LIMIT = 300  # a longer chronology shows its latest events on the home page, the rest by year
+# A longer chronology shows its latest events on the home page, the rest by year: with
+# its time view and map, the home page then stays under 1 MB at any size (bench/maps_bench.py).
+HOME_LIMIT = 200
 
 
 @dataclass(frozen=True)

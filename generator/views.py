@@ -44,6 +44,7 @@ DOWNLOADS = (
     ("events.ics", "Calendar (iCalendar)"),
     ("events.csv", "Spreadsheet (CSV)"),
     ("events.geojson", "Map data (GeoJSON)"),
+    ("storymap.json", "StoryMapJS"),
 )
 # The helpers templates may call (each records what it reads, see `generator.reads`).
 HELPERS = (
@@ -103,6 +104,9 @@ DRAWING_READS: dict[str, tuple[str, ...]] = {
     "events_map": ("config", "timeline:places"),
     "locator_map": ("config", "timeline:places"),
     "place_trail": ("timeline:places",),
+    "map_marks": ("timeline:places",),  # a map made by events_map or locator_map, which record its events
+    "map_places": ("timeline:places",),
+    "where_once": ("config", "timeline:places"),  # a trail and a locator map, made once per set of places
 }
 
 

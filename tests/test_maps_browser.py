@@ -14,7 +14,7 @@ VISIBLE_MARKS = """() => Array.from(document.querySelectorAll("[data-map-events]
   .filter(mark => getComputedStyle(mark).display !== "none").map(mark => mark.getAttribute("data-places"))"""
 MARKS_AGREE_WITH_CARDS = """() => {
   const shown = new Set(Array.from(document.querySelectorAll("[data-filter-list] .card"))
-    .filter(card => !card.hidden)
+    .filter(card => !card.hidden && !card.classList.contains("is-outside-view"))
     .map(card => card.querySelector(".card-title a").getAttribute("href").split("events/")[1].split("/")[0]));
   return Array.from(document.querySelectorAll("[data-map-events] .map-mark")).every(mark => {
     const any = mark.dataset.events.split(" ").some(id => shown.has(id));
@@ -37,6 +37,37 @@ def test_a_date_range_changes_the_marks_shown(page, site, server):
     page.locator("[data-filter-clear]").click()
     page.wait_for_function(f"document.querySelectorAll('[data-map-events] .map-mark:not([data-out])').length === {len(everything)}")
     assert page.evaluate(MARKS_AGREE_WITH_CARDS)
+
+
+def test_the_map_follows_the_time_views_range_when_the_list_does(page, site, server):
+    page.goto(server + SUB_PATH + "index.html")
+    everything = page.evaluate(VISIBLE_MARKS)
+    page.goto(server + SUB_PATH + "index.html?view=2018-09-01..2018-09-30")
+    page.wait_for_function("document.querySelector('.tv-range').textContent.startsWith('Showing')")
+    assert page.evaluate(VISIBLE_MARKS) == everything  # the view alone does not narrow the list
+    page.check("[data-tv=narrow]")
+    page.wait_for_function(MARKS_AGREE_WITH_CARDS)
+    narrowed = page.evaluate(VISIBLE_MARKS)
+    assert 0 < len(narrowed) < len(everything)
+    page.uncheck("[data-tv=narrow]")
+    page.wait_for_function(f"document.querySelectorAll('[data-map-events] .map-mark:not([data-out])').length === {len(everything)}")
+
+
+def test_the_list_of_places_gives_counts_and_lists_events_from_the_cards(page, site, server):
+    page.goto(server + SUB_PATH + "index.html")
+    entry = page.locator("[data-map-events] + .map-places li").first
+    count = len(entry.get_attribute("data-events").split(" "))
+    entry.locator("summary").click()
+    titles = entry.locator(".event-list li a")
+    assert titles.count() == count
+    href = titles.first.get_attribute("href")
+    assert page.locator(f".chronology .card-title a[href='{href}']").count() == 1  # the same link as its card
+    page.goto(server + SUB_PATH + "index.html?from=2018-09-01&to=2018-09-30")
+    page.wait_for_function("document.querySelector('[data-filters] [role=status]').textContent.includes('shown')")
+    shown = page.locator("[data-map-events] + .map-places li:not([data-out])").first
+    shown.locator("summary").click()
+    listed = shown.locator(".event-list li").count()
+    assert listed >= 1 and shown.locator("summary").text_content() == f"{listed} event{'s' if listed != 1 else ''}"
 
 
 def test_a_mark_is_reached_by_keyboard_and_opens_its_places_events(page, site, server):

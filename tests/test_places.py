@@ -174,7 +174,9 @@ def test_home_map_has_marks_a_text_alternative_and_no_request(mapped_out: Path):
     svg = home[home.index('<svg class="map-svg"'):home.index("</svg>", home.index('<svg class="map-svg"'))]
     assert svg.count('class="map-mark') >= 2 and "http" not in svg and "<image" not in svg
     assert 'id="map-paris" data-events="talks"' in home
-    assert '<summary>1 event</summary>' in home
+    # The text alternative: each place with its count and a link to its page, not its events again.
+    assert 'id="map-paris" data-events="talks"><a href="places/paris/index.html">Paris</a> <span class="map-count">1 event</span></li>' in home
+    assert home.count('href="events/talks/index.html"') == 1  # the card's link only
     assert "assets/maps.js" in home and (mapped_out / "assets" / "maps.js").is_file()
 
 

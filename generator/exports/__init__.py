@@ -1,8 +1,9 @@
 """Feeds and data exports: files made from the Timeline without templates.
 
 `planned_exports` lists them for the plan: the Atom feed of the site and of each
-actor (`atom`), `events.json` and `events.csv` (`data`), `events.geojson` (`mapdata`), `timelinejs.json`
-(`timelinejs`), `events.ics` (`ical`), `changes.xml` (`changes`), events' media files under `media/` (`mediafiles`), `robots.txt` and, with a `base_url`,
+actor (`atom`), `events.json` and `events.csv` (`data`), `events.geojson` (`mapdata`), with places
+`storymap.json` (`storymap`), `timelinejs.json` (`timelinejs`), `events.ics` (`ical`), `changes.xml`
+(`changes`), events' media files under `media/` (`mediafiles`), `robots.txt` and, with a `base_url`,
 `sitemap.xml` (`sitemap`). Every one is a pure function of the Timeline (and of
 SOURCE_DATE_EPOCH when set): the same content gives the same bytes.
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
-from generator.exports import atom, changes, data, ical, mapdata, mediafiles, sitemap, timelinejs
+from generator.exports import atom, changes, data, ical, mapdata, mediafiles, sitemap, storymap, timelinejs
 from generator.model import Timeline
 
 
@@ -39,6 +40,8 @@ def planned_exports(timeline: Timeline) -> list[Export]:
         Export(changes.CHANGES_FEED, changes.changes_feed),  # provenance: the record of changes
         *(Export(path, make) for path, make in mediafiles.media_outputs(timeline)),  # events' images, resized
     ]
+    if timeline.places:
+        exports.append(Export("storymap.json", storymap.storymap_json))
     if timeline.config.base_url:
         exports.append(Export(sitemap.SITEMAP, sitemap.sitemap_xml))
     return exports
