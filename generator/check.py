@@ -257,6 +257,13 @@ class ActorNames:
         ]
         self.suggestions = References({actor_id: names for actor_id, names in spellings.items()})
 
+    def find(self, reference: str) -> str | None:
+        """The id `reference` stands for, when it stands for exactly one (no message made: it is cheap)."""
+        if reference in self.ids:
+            return reference
+        owners = self.by_name.get(fold(reference), ())
+        return next(iter(owners)) if len(owners) == 1 else None
+
     def resolve(self, reference: str) -> tuple[str | None, str]:
         """(actor id, '') or (None, why not)."""
         if reference in self.ids:
@@ -448,10 +455,11 @@ class DefinedTags:
 
     def find(self, label: str) -> TagDefinition | None:
         """The defined tag `label` names, if one does (and only one)."""
+        if not self.complete:
+            return None
         found = self.complete.get(tag_slug(label))
         if found is None:
-            tag_id, _ = self.names.resolve(label)
-            found = self.complete.get(tag_id or "")
+            found = self.complete.get(self.names.find(label) or "")
         return found
 
     def unused(self, events: Iterable[Event]) -> list[Diagnostic]:
