@@ -53,7 +53,7 @@ def edit(event: Path, what: str, number: int) -> None:
     if what == "summary":
         text = re.sub(r"(summary: \|\n  )", rf"\g<1>Edit {number}. ", text, count=1)
     elif what == "title":
-        text = re.sub(r'^title: "?', f'title: "Edit {number}: ', text, count=1, flags=re.M)
+        text = re.sub(r'^title: "?(Edit \d+: )?', f'title: "Edit {number}: ', text, count=1, flags=re.M)  # one prefix, replaced
         text = re.sub(r'^(title: "Edit \d+: .*?)"?$', r'\1"', text, count=1, flags=re.M)
     else:  # the date, within its year
         text = re.sub(r'^date: "?(\d{4})[^"\n]*"?$', rf'date: "\g<1>-0{1 + number % 9}-1{number % 9}"', text, count=1, flags=re.M)

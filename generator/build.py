@@ -82,8 +82,10 @@ def build_site(
     """
     started = time.perf_counter()
     folder = site_root / CACHE_DIR if use_cache else None
-    code = code_version({"drafts": drafts, "overrides": overrides or {}, "search": search})
-    inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], code)
+    # Whether the search index is made changes no page: it is an input of the build, not of its code,
+    # so serve's builds without search (after a first one with it) re-make only what an edit reaches.
+    code = code_version({"drafts": drafts, "overrides": overrides or {}})
+    inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], code + f"search={search}")
     if not force:
         same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs, strict, started)
         if same is not None:
@@ -156,8 +158,8 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
         for path, source in static.items():
             writer.add(path, source.read_bytes())
         written = writer.finish()
-    code = code_version({"drafts": drafts, "overrides": overrides or {}, "search": False})
-    record.inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], code) if record.code == code else ""
+    code = code_version({"drafts": drafts, "overrides": overrides or {}})
+    record.inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], code + "search=False") if record.code == code else ""
     record.output = manifest_digest(read_manifest_bytes(output))
     outcome = record.outcome
     outcome["files"] = len(writer.wanted)
