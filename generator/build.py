@@ -85,7 +85,7 @@ def build_site(
     # Whether the search index is made changes no page: it is an input of the build, not of its code,
     # so serve's builds without search (after a first one with it) re-make only what an edit reaches.
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], code + f"search={search}")
+    inputs = _inputs(site_root, code, search)
     if not force:
         same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs, strict, started)
         if same is not None:
@@ -159,13 +159,18 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
             writer.add(path, source.read_bytes())
         written = writer.finish()
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    record.inputs = inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], code + "search=False") if record.code == code else ""
+    record.inputs = _inputs(site_root, code, search=False) if record.code == code else ""
     record.output = manifest_digest(read_manifest_bytes(output))
     outcome = record.outcome
     outcome["files"] = len(writer.wanted)
     report = CheckReport(config, None, list(outcome.get("diagnostics", ())), int(outcome.get("checked", 0)))
     pages = int(outcome.get("pages", 0))
     return BuildResult(report, written, pages, len(writer.wanted), time.perf_counter() - started)
+
+
+def _inputs(site_root: Path, code: str, search: bool) -> str:
+    """The digest of every input of a build: the site's files, the theme, the code, and whether it makes the search index."""
+    return inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], f"{code}search={search}")
 
 
 def _keep(memory: Memory | None, folder: Path | None, record: Record) -> None:
