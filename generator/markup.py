@@ -18,6 +18,24 @@ URL_SCHEMES = {"http", "https", "mailto"}
 INLINE_TAGS = {"a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "q", "s", "small", "strong", "sub", "sup"}
 
 
+# Text in which Markdown (with its "extra" extensions) and HTML find nothing to do: lines of
+# letters, digits, spaces and punctuation that no syntax starts with, each line beginning
+# with a letter (so no list, heading, code block or definition) and ending with neither
+# space (a trailing pair is a line break) nor anything but those. Its HTML is its
+# paragraphs, each in <p>, exactly as the converter and the sanitiser would give it.
+_PLAIN_CHARS = r"[^\W_]|[ .,;:?!'\"()/%-]"
+_PLAIN_LINE = rf"[^\W\d_](?:(?:{_PLAIN_CHARS})*(?:[^\W_]|[.,;:?!'\"()/%-]))?"
+_PLAIN_TEXT = re.compile(rf"\n*(?:{_PLAIN_LINE}\n+)*{_PLAIN_LINE}\n*")
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+
+
+def plain_html(text: str) -> str | None:
+    """The HTML of text that has no Markdown or HTML syntax at all: its paragraphs in <p>; None for any other text."""
+    if not _PLAIN_TEXT.fullmatch(text):
+        return None
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in _PARAGRAPH_BREAK.split(text.strip("\n")))
+
+
 class Markdown:
     """Markdown to sanitised HTML, each distinct text converted once.
 
@@ -33,13 +51,18 @@ class Markdown:
     def _convert(self, text: str) -> Markup:
         clean = self.store.get(text)
         if clean is None:
-            try:
-                html = self._converter.reset().convert(text)
-            except RecursionError:  # nesting the checker bounds; should it get through, show the text as written
-                html = f"<p>{escape(text)}</p>"
-            clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow")
-            self.store[text] = clean
+            clean = plain_html(text)  # the same bytes, without the cost
+        if clean is None:
+            clean = self.store[text] = self.converted(text)
         return Markup(clean)
+
+    def converted(self, text: str) -> str:
+        """`text` through Markdown and the sanitiser, whatever it holds."""
+        try:
+            html = self._converter.reset().convert(text)
+        except RecursionError:  # nesting the checker bounds; should it get through, show the text as written
+            html = f"<p>{escape(text)}</p>"
+        return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener nofollow")
 
     def inline(self, text: str) -> Markup:
         """Markdown for a line of text (a caption): its emphasis, code and links, without paragraphs or lists."""

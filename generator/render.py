@@ -12,11 +12,13 @@ block, which sees only `via` and `root`) is rendered once per member.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import jinja2
+from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from generator import dates, media, views
@@ -25,7 +27,7 @@ from generator.model import Event, Source, Tag, Timeline
 from generator.markup import Markdown
 from generator.plan import Page
 from generator.urls import KIND_BY_SINGULAR, event_path, output_path, page_root, term_path
-from generator.reads import TRACKED, attribute_read, record, record_all, recording
+from generator.reads import TRACKED, attribute_read, record, record_all, recording, summary
 
 PACKAGE = Path(__file__).resolve().parent
 # `root` while a card renders. Printed content is escaped and Markdown's HTML has no
@@ -33,6 +35,17 @@ PACKAGE = Path(__file__).resolve().parent
 ROOT_MARK = Markup("\x1e<root>\x1e")
 VIA_MARK = "\x1e<via>\x1e"  # where a card's "via" block goes
 CARD = "_event_card.html"
+HEAD = "#head"  # the key of an event's head among its cards, in place of a member actor's id (which has no "#")
+
+
+@dataclass(frozen=True)
+class EventHead:
+    """What an event's page says of it besides its body, made once per event and kept with its cards."""
+
+    description: str  # the summary as plain text, cut for <meta name="description">
+    share: str  # its date and summary, cut, for the Open Graph description
+    jsonld: Markup  # the event as schema.org data, for a JSON-LD script
+    citation: str  # a ready-to-copy reference to its page
 
 
 def builtin_dir(name: str) -> Path:
@@ -104,6 +117,7 @@ class Renderer:
             href=_href,
             url_for=_url_for,
             card=self._card,
+            event_head=self._event_head,
             date_tag=date_tag,
             status_badge=status_badge,
             actor_links=self._actor_links,
@@ -149,6 +163,24 @@ class Renderer:
             card = self._piece(event, via or "", lambda: self._render_card(event, via))
         # Links built from `root` were escaped as a whole; the mark stands for its escaped text.
         return Markup(card.replace(ROOT_MARK, escape(context["root"])))
+
+    def _event_head(self, event: Event) -> EventHead:
+        """The event's `EventHead`: made once, kept with its cards (the record keeps them between builds)."""
+        parts = _once(self.cards, (event.id, HEAD), lambda: self._make_head(event))
+        return EventHead(parts[0], parts[1], Markup(parts[2]), parts[3])
+
+    def _make_head(self, event: Event) -> list[str]:
+        """What `event.html` once made with `summary|markdown|striptags|truncate(…)`, `jsonld` and `citation`."""
+        record(summary(event.id))
+        helpers = self.env.globals
+        url = helpers["absolute_url"](event_path(event.id))
+        text = self.markdown.to_html(event.summary).striptags()
+        return [
+            do_truncate(self.env, text, 300),
+            f"{event.date.display()}. {do_truncate(self.env, text, 280)}",
+            str(jsonld(helpers["event_jsonld"](event, url))),
+            helpers["citation"](event, url),
+        ]
 
     @cached_property
     def _card_template(self) -> jinja2.Template:

@@ -174,6 +174,8 @@ class MarkdownText(Text):
 def markdown_nesting_problem(text: str, limit: int = MAX_MARKDOWN_NESTING) -> str | None:
     """Why this Markdown nests too deeply to be converted safely, or None."""
     for opening, closing in (("[", "]"), ("(", ")")):
+        if text.count(opening) <= limit:  # cannot nest deeper than it opens (the usual case: skip the walk)
+            continue
         depth = deepest = 0
         for char in text:
             if char == opening:
