@@ -52,9 +52,9 @@ class Markdown:
         clean = self.store.get(text)
         if clean is None:
             clean = plain_html(text)  # the same bytes, without the cost
-        if clean is None:
-            clean = self.store[text] = self.converted(text)
-        return Markup(clean)
+        if clean is None:  # kept as Markup: the store and the cache of to_html share one copy
+            clean = self.store[text] = Markup(self.converted(text))
+        return clean if type(clean) is Markup else Markup(clean)
 
     def converted(self, text: str) -> str:
         """`text` through Markdown and the sanitiser, whatever it holds."""

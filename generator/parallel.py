@@ -5,10 +5,16 @@ they are, at no cost. Each process takes every n-th item; a child sends back wha
 its share produced (it must be small and picklable: digests, new cache entries)
 through a pipe, and dies with its parent. On a system without fork, with one core
 or for little work, everything runs in this process.
+
+The heap is frozen (`gc.freeze`) before forking: the children's collector then never
+walks what they inherited, which would touch every object and copy the pages it is
+in, and the parent's stops walking it too. Whoever forks undoes it when the work is
+done (a build unfreezes at its end).
 """
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -38,6 +44,8 @@ def split_work(items: Sequence[Item], work: Callable[[list[Item]], Result], work
     child is raised again here.
     """
     shares = [list(items[index::workers]) for index in range(workers)]
+    if workers > 1:
+        gc.freeze()
     children = [_fork(work, share) for share in shares[1:]]
     results = [work(shares[0])]
     failure: BaseException | None = None
