@@ -25,19 +25,23 @@ from generator.exports.common import ExportTools
 from generator.keys import Digests, shape_digest
 from generator.model import Timeline
 from generator.parallel import split_work, workers_for
-from generator.pipeline import CACHE_DIR, CheckReport, load_site
+from generator.pipeline import CheckReport, load_site
 from generator.plan import Export, Page, plan_site
 from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
-from generator.record import KeyTable, Pieces, Record, code_version, unpack, inputs_digest, manifest_digest, read_head, read_record, write_record
-from generator.render import Markdown, Renderer, builtin_dir, make_environment
+from generator.record import (
+    CACHE_DIR, KeyTable, Pieces, Record, code_version, inputs_digest, read_head, read_record, unchanged_build, unpack,
+    write_record,
+)
+from generator.render import Markdown, Renderer, make_environment
+from generator.theme import builtin_dir
 from generator.search import (
     EVENT_PAGE, SERVICES, SHARDS_FILE, SearchUnavailable, facet_counts, page_language, pagefind_binary, shard_count,
     shard_files, shards_file, split_pages,
 )
 from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
-    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, read_manifest_bytes,
+    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest,
     refuse_links_leaving,
 )
 
@@ -73,19 +77,21 @@ def output_folder(site_root: Path, output: str) -> Path:
 def build_site(
     site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
     overrides: dict | None = None, use_cache: bool = True, search: bool = True, memory: Memory | None = None,
+    inputs: str | None = None,
 ) -> BuildResult:
     """Load, plan, render and write the site; write nothing when the content has errors.
 
     Without `memory` the record is read from the site's cache folder and saved there
     (not at all without `use_cache`); serve keeps its own `memory` between builds.
     Without `search` the search index is not made again: the last one is kept, if any.
+    `inputs` is `record.inputs_digest` of these options, when the caller has it already.
     """
     started = time.perf_counter()
     folder = site_root / CACHE_DIR if use_cache else None
     # Whether the search index is made changes no page: it is an input of the build, not of its code,
     # so serve's builds without search (after a first one with it) re-make only what an edit reaches.
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    inputs = _inputs(site_root, code, search)
+    inputs = inputs or inputs_digest(site_root, code, search)
     if not force:
         same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs, strict, started)
         if same is not None:
@@ -126,8 +132,11 @@ def _build(
     notes = made.notes + ((FORCED,) if force else ())
     if not (search and made.notes):  # a skipped search index is tried again next time
         record.inputs = inputs
-    record.output = manifest_digest(read_manifest_bytes(output))
-    record.outcome = {"diagnostics": list(report.diagnostics), "checked": report.files, "pages": made.pages, "files": len(writer.wanted)}
+    record.output = manifest_digest(output)
+    record.outcome = {
+        "diagnostics": list(report.diagnostics), "checked": report.files, "pages": made.pages, "files": len(writer.wanted),
+        "output": str(output.absolute()),
+    }
     _keep(memory, folder, record)
     return BuildResult(
         report, written, made.pages, len(writer.wanted), time.perf_counter() - started, notes, made.rendered, made.exports,
@@ -145,7 +154,7 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
     if config is None or not record.outputs or not record.inputs:
         return None
     output = output_folder(site_root, config.output)
-    if record.output != manifest_digest(read_manifest_bytes(output)):
+    if record.output != manifest_digest(output):
         return None
     static = collect_static([builtin_dir("static"), site_root / "static"])
     if static.keys() & record.outputs.keys():
@@ -159,18 +168,13 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
             writer.add(path, source.read_bytes())
         written = writer.finish()
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    record.inputs = _inputs(site_root, code, search=False) if record.code == code else ""
-    record.output = manifest_digest(read_manifest_bytes(output))
+    record.inputs = inputs_digest(site_root, code, search=False) if record.code == code else ""
+    record.output = manifest_digest(output)
     outcome = record.outcome
     outcome["files"] = len(writer.wanted)
     report = CheckReport(config, None, list(outcome.get("diagnostics", ())), int(outcome.get("checked", 0)))
     pages = int(outcome.get("pages", 0))
     return BuildResult(report, written, pages, len(writer.wanted), time.perf_counter() - started)
-
-
-def _inputs(site_root: Path, code: str, search: bool) -> str:
-    """The digest of every input of a build: the site's files, the theme, the code, and whether it makes the search index."""
-    return inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], f"{code}search={search}")
 
 
 def _keep(memory: Memory | None, folder: Path | None, record: Record) -> None:
@@ -182,23 +186,16 @@ def _keep(memory: Memory | None, folder: Path | None, record: Record) -> None:
 
 def _same_as_last(site_root: Path, overrides: dict | None, last: Record, inputs: str, strict: bool, started: float) -> BuildResult | None:
     """The last build's result again, when no input changed and its output is as it left it."""
-    if not last.inputs or last.inputs != inputs:
+    found = unchanged_build(last, inputs)
+    if found is None or found.manifest != manifest_digest(found.output):
         return None
     config, _ = check_site_config(site_root, overrides or {})
     if config is None:
         return None
-    output = output_folder(site_root, config.output)
-    if last.output != manifest_digest(read_manifest_bytes(output)):
-        return None
-    try:
-        outcome = last.outcome
-        diagnostics, checked, pages, files = list(outcome["diagnostics"]), int(outcome["checked"]), int(outcome["pages"]), int(outcome["files"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    report = CheckReport(config, None, diagnostics, checked)
-    if strict and diagnostics:
+    report = CheckReport(config, None, found.diagnostics, found.checked)
+    if strict and found.diagnostics:
         return BuildResult(report, None)
-    return BuildResult(report, WriteResult(0, files, output.absolute()), pages, files, time.perf_counter() - started)
+    return BuildResult(report, WriteResult(0, found.files, found.output), found.pages, found.files, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)

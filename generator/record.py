@@ -12,8 +12,7 @@ the other, so that a build whose inputs did not change reads only the first:
    decodes only when it uses it; and the search index's files.
 
 Check results are dataclasses of this package; they are written as their class
-name and field values and read back only into classes of the fixed `RECORDED`
-table, without running any of their code. A record that does not read back as
+name and field values and read back only into classes of the fixed table of `recorded_classes()`, without running any of their code. A record that does not read back as
 expected (missing, truncated, planted, from another version) is ignored: the build
 is then a cold one, never a different one.
 """
@@ -22,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import json
 import os
@@ -36,9 +36,10 @@ from typing import Any, Iterable, Iterator
 import cbor2
 
 import generator
-from generator import check, dates, diagnostics
-from generator.provenance import provenance_inputs
+from generator.repository import head_commit
+from generator.theme import builtin_dir
 
+CACHE_DIR = ".timeline-cache"
 RECORD = "record.cbor"
 FORMAT = 2
 SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
@@ -48,8 +49,11 @@ Stamp = tuple[int, int, int, int]
 _DATACLASS, _TUPLE, _ENUM, _ZONE, _OFFSET = 41000, 41001, 41002, 41003, 41004
 
 
-def _recorded_classes() -> dict[str, type]:
+@functools.cache  # the check stage is imported only once a check result is read or kept
+def recorded_classes() -> dict[str, type]:
     """Every dataclass and enum a check result may hold, by name: nothing else is ever made."""
+    from generator import check, dates, diagnostics
+
     found: dict[str, type] = {}
     for module in (check, dates, diagnostics):
         for name, value in vars(module).items():
@@ -57,9 +61,6 @@ def _recorded_classes() -> dict[str, type]:
                 if dataclasses.is_dataclass(value) or issubclass(value, enum.Enum):
                     found[f"{module.__name__}.{name}"] = value
     return found
-
-
-RECORDED = _recorded_classes()
 
 
 class CheckedFile:
@@ -267,19 +268,41 @@ def code_version(options: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(site_root: Path, builtin: list[Path], code: str) -> str:
-    """One digest of every input file's stamp, and of the code."""
-    digest = hashlib.blake2b(code.encode(), digest_size=16)
-    digest.update(provenance_inputs(site_root).encode())  # the git commit events' history is read at
+def inputs_digest(site_root: Path, code: str, search: bool) -> str:
+    """One digest of every input of a build: the site's files, the theme, the commit, the code, and whether it makes the search index."""
+    digest = hashlib.blake2b(f"{code}search={search}".encode(), digest_size=16)
+    digest.update(head_commit(site_root).encode())  # the git commit events' history is read at
     paths = [str(site_root / "site.yml")]
-    for folder in [*(site_root / name for name in SITE_FOLDERS), *builtin]:
+    for folder in [*(site_root / name for name in SITE_FOLDERS), builtin_dir("templates"), builtin_dir("static")]:
         paths += _files(str(folder))
     digest.update(b"".join(f"{path}\0{stamp(path)}\n".encode() for path in paths))
     return digest.hexdigest()
 
 
-def manifest_digest(manifest: bytes | None) -> str:
-    return hashlib.blake2b(manifest, digest_size=16).hexdigest() if manifest is not None else ""
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last build reported: all a build that finds nothing changed since has to say."""
+
+    output: Path
+    manifest: str  # the digest of the output's manifest as the build left it (`generator.write.manifest_digest`)
+    diagnostics: list
+    checked: int  # content files
+    pages: int
+    files: int
+
+
+def unchanged_build(last: Record, inputs: str) -> LastBuild | None:
+    """The last build's outcome, when no input changed since (whether its output is as it left it is the caller's to check)."""
+    if not last.inputs or last.inputs != inputs:
+        return None
+    try:
+        outcome = last.outcome
+        return LastBuild(
+            Path(str(outcome["output"])), last.output, list(outcome["diagnostics"]), int(outcome["checked"]), int(outcome["pages"]),
+            int(outcome["files"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def read_head(folder: Path | None) -> Record:
@@ -381,9 +404,10 @@ def _tagged(value: Any) -> Any:
     if kind is dict:
         return {key: _tagged(item) for key, item in value.items()}
     name = f"{kind.__module__}.{kind.__qualname__}"
-    if RECORDED.get(name) is kind and isinstance(value, enum.Enum):
+    recorded = recorded_classes().get(name) is kind
+    if recorded and isinstance(value, enum.Enum):
         return cbor2.CBORTag(_ENUM, [name, value.value])
-    if RECORDED.get(name) is kind and dataclasses.is_dataclass(value):
+    if recorded and dataclasses.is_dataclass(value):
         return cbor2.CBORTag(_DATACLASS, [name, [_tagged(getattr(value, f.name)) for f in dataclasses.fields(value)]])
     if kind is zoneinfo.ZoneInfo:
         return cbor2.CBORTag(_ZONE, value.key)
@@ -402,7 +426,7 @@ def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
         return dt.timezone.utc if seconds == 0 and name == "UTC" else dt.timezone(dt.timedelta(seconds=seconds), str(name))
     if tag.tag in (_DATACLASS, _ENUM):
         name, value = tag.value
-        kind = RECORDED[name]  # KeyError for anything else: the record is ignored
+        kind = recorded_classes()[name]  # KeyError for anything else: the record is ignored
         if tag.tag == _ENUM:
             return kind(value)
         made = object.__new__(kind)

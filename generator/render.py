@@ -25,20 +25,14 @@ from generator.model import Event, Source, Tag, Timeline
 from generator.markup import Markdown
 from generator.plan import Page
 from generator.urls import KIND_BY_SINGULAR, event_path, output_path, page_root, term_path
+from generator.theme import builtin_dir
 from generator.reads import TRACKED, attribute_read, record, record_all, recording
 
-PACKAGE = Path(__file__).resolve().parent
 # `root` while a card renders. Printed content is escaped and Markdown's HTML has no
 # such tag, so a raw "<" followed by this cannot come from anything but `root`.
 ROOT_MARK = Markup("\x1e<root>\x1e")
 VIA_MARK = "\x1e<via>\x1e"  # where a card's "via" block goes
 CARD = "_event_card.html"
-
-
-def builtin_dir(name: str) -> Path:
-    """The theme's templates/ or static/: inside the installed package, or beside it in a checkout."""
-    inside = PACKAGE / name
-    return inside if inside.is_dir() else PACKAGE.parent / name
 
 
 class TrackingEnvironment(jinja2.Environment):

@@ -33,8 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from generator.load import link_leaves
-
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows; builds there are not locked
@@ -90,6 +88,8 @@ def collect_static(directories: Iterable[Path]) -> dict[str, Path]:
 def refuse_links_leaving(folder: Path, site_root: Path) -> None:
     """Raise WriteError for a symbolic link under `folder` whose target is not inside `site_root`,
     or for a folder there that cannot be read (its files would silently go missing)."""
+    from generator.load import link_leaves  # not at the top: a build that finds nothing changed reads only the manifest
+
     if not os.path.isdir(folder):
         return
     real_root = os.path.realpath(site_root)
@@ -335,6 +335,12 @@ def read_manifest_bytes(folder: Path) -> bytes | None:
             return handle.read()
     except OSError:
         return None
+
+
+def manifest_digest(folder: Path) -> str:
+    """The digest of a folder's manifest file as it is ("" without one): whether the folder is as a build left it."""
+    manifest = read_manifest_bytes(folder)
+    return hashlib.blake2b(manifest, digest_size=16).hexdigest() if manifest is not None else ""
 
 
 def read_manifest(folder: Path) -> Manifest | None:
