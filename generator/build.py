@@ -22,7 +22,7 @@ import jinja2
 
 from generator.check import check_site_config
 from generator.exports.common import ExportTools
-from generator.keys import Digests, shape_digest
+from generator.keys import Digests
 from generator.model import Timeline
 from generator.parallel import split_work, workers_for
 from generator.pipeline import CheckReport, load_site
@@ -46,6 +46,7 @@ from generator.write import (
 )
 
 FORCED = "--force: every page and file made and written again"
+Reads = tuple[frozenset[str], bytes]  # what an output read: keys by name, and positions packed (from pieces kept)
 
 
 @dataclass(frozen=True)
@@ -217,10 +218,9 @@ def _make_files(
     clashes = sorted(static.intersection(path for path, _ in jobs))
     if clashes:
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
-    shared: dict = {}  # terms and their entries are shared by many pages: shaped once
-    plans = {page.output: shape_digest((page.templates, page.context), shared) for page in pages}
-    digests = Digests(timeline, env, plans, page_paths, record.files, record.outlines, site_root)
     table = record.keys
+    planned = {page.output: page for page in pages}
+    digests = Digests(timeline, env, planned, record.files, record.outlines, site_root, table.digests, record.world)
     stale = {index for index, (key, old) in enumerate(table.digests.items()) if digests(key) != old}
     live = writer.live or {}
     outputs: dict[str, tuple[str, bytes]] = {}
@@ -242,7 +242,7 @@ def _make_files(
     index = _SearchIndex(writer, record.search, search)
     index.start()
     made.update(makers.make_all(others, writer))
-    outputs.update((path, (file_digest, table.pack(reads))) for path, (file_digest, reads) in made.items())
+    outputs.update((path, (file_digest, table.pack(*reads))) for path, (file_digest, reads) in made.items())
     notes = index.finish(record)
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
     record.unread += record.pieces.released + sum(
@@ -264,11 +264,10 @@ def _sweep(record: Record, digests: Digests) -> None:
     for key in table.digests:
         table.digests[key] = digests(key)
     record.outlines = digests.kept_outlines()
+    record.world = digests.world()
     if record.unread <= len(table) // 20:
         return
-    read: set[int] = set()
-    for _, packed in record.outputs.values():
-        read.update(unpack(packed))
+    read = set(unpack(b"".join(packed for _, packed in record.outputs.values())))
     read.update(record.pieces.read_positions())
     record.unread = len(table) - len(read)
     if record.unread <= len(table) // 20:
@@ -291,7 +290,7 @@ class Makers:
         self.templates = ""  # the digest of the templates last checked
         self.ready = False
 
-    def make(self, path: str, job: Page | Export) -> tuple[bytes, frozenset[str]]:
+    def make(self, path: str, job: Page | Export) -> tuple[bytes, Reads]:
         if not self.ready:
             self._set_up()
         try:
@@ -303,9 +302,9 @@ class Makers:
                     data = job.make(self.timeline, self.tools)
         except jinja2.TemplateError as err:
             raise rendering_failure(err, job.path, self.site_root) from None
-        return data, frozenset(reads)
+        return data, (frozenset(reads), b"".join(reads.packed))
 
-    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter) -> dict[str, tuple[str, frozenset[str]]]:
+    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter) -> dict[str, tuple[str, Reads]]:
         """Make these files and hand them to the writer, over several processes when there are many.
 
         Workers write their files into the spare folder themselves and send back their

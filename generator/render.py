@@ -26,7 +26,7 @@ from generator.markup import Markdown
 from generator.plan import Page
 from generator.urls import KIND_BY_SINGULAR, event_path, output_path, page_root, term_path
 from generator.theme import builtin_dir
-from generator.reads import TRACKED, attribute_read, record, record_all, recording
+from generator.reads import TRACKED, Piece, attribute_read, piece, record, record_all
 
 # `root` while a card renders. Printed content is escaped and Markdown's HTML has no
 # such tag, so a raw "<" followed by this cannot come from anything but `root`.
@@ -112,8 +112,8 @@ class Renderer:
         self.env.globals.update(views.template_globals(timeline))
         # Cards by (event id, member it came through): HTML and the keys it read. A build
         # seeds it with the cards of earlier builds whose reads did not change.
-        self.cards: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
-        self._via_notes: dict[str, tuple[str, frozenset[str]]] = {}
+        self.cards: dict[tuple[str, str], Piece] = {}
+        self._via_notes: dict[str, Piece] = {}
         self._globals: dict[jinja2.Template, dict[str, Any]] = {}
 
     def render(self, page: Page) -> bytes:
@@ -150,7 +150,7 @@ class Renderer:
 
     def _piece(self, event: Event, via: str, make: Callable[[], str]) -> str:
         """A card made once (per member it came through); its reads go into every page that shows it."""
-        return _once(self.cards, (event.id, via), make)
+        return piece(self.cards, (event.id, via), make)
 
     def _render_card(self, event: Event, via: str | None, via_slot: bool = False) -> str:
         """The card of `event`; with `via_slot`, VIA_MARK in place of its "via" block."""
@@ -163,7 +163,7 @@ class Renderer:
 
     def _via_note(self, via: str) -> str:
         """The card template's "via" block for one member actor, made once."""
-        return _once(self._via_notes, via, lambda: self._render_via(via))
+        return piece(self._via_notes, via, lambda: self._render_via(via))
 
     def _render_via(self, via: str) -> str:
         record(f"template:{CARD}")
@@ -236,18 +236,6 @@ def _run(template: jinja2.Template, pieces: Iterator[str]) -> str:
         return template.environment.concat(pieces)  # type: ignore[attr-defined]
     except Exception:
         template.environment.handle_exception()  # raises, with the template's lines in the traceback
-
-
-def _once(store: dict, key: Any, make: Callable[[], str]) -> str:
-    """A piece from `store`, or made and kept there with what it read; its reads are recorded either way."""
-    piece = store.get(key)
-    if piece is None:
-        with recording() as reads:
-            text = make()
-        store[key] = (text, frozenset(reads))
-        return text
-    record_all(piece[1])
-    return piece[0]
 
 
 def _via_mark(context: Any) -> Iterator[str]:
