@@ -41,7 +41,7 @@ from generator.search import (
 )
 from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
-    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest,
+    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest, read_manifest, replace_files,
     refuse_links_leaving,
 )
 
@@ -123,6 +123,7 @@ def _build(
     check_output_folder(output, site_root, force)
     refuse_links_leaving(site_root / "templates", site_root)
     static = collect_static([builtin_dir("static"), site_root / "static"])
+    static_paths = sorted(static)
     static.update(capture_files(site_root, report.timeline))  # provenance: archived captures, copied as they are
     env = (memory.env if memory and memory.env else None) or make_environment(site_root)
     with SiteWriter(output, live={} if force else None) as writer:  # holds the output's build lock until the swap is done
@@ -136,7 +137,7 @@ def _build(
     record.output = manifest_digest(output)
     record.outcome = {
         "diagnostics": list(report.diagnostics), "checked": report.files, "pages": made.pages, "files": len(writer.wanted),
-        "output": str(output.absolute()),
+        "output": str(output.absolute()), "static": static_paths,
     }
     _keep(memory, folder, record)
     return BuildResult(
@@ -145,14 +146,16 @@ def _build(
 
 
 def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overrides: dict | None = None) -> BuildResult | None:
-    """Serve's answer to a save of static files only: copy them, keep every other file; None when that cannot do.
+    """Serve's answer to a save of static files only: put them into the site in place, keep every other file.
 
-    It needs the last build's record to describe the live site exactly, else a full build runs.
+    None when that cannot do: it needs the last build's record to describe the live
+    site exactly (else a full build runs).
     """
     started = time.perf_counter()
     record = memory.record
     config, _ = check_site_config(site_root, overrides or {})
-    if config is None or not record.outputs or not record.inputs:
+    known = set(record.outcome.get("static", ()))
+    if config is None or not record.outputs or not record.inputs or not known:
         return None
     output = output_folder(site_root, config.output)
     if record.output != manifest_digest(output):
@@ -160,22 +163,17 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
     static = collect_static([builtin_dir("static"), site_root / "static"])
     if static.keys() & record.outputs.keys():
         return None
-    with SiteWriter(output) as writer:  # the lock is let go even when a static file cannot be read
-        for path, (file_digest, _) in record.outputs.items():
-            writer.add(path, Kept(file_digest))
-        for path, file_digest in _search_digests(record.search).items():
-            writer.add(path, Kept(file_digest))
-        for path, source in static.items():
-            writer.add(path, source.read_bytes())
-        written = writer.finish()
+    live = read_manifest(output) or {}
+    files = {path: data for path, source in static.items() if live.get(path) != digest(data := source.read_bytes())}
+    written = replace_files(output, files, sorted(known - static.keys()))
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
     record.inputs = inputs_digest(site_root, code, search=False) if record.code == code else ""
     record.output = manifest_digest(output)
     outcome = record.outcome
-    outcome["files"] = len(writer.wanted)
+    outcome["static"] = sorted(static)
+    outcome["files"] = total = written.written + written.kept
     report = CheckReport(config, None, list(outcome.get("diagnostics", ())), int(outcome.get("checked", 0)))
-    pages = int(outcome.get("pages", 0))
-    return BuildResult(report, written, pages, len(writer.wanted), time.perf_counter() - started)
+    return BuildResult(report, written, int(outcome.get("pages", 0)), total, time.perf_counter() - started)
 
 
 def _keep(memory: Memory | None, folder: Path | None, record: Record) -> None:
@@ -440,11 +438,6 @@ class _SearchIndex:
         for path, data in made.items():
             writer.add(path, data)
         return self.keys[shard], {path: writer.wanted[path] for path in made}, facet_counts(made)
-
-
-def _search_digests(shards: list | None) -> dict[str, str]:
-    """Every search index file the record knows of, with its digest."""
-    return {path: file_digest for _, files, _ in shards or () for path, file_digest in files.items()}
 
 
 class _Pages(Mapping[str, bytes]):
