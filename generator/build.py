@@ -22,26 +22,31 @@ import jinja2
 
 from generator.check import check_site_config
 from generator.exports.common import ExportTools
-from generator.keys import Digests, shape_digest
+from generator.keys import Digests
 from generator.model import Timeline
 from generator.parallel import split_work, workers_for
-from generator.pipeline import CACHE_DIR, CheckReport, load_site
+from generator.pipeline import CheckReport, load_site
 from generator.plan import Export, Page, plan_site
 from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
-from generator.record import KeyTable, Pieces, Record, code_version, unpack, inputs_digest, manifest_digest, read_head, read_record, write_record
-from generator.render import Markdown, Renderer, builtin_dir, make_environment
+from generator.record import (
+    CACHE_DIR, KeyTable, Pieces, Record, code_version, inputs_digest, read_head, read_record, unchanged_build, unpack,
+    write_record,
+)
+from generator.render import Markdown, Renderer, make_environment
+from generator.theme import builtin_dir
 from generator.search import (
     EVENT_PAGE, SERVICES, SHARDS_FILE, SearchUnavailable, facet_counts, page_language, pagefind_binary, shard_count,
     shard_files, shards_file, split_pages,
 )
 from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
-    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, read_manifest_bytes,
+    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest, read_manifest, replace_files,
     refuse_links_leaving,
 )
 
 FORCED = "--force: every page and file made and written again"
+Reads = tuple[frozenset[str], bytes]  # what an output read: keys by name, and positions packed (from pieces kept)
 
 
 @dataclass(frozen=True)
@@ -73,19 +78,21 @@ def output_folder(site_root: Path, output: str) -> Path:
 def build_site(
     site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
     overrides: dict | None = None, use_cache: bool = True, search: bool = True, memory: Memory | None = None,
+    inputs: str | None = None,
 ) -> BuildResult:
     """Load, plan, render and write the site; write nothing when the content has errors.
 
     Without `memory` the record is read from the site's cache folder and saved there
     (not at all without `use_cache`); serve keeps its own `memory` between builds.
     Without `search` the search index is not made again: the last one is kept, if any.
+    `inputs` is `record.inputs_digest` of these options, when the caller has it already.
     """
     started = time.perf_counter()
     folder = site_root / CACHE_DIR if use_cache else None
     # Whether the search index is made changes no page: it is an input of the build, not of its code,
     # so serve's builds without search (after a first one with it) re-make only what an edit reaches.
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    inputs = _inputs(site_root, code, search)
+    inputs = inputs or inputs_digest(site_root, code, search)
     if not force:
         same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs, strict, started)
         if same is not None:
@@ -116,6 +123,7 @@ def _build(
     check_output_folder(output, site_root, force)
     refuse_links_leaving(site_root / "templates", site_root)
     static = collect_static([builtin_dir("static"), site_root / "static"])
+    static_paths = sorted(static)
     static.update(capture_files(site_root, report.timeline))  # provenance: archived captures, copied as they are
     env = (memory.env if memory and memory.env else None) or make_environment(site_root)
     with SiteWriter(output, live={} if force else None) as writer:  # holds the output's build lock until the swap is done
@@ -126,8 +134,11 @@ def _build(
     notes = made.notes + ((FORCED,) if force else ())
     if not (search and made.notes):  # a skipped search index is tried again next time
         record.inputs = inputs
-    record.output = manifest_digest(read_manifest_bytes(output))
-    record.outcome = {"diagnostics": list(report.diagnostics), "checked": report.files, "pages": made.pages, "files": len(writer.wanted)}
+    record.output = manifest_digest(output)
+    record.outcome = {
+        "diagnostics": list(report.diagnostics), "checked": report.files, "pages": made.pages, "files": len(writer.wanted),
+        "output": str(output.absolute()), "static": static_paths,
+    }
     _keep(memory, folder, record)
     return BuildResult(
         report, written, made.pages, len(writer.wanted), time.perf_counter() - started, notes, made.rendered, made.exports,
@@ -135,42 +146,34 @@ def _build(
 
 
 def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overrides: dict | None = None) -> BuildResult | None:
-    """Serve's answer to a save of static files only: copy them, keep every other file; None when that cannot do.
+    """Serve's answer to a save of static files only: put them into the site in place, keep every other file.
 
-    It needs the last build's record to describe the live site exactly, else a full build runs.
+    None when that cannot do: it needs the last build's record to describe the live
+    site exactly (else a full build runs).
     """
     started = time.perf_counter()
     record = memory.record
     config, _ = check_site_config(site_root, overrides or {})
-    if config is None or not record.outputs or not record.inputs:
+    known = set(record.outcome.get("static", ()))
+    if config is None or not record.outputs or not record.inputs or not known:
         return None
     output = output_folder(site_root, config.output)
-    if record.output != manifest_digest(read_manifest_bytes(output)):
+    if record.output != manifest_digest(output):
         return None
     static = collect_static([builtin_dir("static"), site_root / "static"])
     if static.keys() & record.outputs.keys():
         return None
-    with SiteWriter(output) as writer:  # the lock is let go even when a static file cannot be read
-        for path, (file_digest, _) in record.outputs.items():
-            writer.add(path, Kept(file_digest))
-        for path, file_digest in _search_digests(record.search).items():
-            writer.add(path, Kept(file_digest))
-        for path, source in static.items():
-            writer.add(path, source.read_bytes())
-        written = writer.finish()
+    live = read_manifest(output) or {}
+    files = {path: data for path, source in static.items() if live.get(path) != digest(data := source.read_bytes())}
+    written = replace_files(output, files, sorted(known - static.keys()))
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    record.inputs = _inputs(site_root, code, search=False) if record.code == code else ""
-    record.output = manifest_digest(read_manifest_bytes(output))
+    record.inputs = inputs_digest(site_root, code, search=False) if record.code == code else ""
+    record.output = manifest_digest(output)
     outcome = record.outcome
-    outcome["files"] = len(writer.wanted)
+    outcome["static"] = sorted(static)
+    outcome["files"] = total = written.written + written.kept
     report = CheckReport(config, None, list(outcome.get("diagnostics", ())), int(outcome.get("checked", 0)))
-    pages = int(outcome.get("pages", 0))
-    return BuildResult(report, written, pages, len(writer.wanted), time.perf_counter() - started)
-
-
-def _inputs(site_root: Path, code: str, search: bool) -> str:
-    """The digest of every input of a build: the site's files, the theme, the code, and whether it makes the search index."""
-    return inputs_digest(site_root, [builtin_dir("templates"), builtin_dir("static")], f"{code}search={search}")
+    return BuildResult(report, written, int(outcome.get("pages", 0)), total, time.perf_counter() - started)
 
 
 def _keep(memory: Memory | None, folder: Path | None, record: Record) -> None:
@@ -182,23 +185,16 @@ def _keep(memory: Memory | None, folder: Path | None, record: Record) -> None:
 
 def _same_as_last(site_root: Path, overrides: dict | None, last: Record, inputs: str, strict: bool, started: float) -> BuildResult | None:
     """The last build's result again, when no input changed and its output is as it left it."""
-    if not last.inputs or last.inputs != inputs:
+    found = unchanged_build(last, inputs)
+    if found is None or found.manifest != manifest_digest(found.output):
         return None
     config, _ = check_site_config(site_root, overrides or {})
     if config is None:
         return None
-    output = output_folder(site_root, config.output)
-    if last.output != manifest_digest(read_manifest_bytes(output)):
-        return None
-    try:
-        outcome = last.outcome
-        diagnostics, checked, pages, files = list(outcome["diagnostics"]), int(outcome["checked"]), int(outcome["pages"]), int(outcome["files"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    report = CheckReport(config, None, diagnostics, checked)
-    if strict and diagnostics:
+    report = CheckReport(config, None, found.diagnostics, found.checked)
+    if strict and found.diagnostics:
         return BuildResult(report, None)
-    return BuildResult(report, WriteResult(0, files, output.absolute()), pages, files, time.perf_counter() - started)
+    return BuildResult(report, WriteResult(0, found.files, found.output), found.pages, found.files, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -220,10 +216,9 @@ def _make_files(
     clashes = sorted(static.intersection(path for path, _ in jobs))
     if clashes:
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
-    shared: dict = {}  # terms and their entries are shared by many pages: shaped once
-    plans = {page.output: shape_digest((page.templates, page.context), shared) for page in pages}
-    digests = Digests(timeline, env, plans, page_paths, record.files, record.outlines, site_root)
     table = record.keys
+    planned = {page.output: page for page in pages}
+    digests = Digests(timeline, env, planned, record.files, record.outlines, site_root, table.digests, record.world)
     stale = {index for index, (key, old) in enumerate(table.digests.items()) if digests(key) != old}
     live = writer.live or {}
     outputs: dict[str, tuple[str, bytes]] = {}
@@ -245,7 +240,7 @@ def _make_files(
     index = _SearchIndex(writer, record.search, search)
     index.start()
     made.update(makers.make_all(others, writer))
-    outputs.update((path, (file_digest, table.pack(reads))) for path, (file_digest, reads) in made.items())
+    outputs.update((path, (file_digest, table.pack(*reads))) for path, (file_digest, reads) in made.items())
     notes = index.finish(record)
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
     record.unread += record.pieces.released + sum(
@@ -267,11 +262,10 @@ def _sweep(record: Record, digests: Digests) -> None:
     for key in table.digests:
         table.digests[key] = digests(key)
     record.outlines = digests.kept_outlines()
+    record.world = digests.world()
     if record.unread <= len(table) // 20:
         return
-    read: set[int] = set()
-    for _, packed in record.outputs.values():
-        read.update(unpack(packed))
+    read = set(unpack(b"".join(packed for _, packed in record.outputs.values())))
     read.update(record.pieces.read_positions())
     record.unread = len(table) - len(read)
     if record.unread <= len(table) // 20:
@@ -294,7 +288,7 @@ class Makers:
         self.templates = ""  # the digest of the templates last checked
         self.ready = False
 
-    def make(self, path: str, job: Page | Export) -> tuple[bytes, frozenset[str]]:
+    def make(self, path: str, job: Page | Export) -> tuple[bytes, Reads]:
         if not self.ready:
             self._set_up()
         try:
@@ -306,9 +300,9 @@ class Makers:
                     data = job.make(self.timeline, self.tools)
         except jinja2.TemplateError as err:
             raise rendering_failure(err, job.path, self.site_root) from None
-        return data, frozenset(reads)
+        return data, (frozenset(reads), b"".join(reads.packed))
 
-    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter) -> dict[str, tuple[str, frozenset[str]]]:
+    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter) -> dict[str, tuple[str, Reads]]:
         """Make these files and hand them to the writer, over several processes when there are many.
 
         Workers write their files into the spare folder themselves and send back their
@@ -444,11 +438,6 @@ class _SearchIndex:
         for path, data in made.items():
             writer.add(path, data)
         return self.keys[shard], {path: writer.wanted[path] for path in made}, facet_counts(made)
-
-
-def _search_digests(shards: list | None) -> dict[str, str]:
-    """Every search index file the record knows of, with its digest."""
-    return {path: file_digest for _, files, _ in shards or () for path, file_digest in files.items()}
 
 
 class _Pages(Mapping[str, bytes]):

@@ -9,23 +9,24 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import time
 from collections import Counter
 from datetime import timedelta
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from generator import __version__
 from generator.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_diagnostics, printable, summary_line
-from generator.build import build_site
-from generator.check import check_site_config
-from generator.pipeline import CheckReport, check_site
-from generator.scaffold import ScaffoldError, init_site, new_item, place_proposal
-from generator.model import build_timeline
-from generator.schema import ACTOR_KINDS, PLACE_KINDS
-from generator.render import Renderer
-from generator.template_errors import TemplateFailure, template_diagnostics
-from generator.write import WriteError
+from generator.kinds import ACTOR_KINDS, PLACE_KINDS
+from generator.record import CACHE_DIR, code_version, inputs_digest, read_head, unchanged_build
+from generator.write import manifest_digest
+
+if TYPE_CHECKING:
+    from generator.pipeline import CheckReport
+
+# The other stages are imported by the commands that use them: a build that finds
+# nothing changed since the last one loads none of them.
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -193,6 +194,11 @@ def _strict(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from generator.model import build_timeline
+    from generator.pipeline import check_site
+    from generator.render import Renderer
+    from generator.template_errors import template_diagnostics
+
     report = check_site(args.site, drafts=args.drafts)
     if report.config is not None and (args.site / "templates").is_dir():  # the site's own templates too
         renderer = Renderer(report.timeline or build_timeline(report.config, (), {}, {}), args.site)
@@ -223,6 +229,7 @@ def run_archive(args: argparse.Namespace) -> int:
     from generator.archive import ArchiveOptions, archive_sources
     from generator.captures import LOCK_FILE, RecordError
     from generator.fetch import Limits
+    from generator.check import check_site_config
     from generator.pipeline import checked_items
 
     config, problems = check_site_config(args.site)
@@ -248,9 +255,20 @@ def run_archive(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
     overrides = {key: value for key, value in (("output", args.output), ("base_url", args.base_url)) if value is not None}
+    inputs = inputs_digest(args.site, code_version({"drafts": args.drafts, "overrides": overrides}), args.search)
+    if not args.force and _told_unchanged(args, inputs, started):
+        return EXIT_OK
+    from generator.build import build_site
+    from generator.pipeline import CheckReport
+    from generator.template_errors import TemplateFailure
+    from generator.write import WriteError
+
     try:
-        result = build_site(args.site, drafts=args.drafts, strict=args.strict, force=args.force, overrides=overrides, search=args.search)
+        result = build_site(
+            args.site, drafts=args.drafts, strict=args.strict, force=args.force, overrides=overrides, search=args.search, inputs=inputs,
+        )
     except WriteError as err:
         print(f"error: {printable(str(err))}", file=sys.stderr)
         return EXIT_USAGE
@@ -276,15 +294,33 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"{result.rendered} pages and exports made afresh, the others unchanged since the last build", file=sys.stderr)
     if not args.quiet:
         written = result.written
-        print(
-            f"built {result.pages} pages and {result.files - result.pages} other files into {written.output} "
-            f"({written.written} written, {written.kept} unchanged) in {result.seconds:.2f} s",
-            file=sys.stderr,
-        )
+        _print_built(result.pages, result.files, written.output, written.written, result.seconds)
     return EXIT_OK
 
 
+def _told_unchanged(args: argparse.Namespace, inputs: str, started: float) -> bool:
+    """When no input changed since the last build and it reported no problem, say so (as a build would) and return True."""
+    last = unchanged_build(read_head(args.site / CACHE_DIR), inputs)
+    if last is None or last.diagnostics or last.manifest != manifest_digest(last.output):
+        return False  # a build tells its diagnostics again: it needs the checker's own printing
+    if args.verbose:
+        print("0 pages and exports made afresh, the others unchanged since the last build", file=sys.stderr)
+    if not args.quiet:
+        print(summary_line([], last.checked), file=sys.stderr)
+        _print_built(last.pages, last.files, last.output, 0, time.perf_counter() - started)
+    return True
+
+
+def _print_built(pages: int, files: int, output: Path, written: int, seconds: float) -> None:
+    print(
+        f"built {pages} pages and {files - pages} other files into {output} ({written} written, {files - written} unchanged) in {seconds:.2f} s",
+        file=sys.stderr,
+    )
+
+
 def run_new(args: argparse.Namespace) -> int:
+    from generator.scaffold import new_item, place_proposal
+
     fields = {
         "event": ("date", "actors", "sources", "tags", "location"),
         "actor": ("actor_kind", "aliases"),
@@ -305,6 +341,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from generator.scaffold import init_site
+
     return _scaffold(
         lambda: init_site(args.folder, args.title),
         lambda written: f"made a new site in {args.folder} ({len(written)} files); next: cd {args.folder} && timeline build",
@@ -313,6 +351,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 def _scaffold(make: Callable[[], Any], done: Callable[[Any], str]) -> int:
     """Run a command that writes new files; a refusal is a usage error, not a traceback."""
+    from generator.scaffold import ScaffoldError
+
     try:
         made = make()
     except ScaffoldError as err:

@@ -9,14 +9,13 @@ renamed file's history starts at its new name.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from generator.model import History
+from generator.repository import git
 
-GIT_TIMEOUT = 60.0  # seconds
 EVENTS_DIR = "content/events"
 _COMMIT = "\x1e"  # starts each commit's line in the log
 
@@ -29,7 +28,7 @@ class SiteHistory:
 
 def read_history(site_root: Path) -> SiteHistory:
     """The history of every committed event file under the site's content/events."""
-    output, note = _git(site_root, "log", "--relative", "--name-only", "--no-color", f"--format={_COMMIT}%ct", "--", EVENTS_DIR)
+    output, note = git(site_root, "log", "--relative", "--name-only", "--no-color", f"--format={_COMMIT}%ct", "--", EVENTS_DIR)
     if output is None:
         return SiteHistory({}, note)
     first: dict[str, int] = {}
@@ -44,31 +43,6 @@ def read_history(site_root: Path) -> SiteHistory:
     if not first:
         return SiteHistory({}, "no event file has been committed to git yet: first-published and updated dates appear once they are")
     return SiteHistory({path: History(_utc(first[path]), _utc(last[path])) for path in sorted(first)})
-
-
-def head_commit(site_root: Path) -> str:
-    """The commit the site's history is read at ("" outside a repository): an input of the build."""
-    output, _ = _git(site_root, "rev-parse", "--quiet", "--verify", "HEAD")
-    return (output or "").strip()
-
-
-def _git(site_root: Path, *arguments: str) -> tuple[str | None, str]:
-    """git's output, or None and the reason there is none."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(site_root), "-c", "core.quotepath=off", *arguments],
-            capture_output=True, timeout=GIT_TIMEOUT, check=False, stdin=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        return None, "git is not installed: events show no first-published or updated dates"
-    except subprocess.TimeoutExpired:
-        return None, f"git took longer than {GIT_TIMEOUT:g} s to read the history: events show no first-published or updated dates"
-    except OSError as err:
-        return None, f"git could not be run ({err.strerror}): events show no first-published or updated dates"
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        return None, f"the site has no git history ({reason[0] if reason else 'git failed'}): events show no first-published or updated dates"
-    return done.stdout.decode("utf-8", errors="replace"), ""
 
 
 @lru_cache(maxsize=4096)  # a few commits date thousands of files

@@ -18,10 +18,12 @@ import jinja2
 
 from generator.media import MEDIA_FOLDER
 from generator.model import Actor, Event, Source, Term, Timeline
+from generator.plan import Page
 from generator.views import FACTS, Views
 
 OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "summary")
 ABSENT = "-"
+WORLDLY = frozenset(("fact", "terms", "term", "plan"))  # kinds of keys made of the world alone (see `Digests.world`)
 
 
 def digest_text(text: str) -> str:
@@ -78,16 +80,24 @@ class Digests:
     the last build by event file, with what they were made from (brought up to date here):
     an event whose file and resolved parts did not change keeps its digest without
     being digested again. `site_root` is where `media:` keys read their files.
+
+    `last` holds the digests of the last build by key and `last_world` its `world()`:
+    while the world is the same, facts, term lists and plans keep their digests
+    (they are made of outlines, actors, sources, places and settings, never of
+    summaries), so an edit of a summary digests none of them again.
     """
 
-    def __init__(self, timeline: Timeline, env: jinja2.Environment, plans: Mapping[str, str], page_paths: tuple[str, ...],
+    def __init__(self, timeline: Timeline, env: jinja2.Environment, pages: Mapping[str, Page],
                  files: Mapping[str, Any] | None = None, outlines: dict[str, tuple[str, str]] | None = None,
-                 site_root: Path | None = None):
-        self.timeline, self.env, self.plans, self.page_paths = timeline, env, plans, page_paths
+                 site_root: Path | None = None, last: Mapping[str, str] | None = None, last_world: str = ""):
+        self.timeline, self.env, self.pages = timeline, env, pages
         self.files = files or {}
         self.outlines = {} if outlines is None else outlines
         self.site_root = site_root
+        self.last, self.last_world = last or {}, last_world
+        self._same_world: bool | None = None
         self._known: dict[str, str] = {}
+        self._shared: dict[int, str] = {}  # terms and their entries are shared by many plans: shaped once
         self._views: Views | None = None
         self._kinds: dict[str, Callable[[str], str]] = {
             "e": self._event, "a": self._actor, "s": self._source, "config": lambda _: repr(timeline.config),
@@ -96,8 +106,8 @@ class Digests:
             "actors": lambda _: digest_text("\n".join(timeline.actors)),
             "sources": lambda _: digest_text("\n".join(timeline.sources)),
             "terms": self._terms, "term": self._term, "all": self._all, "fact": self._fact,
-            "template": self._template, "plan": lambda path: plans.get(path, ABSENT),
-            "pages": lambda _: digest_text("\n".join(page_paths)),
+            "template": self._template, "plan": self._plan,
+            "pages": lambda _: digest_text("\n".join(pages)),
             "timeline": lambda name: shape_digest(getattr(timeline, name, None)),
             "pl": lambda place_id: digest_text(repr(timeline.places.get(place_id))),
             "volatile": lambda _: os.urandom(8).hex(),
@@ -108,9 +118,30 @@ class Digests:
         found = self._known.get(key)
         if found is None:
             kind, _, rest = key.partition(":")
+            if kind in WORLDLY and self.last.get(key) and self.same_world():
+                found = self._known[key] = self.last[key]
+                return found
             make = self._kinds.get(kind)
             found = self._known[key] = make(rest) if make else f"unknown {key}"
         return found
+
+    def world(self) -> str:
+        """The digest of the whole Timeline but its events' summaries, and of the pages planned."""
+        timeline = self.timeline
+        parts = (
+            self("all:outlines"), self("all:actors"), self("all:sources"), self("config"), self("pages"),
+            repr(timeline.places), repr(timeline.tags), timeline.history_note,
+        )
+        return digest_text("\n".join(parts))
+
+    def same_world(self) -> bool:
+        if self._same_world is None:
+            self._same_world = bool(self.last_world) and self.world() == self.last_world
+        return self._same_world
+
+    def _plan(self, path: str) -> str:
+        page = self.pages.get(path)
+        return shape_digest((page.templates, page.context), self._shared) if page else ABSENT
 
     def _event(self, rest: str) -> str:
         event_id, _, part = rest.rpartition(":")

@@ -20,7 +20,6 @@ from generator.provenance import attach_provenance
 from generator.record import CheckedFile, stamp
 from generator.schema import Context
 
-CACHE_DIR = ".timeline-cache"
 PARALLEL_FROM = 400  # files to load before it pays to fork worker processes
 CheckResults = dict[str, CheckedFile]  # shown path → its check result, as the record keeps them
 

@@ -1,8 +1,8 @@
 """The provenance of a site's content, read for the build: captures, link checks, git history.
 
 These are inputs of the build like the content files: `archive/captures.json`,
-`archive/links.json` (with the files they name) and the git commit the site is at.
-`provenance_inputs` names them for the check whether anything changed, and
+`archive/links.json` (with the files they name) and the git commit the site is at
+(`generator.repository.head_commit`, one of the inputs the record compares).
 `attach_provenance` adds what they say to the Timeline.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.captures import read_captures, read_links
 from generator.diagnostics import Diagnostic
-from generator.history import head_commit, read_history
+from generator.history import read_history
 from generator.model import Capture, Timeline, with_provenance
 
 
@@ -31,11 +31,6 @@ def attach_provenance(site_root: Path, timeline: Timeline) -> tuple[Timeline, li
     history = read_history(site_root)
     timeline = with_provenance(timeline, captures, states, history.by_path, history.note)
     return timeline, [*record.problems, *link_problems]
-
-
-def provenance_inputs(site_root: Path) -> str:
-    """What, beyond the site's folders, the pages depend on: the commit the history is read at."""
-    return head_commit(site_root)
 
 
 def capture_files(site_root: Path, timeline: Timeline) -> dict[str, Path]:

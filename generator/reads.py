@@ -25,11 +25,22 @@ import contextvars
 import sys
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from generator.model import Actor, Event, Place, SiteConfig, Source, Timeline, cited_sources
 
-_open: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("reads", default=None)
+class ReadSet(set):
+    """The keys read while something is made: by name, and as packed positions in the record's
+    key table (`packed`: the read sets of pieces kept from the last build, pasted as they are)."""
+
+    __slots__ = ("packed",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.packed: list[bytes] = []
+
+
+_open: contextvars.ContextVar[ReadSet | None] = contextvars.ContextVar("reads", default=None)
 
 
 def record(key: str) -> None:
@@ -46,10 +57,10 @@ def record_all(keys: Iterable[str]) -> None:
 
 
 @contextmanager
-def recording() -> Iterator[set[str]]:
+def recording() -> Iterator[ReadSet]:
     """A new read set for what runs inside; its keys are also added to the enclosing one."""
     outer = _open.get()
-    reads: set[str] = set()
+    reads = ReadSet()
     token = _open.set(reads)
     try:
         yield reads
@@ -57,6 +68,29 @@ def recording() -> Iterator[set[str]]:
         _open.reset(token)
         if outer is not None:
             outer.update(reads)
+            outer.packed += reads.packed
+
+
+Piece = tuple[Any, frozenset[str], bytes]  # a value, the keys it read by name, and those it read packed
+
+
+def piece(store: dict[Any, Piece], key: Any, make: Callable[[], Any]) -> Any:
+    """A piece (a card, an export's entry) from `store`, or made and kept there with what it read.
+
+    Its reads are recorded either way, so an output that pastes it reads what it read.
+    """
+    found = store.get(key)
+    if found is None:
+        with recording() as reads:
+            value = make()
+        store[key] = (value, frozenset(reads), b"".join(reads.packed))
+        return value
+    reads = _open.get()
+    if reads is not None:
+        reads.update(found[1])
+        if found[2]:
+            reads.packed.append(found[2])
+    return found[0]
 
 
 # An event's keys are in the read sets of many outputs and pieces: interned, they are one

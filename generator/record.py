@@ -12,8 +12,7 @@ the other, so that a build whose inputs did not change reads only the first:
    decodes only when it uses it; and the search index's files.
 
 Check results are dataclasses of this package; they are written as their class
-name and field values and read back only into classes of the fixed `RECORDED`
-table, without running any of their code. A record that does not read back as
+name and field values and read back only into classes of the fixed table of `recorded_classes()`, without running any of their code. A record that does not read back as
 expected (missing, truncated, planted, from another version) is ignored: the build
 is then a cold one, never a different one.
 """
@@ -22,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import json
 import os
@@ -31,16 +31,17 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from array import array
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import cbor2
 
 import generator
-from generator import check, dates, diagnostics
-from generator.provenance import provenance_inputs
+from generator.repository import head_commit
+from generator.theme import builtin_dir
 
+CACHE_DIR = ".timeline-cache"
 RECORD = "record.cbor"
-FORMAT = 2
+FORMAT = 3
 SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar", "pillow")
 Stamp = tuple[int, int, int, int]
@@ -48,8 +49,11 @@ Stamp = tuple[int, int, int, int]
 _DATACLASS, _TUPLE, _ENUM, _ZONE, _OFFSET = 41000, 41001, 41002, 41003, 41004
 
 
-def _recorded_classes() -> dict[str, type]:
+@functools.cache  # the check stage is imported only once a check result is read or kept
+def recorded_classes() -> dict[str, type]:
     """Every dataclass and enum a check result may hold, by name: nothing else is ever made."""
+    from generator import check, dates, diagnostics
+
     found: dict[str, type] = {}
     for module in (check, dates, diagnostics):
         for name, value in vars(module).items():
@@ -57,9 +61,6 @@ def _recorded_classes() -> dict[str, type]:
                 if dataclasses.is_dataclass(value) or issubclass(value, enum.Enum):
                     found[f"{module.__name__}.{name}"] = value
     return found
-
-
-RECORDED = _recorded_classes()
 
 
 class CheckedFile:
@@ -95,20 +96,21 @@ class CheckedFile:
 class Pieces:
     """Pieces made once and pasted into many outputs (cards, export entries), by group.
 
-    Each group maps a key to the piece and the keys it read. A group read from the
-    record stays bytes until the build first asks for it; it is then decoded, leaving
-    out the pieces whose reads changed since (`stale`). A group never asked for is
-    written back as it came.
+    Each group maps a key to a `generator.reads.Piece`: the piece, the keys it read by
+    name, and those it read as packed positions in the key table. A group read from the
+    record stays bytes until the build first asks for it; it is then decoded in one go,
+    leaving out the pieces whose reads changed since (`stale`), and its pieces keep
+    their read sets packed, as stored. A group never asked for is written back as it came.
     """
 
     def __init__(self, blobs: dict[str, tuple[bytes, bytes]] | None = None, keys: KeyTable | None = None):
         self._blobs = dict(blobs or {})  # group → (its encoded pieces, the packed union of their reads)
-        self._groups: dict[str, dict[Any, tuple[Any, frozenset[str]]]] = {}
+        self._groups: dict[str, dict[Any, tuple[Any, frozenset[str], bytes]]] = {}
         self.table = keys if keys is not None else KeyTable()
         self.stale: set[int] = set()  # positions of the keys whose digest changed in this build
         self.released = 0  # reads of the pieces left out as stale (a bound on the keys no longer read)
 
-    def group(self, name: str) -> dict[Any, tuple[Any, frozenset[str]]]:
+    def group(self, name: str) -> dict[Any, tuple[Any, frozenset[str], bytes]]:
         found = self._groups.get(name)
         if found is None:
             found = self._groups[name] = self._decode(name)
@@ -119,8 +121,9 @@ class Pieces:
         self.stale = stale
         names = self.table.keys_at(stale)
         for group in self._groups.values():
-            for key in [key for key, piece in group.items() if not names.isdisjoint(piece[1])]:
-                self.released += len(group.pop(key)[1])
+            for key in [key for key, piece in group.items() if not names.isdisjoint(piece[1]) or not stale.isdisjoint(unpack(piece[2]))]:
+                removed = group.pop(key)
+                self.released += len(removed[1]) + len(removed[2]) // 4
 
     def decode_all(self) -> None:
         for name in list(self._blobs):
@@ -129,49 +132,57 @@ class Pieces:
     def names(self) -> set[str]:
         return {*self._blobs, *self._groups}
 
-    def _decode(self, name: str) -> dict[Any, tuple[Any, frozenset[str]]]:
+    def _decode(self, name: str) -> dict[Any, tuple[Any, frozenset[str], bytes]]:
         blob = self._blobs.pop(name, None)
         if blob is None:
             return {}
-        table, stale, decoded = self.table, self.stale, {}
+        stale, decoded, nothing = self.stale, {}, frozenset()
         try:
-            for entry in cbor2.loads(blob[0]):
-                key, value, packed = cbor2.loads(entry)
-                positions = unpack(packed)
-                if stale.isdisjoint(positions):  # kept with its bytes, written again as they are
-                    decoded[tuple(key) if type(key) is list else key] = (value, table.keys_at(positions), entry)
+            entries = cbor2.loads(blob[0])
+            every = b"".join(packed for _, _, packed in entries)  # a TypeError unless each is bytes
+            if any(len(packed) % 4 for _, _, packed in entries) or max(unpack(every), default=-1) >= len(self.table):
+                raise ValueError("read sets out of the key table")
+            for key, value, packed in entries:
+                if stale and not stale.isdisjoint(unpack(packed)):
+                    self.released += len(packed) // 4
                 else:
-                    self.released += len(positions)
+                    decoded[tuple(key) if type(key) is list else key] = (value, nothing, packed)
         except Exception:  # damaged: the group's pieces are made again
             return {}
         return decoded
 
     def renumbered(self) -> None:
-        """The table was renumbered: every piece is encoded afresh from its read set."""
+        """The table is about to be renumbered: every piece's reads are named, to be packed afresh."""
         self.decode_all()
         for group in self._groups.values():
-            for key, piece in group.items():
-                group[key] = piece[:2]
+            for key, (value, names, packed) in group.items():
+                group[key] = (value, names | self.table.keys_at(unpack(packed)), b"")
 
     def encoded(self) -> dict[str, list[bytes]]:
         """Every group as stored: [its encoded pieces, the packed union of their reads]."""
         stored = {name: list(blob) for name, blob in self._blobs.items()}
         for name, group in self._groups.items():
-            entries, union = [], set()
-            for key, piece in group.items():
-                positions = self.table.positions(piece[1])
-                union.update(positions)
-                entries.append(piece[2] if len(piece) > 2 else cbor2.dumps([list(key) if type(key) is tuple else key, piece[0], pack_positions(positions)]))
-            stored[name] = [cbor2.dumps(entries), pack_positions(union)]
+            entries, union = [], array("I")
+            for key, (value, names, packed) in group.items():
+                if names:
+                    packed = self.table.pack(names, packed)
+                union.frombytes(packed)
+                entries.append([list(key) if type(key) is tuple else key, value, packed])
+            stored[name] = [cbor2.dumps(entries), pack_positions(set(union))]
         return stored
 
-    def read_positions(self) -> Iterator[int]:
+    def read_positions(self) -> array:
         """The positions of every key a piece reads, in the table (new keys added to it), for the sweep."""
+        found = array("I")
         for blob in self._blobs.values():
-            yield from unpack(blob[1])
+            found.frombytes(blob[1])
         for group in self._groups.values():
-            for piece in group.values():
-                yield from self.table.positions(piece[1])
+            names: set[str] = set()
+            for _, read, packed in group.values():
+                names.update(read)
+                found.frombytes(packed)
+            found.extend(self.table.positions(names))
+        return found
 
 
 class KeyTable:
@@ -185,9 +196,11 @@ class KeyTable:
     def __len__(self) -> int:
         return len(self._names)
 
-    def pack(self, keys: Iterable[str]) -> bytes:
-        """A read set as the positions of its keys, packed."""
-        return pack_positions(self.positions(keys))
+    def pack(self, keys: Iterable[str], packed: bytes = b"") -> bytes:
+        """A read set as the positions of its keys, packed; with `packed`, positions already packed, joined to them."""
+        if not packed:
+            return pack_positions(self.positions(keys))
+        return pack_positions({*self.positions(keys), *unpack(packed)})
 
     def positions(self, keys: Iterable[str]) -> list[int]:
         """The positions of these keys; keys new to the table are added at its end (their digest still to come)."""
@@ -240,6 +253,7 @@ class Record:
     search: list[tuple[str, dict[str, str], dict | None]] | None = None  # per search shard: its pages' digest, its files' digests, its facet counts
     templates: str = ""  # the digest of the templates the last build checked
     outlines: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file → (what its outline was made of, its digest)
+    world: str = ""  # the digest of the Timeline but its summaries (`generator.keys.Digests.world`)
     unread: int = 0  # at most this many keys of the table are read by nothing
 
     def __post_init__(self) -> None:
@@ -267,19 +281,41 @@ def code_version(options: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(site_root: Path, builtin: list[Path], code: str) -> str:
-    """One digest of every input file's stamp, and of the code."""
-    digest = hashlib.blake2b(code.encode(), digest_size=16)
-    digest.update(provenance_inputs(site_root).encode())  # the git commit events' history is read at
+def inputs_digest(site_root: Path, code: str, search: bool) -> str:
+    """One digest of every input of a build: the site's files, the theme, the commit, the code, and whether it makes the search index."""
+    digest = hashlib.blake2b(f"{code}search={search}".encode(), digest_size=16)
+    digest.update(head_commit(site_root).encode())  # the git commit events' history is read at
     paths = [str(site_root / "site.yml")]
-    for folder in [*(site_root / name for name in SITE_FOLDERS), *builtin]:
+    for folder in [*(site_root / name for name in SITE_FOLDERS), builtin_dir("templates"), builtin_dir("static")]:
         paths += _files(str(folder))
     digest.update(b"".join(f"{path}\0{stamp(path)}\n".encode() for path in paths))
     return digest.hexdigest()
 
 
-def manifest_digest(manifest: bytes | None) -> str:
-    return hashlib.blake2b(manifest, digest_size=16).hexdigest() if manifest is not None else ""
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last build reported: all a build that finds nothing changed since has to say."""
+
+    output: Path
+    manifest: str  # the digest of the output's manifest as the build left it (`generator.write.manifest_digest`)
+    diagnostics: list
+    checked: int  # content files
+    pages: int
+    files: int
+
+
+def unchanged_build(last: Record, inputs: str) -> LastBuild | None:
+    """The last build's outcome, when no input changed since (whether its output is as it left it is the caller's to check)."""
+    if not last.inputs or last.inputs != inputs:
+        return None
+    try:
+        outcome = last.outcome
+        return LastBuild(
+            Path(str(outcome["output"])), last.output, list(outcome["diagnostics"]), int(outcome["checked"]), int(outcome["pages"]),
+            int(outcome["files"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def read_head(folder: Path | None) -> Record:
@@ -318,6 +354,7 @@ def _read_body(record: Record, body: dict) -> None:
     record.pieces = Pieces(groups, record.keys)
     record.templates = str(body["templates"])
     record.unread = int(body["unread"])
+    record.world = str(body["world"])
     record.outlines = {str(path): (str(basis), str(value)) for path, (basis, value) in body["outlines"].items()}
     search = body["search"]
     record.search = [(str(key), {str(path): str(d) for path, d in files.items()}, _facet_counts(counts))
@@ -353,6 +390,7 @@ def write_record(folder: Path | None, record: Record) -> None:
         "templates": record.templates,
         "outlines": {path: list(known) for path, known in record.outlines.items()},
         "unread": record.unread,
+        "world": record.world,
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -381,15 +419,25 @@ def _tagged(value: Any) -> Any:
     if kind is dict:
         return {key: _tagged(item) for key, item in value.items()}
     name = f"{kind.__module__}.{kind.__qualname__}"
-    if RECORDED.get(name) is kind and isinstance(value, enum.Enum):
+    recorded = recorded_classes().get(name) is kind
+    if recorded and isinstance(value, enum.Enum):
         return cbor2.CBORTag(_ENUM, [name, value.value])
-    if RECORDED.get(name) is kind and dataclasses.is_dataclass(value):
+    if recorded and dataclasses.is_dataclass(value):
         return cbor2.CBORTag(_DATACLASS, [name, [_tagged(getattr(value, f.name)) for f in dataclasses.fields(value)]])
     if kind is zoneinfo.ZoneInfo:
         return cbor2.CBORTag(_ZONE, value.key)
     if kind is dt.timezone:
         return cbor2.CBORTag(_OFFSET, [value.utcoffset(None).total_seconds(), value.tzname(None)])
     raise TypeError(f"not kept in the record: {name}")
+
+
+@functools.cache
+def _recorded_fields() -> dict[str, tuple[type, tuple[str, ...]]]:
+    """Each recorded dataclass by name, with its fields' names in order."""
+    return {
+        name: (kind, tuple(declared.name for declared in dataclasses.fields(kind)))
+        for name, kind in recorded_classes().items() if dataclasses.is_dataclass(kind)
+    }
 
 
 def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
@@ -400,15 +448,16 @@ def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
     if tag.tag == _OFFSET:
         seconds, name = tag.value
         return dt.timezone.utc if seconds == 0 and name == "UTC" else dt.timezone(dt.timedelta(seconds=seconds), str(name))
-    if tag.tag in (_DATACLASS, _ENUM):
+    if tag.tag == _DATACLASS:
         name, value = tag.value
-        kind = RECORDED[name]  # KeyError for anything else: the record is ignored
-        if tag.tag == _ENUM:
-            return kind(value)
+        kind, names = _recorded_fields()[name]  # KeyError for anything else: the record is ignored
         made = object.__new__(kind)
-        for declared, item in zip(dataclasses.fields(kind), value, strict=True):
-            object.__setattr__(made, declared.name, item)
+        for field_name, item in zip(names, value, strict=True):
+            object.__setattr__(made, field_name, item)
         return made
+    if tag.tag == _ENUM:
+        name, value = tag.value
+        return recorded_classes()[name](value)
     raise ValueError(f"unknown tag {tag.tag}")
 
 

@@ -27,9 +27,9 @@ from generator.model import Event, Source, Tag, Timeline
 from generator.markup import Markdown
 from generator.plan import Page
 from generator.urls import KIND_BY_SINGULAR, event_path, output_path, page_root, term_path
-from generator.reads import TRACKED, attribute_read, record, record_all, recording, summary
+from generator.theme import builtin_dir
+from generator.reads import TRACKED, Piece, attribute_read, piece, record, record_all, summary
 
-PACKAGE = Path(__file__).resolve().parent
 # `root` while a card renders. Printed content is escaped and Markdown's HTML has no
 # such tag, so a raw "<" followed by this cannot come from anything but `root`.
 ROOT_MARK = Markup("\x1e<root>\x1e")
@@ -50,12 +50,6 @@ class EventHead:
     share: str  # its date and summary, cut, for the Open Graph description
     jsonld: Markup  # the event as schema.org data, for a JSON-LD script
     citation: str  # a ready-to-copy reference to its page
-
-
-def builtin_dir(name: str) -> Path:
-    """The theme's templates/ or static/: inside the installed package, or beside it in a checkout."""
-    inside = PACKAGE / name
-    return inside if inside.is_dir() else PACKAGE.parent / name
 
 
 class TrackingEnvironment(jinja2.Environment):
@@ -136,10 +130,10 @@ class Renderer:
         self.env.globals.update(views.template_globals(timeline))
         # Cards by (event id, member it came through): HTML and the keys it read. A build
         # seeds it with the cards of earlier builds whose reads did not change.
-        self.cards: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
-        self._via_notes: dict[str, tuple[str, frozenset[str]]] = {}
+        self.cards: dict[tuple[str, str], Piece] = {}
+        self._via_notes: dict[str, Piece] = {}
         self._globals: dict[jinja2.Template, dict[str, Any]] = {}
-        self._head: dict[str, tuple[EventHead, frozenset[str]]] = {}  # the last event's, for the page that asks four times
+        self._head: dict[str, Piece] = {}  # the last event's, for the page that asks four times
 
     def render(self, page: Page) -> bytes:
         template = self.env.select_template(list(page.templates))
@@ -173,7 +167,7 @@ class Renderer:
         """The event's `EventHead`, with what it read recorded."""
         if event.id not in self._head:
             self._head.clear()
-        return _once(self._head, event.id, lambda: self._make_head(event))
+        return piece(self._head, event.id, lambda: self._make_head(event))
 
     def _make_head(self, event: Event) -> EventHead:
         """What `event.html` made with `summary|markdown|striptags|truncate(…)`, `jsonld` and `citation`, with one striptags."""
@@ -194,7 +188,7 @@ class Renderer:
 
     def _piece(self, event: Event, via: str, make: Callable[[], str]) -> str:
         """A card made once (per member it came through); its reads go into every page that shows it."""
-        return _once(self.cards, (event.id, via), make)
+        return piece(self.cards, (event.id, via), make)
 
     def _render_card(self, event: Event, via: str | None, via_slot: bool = False) -> str:
         """The card of `event`; with `via_slot`, VIA_MARK in place of its "via" block."""
@@ -207,7 +201,7 @@ class Renderer:
 
     def _via_note(self, via: str) -> str:
         """The card template's "via" block for one member actor, made once."""
-        return _once(self._via_notes, via, lambda: self._render_via(via))
+        return piece(self._via_notes, via, lambda: self._render_via(via))
 
     def _render_via(self, via: str) -> str:
         record(f"template:{CARD}")
@@ -280,18 +274,6 @@ def _run(template: jinja2.Template, pieces: Iterator[str]) -> str:
         return template.environment.concat(pieces)  # type: ignore[attr-defined]
     except Exception:
         template.environment.handle_exception()  # raises, with the template's lines in the traceback
-
-
-def _once(store: dict, key: Any, make: Callable[[], Any]) -> Any:
-    """A piece from `store`, or made and kept there with what it read; its reads are recorded either way."""
-    piece = store.get(key)
-    if piece is None:
-        with recording() as reads:
-            text = make()
-        store[key] = (text, frozenset(reads))
-        return text
-    record_all(piece[1])
-    return piece[0]
 
 
 def _via_mark(context: Any) -> Iterator[str]:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from generator import advice, dates
 from generator.diagnostics import ERROR, Diagnostic, did_you_mean
+from generator.kinds import ACTOR_KINDS, EVENT_STATUSES, MEDIA_KINDS, PLACE_KINDS, PLACE_PRECISIONS
 from generator.load import Document
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -491,8 +492,6 @@ def validate(document: Document, fields: Sequence[Field], context: Context) -> t
 
 # --- the declarations -----------------------------------------------------------
 
-EVENT_STATUSES = ("occurred", "planned", "disputed")
-ACTOR_KINDS = ("person", "state", "organization", "armed-group", "media", "other")
 
 PERIOD = Record(
     fields=(
@@ -541,7 +540,6 @@ CORRECTION = Record(
     label="a correction {date: when, text: what was corrected}",
 )
 
-MEDIA_KINDS = ("image", "video", "audio", "document")
 # What a file's extension says it is. Images are resized at build time (Pillow), so
 # only the formats every browser shows are taken; other kinds are published as they are.
 MEDIA_EXTENSIONS = {
@@ -682,10 +680,6 @@ SOURCE_FIELDS = (
     Field("robots", Boolean(), default=True, help="false archives the page even where the site's robots.txt asks crawlers to stay away", example=True),
 )
 
-PLACE_KINDS = ("country", "region", "city", "town", "site", "area", "other")
-# How closely a place's coordinates locate what happens there, from the finest; the
-# idea of conflict data sets' geo-precision codes (ACLED, UCDP).
-PLACE_PRECISIONS = ("exact", "near", "city", "region", "country")
 
 PLACE_FIELDS = (
     Field("name", Text(max_length=200, single_line=True), required=True, help="the name shown on the site", example="Douma"),

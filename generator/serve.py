@@ -22,8 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.build import Memory, build_site, copy_static, output_folder
 from generator.diagnostics import ERROR
-from generator.pipeline import CACHE_DIR
-from generator.record import read_record, write_record
+from generator.record import CACHE_DIR, read_record, write_record
 from generator.render import make_environment
 from generator.template_errors import TemplateFailure
 from generator.write import WriteError

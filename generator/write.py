@@ -33,8 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from generator.load import link_leaves
-
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows; builds there are not locked
@@ -90,6 +88,8 @@ def collect_static(directories: Iterable[Path]) -> dict[str, Path]:
 def refuse_links_leaving(folder: Path, site_root: Path) -> None:
     """Raise WriteError for a symbolic link under `folder` whose target is not inside `site_root`,
     or for a folder there that cannot be read (its files would silently go missing)."""
+    from generator.load import link_leaves  # not at the top: a build that finds nothing changed reads only the manifest
+
     if not os.path.isdir(folder):
         return
     real_root = os.path.realpath(site_root)
@@ -254,6 +254,50 @@ class SiteWriter:
         self.prepared = True
 
 
+UNKNOWN = "-"  # a manifest digest no file has: the file is made again by the next build
+
+
+def replace_files(output: Path, files: Mapping[str, bytes], dropped: Iterable[str] = (), wait: float = LOCK_WAIT_SECONDS) -> WriteResult:
+    """Put a few files into the live site one by one, each atomically, and remove `dropped`, keeping its manifest true.
+
+    For serve's saves of static files only: the site is not swapped whole, so for an
+    instant a reader may see some of these files new and others old. Their paths are
+    first marked unknown in the manifest, so that a save cut short leaves files the
+    next build makes again, never a manifest that vouches for bytes a file does not hold.
+    """
+    lock = BuildLock(output, wait)
+    try:
+        manifest = read_manifest(output)
+        if manifest is None:
+            raise WriteError(f"{output} has no manifest: build the site first")
+        touched = [*files, *dropped]
+        for path in touched:
+            if not is_safe_relative(path) or path == MARKER or _leaves_through_link(output, path):
+                raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
+        with _disk_errors(None):
+            _write_manifest(output, {**manifest, **{path: UNKNOWN for path in touched}})
+            for path in dropped:
+                _unlink(output, path)
+                manifest.pop(path, None)
+            for path, data in files.items():
+                _replace(output / path, data)
+                manifest[path] = digest(data)
+            _write_manifest(output, manifest)
+        return WriteResult(len(files), len(manifest) - len(files), output)
+    finally:
+        lock.release()
+
+
+def _leaves_through_link(root: Path, path: str) -> bool:
+    """Whether a folder on the way to `path` under `root` is a symbolic link (or not a folder)."""
+    folder = root
+    for part in path.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            return True
+    return (root / path).is_symlink()
+
+
 class BuildLock:
     """The lock file beside an output folder: one build writes it at a time.
 
@@ -300,10 +344,11 @@ class _disk_errors:
     """Turns an OSError while writing into a WriteError that says what to do.
 
     After a full disk (or a file too large) the spare folder is removed, so that it
-    does not keep the space it took; the live site is left as it was.
+    does not keep the space it took; the live site is left as it was. Without a
+    writer (`replace_files`) there is no spare folder.
     """
 
-    def __init__(self, writer: SiteWriter):
+    def __init__(self, writer: SiteWriter | None):
         self.writer = writer
 
     def __enter__(self) -> None:
@@ -313,10 +358,12 @@ class _disk_errors:
         if not isinstance(err, OSError):
             return False
         where = f" ({err.filename})" if err.filename else ""
-        if err.errno in _DISK_FULL:
+        if err.errno in _DISK_FULL and self.writer is not None:
             _remove(self.writer.spare)
             self.writer.prepared = False
             hint = "free some space (or allow larger files) and build again; the previous site is left as it was"
+        elif err.errno in _DISK_FULL:
+            hint = "free some space (or allow larger files) and build again"
         elif err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             hint = "the output folder cannot be written: check its permissions, or choose another --output"
         else:
@@ -335,6 +382,12 @@ def read_manifest_bytes(folder: Path) -> bytes | None:
             return handle.read()
     except OSError:
         return None
+
+
+def manifest_digest(folder: Path) -> str:
+    """The digest of a folder's manifest file as it is ("" without one): whether the folder is as a build left it."""
+    manifest = read_manifest_bytes(folder)
+    return hashlib.blake2b(manifest, digest_size=16).hexdigest() if manifest is not None else ""
 
 
 def read_manifest(folder: Path) -> Manifest | None:

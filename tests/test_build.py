@@ -156,3 +156,26 @@ def test_incremental_builds_equal_cold_builds_after_a_series_of_edits(minimal_si
         assert build_site(minimal_site, overrides={"output": str(cold)}, use_cache=False).written is not None
         assert snapshot(incremental) == snapshot(cold), f"after: {what}"
         assert result.rendered < result.files, f"after {what}: everything was rendered again"
+
+
+def test_a_static_save_while_serving_is_copied_in_place_and_leaves_the_site_a_cold_build_gives(minimal_site: Path, tmp_path: Path):
+    from generator.build import Memory, build_site, copy_static
+
+    memory = Memory()
+    (minimal_site / "static").mkdir()
+    (minimal_site / "static" / "extra.css").write_text("body { margin: 0 }\n")
+    (minimal_site / "static" / "old.css").write_text("p { color: red }\n")
+    assert build_site(minimal_site, search=False, memory=memory).written is not None
+    out = minimal_site / "_site"
+    page_inode = (out / "index.html").stat().st_ino
+    (minimal_site / "static" / "extra.css").write_text("body { margin: 1px }\n")
+    (minimal_site / "static" / "old.css").unlink()
+    result = copy_static(minimal_site, memory)
+    assert result is not None and result.written.written == 1
+    assert (out / "extra.css").read_text() == "body { margin: 1px }\n" and not (out / "old.css").exists()
+    assert (out / "index.html").stat().st_ino == page_inode  # nothing else touched
+    cold = tmp_path / "cold"
+    assert main(["build", "--site", str(minimal_site), "--output", str(cold), "--no-search", "-q"]) == 0
+    assert snapshot(out) == snapshot(cold)
+    # The next build from the same memory finds the site as the record describes it.
+    assert build_site(minimal_site, search=False, memory=memory).written.written == 0

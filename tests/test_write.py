@@ -100,3 +100,55 @@ def test_output_folder_refusals(tmp_path: Path):
     assert (foreign / "notes.txt").read_text() == "mine"
     (foreign / "notes.txt").unlink()
     write_site(foreign, {"index.html": b"page"}, {})  # empty is fine
+
+
+def test_replace_files_puts_files_in_place_and_keeps_the_manifest_true(tmp_path: Path):
+    from generator.write import read_live, replace_files
+
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"home", "css/site.css": b"old", "gone.css": b"x"}, {})
+    untouched = (out / "index.html").stat().st_ino
+    result = replace_files(out, {"css/site.css": b"new", "css/more.css": b"added"}, ["gone.css"])
+    assert (result.written, result.kept) == (2, 1)
+    assert (out / "css/site.css").read_bytes() == b"new" and (out / "css/more.css").read_bytes() == b"added"
+    assert not (out / "gone.css").exists()
+    assert (out / "index.html").stat().st_ino == untouched
+    live = read_live(out)
+    assert live.strays == [] and sorted(live.manifest) == ["css/more.css", "css/site.css", "index.html"]
+    # The next whole write sees the site as it is: only what differs is written.
+    again = write_site(out, {"index.html": b"home", "css/site.css": b"new", "css/more.css": b"added"}, {})
+    assert (again.written, again.kept) == (0, 3)
+
+
+def test_a_replacement_cut_short_leaves_its_files_to_be_made_again(tmp_path: Path, monkeypatch):
+    import generator.write as write
+
+    out = tmp_path / "_site"
+    write_site(out, {"a.css": b"a", "b.css": b"b"}, {})
+    real_replace = write._replace
+
+    def failing(target: Path, data: bytes) -> None:
+        if target.name == "b.css":
+            raise OSError(5, "Input/output error", str(target))
+        real_replace(target, data)
+
+    monkeypatch.setattr(write, "_replace", failing)
+    with pytest.raises(WriteError, match="cannot write the site"):
+        write.replace_files(out, {"a.css": b"a2", "b.css": b"b2"})
+    monkeypatch.setattr(write, "_replace", real_replace)
+    assert write.read_manifest(out)["b.css"] == write.UNKNOWN  # vouches for no bytes
+    result = write_site(out, {"a.css": b"a2", "b.css": b"b2"}, {})
+    assert (out / "b.css").read_bytes() == b"b2" and result.written >= 1
+
+
+def test_replace_files_refuses_a_path_through_a_link(tmp_path: Path):
+    from generator.write import replace_files
+
+    out = tmp_path / "_site"
+    write_site(out, {"css/site.css": b"a"}, {})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (out / "linked").symlink_to(outside)
+    with pytest.raises(WriteError, match="refused"):
+        replace_files(out, {"linked/x.css": b"x"})
+    assert list(outside.iterdir()) == []

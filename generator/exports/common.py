@@ -31,7 +31,7 @@ from generator import urls
 from generator.markup import Markdown
 from generator.model import Event, Timeline
 from generator.record import Pieces
-from generator.reads import record_all, record_event_whole, recording
+from generator.reads import piece, record_event_whole
 from generator.urls import output_path, page_root
 from generator.schema import slugify
 
@@ -55,16 +55,11 @@ class ExportTools:
 
     def once(self, kind: str, event: Event, make: Callable[[], Any]) -> Any:
         """A piece of an export for one event, made only when not made before; its reads are recorded either way."""
-        pieces = self.pieces.group(kind)
-        piece = pieces.get(event.id)
-        if piece is not None:
-            record_all(piece[1])
-            return piece[0]
-        with recording() as reads:
+        def made() -> Any:
             record_event_whole(event)
-            value = make()
-        pieces[event.id] = (value, frozenset(reads))
-        return value
+            return make()
+
+        return piece(self.pieces.group(kind), event.id, made)
 
 
 @dataclass(frozen=True)
