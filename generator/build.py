@@ -41,7 +41,7 @@ from generator.search import (
 )
 from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
-    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest, read_manifest, replace_files,
+    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest, replace_files,
     refuse_links_leaving,
 )
 
@@ -155,7 +155,7 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
     record = memory.record
     config, _ = check_site_config(site_root, overrides or {})
     known = set(record.outcome.get("static", ()))
-    if config is None or not record.outputs or not record.inputs or not known:
+    if config is None or not record.outputs or not known:
         return None
     output = output_folder(site_root, config.output)
     if record.output != manifest_digest(output):
@@ -163,11 +163,9 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
     static = collect_static([builtin_dir("static"), site_root / "static"])
     if static.keys() & record.outputs.keys():
         return None
-    live = read_manifest(output) or {}
-    files = {path: data for path, source in static.items() if live.get(path) != digest(data := source.read_bytes())}
-    written = replace_files(output, files, sorted(known - static.keys()))
-    code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    record.inputs = inputs_digest(site_root, code, search=False) if record.code == code else ""
+    written = replace_files(output, {path: source.read_bytes() for path, source in static.items()}, sorted(known - static.keys()))
+    # Not worth stamping every input again for one stylesheet: the next build checks them all.
+    record.inputs = ""
     record.output = manifest_digest(output)
     outcome = record.outcome
     outcome["static"] = sorted(static)
