@@ -242,11 +242,18 @@ def _make_files(
     notes = index.finish(record)
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
     record.unread += record.pieces.released + sum(
-        len(packed) // 4 for path, (_, packed) in record.outputs.items() if outputs.get(path, (None, None))[1] is not packed
+        _released(packed, outputs.get(path, (None, None))[1]) for path, (_, packed) in record.outputs.items()
     )
     record.outputs, record.templates = outputs, makers.templates
     _sweep(record, digests)
     return _Made(len(pages), len(exports), len(todo), notes)
+
+
+def _released(old: bytes, new: bytes | None) -> int:
+    """How many keys an output read last time and reads no more (all of them when it is gone)."""
+    if new is old:
+        return 0
+    return len(set(unpack(old)).difference(unpack(new))) if new is not None else len(old) // 4
 
 
 def _sweep(record: Record, digests: Digests) -> None:
