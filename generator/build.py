@@ -145,7 +145,7 @@ def _build(
     )
 
 
-def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overrides: dict | None = None) -> BuildResult | None:
+def copy_static(site_root: Path, memory: Memory, *, overrides: dict | None = None) -> BuildResult | None:
     """Serve's answer to a save of static files only: put them into the site in place, keep every other file.
 
     None when that cannot do: it needs the last build's record to describe the live
