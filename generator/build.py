@@ -41,7 +41,7 @@ from generator.search import (
 )
 from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
-    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest, read_manifest, replace_files,
+    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest, replace_files,
     refuse_links_leaving,
 )
 
@@ -145,7 +145,7 @@ def _build(
     )
 
 
-def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overrides: dict | None = None) -> BuildResult | None:
+def copy_static(site_root: Path, memory: Memory, *, overrides: dict | None = None) -> BuildResult | None:
     """Serve's answer to a save of static files only: put them into the site in place, keep every other file.
 
     None when that cannot do: it needs the last build's record to describe the live
@@ -155,7 +155,7 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
     record = memory.record
     config, _ = check_site_config(site_root, overrides or {})
     known = set(record.outcome.get("static", ()))
-    if config is None or not record.outputs or not record.inputs or not known:
+    if config is None or not record.outputs or not known:
         return None
     output = output_folder(site_root, config.output)
     if record.output != manifest_digest(output):
@@ -163,11 +163,9 @@ def copy_static(site_root: Path, memory: Memory, *, drafts: bool = False, overri
     static = collect_static([builtin_dir("static"), site_root / "static"])
     if static.keys() & record.outputs.keys():
         return None
-    live = read_manifest(output) or {}
-    files = {path: data for path, source in static.items() if live.get(path) != digest(data := source.read_bytes())}
-    written = replace_files(output, files, sorted(known - static.keys()))
-    code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    record.inputs = inputs_digest(site_root, code, search=False) if record.code == code else ""
+    written = replace_files(output, {path: source.read_bytes() for path, source in static.items()}, sorted(known - static.keys()))
+    # Not worth stamping every input again for one stylesheet: the next build checks them all.
+    record.inputs = ""
     record.output = manifest_digest(output)
     outcome = record.outcome
     outcome["static"] = sorted(static)
@@ -244,11 +242,18 @@ def _make_files(
     notes = index.finish(record)
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
     record.unread += record.pieces.released + sum(
-        len(packed) // 4 for path, (_, packed) in record.outputs.items() if outputs.get(path, (None, None))[1] is not packed
+        _released(packed, outputs.get(path, (None, None))[1]) for path, (_, packed) in record.outputs.items()
     )
     record.outputs, record.templates = outputs, makers.templates
     _sweep(record, digests)
     return _Made(len(pages), len(exports), len(todo), notes)
+
+
+def _released(old: bytes, new: bytes | None) -> int:
+    """How many keys an output read last time and reads no more (all of them when it is gone)."""
+    if new is old:
+        return 0
+    return len(set(unpack(old)).difference(unpack(new))) if new is not None else len(old) // 4
 
 
 def _sweep(record: Record, digests: Digests) -> None:

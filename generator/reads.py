@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from generator.model import Actor, Event, Place, SiteConfig, Source, Timeline, cited_sources
 
+
 class ReadSet(set):
     """The keys read while something is made: by name, and as packed positions in the record's
     key table (`packed`: the read sets of pieces kept from the last build, pasted as they are)."""

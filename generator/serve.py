@@ -80,7 +80,7 @@ def rebuild(
     static = site_root / "static"
     try:
         only_static = bool(changed) and memory is not None and all(static in path.parents for path in changed)
-        result = copy_static(site_root, memory, drafts=drafts, overrides=PREVIEW_OVERRIDES) if only_static and memory else None
+        result = copy_static(site_root, memory, overrides=PREVIEW_OVERRIDES) if only_static and memory else None
         # The search index is made on the first build only; later ones keep it, so a
         # save is shown at once rather than after indexing every page again.
         result = result or build_site(site_root, drafts=drafts, overrides=PREVIEW_OVERRIDES, search=search, memory=memory)

@@ -134,7 +134,8 @@ def is_safe_relative(path: str) -> bool:
     """Whether `path` is a plain relative path (no `..`, no absolute path, no empty part)."""
     if not path or path.startswith("/") or "\\" in path or "\x00" in path:
         return False
-    return all(part not in ("", ".", "..") for part in path.split("/"))
+    parts = path.split("/")
+    return "" not in parts and "." not in parts and ".." not in parts
 
 
 def write_site(output: Path, pages: Mapping[str, bytes | Kept], static: Mapping[str, Path], live: Manifest | None = None) -> WriteResult:
@@ -258,7 +259,8 @@ UNKNOWN = "-"  # a manifest digest no file has: the file is made again by the ne
 
 
 def replace_files(output: Path, files: Mapping[str, bytes], dropped: Iterable[str] = (), wait: float = LOCK_WAIT_SECONDS) -> WriteResult:
-    """Put a few files into the live site one by one, each atomically, and remove `dropped`, keeping its manifest true.
+    """Put into the live site those of `files` whose bytes it does not hold yet, one by one, each
+    atomically, and remove `dropped`, keeping its manifest true.
 
     For serve's saves of static files only: the site is not swapped whole, so for an
     instant a reader may see some of these files new and others old. Their paths are
@@ -270,20 +272,22 @@ def replace_files(output: Path, files: Mapping[str, bytes], dropped: Iterable[st
         manifest = read_manifest(output)
         if manifest is None:
             raise WriteError(f"{output} has no manifest: build the site first")
-        touched = [*files, *dropped]
+        new = {path: data for path, data in files.items() if manifest.get(path) != digest(data)}
+        touched = [*new, *(path for path in dropped if path in manifest)]
         for path in touched:
             if not is_safe_relative(path) or path == MARKER or _leaves_through_link(output, path):
                 raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
-        with _disk_errors(None):
-            _write_manifest(output, {**manifest, **{path: UNKNOWN for path in touched}})
-            for path in dropped:
-                _unlink(output, path)
-                manifest.pop(path, None)
-            for path, data in files.items():
-                _replace(output / path, data)
-                manifest[path] = digest(data)
-            _write_manifest(output, manifest)
-        return WriteResult(len(files), len(manifest) - len(files), output)
+        if touched:
+            with _disk_errors(None):
+                _write_manifest(output, {**manifest, **{path: UNKNOWN for path in touched}})
+                for path in dropped:
+                    if manifest.pop(path, None) is not None:
+                        _unlink(output, path)
+                for path, data in new.items():
+                    _replace(output / path, data)
+                    manifest[path] = digest(data)
+                _write_manifest(output, manifest)
+        return WriteResult(len(new), len(manifest) - len(new), output)
     finally:
         lock.release()
 
