@@ -19,11 +19,12 @@ import jinja2
 from generator.media import MEDIA_FOLDER
 from generator.model import Actor, Event, Source, Term, Timeline
 from generator.plan import Page
-from generator.views import FACTS, Views
+from generator.reads import outline
+from generator.views import FACTS, Views, placed_by
 
 OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "summary")
 ABSENT = "-"
-WORLDLY = frozenset(("fact", "terms", "term", "plan"))  # kinds of keys made of the world alone (see `Digests.world`)
+WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines"))  # kinds of keys made of the world alone (see `Digests.world`)
 
 
 def digest_text(text: str) -> str:
@@ -105,7 +106,7 @@ class Digests:
             "count": lambda _: str(len(timeline.events)),
             "actors": lambda _: digest_text("\n".join(timeline.actors)),
             "sources": lambda _: digest_text("\n".join(timeline.sources)),
-            "terms": self._terms, "term": self._term, "all": self._all, "fact": self._fact,
+            "terms": self._terms, "term": self._term, "outlines": self._term_outlines, "all": self._all, "fact": self._fact,
             "template": self._template, "plan": self._plan,
             "pages": lambda _: digest_text("\n".join(pages)),
             "timeline": lambda name: shape_digest(getattr(timeline, name, None)),
@@ -183,6 +184,17 @@ class Digests:
         taxonomy = self.timeline.taxonomies.get(name)
         term = taxonomy.terms.get(slug) if taxonomy else None
         return shape_digest(term) if term else ABSENT
+
+    def _term_outlines(self, rest: str) -> str:
+        """A term's list and the outlines of its events, and of those that place them (`after`)."""
+        name, _, slug = rest.partition(":")
+        taxonomy = self.timeline.taxonomies.get(name)
+        term = taxonomy.terms.get(slug) if taxonomy else None
+        if term is None:
+            return ABSENT
+        events = self.timeline.events_by_id
+        keys = (outline(p) for entry in term.entries for p in placed_by(entry.event, events))
+        return digest_text(self(f"term:{rest}") + "".join(map(self, keys)))
 
     def _all(self, what: str) -> str:
         if what == "outlines":

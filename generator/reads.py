@@ -10,6 +10,7 @@ model records a key in it:
   `actors`, `sources` the ids of all of them; `terms:<kind>` a taxonomy's terms;
 - `all:events`, `all:actors`, `all:sources` every one of them, whole (exports that hold all);
   `all:outlines` every event's outline, in order (a view of all of them);
+  `outlines:<taxonomy>:<slug>` the outlines of a term's events, with its list (a view of the term);
 - `timeline:<field>` any other field of the Timeline as a whole, `pl:<id>` a place; `volatile` made every build;
 - `fact:<name>:<argument>` a fact a helper computed (its digest is that of its value);
 - `media:<file>` a file under content/media/ (its digest is that of its bytes);
@@ -102,6 +103,10 @@ def outline(event_id: str) -> str:
 
 def summary(event_id: str) -> str:
     return sys.intern(f"e:{event_id}:s")
+
+
+def terms_outlines(taxonomy: str, slug: str) -> str:
+    return f"outlines:{taxonomy}:{slug}"
 
 
 def fact(name: str, argument: str = "") -> str:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
-from generator.reads import fact, outline, record, record_all, record_outlines, summary
+from generator.reads import fact, outline, record, record_all, record_outlines, summary, terms_outlines
 from generator.model import (
     Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
@@ -131,24 +131,28 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...], timeline: Timel
 class _HandedEvents:
     """The outline keys of the events in a helper's argument, and of those they follow (which place them).
 
-    A term's whole list is handed again for each page of it: its keys are worked out once.
+    A term's whole list, handed again for each page of it, stands for all of them as one
+    key, `outlines:<taxonomy>:<slug>`: a page's read set then does not grow with its term.
     """
 
     def __init__(self, timeline: Timeline):
         self._events = timeline.events_by_id
-        self._known: dict[int, tuple[Any, frozenset[str]]] = {}  # id of a list: the list (so the id stays its own), its keys
+        self._known: dict[int, tuple[Any, frozenset[str]]] = {  # id of a list: the list (so the id stays its own), its keys
+            id(term.entries): (term.entries, frozenset((terms_outlines(name, slug),)))
+            for name, taxonomy in timeline.taxonomies.items() for slug, term in taxonomy.terms.items()
+        }
 
     def outlines(self, value: Any) -> frozenset[str]:
         if type(value) is not tuple and type(value) is not list:
-            return frozenset(outline(p) for event_id in listed_events(value) for p in _placed_by(event_id, self._events))
+            return frozenset(outline(p) for event_id in listed_events(value) for p in placed_by(event_id, self._events))
         known = self._known.get(id(value))
         if known is None or known[0] is not value:
-            keys = frozenset(outline(p) for event_id in listed_events(value) for p in _placed_by(event_id, self._events))
+            keys = frozenset(outline(p) for event_id in listed_events(value) for p in placed_by(event_id, self._events))
             known = self._known[id(value)] = (value, keys)
         return known[1]
 
 
-def _placed_by(event_id: str, events: Mapping[str, Event]) -> list[str]:
+def placed_by(event_id: str, events: Mapping[str, Event]) -> list[str]:
     """The event and those whose dates place it: the chain of events it follows (`after`)."""
     chain = [event_id]
     followed = events[event_id].after if event_id in events else None

@@ -308,6 +308,22 @@ def test_a_summary_edit_remakes_only_what_shows_the_summary_and_the_record_does_
 
 
 
+def test_a_term_page_reads_its_terms_outlines_as_one_key(minimal_site: Path):
+    from generator.record import CACHE_DIR, read_record, unpack
+
+    assert build_site(minimal_site, search=False).written is not None
+    record = read_record(minimal_site / CACHE_DIR)
+    names = record.keys.names()
+    reads = {names[index] for index in unpack(record.outputs["actors/france/index.html"][1])}
+    assert "outlines:actors:france" in reads  # its time view of every event of the actor
+    # The key's digest follows the outlines: a title edit of one of France's events changes it.
+    before = record.keys.digests["outlines:actors:france"]
+    event = minimal_site / "content/events/red-line.yml"  # Macron's, a member of France
+    event.write_text(event.read_text().replace("title: ", "title: Renamed ", 1))
+    assert build_site(minimal_site, search=False).written is not None
+    assert read_record(minimal_site / CACHE_DIR).keys.digests["outlines:actors:france"] != before
+
+
 def test_check_results_read_back_from_the_record_give_the_same_model(tmp_path: Path):
     from conftest import REPO
     from generator.pipeline import load_site
