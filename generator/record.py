@@ -12,9 +12,10 @@ the other, so that a build whose inputs did not change reads only the first:
    decodes only when it uses it; and the search index's files.
 
 Check results are dataclasses of this package; they are written as their class
-name and field values and read back only into classes of the fixed table of `recorded_classes()`, without running any of their code. A record that does not read back as
-expected (missing, truncated, planted, from another version) is ignored: the build
-is then a cold one, never a different one.
+name and field values and read back only into classes of the fixed table
+`recorded_classes()`, without running any of their code. A record that does not
+read back as expected (missing, truncated, planted, from another version) is
+ignored: the build is then a cold one, never a different one.
 """
 from __future__ import annotations
 

@@ -89,7 +89,8 @@ def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
     views = Views(timeline)
     helpers = {name: getattr(views, name) for name in HELPERS}
     drawings = {**timeview.template_globals(timeline), **maps.template_globals(timeline)}
-    return {**helpers, **{name: _reading(helper, DRAWING_READS[name], timeline) for name, helper in drawings.items()}}
+    handed = _HandedEvents(timeline)  # shared: a term's list is handed to several of them on each of its pages
+    return {**helpers, **{name: _reading(helper, DRAWING_READS[name], handed) for name, helper in drawings.items()}}
 
 
 # What each drawing helper reads besides the events handed to it (whose outlines it records,
@@ -110,10 +111,8 @@ DRAWING_READS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _reading(helper: Callable[..., Any], reads: tuple[str, ...], timeline: Timeline) -> Callable[..., Any]:
+def _reading(helper: Callable[..., Any], reads: tuple[str, ...], handed: _HandedEvents) -> Callable[..., Any]:
     """A drawing helper that records `reads` and the outlines of the events it is handed (of all, for none)."""
-    handed = _HandedEvents(timeline)
-
     def helper_reading(*args: Any, **kwargs: Any) -> Any:
         args = tuple(_listed(value) for value in args)
         kwargs = {name: _listed(value) for name, value in kwargs.items()}
