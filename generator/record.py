@@ -8,8 +8,9 @@ the other, so that a build whose inputs did not change reads only the first:
 2. the body: each content file's stamp and check result; every key read, in a
    fixed order, with its digest; each output's digest and read set (the positions
    of its keys in that order, packed as 32-bit integers); the pieces (cards and
-   export entries) by group, each group an encoded item of its own that a build
-   decodes only when it uses it; and the search index's files.
+   export entries) by group, each group in shards, each shard an encoded item of its
+   own that a build decodes only when it uses its group and encodes again only when
+   one of its pieces changed; and the search index's files.
 
 Check results are dataclasses of this package; they are written as their class
 name and field values and read back only into classes of the fixed table
@@ -19,19 +20,23 @@ ignored: the build is then a cold one, never a different one.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import enum
 import functools
 import hashlib
 import json
+import operator
 import os
 import tempfile
+import zlib
 import zoneinfo
 from dataclasses import dataclass, field
+from itertools import repeat
 from importlib import metadata
-from pathlib import Path
 from array import array
+from pathlib import Path
 from typing import Any, Iterable
 
 import cbor2
@@ -42,7 +47,7 @@ from generator.theme import builtin_dir
 
 CACHE_DIR = ".timeline-cache"
 RECORD = "record.cbor"
-FORMAT = 3
+FORMAT = 4  # 4: pieces in shards
 SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar", "pillow")
 Stamp = tuple[int, int, int, int]
@@ -98,15 +103,22 @@ class Pieces:
     """Pieces made once and pasted into many outputs (cards, export entries), by group.
 
     Each group maps a key to a `generator.reads.Piece`: the piece, the keys it read by
-    name, and those it read as packed positions in the key table. A group read from the
-    record stays bytes until the build first asks for it; it is then decoded in one go,
-    leaving out the pieces whose reads changed since (`stale`), and its pieces keep
-    their read sets packed, as stored. A group never asked for is written back as it came.
+    name, and those it read as packed positions in the key table. A group is stored as
+    `SHARDS` shards, a piece's shard chosen by a digest of its key (`shard_of`), each
+    shard an encoded item of its own with the packed union of its pieces' reads. A
+    group read from the record stays bytes until the build first asks for it; it is
+    then decoded shard by shard, leaving out the pieces whose reads changed since
+    (`stale`), and its pieces keep their read sets packed, as stored. A shard none of
+    whose pieces was added, replaced or left out is written back as the very bytes it
+    was read from, and a group never asked for as it came: an edit encodes again only
+    the shards of the pieces it touched. A shard that does not decode (damaged,
+    planted) is left out: only its pieces are made again.
     """
 
-    def __init__(self, blobs: dict[str, tuple[bytes, bytes]] | None = None, keys: KeyTable | None = None):
-        self._blobs = dict(blobs or {})  # group → (its encoded pieces, the packed union of their reads)
+    def __init__(self, stored: dict[str, list[tuple[bytes, bytes]]] | None = None, keys: KeyTable | None = None):
+        self._stored = dict(stored or {})  # group → its shards as read: (their encoded pieces, the packed union of their reads)
         self._groups: dict[str, dict[Any, tuple[Any, frozenset[str], bytes]]] = {}
+        self._shards: dict[str, list[_Shard]] = {}  # a decoded group → its shards as read, to tell which changed
         self.table = keys if keys is not None else KeyTable()
         self.stale: set[int] = set()  # positions of the keys whose digest changed in this build
         self.released = 0  # reads of the pieces left out as stale (a bound on the keys no longer read)
@@ -118,39 +130,70 @@ class Pieces:
         return found
 
     def drop_stale(self, stale: set[int]) -> None:
-        """Note the keys whose digest changed: pieces that read one are left out from now on."""
+        """Note the keys whose digest changed: pieces that read one are left out from now on.
+
+        A group not decoded yet that holds such a piece is decoded now, so that the piece
+        is not written back with it (and counted in `released`).
+        """
         self.stale = stale
         names = self.table.keys_at(stale)
         for group in self._groups.values():
             for key in [key for key, piece in group.items() if not names.isdisjoint(piece[1]) or not stale.isdisjoint(unpack(piece[2]))]:
                 removed = group.pop(key)
                 self.released += len(removed[1]) + len(removed[2]) // 4
+        if stale:
+            for name in [name for name, shards in self._stored.items() if any(_reads_any(union, stale) for _, union in shards)]:
+                self.group(name)
 
     def decode_all(self) -> None:
-        for name in list(self._blobs):
+        for name in list(self._stored):
             self.group(name)
 
     def names(self) -> set[str]:
-        return {*self._blobs, *self._groups}
+        return {*self._stored, *self._groups}
 
     def _decode(self, name: str) -> dict[Any, tuple[Any, frozenset[str], bytes]]:
-        blob = self._blobs.pop(name, None)
-        if blob is None:
-            return {}
-        stale, decoded, nothing = self.stale, {}, frozenset()
-        try:
-            entries = cbor2.loads(blob[0])
-            every = b"".join(packed for _, _, packed in entries)  # a TypeError unless each is bytes
-            if any(len(packed) % 4 for _, _, packed in entries) or max(unpack(every), default=-1) >= len(self.table):
-                raise ValueError("read sets out of the key table")
-            for key, value, packed in entries:
-                if stale and not stale.isdisjoint(unpack(packed)):
-                    self.released += len(packed) // 4
-                else:
-                    decoded[tuple(key) if type(key) is list else key] = (value, nothing, packed)
-        except Exception:  # damaged: the group's pieces are made again
+        stored = self._stored.pop(name, None)
+        shards = self._shards[name] = []
+        decoded: dict[Any, tuple[Any, frozenset[str], bytes]] = {}
+        for blob, union in stored or ():
+            shard = self._decode_shard(blob, union)
+            decoded.update(zip(shard.keys, shard.pieces))
+            shards.append(shard)
+        if len(decoded) != sum(len(shard.keys) for shard in shards):  # a key in two shards: planted
+            shards[:] = [_Shard(None, b"", [], []) for _ in shards]
             return {}
         return decoded
+
+    def _decode_shard(self, blob: bytes, union: bytes) -> _Shard:
+        """A shard's pieces but the stale ones; none when it does not read back (they are made again).
+
+        A shard is stored as three lists (keys, pieces, packed read sets), so that
+        one none of whose pieces read a stale key is taken as it is, without a step per piece.
+        """
+        try:
+            keys, values, reads = cbor2.loads(blob)
+            every = unpack(b"".join(reads))  # a TypeError unless each is bytes
+            if not len(keys) == len(values) == len(reads) or any(map(_ragged, reads)) or max(every, default=-1) >= len(self.table):
+                raise ValueError("read sets out of the key table")
+            keys = [tuple(key) if type(key) is list else key for key in keys]
+            pieces = list(zip(values, repeat(frozenset()), reads))
+            if not self.stale.isdisjoint(every):  # some piece of it read a stale key
+                return self._fresh(keys, pieces, union)
+        except Exception:  # damaged: the shard's pieces are made again
+            return _Shard(None, b"", [], [])
+        return _Shard(blob, union, keys, pieces)
+
+    def _fresh(self, keys: list, pieces: list, union: bytes) -> _Shard:
+        """The shard without the pieces that read a stale key (it is encoded again)."""
+        stale, kept = self.stale, _Shard(None, union, [], [])
+        for key, piece in zip(keys, pieces):
+            if stale.isdisjoint(unpack(piece[2])):
+                kept.keys.append(key)
+                kept.pieces.append(piece)
+            else:
+                self.released += len(piece[2]) // 4
+        return kept
 
     def renumbered(self) -> None:
         """The table is about to be renumbered: every piece's reads are named, to be packed afresh."""
@@ -159,24 +202,52 @@ class Pieces:
             for key, (value, names, packed) in group.items():
                 group[key] = (value, names | self.table.keys_at(unpack(packed)), b"")
 
-    def encoded(self) -> dict[str, list[bytes]]:
-        """Every group as stored: [its encoded pieces, the packed union of their reads]."""
-        stored = {name: list(blob) for name, blob in self._blobs.items()}
+    def encoded(self) -> dict[str, list[list[bytes]]]:
+        """Every group as stored: its shards, each [its encoded pieces, the packed union of their reads]."""
+        stored = {name: [list(shard) for shard in shards] for name, shards in self._stored.items()}
         for name, group in self._groups.items():
-            entries, union = [], array("I")
-            for key, (value, names, packed) in group.items():
-                if names:
-                    packed = self.table.pack(names, packed)
-                union.frombytes(packed)
-                entries.append([list(key) if type(key) is tuple else key, value, packed])
-            stored[name] = [cbor2.dumps(entries), pack_positions(set(union))]
+            stored[name] = [self._encoded_shard(group, keys) if keys is not None else [shard.blob, shard.union]
+                            for shard, keys in zip(*self._changes(name, group))]
         return stored
+
+    def _changes(self, name: str, group: dict) -> tuple[list[_Shard], list[list | None]]:
+        """The group's shards as read, and for each the keys it holds now, or None when it is as read."""
+        shards = self._shards.get(name) or []
+        shards = shards + [_Shard(None, b"", [], []) for _ in range(SHARDS - len(shards))]
+        holds: list[list | None] = []
+        present = 0
+        for shard in shards:
+            kept = [key for key in shard.keys if key in group]
+            present += len(kept)
+            same = shard.blob is not None and len(kept) == len(shard.keys) and all(map(operator.is_, map(group.get, kept), shard.pieces))
+            holds.append(None if same else kept)
+        if present < len(group):  # pieces new to the group go to the shard of their key
+            known = {key for shard in shards for key in shard.keys}
+            for key in group.keys() - known:
+                index = shard_of(key)
+                if holds[index] is None:
+                    holds[index] = list(shards[index].keys)
+                holds[index].append(key)
+        return shards, holds
+
+    def _encoded_shard(self, group: dict, keys: list) -> list[bytes]:
+        values, reads, union = [], [], array("I")
+        for key in keys:
+            value, names, packed = group[key]
+            if names:
+                packed = self.table.pack(names, packed)
+            union.frombytes(packed)
+            values.append(value)
+            reads.append(packed)
+        stored_keys = [list(key) if type(key) is tuple else key for key in keys]
+        return [cbor2.dumps([stored_keys, values, reads]), pack_positions(set(union))]
 
     def read_positions(self) -> array:
         """The positions of every key a piece reads, in the table (new keys added to it), for the sweep."""
         found = array("I")
-        for blob in self._blobs.values():
-            found.frombytes(blob[1])
+        for shards in self._stored.values():
+            for _, union in shards:
+                found.frombytes(union)
         for group in self._groups.values():
             names: set[str] = set()
             for _, read, packed in group.values():
@@ -184,6 +255,42 @@ class Pieces:
                 found.frombytes(packed)
             found.extend(self.table.positions(names))
         return found
+
+
+SHARDS = 32  # shards a group of pieces is stored in: an edit encodes again the few its pieces are in
+
+
+def shard_of(key: Any) -> int:
+    """The shard of a piece's key: the same in every process (unlike `hash`, salted per process)."""
+    return zlib.crc32(repr(key).encode()) % SHARDS
+
+
+@dataclass
+class _Shard:
+    """A shard of a group as read: its bytes (None when it must be encoded again), its union of reads, its keys and pieces."""
+
+    blob: bytes | None
+    union: bytes
+    keys: list
+    pieces: list
+
+
+def _ragged(packed: bytes) -> int:
+    return len(packed) % 4
+
+
+def _reads_any(union: bytes, positions: set[int]) -> bool:
+    """Whether a sorted packed read set holds any of `positions`."""
+    if not positions or not union:
+        return False
+    if len(positions) * 16 > len(union) // 4:
+        return not positions.isdisjoint(unpack(union))
+    reads = unpack(union)
+    for position in positions:
+        index = bisect.bisect_left(reads, position)
+        if index < len(reads) and reads[index] == position:
+            return True
+    return False
 
 
 class KeyTable:
@@ -351,7 +458,9 @@ def _read_body(record: Record, body: dict) -> None:
     known = len(record.keys)
     reads = [_positions(packed, known) for packed in body["output_reads"]]
     record.outputs = dict(zip(map(str, body["output_paths"]), zip(map(str, body["output_digests"]), reads, strict=True), strict=True))
-    groups = {str(name): (bytes(blob), _positions(union, known)) for name, (blob, union) in body["pieces"].items()}
+    groups = {str(name): [(_bytes(blob), _positions(union, known)) for blob, union in shards] for name, shards in body["pieces"].items()}
+    if any(len(shards) != SHARDS for shards in groups.values()):
+        raise ValueError("pieces in another number of shards")
     record.pieces = Pieces(groups, record.keys)
     record.templates = str(body["templates"])
     record.unread = int(body["unread"])
@@ -364,6 +473,12 @@ def _read_body(record: Record, body: dict) -> None:
 
 def _facet_counts(counts: Any) -> dict[str, dict[str, int]] | None:
     return None if counts is None else {str(facet): {str(v): int(n) for v, n in values.items()} for facet, values in counts.items()}
+
+
+def _bytes(value: Any) -> bytes:
+    if type(value) is not bytes:
+        raise ValueError("not bytes")
+    return value
 
 
 def _positions(packed: Any, known: int) -> bytes:
