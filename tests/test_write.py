@@ -152,3 +152,24 @@ def test_replace_files_refuses_a_path_through_a_link(tmp_path: Path):
     with pytest.raises(WriteError, match="refused"):
         replace_files(out, {"linked/x.css": b"x"})
     assert list(outside.iterdir()) == []
+
+
+def test_the_scan_lists_every_file_and_link_at_any_depth_and_follows_no_link(tmp_path: Path):
+    from generator.write import read_live, scan_folder, write_site
+
+    outside = tmp_path / "outside"
+    (outside / "inner").mkdir(parents=True)
+    (outside / "inner/secret.txt").write_text("not ours")
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"home", "events/a/index.html": b"a", "events/b/deep/index.html": b"b"}, {})
+    (out / "events/a/linked").symlink_to(outside, target_is_directory=True)  # a folder link: listed, not entered
+    (out / "events/b/deep/page.html").symlink_to(outside / "inner/secret.txt")
+    (out / "events/b/stray.html").write_text("planted")
+    files, others = scan_folder(out)
+    assert set(files) == {MARKER, "index.html", "events/a/index.html", "events/b/deep/index.html", "events/b/stray.html"}
+    assert files["events/a/index.html"] == (out / "events/a/index.html").stat().st_ino
+    assert others == ["events/a/linked", "events/b/deep/page.html"]
+    assert read_live(out).strays == ["events/b/stray.html", "events/a/linked", "events/b/deep/page.html"]
+    with pytest.raises(WriteError, match="did not make"):
+        write_site(out, {"index.html": b"home"}, {})
+    assert (outside / "inner/secret.txt").read_text() == "not ours"
