@@ -548,33 +548,41 @@ def _tagged(value: Any) -> Any:
 
 
 @functools.cache
-def _recorded_fields() -> dict[str, tuple[type, tuple[str, ...]]]:
-    """Each recorded dataclass by name, with its fields' names in order."""
+def _recorded_fields() -> dict[str, tuple[type, tuple[str, ...], bool]]:
+    """Each recorded dataclass by name, with its fields' names in order, and whether its instances have a __dict__."""
     return {
-        name: (kind, tuple(declared.name for declared in dataclasses.fields(kind)))
+        name: (kind, tuple(declared.name for declared in dataclasses.fields(kind)), not hasattr(kind, "__slots__"))
         for name, kind in recorded_classes().items() if dataclasses.is_dataclass(kind)
     }
 
 
 def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
-    if tag.tag == _TUPLE:
-        return tuple(tag.value)
-    if tag.tag == _ZONE:
-        return zoneinfo.ZoneInfo(str(tag.value))
-    if tag.tag == _OFFSET:
-        seconds, name = tag.value
-        return dt.timezone.utc if seconds == 0 and name == "UTC" else dt.timezone(dt.timedelta(seconds=seconds), str(name))
-    if tag.tag == _DATACLASS:
-        name, value = tag.value
-        kind, names = _recorded_fields()[name]  # KeyError for anything else: the record is ignored
+    # Called for every tuple and record of every check result read (about ten a content
+    # file): the commonest tags first, and a record's fields set in one step.
+    number, value = tag.tag, tag.value
+    if number == _TUPLE:
+        return tuple(value)
+    if number == _DATACLASS:
+        name, values = value
+        kind, names, plain = _recorded_fields()[name]  # KeyError for anything else: the record is ignored
+        if len(values) != len(names):
+            raise ValueError(f"{name} with {len(values)} fields")
         made = object.__new__(kind)
-        for field_name, item in zip(names, value, strict=True):
-            object.__setattr__(made, field_name, item)
+        if plain:
+            made.__dict__.update(zip(names, values))
+        else:
+            for field_name, item in zip(names, values):
+                object.__setattr__(made, field_name, item)
         return made
-    if tag.tag == _ENUM:
-        name, value = tag.value
+    if number == _ZONE:
+        return zoneinfo.ZoneInfo(str(value))
+    if number == _OFFSET:
+        seconds, name = value
+        return dt.timezone.utc if seconds == 0 and name == "UTC" else dt.timezone(dt.timedelta(seconds=seconds), str(name))
+    if number == _ENUM:
+        name, value = value
         return recorded_classes()[name](value)
-    raise ValueError(f"unknown tag {tag.tag}")
+    raise ValueError(f"unknown tag {number}")
 
 
 def _files(folder: str) -> list[str]:
