@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 import jinja2
 
 from generator.media import MEDIA_FOLDER
-from generator.model import Actor, Event, Source, Term, Timeline
+from generator.model import Actor, Event, Source, Taxonomy, Term, Timeline
 from generator.plan import Page
 from generator.reads import outline
 from generator.views import FACTS, Views, placed_by
@@ -43,15 +43,16 @@ def shape(value: Any, seen: dict[int, str]) -> Any:
     if kind is Event or kind is Actor or kind is Source:
         return (kind.__name__, value.id)
     if kind is tuple or kind is list:
-        if all(type(item) is tuple and len(item) == 2 and type(item[0]) is Event for item in value):
-            return [("Event", event.id, via if via is None or type(via) is str else shape(via, seen)) for event, via in value]
-        return [shape(item, seen) for item in value]
-    if kind is Term:  # a term's list holds thousands of entries: as plain tuples, its repr is quick
+        entries = _entries_text(value)
+        return [shape(item, seen) for item in value] if entries is None else ("Entries", entries)
+    if kind is Term:  # a term's list holds thousands of entries: one line each (ids and vias hold no line break)
         found = seen.get(id(value))
         if found is None:
-            entries = tuple((entry.event, entry.via) for entry in value.entries)
-            found = seen[id(value)] = digest_text(repr(("Term", value.slug, value.label, entries)))
+            entries = "\n".join([entry.event if entry.via is None else f"{entry.event}\t{entry.via}" for entry in value.entries])
+            found = seen[id(value)] = digest_text(repr(("Term", value.slug, value.label)) + entries)
         return found
+    if kind is Taxonomy:
+        return ("Taxonomy", value.name, [shape(term, seen) for term in value.terms.values()])
     if kind is dict:
         return [(key, shape(item, seen)) for key, item in value.items()]
     if isinstance(value, Mapping):
@@ -60,6 +61,19 @@ def shape(value: Any, seen: dict[int, str]) -> Any:
     if found is None:  # a term, a chart: shared by many pages, and holding no model item but by id
         found = seen[id(value)] = digest_text(repr(value))
     return found
+
+
+def _entries_text(value: tuple | list) -> str | None:
+    """A list of (event, via) pairs as one line each (ids and vias hold no line break); None for any other list."""
+    lines = []
+    for item in value:
+        if type(item) is not tuple or len(item) != 2:
+            return None
+        event, via = item
+        if type(event) is not Event or not (via is None or type(via) is str):
+            return None
+        lines.append(event.id if via is None else f"{event.id}\t{via}")
+    return "\n".join(lines)
 
 
 def shape_digest(value: Any, seen: dict[int, str] | None = None) -> str:
@@ -179,13 +193,13 @@ class Digests:
         if not name:
             return digest_text("\n".join(self.timeline.taxonomies))
         taxonomy = self.timeline.taxonomies.get(name)
-        return shape_digest(taxonomy) if taxonomy else ABSENT
+        return shape_digest(taxonomy, self._shared) if taxonomy else ABSENT
 
     def _term(self, rest: str) -> str:
         name, _, slug = rest.partition(":")
         taxonomy = self.timeline.taxonomies.get(name)
         term = taxonomy.terms.get(slug) if taxonomy else None
-        return shape_digest(term) if term else ABSENT
+        return shape_digest(term, self._shared) if term else ABSENT
 
     def _term_outlines(self, rest: str) -> str:
         """A term's list and the outlines of its events, and of those that place them (`after`).
