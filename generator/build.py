@@ -35,6 +35,7 @@ from generator.record import (
 )
 from generator.render import Markdown, Renderer, make_environment
 from generator.theme import builtin_dir
+from generator.views import Views
 from generator.search import (
     EVENT_PAGE, SERVICES, SHARDS_FILE, SearchUnavailable, facet_counts, page_language, pagefind_binary, shard_count,
     shard_files, shards_file, split_pages,
@@ -216,7 +217,8 @@ def _make_files(
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
     table = record.keys
     planned = {page.output: page for page in pages}
-    digests = Digests(timeline, env, planned, record.files, record.outlines, site_root, table.digests, record.world)
+    views = Views(timeline)  # derived facts: worked out once for their digests and for the pages that show them
+    digests = Digests(timeline, env, planned, record.files, record.outlines, site_root, table.digests, record.world, views)
     stale = {index for index, (key, old) in enumerate(table.digests.items()) if digests(key) != old}
     live = writer.live or {}
     outputs: dict[str, tuple[str, bytes]] = {}
@@ -229,7 +231,7 @@ def _make_files(
         else:
             todo.append((path, job))
     record.pieces.drop_stale(stale)
-    makers = Makers(timeline, site_root, env, page_paths, record.pieces, memory.markdown if memory else {})
+    makers = Makers(timeline, site_root, env, page_paths, record.pieces, memory.markdown if memory else {}, views)
     makers.templates = record.templates
     # Event pages first: the search index is made of them, while the rest renders.
     event_pages = [(path, job) for path, job in todo if EVENT_PAGE.fullmatch(path)]
@@ -287,8 +289,9 @@ class Makers:
     """What renders pages and exports, set up only once one is needed; each output's reads recorded."""
 
     def __init__(self, timeline: Timeline, site_root: Path, env: jinja2.Environment, page_paths: tuple[str, ...],
-                 pieces: Pieces, markdown: dict[str, str]):
+                 pieces: Pieces, markdown: dict[str, str], views: Views | None = None):
         self.timeline, self.site_root, self.env, self.page_paths = timeline, site_root, env, page_paths
+        self.views = views
         self.pieces, self.markdown_store = pieces, markdown
         self.templates = ""  # the digest of the templates last checked
         self.ready = False
@@ -346,7 +349,7 @@ class Makers:
 
     def _set_up(self) -> None:
         markdown = Markdown(self.markdown_store)
-        self.renderer = Renderer(self.timeline, self.site_root, self.env, markdown)
+        self.renderer = Renderer(self.timeline, self.site_root, self.env, markdown, self.views)
         templates = templates_digest(self.renderer.env)
         if templates != self.templates:  # compiled and checked last time as they are now: not again
             check_templates(self.renderer.env, self.site_root)  # with the renderer's filters known

@@ -197,10 +197,10 @@ def _months_given(date: EDTF) -> list[dt.datetime]:
     return moments
 
 
-def month_histogram(events: Iterable[Event]) -> Histogram | None:
-    """How many events begin in each month of the axis."""
+def month_histogram(events: Iterable[Event], axis: Axis | None = None) -> Histogram | None:
+    """How many events begin in each month of the axis (by default, the events' own)."""
     events = list(events)
-    axis = axis_of(events)
+    axis = axis or axis_of(events)
     if axis is None:
         return None
     month_dated = [e for e in events if e.date.start.precision >= Precision.MONTH]
@@ -236,9 +236,9 @@ def activity_strip(timeline: Timeline, entries: Iterable[Entry], axis: Axis | No
     return Strip(placed, tuple(axis.ticks()), count * height)
 
 
-def swimlanes(timeline: Timeline, limit: int = LANES) -> list[Lane]:
-    """The `limit` actors with the most events (their members' included), busiest first."""
-    axis = axis_of(timeline.events)
+def swimlanes(timeline: Timeline, limit: int = LANES, axis: Axis | None = None) -> list[Lane]:
+    """The `limit` actors with the most events (their members' included), busiest first, on `axis` (by default the timeline's)."""
+    axis = axis or axis_of(timeline.events)
     if axis is None:
         return []
     terms = timeline.taxonomies["actors"].terms

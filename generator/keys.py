@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 import jinja2
 
 from generator.media import MEDIA_FOLDER
-from generator.model import Actor, Event, Source, Term, Timeline
+from generator.model import Actor, Event, Source, Taxonomy, Term, Timeline
 from generator.plan import Page
 from generator.reads import outline
 from generator.views import FACTS, Views, placed_by
@@ -43,15 +43,16 @@ def shape(value: Any, seen: dict[int, str]) -> Any:
     if kind is Event or kind is Actor or kind is Source:
         return (kind.__name__, value.id)
     if kind is tuple or kind is list:
-        if all(type(item) is tuple and len(item) == 2 and type(item[0]) is Event for item in value):
-            return [("Event", event.id, via if via is None or type(via) is str else shape(via, seen)) for event, via in value]
-        return [shape(item, seen) for item in value]
-    if kind is Term:  # a term's list holds thousands of entries: as plain tuples, its repr is quick
+        entries = _entries_text(value)
+        return [shape(item, seen) for item in value] if entries is None else ("Entries", entries)
+    if kind is Term:  # a term's list holds thousands of entries: one line each (ids and vias hold no line break)
         found = seen.get(id(value))
         if found is None:
-            entries = tuple((entry.event, entry.via) for entry in value.entries)
-            found = seen[id(value)] = digest_text(repr(("Term", value.slug, value.label, entries)))
+            entries = "\n".join([entry.event if entry.via is None else f"{entry.event}\t{entry.via}" for entry in value.entries])
+            found = seen[id(value)] = digest_text(repr(("Term", value.slug, value.label)) + entries)
         return found
+    if kind is Taxonomy:
+        return ("Taxonomy", value.name, [shape(term, seen) for term in value.terms.values()])
     if kind is dict:
         return [(key, shape(item, seen)) for key, item in value.items()]
     if isinstance(value, Mapping):
@@ -60,6 +61,19 @@ def shape(value: Any, seen: dict[int, str]) -> Any:
     if found is None:  # a term, a chart: shared by many pages, and holding no model item but by id
         found = seen[id(value)] = digest_text(repr(value))
     return found
+
+
+def _entries_text(value: tuple | list) -> str | None:
+    """A list of (event, via) pairs as one line each (ids and vias hold no line break); None for any other list."""
+    lines = []
+    for item in value:
+        if type(item) is not tuple or len(item) != 2:
+            return None
+        event, via = item
+        if type(event) is not Event or not (via is None or type(via) is str):
+            return None
+        lines.append(event.id if via is None else f"{event.id}\t{via}")
+    return "\n".join(lines)
 
 
 def shape_digest(value: Any, seen: dict[int, str] | None = None) -> str:
@@ -90,16 +104,18 @@ class Digests:
 
     def __init__(self, timeline: Timeline, env: jinja2.Environment, pages: Mapping[str, Page],
                  files: Mapping[str, Any] | None = None, outlines: dict[str, tuple[str, str]] | None = None,
-                 site_root: Path | None = None, last: Mapping[str, str] | None = None, last_world: str = ""):
+                 site_root: Path | None = None, last: Mapping[str, str] | None = None, last_world: str = "",
+                 views: Views | None = None):
         self.timeline, self.env, self.pages = timeline, env, pages
         self.files = files or {}
         self.outlines = {} if outlines is None else outlines
         self.site_root = site_root
-        self.last, self.last_world = last or {}, last_world
+        # A copy: the build writes this build's digests into the record's table while it still asks for digests.
+        self.last, self.last_world = dict(last or {}), last_world
         self._same_world: bool | None = None
         self._known: dict[str, str] = {}
         self._shared: dict[int, str] = {}  # terms and their entries are shared by many plans: shaped once
-        self._views: Views | None = None
+        self._views = views  # the facts' values, shared with the pages that show them
         self._kinds: dict[str, Callable[[str], str]] = {
             "e": self._event, "a": self._actor, "s": self._source, "config": lambda _: repr(timeline.config),
             "order": lambda _: digest_text("\n".join(event.id for event in timeline.events)),
@@ -177,24 +193,52 @@ class Digests:
         if not name:
             return digest_text("\n".join(self.timeline.taxonomies))
         taxonomy = self.timeline.taxonomies.get(name)
-        return shape_digest(taxonomy) if taxonomy else ABSENT
+        return shape_digest(taxonomy, self._shared) if taxonomy else ABSENT
 
     def _term(self, rest: str) -> str:
         name, _, slug = rest.partition(":")
         taxonomy = self.timeline.taxonomies.get(name)
         term = taxonomy.terms.get(slug) if taxonomy else None
-        return shape_digest(term) if term else ABSENT
+        return shape_digest(term, self._shared) if term else ABSENT
 
     def _term_outlines(self, rest: str) -> str:
-        """A term's list and the outlines of its events, and of those that place them (`after`)."""
+        """A term's list and the outlines of its events, and of those that place them (`after`).
+
+        Kept from the last build when the list is the same and none of those outlines changed.
+        """
         name, _, slug = rest.partition(":")
         taxonomy = self.timeline.taxonomies.get(name)
         term = taxonomy.terms.get(slug) if taxonomy else None
         if term is None:
             return ABSENT
+        # The digest begins with the list's own, so that the next build can tell whether the list is the same.
+        listed, last = self(f"term:{rest}"), self.last.get(f"outlines:{rest}", "")
+        if last.partition("/")[0] == listed and not self._moved(term):
+            return last
         events = self.timeline.events_by_id
         keys = (outline(p) for entry in term.entries for p in placed_by(entry.event, events))
-        return digest_text(self(f"term:{rest}") + "".join(map(self, keys)))
+        return f"{listed}/{digest_text(''.join(map(self, keys)))}"
+
+    def _moved(self, term: Term) -> bool:
+        """Whether the outline of an event of the term changed since the last build, or of one that places it."""
+        changed, following = self._outline_changes
+        ids = [entry.event for entry in term.entries]
+        if changed.isdisjoint(ids):
+            chains = [placed_by(event_id, self.timeline.events_by_id) for event_id in following.intersection(ids)]
+            # A chain ends before an event that is gone: that one's outline changed too (to ABSENT).
+            ends = [self.timeline.events_by_id[chain[-1]].after for chain in chains]
+            return any(not changed.isdisjoint(chain) for chain in chains) or any(self._changed(end) for end in ends if end)
+        return True
+
+    @cached_property
+    def _outline_changes(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The ids of the events whose outline changed since the last build, and of those that follow another (`after`)."""
+        events = self.timeline.events
+        return frozenset(e.id for e in events if self._changed(e.id)), frozenset(e.id for e in events if e.after is not None)
+
+    def _changed(self, event_id: str) -> bool:
+        key = outline(event_id)
+        return self(key) != self.last.get(key)
 
     def _all(self, what: str) -> str:
         if what == "outlines":

@@ -97,7 +97,8 @@ def make_environment(site_root: Path) -> jinja2.Environment:
 class Renderer:
     """Renders pages of one Timeline with the site's templates over the built-in ones."""
 
-    def __init__(self, timeline: Timeline, site_root: Path, env: jinja2.Environment | None = None, markdown: Markdown | None = None):
+    def __init__(self, timeline: Timeline, site_root: Path, env: jinja2.Environment | None = None, markdown: Markdown | None = None,
+                 derived: views.Views | None = None):
         self.timeline = timeline
         self.markdown = markdown or Markdown()
         # A shared environment (kept by serve across builds) is re-pointed at this Timeline.
@@ -127,7 +128,7 @@ class Renderer:
             player_url=media.player_url,
             host_of=media.host_of,
         )
-        self.env.globals.update(views.template_globals(timeline))
+        self.env.globals.update(views.template_globals(timeline, derived))  # `derived`: facts the build worked out already
         # Cards by (event id, member it came through): HTML and the keys it read. A build
         # seeds it with the cards of earlier builds whose reads did not change.
         self.cards: dict[tuple[str, str], Piece] = {}

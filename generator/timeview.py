@@ -16,6 +16,7 @@ The lanes view is the same drawing with one lane per actor, busiest first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
@@ -74,9 +75,9 @@ class Tick:
     major: bool
 
 
-def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
-    """`time_view`, `lane_view` and the period helpers, bound to this Timeline."""
-    drawer = Drawer(timeline)
+def template_globals(timeline: Timeline, whole_axis: Callable[[], Axis | None] | None = None) -> dict[str, Callable[..., Any]]:
+    """`time_view`, `lane_view` and the period helpers, bound to this Timeline (`whole_axis` gives its axis, when known)."""
+    drawer = Drawer(timeline, whole_axis)
     return {
         "time_view": drawer.time_view,
         "lane_view": drawer.lane_view,
@@ -155,8 +156,9 @@ def _new_year(year: int, zone: dt.tzinfo) -> dt.datetime:
 class Drawer:
     """Draws the time views of one Timeline's lists (a page has at most one of each kind)."""
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, timeline: Timeline, whole_axis: Callable[[], Axis | None] | None = None) -> None:
         self._timeline = timeline
+        self._whole_axis = whole_axis or functools.cache(lambda: axis_of(timeline.events))  # shared with the charts, when they are drawn too
         self._periods = tuple(sorted(timeline.config.periods, key=lambda p: p.date.sort_key))
         # A build draws many views of the same lists (each page of a long one) and events:
         # what does not depend on the page is worked out once.
@@ -188,7 +190,7 @@ class Drawer:
         lanes = self.lane_choices()
         if not lanes:
             return Markup("")
-        axis = axis_of(self._timeline.events)
+        axis = self._whole_axis()
         assert axis is not None
         links = _Links(context["root"], {event.id for event, _ in on_page})
         parts, top = [], 0
@@ -238,7 +240,7 @@ class Drawer:
 
     def _axis(self, entries: Any, events: list[Event]) -> Axis | None:
         if entries is None:
-            return axis_of(events)
+            return self._whole_axis()
         known = self._axes.get(id(entries))
         if known is None:
             known = self._axes[id(entries)] = (entries, axis_of(events))  # the list is kept, so its id stays its own

@@ -84,11 +84,11 @@ class CitedSource:
     note: str = ""
 
 
-def template_globals(timeline: Timeline) -> dict[str, Callable[..., Any]]:
-    """Functions made available to every template, bound to this Timeline."""
-    views = Views(timeline)
+def template_globals(timeline: Timeline, views: Views | None = None) -> dict[str, Callable[..., Any]]:
+    """Functions made available to every template, bound to this Timeline (and to its `views`, when given)."""
+    views = views or Views(timeline)
     helpers = {name: getattr(views, name) for name in HELPERS}
-    drawings = {**timeview.template_globals(timeline), **maps.template_globals(timeline)}
+    drawings = {**timeview.template_globals(timeline, lambda: views.whole_axis), **maps.template_globals(timeline)}
     handed = _HandedEvents(timeline)  # shared: a term's list is handed to several of them on each of its pages
     return {**helpers, **{name: _reading(helper, DRAWING_READS[name], handed) for name, helper in drawings.items()}}
 
@@ -264,7 +264,7 @@ class Views:
 
     @cached_property
     def _histogram(self) -> charts.Histogram | None:
-        return charts.month_histogram(self._timeline.events)
+        return charts.month_histogram(self._timeline.events, self.whole_axis)
 
     def overview_chart(self) -> charts.Histogram | None:
         """Events per month across the whole timeline."""
@@ -272,17 +272,18 @@ class Views:
         return self._histogram
 
     @cached_property
-    def _axis(self) -> charts.Axis | None:
+    def whole_axis(self) -> charts.Axis | None:
+        """The axis of every event, which the charts and time views of the whole timeline share."""
         return charts.axis_of(self._timeline.events)
 
     def activity(self, actor_id: str) -> charts.Strip | None:
         """The actor's events, its members' included, along the timeline."""
         record(fact("activity", actor_id))
-        return charts.activity_strip(self._timeline, self._actor_terms[actor_id].entries, self._axis)
+        return charts.activity_strip(self._timeline, self._actor_terms[actor_id].entries, self.whole_axis)
 
     @cached_property
     def _lanes(self) -> list[charts.Lane]:
-        return charts.swimlanes(self._timeline)
+        return charts.swimlanes(self._timeline, axis=self.whole_axis)
 
     def lanes(self) -> list[charts.Lane]:
         """The busiest actors' activity, one lane each."""

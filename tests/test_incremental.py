@@ -324,6 +324,33 @@ def test_a_term_page_reads_its_terms_outlines_as_one_key(minimal_site: Path):
     assert read_record(minimal_site / CACHE_DIR).keys.digests["outlines:actors:france"] != before
 
 
+def _outlines_digest(site: Path, key: str) -> str:
+    from generator.record import CACHE_DIR, read_record
+
+    assert build_site(site, search=False).written is not None
+    return read_record(site / CACHE_DIR).keys.digests[key]
+
+
+def test_a_terms_outlines_follow_the_events_that_place_its_own(minimal_site: Path):
+    """The digest is kept while nothing of the term changed, and follows an event outside it that places one of its own."""
+    events = minimal_site / "content/events"
+    common = "summary: S.\nsources: [afp-red-line]\n"
+    (events / "talks.yml").write_text(f"title: Talks\ndate: 2017-06-10\nactors: [emmanuel-macron]\n{common}")
+    (events / "reply.yml").write_text(f"title: Reply\ndate: 2017-06-10\nactors: [Macron]\nafter: talks\n{common}")
+    (events / "other.yml").write_text(f"title: Other\ndate: 2017-07-01\nactors: [emmanuel-macron]\n{common}")
+    key = "outlines:tags:chemical-weapons"  # red-line's tag; "reply" gets it too
+    (events / "reply.yml").write_text((events / "reply.yml").read_text() + "tags: [Chemical weapons]\n")
+    first = _outlines_digest(minimal_site, key)
+    (events / "other.yml").write_text((events / "other.yml").read_text().replace("title: Other", "title: Elsewhere"))
+    assert _outlines_digest(minimal_site, key) == first  # neither in the term nor placing one of it
+    (events / "talks.yml").write_text((events / "talks.yml").read_text().replace("title: Talks", "title: Secret talks"))
+    second = _outlines_digest(minimal_site, key)
+    assert second != first  # "talks" places "reply", which has the tag
+    # A draft is left out of the site: "reply" still names it, but follows nothing there now.
+    (events / "talks.yml").write_text((events / "talks.yml").read_text() + "draft: true\n")
+    assert _outlines_digest(minimal_site, key) != second
+
+
 def test_check_results_read_back_from_the_record_give_the_same_model(tmp_path: Path):
     from conftest import REPO
     from generator.pipeline import load_site
