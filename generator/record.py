@@ -169,7 +169,7 @@ class Pieces:
         """A shard's pieces but the stale ones; none when it does not read back (they are made again).
 
         A shard is stored as three lists (keys, pieces, packed read sets), so that
-        one none of whose pieces read a stale key is taken as it is, without a step per piece.
+        one none of whose pieces read a stale key is taken as it is, without a check per piece.
         """
         try:
             keys, values, reads = cbor2.loads(blob)
@@ -177,6 +177,8 @@ class Pieces:
             if not len(keys) == len(values) == len(reads) or any(map(_ragged, reads)) or max(every, default=-1) >= len(self.table):
                 raise ValueError("read sets out of the key table")
             keys = [tuple(key) if type(key) is list else key for key in keys]
+            if len(set(keys)) != len(keys):  # a TypeError for a key that cannot be one
+                raise ValueError("a key twice in a shard")
             pieces = list(zip(values, repeat(frozenset()), reads))
             if not self.stale.isdisjoint(every):  # some piece of it read a stale key
                 return self._fresh(keys, pieces, union)

@@ -162,3 +162,15 @@ def test_a_damaged_shard_in_the_record_gives_the_site_of_a_cold_build(tmp_path: 
     assert snapshot(folder / "_site") == built(cold)
     repaired = read_record(folder / CACHE_DIR).pieces
     assert any(repaired.group(name) for name in repaired.names())
+
+
+def test_a_shard_with_keys_that_cannot_be_keys_is_left_out_not_a_crash():
+    pieces, table = _pieces(60)
+    stored = cbor2.loads(cbor2.dumps(pieces.encoded()))
+    planted = [[[{"a": 1}], ["x"], [b""]], [["same", "same"], ["x", "y"], [b"", b""]], [[["a", ["b"]]], ["x"], [b""]]]
+    for index, shard in enumerate(planted):
+        stored["card"][index][0] = cbor2.dumps(shard)
+    again = Pieces({name: [(blob, union) for blob, union in shards] for name, shards in stored.items()}, table)
+    cards = again.group("card")
+    lost = {(f"event-{number}", "") for number in range(60) if shard_of((f"event-{number}", "")) < len(planted)}
+    assert set(cards) == {(f"event-{number}", "") for number in range(60)} - lost
