@@ -8,9 +8,14 @@ the other, so that a build whose inputs did not change reads only the first:
 2. the body: each content file's stamp and check result; every key read, in a
    fixed order, with its digest; each output's digest and read set (the positions
    of its keys in that order, packed as 32-bit integers); the pieces (cards and
-   export entries) by group, each group in shards, each shard an encoded item of its
-   own that a build decodes only when it uses its group and encodes again only when
-   one of its pieces changed; and the search index's files.
+   export entries) by group, each group in shards, listed by the name of the shard's
+   file; and the search index's files.
+
+The shards' files are beside it, in `pieces/`, each named by the digest of its
+bytes. A build reads a shard only when it uses its group, and writes one only when
+one of its pieces changed: an edit rewrites a few small files, not every piece.
+The record is moved into place after the shards it lists are written, and the
+files it no longer lists are removed after it.
 
 Check results are dataclasses of this package; they are written as their class
 name and field values and read back only into classes of the fixed table
@@ -29,6 +34,8 @@ import hashlib
 import json
 import operator
 import os
+import re
+import stat
 import tempfile
 import zlib
 import zoneinfo
@@ -47,7 +54,9 @@ from generator.theme import builtin_dir
 
 CACHE_DIR = ".timeline-cache"
 RECORD = "record.cbor"
-FORMAT = 4  # 4: pieces in shards
+PIECES = "pieces"  # the shards of the pieces, a file each, named by the digest of its bytes
+_SHARD_FILE = re.compile(r"[0-9a-f]{32}\.cbor")
+FORMAT = 5  # 4: pieces in shards; 5: each shard a file of its own
 SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar", "pillow")
 Stamp = tuple[int, int, int, int]
@@ -105,18 +114,19 @@ class Pieces:
     Each group maps a key to a `generator.reads.Piece`: the piece, the keys it read by
     name, and those it read as packed positions in the key table. A group is stored as
     `SHARDS` shards, a piece's shard chosen by a digest of its key (`shard_of`), each
-    shard an encoded item of its own with the packed union of its pieces' reads. A
-    group read from the record stays bytes until the build first asks for it; it is
-    then decoded shard by shard, leaving out the pieces whose reads changed since
+    shard a file of its own, listed with the packed union of its pieces' reads. A
+    group read from the record stays in its files until the build first asks for it;
+    it is then read and decoded shard by shard, leaving out the pieces whose reads changed since
     (`stale`), and its pieces keep their read sets packed, as stored. A shard none of
-    whose pieces was added, replaced or left out is written back as the very bytes it
-    was read from, and a group never asked for as it came: an edit encodes again only
-    the shards of the pieces it touched. A shard that does not decode (damaged,
-    planted) is left out: only its pieces are made again.
+    whose pieces was added, replaced or left out keeps the file it was read from, and
+    a group never asked for keeps all of its files: an edit encodes and writes again
+    only the shards of the pieces it touched. A shard whose file is missing or does
+    not decode (damaged, planted) is left out: only its pieces are made again.
     """
 
-    def __init__(self, stored: dict[str, list[tuple[bytes, bytes]]] | None = None, keys: KeyTable | None = None):
-        self._stored = dict(stored or {})  # group → its shards as read: (their encoded pieces, the packed union of their reads)
+    def __init__(self, stored: dict[str, list[tuple[str, bytes]]] | None = None, keys: KeyTable | None = None, folder: Path | None = None):
+        self._stored = dict(stored or {})  # group → its shards as stored: (the file of their pieces, the packed union of their reads)
+        self.folder = folder  # where the shards' files are
         self._groups: dict[str, dict[Any, tuple[Any, frozenset[str], bytes]]] = {}
         self._shards: dict[str, list[_Shard]] = {}  # a decoded group → its shards as read, to tell which changed
         self.table = keys if keys is not None else KeyTable()
@@ -156,8 +166,8 @@ class Pieces:
         stored = self._stored.pop(name, None)
         shards = self._shards[name] = []
         decoded: dict[Any, tuple[Any, frozenset[str], bytes]] = {}
-        for blob, union in stored or ():
-            shard = self._decode_shard(blob, union)
+        for file, union in stored or ():
+            shard = self._decode_shard(file, _read_shard(self.folder, file), union)
             decoded.update(zip(shard.keys, shard.pieces))
             shards.append(shard)
         if len(decoded) != sum(len(shard.keys) for shard in shards):  # a key in two shards: planted
@@ -165,14 +175,14 @@ class Pieces:
             return {}
         return decoded
 
-    def _decode_shard(self, blob: bytes, union: bytes) -> _Shard:
+    def _decode_shard(self, file: str, blob: bytes | None, union: bytes) -> _Shard:
         """A shard's pieces but the stale ones; none when it does not read back (they are made again).
 
         A shard is stored as three lists (keys, pieces, packed read sets), so that
         one none of whose pieces read a stale key is taken as it is, without a check per piece.
         """
         try:
-            keys, values, reads = cbor2.loads(blob)
+            keys, values, reads = cbor2.loads(blob)  # a TypeError when the file could not be read
             every = unpack(b"".join(reads))  # a TypeError unless each is bytes
             if not len(keys) == len(values) == len(reads) or any(map(_ragged, reads)) or max(every, default=-1) >= len(self.table):
                 raise ValueError("read sets out of the key table")
@@ -184,7 +194,7 @@ class Pieces:
                 return self._fresh(keys, pieces, union)
         except Exception:  # damaged: the shard's pieces are made again
             return _Shard(None, b"", [], [])
-        return _Shard(blob, union, keys, pieces)
+        return _Shard(file, union, keys, pieces)
 
     def _fresh(self, keys: list, pieces: list, union: bytes) -> _Shard:
         """The shard without the pieces that read a stale key (it is encoded again)."""
@@ -204,11 +214,11 @@ class Pieces:
             for key, (value, names, packed) in group.items():
                 group[key] = (value, names | self.table.keys_at(unpack(packed)), b"")
 
-    def encoded(self) -> dict[str, list[list[bytes]]]:
-        """Every group as stored: its shards, each [its encoded pieces, the packed union of their reads]."""
-        stored = {name: [list(shard) for shard in shards] for name, shards in self._stored.items()}
+    def encoded(self) -> dict[str, list[tuple[str | bytes, bytes]]]:
+        """Every group's shards, each (the file it was read from when it is as read, else its pieces encoded, the packed union of their reads)."""
+        stored = {name: list(shards) for name, shards in self._stored.items()}
         for name, group in self._groups.items():
-            stored[name] = [self._encoded_shard(group, keys) if keys is not None else [shard.blob, shard.union]
+            stored[name] = [self._encoded_shard(group, keys) if keys is not None else (shard.file, shard.union)
                             for shard, keys in zip(*self._changes(name, group))]
         return stored
 
@@ -221,7 +231,7 @@ class Pieces:
         for shard in shards:
             kept = [key for key in shard.keys if key in group]
             present += len(kept)
-            same = shard.blob is not None and len(kept) == len(shard.keys) and all(map(operator.is_, map(group.get, kept), shard.pieces))
+            same = shard.file is not None and len(kept) == len(shard.keys) and all(map(operator.is_, map(group.get, kept), shard.pieces))
             holds.append(None if same else kept)
         if present < len(group):  # pieces new to the group go to the shard of their key
             known = {key for shard in shards for key in shard.keys}
@@ -232,7 +242,7 @@ class Pieces:
                 holds[index].append(key)
         return shards, holds
 
-    def _encoded_shard(self, group: dict, keys: list) -> list[bytes]:
+    def _encoded_shard(self, group: dict, keys: list) -> tuple[bytes, bytes]:
         values, reads, union = [], [], array("I")
         for key in keys:
             value, names, packed = group[key]
@@ -242,7 +252,7 @@ class Pieces:
             values.append(value)
             reads.append(packed)
         stored_keys = [list(key) if type(key) is tuple else key for key in keys]
-        return [cbor2.dumps([stored_keys, values, reads]), pack_positions(set(union))]
+        return cbor2.dumps([stored_keys, values, reads]), pack_positions(set(union))
 
     def read_positions(self) -> array:
         """The positions of every key a piece reads, in the table (new keys added to it), for the sweep."""
@@ -269,9 +279,9 @@ def shard_of(key: Any) -> int:
 
 @dataclass
 class _Shard:
-    """A shard of a group as read: its bytes (None when it must be encoded again), its union of reads, its keys and pieces."""
+    """A shard of a group as read: its file (None when it must be encoded again), its union of reads, its keys and pieces."""
 
-    blob: bytes | None
+    file: str | None
     union: bytes
     keys: list
     pieces: list
@@ -448,22 +458,22 @@ def _read(folder: Path | None, body: bool) -> Record:
                 return Record()
             record = Record(str(head["inputs"]), str(head["output"]), dict(head["outcome"]), str(head["code"]))
             if body:
-                _read_body(record, decoder.decode())
+                _read_body(record, decoder.decode(), folder / PIECES)
             return record
     except Exception:  # missing, truncated, planted or from another version: a cold build
         return Record()
 
 
-def _read_body(record: Record, body: dict) -> None:
+def _read_body(record: Record, body: dict, pieces: Path) -> None:
     record.files = {str(path): CheckedFile(list(entry[0]), bytes(entry[1])) for path, entry in body["files"].items()}
     record.keys = KeyTable(dict(zip(body["names"], body["digests"], strict=True)))
     known = len(record.keys)
     reads = [_positions(packed, known) for packed in body["output_reads"]]
     record.outputs = dict(zip(map(str, body["output_paths"]), zip(map(str, body["output_digests"]), reads, strict=True), strict=True))
-    groups = {str(name): [(_bytes(blob), _positions(union, known)) for blob, union in shards] for name, shards in body["pieces"].items()}
+    groups = {str(name): [(_shard_file(file), _positions(union, known)) for file, union in shards] for name, shards in body["pieces"].items()}
     if any(len(shards) != SHARDS for shards in groups.values()):
         raise ValueError("pieces in another number of shards")
-    record.pieces = Pieces(groups, record.keys)
+    record.pieces = Pieces(groups, record.keys, pieces)
     record.templates = str(body["templates"])
     record.unread = int(body["unread"])
     record.world = str(body["world"])
@@ -477,10 +487,11 @@ def _facet_counts(counts: Any) -> dict[str, dict[str, int]] | None:
     return None if counts is None else {str(facet): {str(v): int(n) for v, n in values.items()} for facet, values in counts.items()}
 
 
-def _bytes(value: Any) -> bytes:
-    if type(value) is not bytes:
-        raise ValueError("not bytes")
-    return value
+def _shard_file(name: Any) -> str:
+    """A shard's file name as stored, checked to be one the record writes (never a path)."""
+    if type(name) is not str or not _SHARD_FILE.fullmatch(name):
+        raise ValueError("not a shard's file")
+    return name
 
 
 def _positions(packed: Any, known: int) -> bytes:
@@ -495,7 +506,6 @@ def write_record(folder: Path | None, record: Record) -> None:
     if folder is None:
         return
     head = {"format": FORMAT, "inputs": record.inputs, "output": record.output, "outcome": _tagged(record.outcome), "code": record.code}
-    pieces = record.pieces.encoded()
     body = {
         "names": record.keys.names(),
         "digests": list(record.keys.digests.values()),
@@ -503,7 +513,6 @@ def write_record(folder: Path | None, record: Record) -> None:
         "output_paths": list(record.outputs),
         "output_digests": [entry[0] for entry in record.outputs.values()],
         "output_reads": [entry[1] for entry in record.outputs.values()],
-        "pieces": pieces,
         "search": [[key, files, counts] for key, files, counts in record.search] if record.search else None,
         "templates": record.templates,
         "outlines": {path: list(known) for path, known in record.outlines.items()},
@@ -512,17 +521,64 @@ def write_record(folder: Path | None, record: Record) -> None:
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
-            try:
-                encoder = cbor2.CBOREncoder(handle)
-                encoder.encode(head)
-                encoder.encode(body)
-            except BaseException:
-                os.unlink(handle.name)
-                raise
-        os.replace(handle.name, folder / RECORD)
+        body["pieces"] = _store_pieces(folder / PIECES, record.pieces.encoded())
+        _write_atomically(folder / RECORD, [head, body])
+        _remove_pieces_but(folder / PIECES, {file for shards in body["pieces"].values() for file, _ in shards})
     except OSError:
         return  # a site that cannot be written to builds all the same, only slower next time
+
+
+def _store_pieces(folder: Path, encoded: dict[str, list[tuple[str | bytes, bytes]]]) -> dict[str, list[list]]:
+    """Each group's shards as the record lists them: a shard encoded again is written to a file of its own first."""
+    folder.mkdir(exist_ok=True)
+    stored = {}
+    for name, shards in encoded.items():
+        stored[name] = [[_store_shard(folder, kept) if type(kept) is bytes else kept, union] for kept, union in shards]
+    return stored
+
+
+def _store_shard(folder: Path, blob: bytes) -> str:
+    name = hashlib.blake2b(blob, digest_size=16).hexdigest() + ".cbor"
+    _write_atomically(folder / name, [], blob)  # written even when a file of that name is there: nothing found here is trusted
+    return name
+
+
+def _write_atomically(path: Path, items: list, data: bytes = b"") -> None:
+    """Write `data`, or these items encoded one after the other, to `path` in one step (a new file moved into place)."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+        try:
+            if data:
+                handle.write(data)
+            encoder = cbor2.CBOREncoder(handle)
+            for item in items:
+                encoder.encode(item)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+    os.replace(handle.name, path)
+
+
+def _remove_pieces_but(folder: Path, kept: set[str]) -> None:
+    """Remove the shards' files the record no longer lists (and any other file there), so the cache does not grow."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name not in kept and not entry.is_dir(follow_symlinks=False):
+                os.unlink(entry.path)
+
+
+def _read_shard(folder: Path | None, name: str) -> bytes | None:
+    """A shard's file as it is; None when it is not a regular file that can be read (never through a link)."""
+    if folder is None:
+        return None
+    try:
+        fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return handle.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
+        except OSError:
+            return None
 
 
 def _tagged(value: Any) -> Any:
