@@ -23,8 +23,12 @@ from generator.reads import outline
 from generator.views import FACTS, Views, placed_by
 
 OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "summary")
+FRAME_FIELDS = tuple(name for name in OUTLINE_FIELDS if name != "title")  # an outline but its title
 ABSENT = "-"
 WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines"))  # kinds of keys made of the world alone (see `Digests.world`)
+# Facts that hold no event's title (tests/test_keys.py checks them against a retitled timeline):
+# while the frame is the same (the world but titles), they keep their digests too.
+TITLE_FREE_FACTS = frozenset(("span_text", "overview_chart", "actors_by_kind", "members", "companions", "quotes_by", "related", "exports"))
 
 
 def digest_text(text: str) -> str:
@@ -32,7 +36,10 @@ def digest_text(text: str) -> str:
 
 
 def outline_digest(event: Event) -> str:
-    return digest_text(repr(tuple(getattr(event, name) for name in OUTLINE_FIELDS)))
+    """The digest of the event's outline, then "/" and that of its frame (the outline but its title)."""
+    outline = tuple(getattr(event, name) for name in OUTLINE_FIELDS)
+    frame = tuple(getattr(event, name) for name in FRAME_FIELDS)
+    return f"{digest_text(repr(outline))}/{digest_text(repr(frame))}"
 
 
 def shape(value: Any, seen: dict[int, str]) -> Any:
@@ -99,7 +106,9 @@ class Digests:
     `last` holds the digests of the last build by key and `last_world` its `world()`:
     while the world is the same, facts, term lists and plans keep their digests
     (they are made of outlines, actors, sources, places and settings, never of
-    summaries), so an edit of a summary digests none of them again.
+    summaries), so an edit of a summary digests none of them again. While only the
+    frame is the same (the world but events' titles), those that hold no event's title
+    keep theirs: term lists, the plans of pages other than events', TITLE_FREE_FACTS.
     """
 
     def __init__(self, timeline: Timeline, env: jinja2.Environment, pages: Mapping[str, Page],
@@ -113,6 +122,8 @@ class Digests:
         # A copy: the build writes this build's digests into the record's table while it still asks for digests.
         self.last, self.last_world = dict(last or {}), last_world
         self._same_world: bool | None = None
+        self._same_frame: bool | None = None
+        self._world: str | None = None
         self._known: dict[str, str] = {}
         self._shared: dict[int, str] = {}  # terms and their entries are shared by many plans: shaped once
         self._views = views  # the facts' values, shared with the pages that show them
@@ -135,7 +146,7 @@ class Digests:
         found = self._known.get(key)
         if found is None:
             kind, _, rest = key.partition(":")
-            if kind in WORLDLY and self.last.get(key) and self.same_world():
+            if kind in WORLDLY and self.last.get(key) and (self.same_world() or self._title_free(kind, rest) and self.same_frame()):
                 found = self._known[key] = self.last[key]
                 return found
             make = self._kinds.get(kind)
@@ -143,18 +154,36 @@ class Digests:
         return found
 
     def world(self) -> str:
-        """The digest of the whole Timeline but its events' summaries, and of the pages planned."""
-        timeline = self.timeline
-        parts = (
-            self("all:outlines"), self("all:actors"), self("all:sources"), self("config"), self("pages"),
-            repr(timeline.places), repr(timeline.tags), timeline.history_note,
-        )
-        return digest_text("\n".join(parts))
+        """The digest of the whole Timeline but its events' summaries, and of the pages planned;
+        then "/" and that of the frame: the same but events' titles too."""
+        if self._world is None:
+            timeline = self.timeline
+            rest = "\n".join((
+                self("all:actors"), self("all:sources"), self("config"), self("pages"),
+                repr(timeline.places), repr(timeline.tags), timeline.history_note,
+            ))
+            frames = "".join(self(outline(event.id)).partition("/")[2] for event in timeline.events)
+            self._world = f"{digest_text(self('all:outlines') + rest)}/{digest_text(frames + rest)}"
+        return self._world
 
     def same_world(self) -> bool:
         if self._same_world is None:
             self._same_world = bool(self.last_world) and self.world() == self.last_world
         return self._same_world
+
+    def same_frame(self) -> bool:
+        if self._same_frame is None:
+            self._same_frame = bool(self.last_world) and self.world().partition("/")[2] == self.last_world.partition("/")[2]
+        return self._same_frame
+
+    def _title_free(self, kind: str, rest: str) -> bool:
+        """Whether a worldly key's value holds no event's title (only an event's own page is given one by the plan)."""
+        if kind == "plan":
+            page = self.pages.get(rest)
+            return page is not None and "event" not in page.context
+        if kind == "fact":
+            return rest.partition(":")[0] in TITLE_FREE_FACTS
+        return kind == "terms" or kind == "term"
 
     def _plan(self, path: str) -> str:
         page = self.pages.get(path)

@@ -95,6 +95,24 @@ def piece(store: dict[Any, Piece], key: Any, make: Callable[[], Any]) -> Any:
     return found[0]
 
 
+def pieces(store: dict[Any, Piece], items: Iterable[Any], key_of: Callable[[Any], Any], make: Callable[[Any], Any]) -> list[Any]:
+    """`piece` for each of `items` (by `key_of(item)`, made by `make(item)`): the same, in one loop
+    (an export pastes one piece per event; at 10,000 events the calls were a tenth of its time)."""
+    reads, found_all = _open.get(), []
+    for item in items:
+        found = store.get(key_of(item))
+        if found is None:
+            found_all.append(piece(store, key_of(item), lambda item=item: make(item)))
+            continue
+        if reads is not None:
+            if found[1]:
+                reads.update(found[1])
+            if found[2]:
+                reads.packed.append(found[2])
+        found_all.append(found[0])
+    return found_all
+
+
 # An event's keys are in the read sets of many outputs and pieces: interned, they are one
 # string each, not one per read (at 100,000 events that was hundreds of MB per process).
 def outline(event_id: str) -> str:

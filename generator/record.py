@@ -81,10 +81,11 @@ def recorded_classes() -> dict[str, type]:
 class CheckedFile:
     """A content file's check result, kept with the stamp (and settings) it holds for; decoded when first asked for."""
 
-    __slots__ = ("stamp", "data", "_result")
+    __slots__ = ("stamp", "data", "_result", "_digest")
 
     def __init__(self, stamp: list, data: bytes, result: Any = None):
         self.stamp, self.data, self._result = stamp, data, result
+        self._digest = ""
 
     @classmethod
     def of(cls, stamp: list, result: Any) -> CheckedFile | None:
@@ -96,7 +97,9 @@ class CheckedFile:
 
     def digest(self) -> str:
         """A digest of the check result as kept."""
-        return hashlib.blake2b(self.data, digest_size=16).hexdigest()
+        if not self._digest:  # serve keeps results between builds: each digested once
+            self._digest = hashlib.blake2b(self.data, digest_size=16).hexdigest()
+        return self._digest
 
     def result(self) -> Any:
         """The check result; None when its bytes do not read back as one."""

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -31,7 +32,7 @@ from generator import urls
 from generator.markup import Markdown
 from generator.model import Event, Timeline
 from generator.record import Pieces
-from generator.reads import piece, record_event_whole
+from generator.reads import pieces, record_event_whole
 from generator.urls import output_path, page_root
 from generator.schema import slugify
 
@@ -53,13 +54,13 @@ class ExportTools:
     pieces: Pieces = field(default_factory=Pieces)
     site_root: Path | None = None  # where media files are read from (a build sets it)
 
-    def once(self, kind: str, event: Event, make: Callable[[], Any]) -> Any:
-        """A piece of an export for one event, made only when not made before; its reads are recorded either way."""
-        def made() -> Any:
+    def each(self, kind: str, events: Iterable[Event], make: Callable[[Event], Any]) -> list[Any]:
+        """A piece of an export for each event, in order, made only when not made before; its reads are recorded either way."""
+        def made(event: Event) -> Any:
             record_event_whole(event)
-            return make()
+            return make(event)
 
-        return piece(self.pieces.group(kind), event.id, made)
+        return pieces(self.pieces.group(kind), events, attrgetter("id"), made)
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,7 @@ def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
         "sources": [_source(source) for source in timeline.sources.values()],
         "places": [_place(place) for place in timeline.places.values()],
     }
-    events = (
-        tools.once("json", event, lambda event=event: to_json(_event(event, timeline, links))) for event in timeline.events
-    )
+    events = tools.each("json", timeline.events, lambda event: to_json(_event(event, timeline, links)))
     return json_document(document, "events", events)
 
 
@@ -140,7 +138,7 @@ def events_csv(timeline: Timeline, tools: ExportTools) -> bytes:
     """One row per event, under a header row (RFC 4180)."""
     record_all(("config", "all:events", "all:actors"))
     links = SiteLinks.of(timeline)
-    rows = (tools.once("csv", event, lambda event=event: _csv_line(_row(event, timeline, links))) for event in timeline.events)
+    rows = tools.each("csv", timeline.events, lambda event: _csv_line(_row(event, timeline, links)))
     return _csv_line(CSV_COLUMNS) + b"".join(rows)
 
 

@@ -57,10 +57,7 @@ def events_ics(timeline: Timeline, tools: ExportTools) -> bytes:
         f"X-WR-CALNAME:{_unknown_value(timeline.config.title)}",
     ])
     # Each VEVENT is kept between builds by the event's digest.
-    events = b"".join(
-        tools.once("ics", event, lambda event=event: _vevent(event, timeline, links, tools.markdown, stamp))
-        for event in timeline.events
-    )
+    events = b"".join(tools.each("ics", timeline.events, lambda event: _vevent(event, timeline, links, tools.markdown, stamp)))
     return head + events + b"END:VCALENDAR" + CRLF
 
 

@@ -25,7 +25,7 @@ def events_geojson(timeline: Timeline, tools: ExportTools) -> bytes:
     record_all(("config", "all:events", "timeline:places"))
     links = SiteLinks.of(timeline)
     document = {"type": "FeatureCollection", "name": timeline.config.title}
-    features = (tools.once("geojson", event, lambda event=event: _feature_json(event, timeline, links)) for event in timeline.events)
+    features = tools.each("geojson", timeline.events, lambda event: _feature_json(event, timeline, links))
     return json_document(document, "features", features)
 
 

@@ -44,11 +44,8 @@ def storymap_json(timeline: Timeline, tools: ExportTools) -> bytes:
             "text": str(tools.markdown.to_html(timeline.config.description)),
         },
     }
-    slides = [to_json(overview)]
-    for event in timeline.events:
-        slide = tools.once("storymap", event, lambda event=event: _slide_json(event, timeline, tools.markdown, links))
-        if slide:
-            slides.append(slide)
+    made = tools.each("storymap", timeline.events, lambda event: _slide_json(event, timeline, tools.markdown, links))
+    slides = [to_json(overview), *filter(None, made)]
     # StoryMapJS takes a two-letter language code: the primary subtag of the site's BCP 47 tag.
     settings = {"language": timeline.config.language.split("-")[0].lower(), "map_as_image": False, "calculate_zoom": False}
     return b'{"storymap": ' + json_document(settings, "slides", slides).rstrip(b"\n") + b"}\n"

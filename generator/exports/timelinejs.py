@@ -46,7 +46,7 @@ def timelinejs_json(timeline: Timeline, tools: ExportTools) -> bytes:
     }
     if timeline.config.periods:
         document["eras"] = [_era(period, markdown) for period in timeline.config.periods]
-    slides = (tools.once("timelinejs", event, lambda event=event: to_json(_slide(event, markdown, links))) for event in timeline.events)
+    slides = tools.each("timelinejs", timeline.events, lambda event: to_json(_slide(event, markdown, links)))
     return json_document(document, "events", slides)
 
 
