@@ -218,7 +218,7 @@ class Pieces:
                 group[key] = (value, names | self.table.keys_at(unpack(packed)), b"")
 
     def encoded(self) -> dict[str, list[tuple[str | bytes, bytes]]]:
-        """Every group's shards, each (the file it was read from when it is as read, else its pieces encoded, the packed union of their reads)."""
+        """Every group's shards, each as (its file when it is as read, else its pieces encoded; the packed union of their reads)."""
         stored = {name: list(shards) for name, shards in self._stored.items()}
         for name, group in self._groups.items():
             stored[name] = [self._encoded_shard(group, keys) if keys is not None else (shard.file, shard.union)
@@ -473,7 +473,9 @@ def _read_body(record: Record, body: dict, pieces: Path) -> None:
     known = len(record.keys)
     reads = [_positions(packed, known) for packed in body["output_reads"]]
     record.outputs = dict(zip(map(str, body["output_paths"]), zip(map(str, body["output_digests"]), reads, strict=True), strict=True))
-    groups = {str(name): [(_shard_file(file), _positions(union, known)) for file, union in shards] for name, shards in body["pieces"].items()}
+    groups = {
+        str(name): [(_shard_file(file), _positions(union, known)) for file, union in shards] for name, shards in body["pieces"].items()
+    }
     if any(len(shards) != SHARDS for shards in groups.values()):
         raise ValueError("pieces in another number of shards")
     record.pieces = Pieces(groups, record.keys, pieces)
