@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 import re
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import tzinfo
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.diagnostics import ERROR, WARNING, Diagnostic, Position, Spellings, did_you_mean, fold, has_errors
@@ -215,7 +216,7 @@ def _identify(results: list[FileResult], locate: Locate, diagnostics: list[Diagn
     first_seen: dict[str, str] = {}
     for result in results:
         values = result.values
-        item_id = values.get("id") or PurePosixPath(result.path).stem
+        item_id = values.get("id") or posixpath.splitext(posixpath.basename(result.path))[0]  # the file's stem
         if not values.get("id"):
             problem = slug_problem(item_id)
             if problem:

@@ -325,17 +325,18 @@ def build_timeline(
     places = places or {}
     ordered = chronological([e for e in events if drafts or not e.draft])
     position = {event.id: index for index, event in enumerate(ordered)}
+    entry = {event.id: Entry(event.id) for event in ordered}  # one each, shared by every term it is on
     return Timeline(
         config=config,
         events=ordered,
         actors=dict(sorted(actors.items())),
         sources=dict(sorted(sources.items())),
         taxonomies={
-            "actors": _actor_taxonomy(ordered, actors),
-            "tags": _taxonomy("tags", ordered, lambda e: [(t.slug, t.label) for t in e.tags]),
-            "years": _taxonomy("years", ordered, lambda e: [(str(y), str(y)) for y in years_of(e)]),
-            "sources": _taxonomy("sources", ordered, lambda e: [(s, sources[s].title) for s in cited_sources(e)]),
-            "places": _taxonomy("places", ordered, lambda e: [(p, places[p].name) for p in places_around(e, places)], every=places),
+            "actors": _actor_taxonomy(ordered, actors, entry),
+            "tags": _taxonomy("tags", ordered, entry, lambda e: [(t.slug, t.label) for t in e.tags]),
+            "years": _taxonomy("years", ordered, entry, lambda e: [(str(y), str(y)) for y in years_of(e)]),
+            "sources": _taxonomy("sources", ordered, entry, lambda e: [(s, sources[s].title) for s in cited_sources(e)]),
+            "places": _taxonomy("places", ordered, entry, lambda e: [(p, places[p].name) for p in places_around(e, places)], every=places),
         },
         events_by_id={e.id: e for e in ordered},
         places=dict(sorted(places.items())),
@@ -430,34 +431,36 @@ def cited_sources(event: Event) -> list[str]:
     return cited + [q.source for q in event.quotes if q.source and q.source not in cited]
 
 
-def _taxonomy(name: str, events: tuple[Event, ...], terms_of, every: Mapping[str, Place] | None = None) -> Taxonomy:
-    """Terms made from each event's (slug, label) pairs; with `every`, a term for each of its items, even unused."""
+def _taxonomy(name: str, events: tuple[Event, ...], entry: Mapping[str, Entry], terms_of, every: Mapping[str, Place] | None = None) -> Taxonomy:
+    """Terms made from each event's (slug, label) pairs, with its `entry`; with `every`, a term for each of its items, even unused."""
     labels: dict[str, str] = {slug: item.name for slug, item in (every or {}).items()}
     entries: dict[str, list[Entry]] = {slug: [] for slug in labels}
     for event in events:
         for slug, label in terms_of(event):
             labels.setdefault(slug, label)
-            entries.setdefault(slug, []).append(Entry(event.id))
+            entries.setdefault(slug, []).append(entry[event.id])
     return Taxonomy(name, {slug: Term(slug, labels[slug], tuple(entries[slug])) for slug in sorted(entries)})
 
 
-def _actor_taxonomy(events: tuple[Event, ...], actors: Mapping[str, Actor]) -> Taxonomy:
-    """Each actor's events, with those of its members marked by `via`."""
+def _actor_taxonomy(events: tuple[Event, ...], actors: Mapping[str, Actor], entry: Mapping[str, Entry]) -> Taxonomy:
+    """Each actor's events (with their `entry`), and those of its members marked by `via`."""
     members = members_by_actor(actors)
     affiliated_to: dict[str, list[str]] = {actor_id: [] for actor_id in actors}
     for parent, its_members in members.items():
         for member in its_members:
             affiliated_to[member].append(parent)
+    for parents in affiliated_to.values():
+        parents.sort()
     entries: dict[str, list[Entry]] = {actor_id: [] for actor_id in actors}
     for event in events:
         direct = set(event.actors)
         reached: dict[str, str] = {}
         for actor_id in event.actors:
-            for parent in sorted(affiliated_to[actor_id]):
+            for parent in affiliated_to[actor_id]:
                 if parent not in direct:
                     reached.setdefault(parent, actor_id)
         for actor_id in event.actors:
-            entries[actor_id].append(Entry(event.id))
+            entries[actor_id].append(entry[event.id])
         for parent, via in reached.items():
             entries[parent].append(Entry(event.id, via))
     terms = {actor_id: Term(actor_id, actors[actor_id].name, tuple(entries[actor_id])) for actor_id in sorted(actors)}
