@@ -524,6 +524,8 @@ def write_record(folder: Path | None, record: Record) -> None:
         "unread": record.unread,
         "world": record.world,
     }
+    if folder.is_symlink():
+        return  # a cache folder that is a link (a checkout may carry one) is never written to, nor cleaned
     try:
         folder.mkdir(parents=True, exist_ok=True)
         body["pieces"] = _store_pieces(folder / PIECES, record.pieces.encoded())
@@ -535,6 +537,8 @@ def write_record(folder: Path | None, record: Record) -> None:
 
 def _store_pieces(folder: Path, encoded: dict[str, list[tuple[str | bytes, bytes]]]) -> dict[str, list[list]]:
     """Each group's shards as the record lists them: a shard encoded again is written to a file of its own first."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        folder.unlink()  # planted: the link itself goes, never what it points to (unlisted files there are removed)
     folder.mkdir(exist_ok=True)
     stored = {}
     for name, shards in encoded.items():

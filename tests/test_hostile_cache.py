@@ -8,6 +8,7 @@ which is how Jinja reads a bucket's checksum); then the real commands run.
 from __future__ import annotations
 
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,26 @@ def test_a_planted_cache_runs_no_code(minimal_site: Path, tmp_path: Path):
         result = timeline(*args)
         assert "Traceback" not in result.stderr, result.stderr
         assert not marker.exists(), f"`timeline {' '.join(args)}` ran code from the cache folder"
+
+
+def test_a_planted_link_in_the_cache_never_lets_a_build_remove_files_elsewhere(minimal_site: Path, tmp_path: Path):
+    """The shards' folder is cleaned of files the record does not list: never through a link."""
+    from generator.build import build_site
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "notes.txt").write_text("mine")
+    cache = minimal_site / ".timeline-cache"
+    cache.mkdir()
+    (cache / "pieces").symlink_to(elsewhere)
+    assert build_site(minimal_site, search=False).written is not None
+    assert (elsewhere / "notes.txt").read_text() == "mine" and list(elsewhere.iterdir()) == [elsewhere / "notes.txt"]
+    assert (cache / "pieces").is_dir() and not (cache / "pieces").is_symlink()  # the link replaced by a folder of its own
+    # The whole cache folder a link: nothing is written there, nothing removed.
+    other = tmp_path / "other"
+    shutil.rmtree(cache)
+    (other / "pieces").mkdir(parents=True)
+    (other / "pieces" / "notes.txt").write_text("mine too")
+    cache.symlink_to(other)
+    assert build_site(minimal_site, search=False, force=True).written is not None
+    assert sorted(p.name for p in other.rglob("*")) == ["notes.txt", "pieces"]
