@@ -44,7 +44,7 @@ from itertools import repeat
 from importlib import metadata
 from array import array
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import cbor2
 
@@ -217,13 +217,18 @@ class Pieces:
             for key, (value, names, packed) in group.items():
                 group[key] = (value, names | self.table.keys_at(unpack(packed)), b"")
 
-    def encoded(self) -> dict[str, list[tuple[str | bytes, bytes]]]:
-        """Every group's shards, each as (its file when it is as read, else its pieces encoded; the packed union of their reads)."""
-        stored = {name: list(shards) for name, shards in self._stored.items()}
+    def encoded(self) -> Iterator[tuple[str, list[tuple[str | bytes, bytes]]]]:
+        """Every group's shards, each as (its file when it is as read, else its pieces encoded; the packed union of their reads).
+
+        A group at a time, so that its encoded shards can be written before the next group's are
+        made (at 100,000 events all of them at once took a gigabyte).
+        """
+        for name, shards in self._stored.items():
+            if name not in self._groups:
+                yield name, list(shards)
         for name, group in self._groups.items():
-            stored[name] = [self._encoded_shard(group, keys) if keys is not None else (shard.file, shard.union)
-                            for shard, keys in zip(*self._changes(name, group))]
-        return stored
+            yield name, [self._encoded_shard(group, keys) if keys is not None else (shard.file, shard.union)
+                         for shard, keys in zip(*self._changes(name, group))]
 
     def _changes(self, name: str, group: dict) -> tuple[list[_Shard], list[list | None]]:
         """The group's shards as read, and for each the keys it holds now, or None when it is as read."""
@@ -535,13 +540,13 @@ def write_record(folder: Path | None, record: Record) -> None:
         return  # a site that cannot be written to builds all the same, only slower next time
 
 
-def _store_pieces(folder: Path, encoded: dict[str, list[tuple[str | bytes, bytes]]]) -> dict[str, list[list]]:
+def _store_pieces(folder: Path, encoded: Iterable[tuple[str, list[tuple[str | bytes, bytes]]]]) -> dict[str, list[list]]:
     """Each group's shards as the record lists them: a shard encoded again is written to a file of its own first."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         folder.unlink()  # planted: the link itself goes, never what it points to (unlisted files there are removed)
     folder.mkdir(exist_ok=True)
     stored = {}
-    for name, shards in encoded.items():
+    for name, shards in encoded:
         stored[name] = [[_store_shard(folder, kept) if type(kept) is bytes else kept, union] for kept, union in shards]
     return stored
 
