@@ -159,12 +159,12 @@ class PartialDate:
             + _qualifier_suffix(self.approximate, self.uncertain)
         )
 
-    @property
+    @cached_property
     def local_earliest(self) -> dt.datetime:
         """The first instant on the site's clock (the zone given to `parse`)."""
         return self.earliest.astimezone(self.tz)
 
-    @property
+    @cached_property
     def local_latest(self) -> dt.datetime:
         return self.latest.astimezone(self.tz)
 
