@@ -1,4 +1,4 @@
 """Lets `python -m generator` run the same command line as `timeline`."""
-from generator.cli import main
+from generator.cli import run
 
-raise SystemExit(main())
+run()

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 from collections import Counter
 from datetime import timedelta
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 
 from generator import __version__
 from generator.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_diagnostics, printable, summary_line
@@ -48,6 +49,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def run() -> NoReturn:
+    """The command line as a process (`timeline`, `python -m generator`): `main`, then an exit
+    that skips freeing the heap object by object (a build's millions of objects took about
+    0.9 s of a 10,000-event edit build to tear down). Every file is closed by then."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`timeline check | head`) or stream
+            pass
+    os._exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -55,6 +55,15 @@ def test_python_m_generator_and_usage_error(minimal_site: Path):
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
 
 
+def test_the_process_ends_with_its_output_written_and_its_exit_code(minimal_site: Path):
+    """The command line ends its process without tearing the heap down: what it printed to a pipe is all there."""
+    (minimal_site / "content/events/bad.yml").write_text("title: [unclosed\n")
+    found = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--site", str(minimal_site)],
+                           capture_output=True, text=True)
+    assert found.returncode == 1
+    assert any(d["path"] == "content/events/bad.yml" for d in json.loads(found.stdout))
+
+
 # --- fuzzing: random event files, valid and broken -----------------------------------
 
 import shutil
