@@ -69,6 +69,7 @@ class Memory:
     record: Record = field(default_factory=Record)
     env: jinja2.Environment | None = None
     markdown: dict[str, str] = field(default_factory=dict)
+    manifest: dict[str, str] | None = None  # the output's manifest as the last build or save left it (digest: record.output)
 
 
 def output_folder(site_root: Path, output: str) -> Path:
@@ -132,6 +133,8 @@ def _build(
         for path, source in static.items():
             writer.add(path, source.read_bytes())
         written = writer.finish()
+    if memory is not None:
+        memory.manifest = dict(writer.wanted)
     notes = made.notes + ((FORCED,) if force else ())
     if not (search and made.notes):  # a skipped search index is tried again next time
         record.inputs = inputs
@@ -164,7 +167,9 @@ def copy_static(site_root: Path, memory: Memory, *, overrides: dict | None = Non
     static = collect_static([builtin_dir("static"), site_root / "static"])
     if static.keys() & record.outputs.keys():
         return None
-    written = replace_files(output, {path: source.read_bytes() for path, source in static.items()}, sorted(known - static.keys()))
+    manifest = memory.manifest  # what the file holds: its digest is the record's
+    written = replace_files(output, {path: source.read_bytes() for path, source in static.items()}, sorted(known - static.keys()),
+                            manifest=manifest)
     # Not worth stamping every input again for one stylesheet: the next build checks them all.
     record.inputs = ""
     record.output = manifest_digest(output)

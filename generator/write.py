@@ -258,7 +258,10 @@ class SiteWriter:
 UNKNOWN = "-"  # a manifest digest no file has: the file is made again by the next build
 
 
-def replace_files(output: Path, files: Mapping[str, bytes], dropped: Iterable[str] = (), wait: float = LOCK_WAIT_SECONDS) -> WriteResult:
+def replace_files(
+    output: Path, files: Mapping[str, bytes], dropped: Iterable[str] = (), wait: float = LOCK_WAIT_SECONDS,
+    manifest: Manifest | None = None,
+) -> WriteResult:
     """Put into the live site those of `files` whose bytes it does not hold yet, one by one, each
     atomically, and remove `dropped`, keeping its manifest true.
 
@@ -266,10 +269,12 @@ def replace_files(output: Path, files: Mapping[str, bytes], dropped: Iterable[st
     instant a reader may see some of these files new and others old. Their paths are
     first marked unknown in the manifest, so that a save cut short leaves files the
     next build makes again, never a manifest that vouches for bytes a file does not hold.
+    `manifest`, when given, is the output's manifest as its file holds it (serve keeps it
+    from its last build): it is not read again, and is brought up to date in place.
     """
     lock = BuildLock(output, wait)
     try:
-        manifest = read_manifest(output)
+        manifest = read_manifest(output) if manifest is None else manifest
         if manifest is None:
             raise WriteError(f"{output} has no manifest: build the site first")
         new = {path: data for path, data in files.items() if manifest.get(path) != digest(data)}
@@ -279,7 +284,7 @@ def replace_files(output: Path, files: Mapping[str, bytes], dropped: Iterable[st
                 raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
         if touched:
             with _disk_errors(None):
-                _write_manifest(output, {**manifest, **{path: UNKNOWN for path in touched}})
+                _mark_unknown(output, touched)
                 for path in dropped:
                     if manifest.pop(path, None) is not None:
                         _unlink(output, path)
@@ -290,6 +295,13 @@ def replace_files(output: Path, files: Mapping[str, bytes], dropped: Iterable[st
         return WriteResult(len(new), len(manifest) - len(new), output)
     finally:
         lock.release()
+
+
+def _mark_unknown(folder: Path, paths: Iterable[str]) -> None:
+    """Mark these files unknown in the folder's manifest, at its end: a path's last line is the one read."""
+    fd = os.open(folder / MARKER, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write("".join(f"{UNKNOWN} {path}\n" for path in paths))
 
 
 def _leaves_through_link(root: Path, path: str) -> bool:
@@ -397,7 +409,8 @@ def manifest_digest(folder: Path) -> str:
 def read_manifest(folder: Path) -> Manifest | None:
     """A folder's manifest, or None if it has none (not ours, or left half-made).
 
-    Lines naming anything but a plain relative path (`../x`, `/abs`) are dropped.
+    Lines naming anything but a plain relative path (`../x`, `/abs`) are dropped. Of two
+    lines for one path the last counts (serve marks files unknown by adding lines).
     """
     data = read_manifest_bytes(folder)
     try:

@@ -141,6 +141,32 @@ def test_a_replacement_cut_short_leaves_its_files_to_be_made_again(tmp_path: Pat
     assert (out / "b.css").read_bytes() == b"b2" and result.written >= 1
 
 
+def test_replace_files_takes_the_manifest_it_is_given_and_brings_it_up_to_date(tmp_path: Path):
+    from generator.write import read_manifest, replace_files
+
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"home", "a.css": b"a"}, {})
+    known = read_manifest(out)
+    replace_files(out, {"a.css": b"a2", "b.css": b"b"}, manifest=known)
+    assert known == read_manifest(out) and set(known) == {"index.html", "a.css", "b.css"}
+    assert (out / ".timeline-site").read_text().count("\n") == 4  # marked lines gone once the save is done
+
+
+def test_replace_files_never_writes_a_manifest_through_a_link(tmp_path: Path):
+    from generator.write import read_manifest, replace_files
+
+    out = tmp_path / "_site"
+    write_site(out, {"a.css": b"a"}, {})
+    known = read_manifest(out)
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("mine")
+    (out / ".timeline-site").unlink()
+    (out / ".timeline-site").symlink_to(elsewhere)
+    with pytest.raises(WriteError):
+        replace_files(out, {"a.css": b"a2"}, manifest=known)
+    assert elsewhere.read_text() == "mine"
+
+
 def test_replace_files_refuses_a_path_through_a_link(tmp_path: Path):
     from generator.write import replace_files
 
