@@ -59,6 +59,7 @@ def test_the_list_of_places_gives_counts_and_lists_events_from_the_cards(page, s
     count = len(entry.get_attribute("data-events").split(" "))
     entry.locator("summary").click()
     titles = entry.locator(".event-list li a")
+    titles.first.wait_for()  # the list is filled on the "toggle" event, which comes a moment after the click
     assert titles.count() == count
     href = titles.first.get_attribute("href")
     assert page.locator(f".chronology .card-title a[href='{href}']").count() == 1  # the same link as its card
@@ -66,6 +67,7 @@ def test_the_list_of_places_gives_counts_and_lists_events_from_the_cards(page, s
     page.wait_for_function("document.querySelector('[data-filters] [role=status]').textContent.includes('shown')")
     shown = page.locator("[data-map-events] + .map-places li:not([data-out])").first
     shown.locator("summary").click()
+    shown.locator(".event-list li").first.wait_for()
     listed = shown.locator(".event-list li").count()
     assert listed >= 1 and shown.locator("summary").text_content() == f"{listed} event{'s' if listed != 1 else ''}"
 
