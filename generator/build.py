@@ -167,9 +167,8 @@ def copy_static(site_root: Path, memory: Memory, *, overrides: dict | None = Non
     static = collect_static([builtin_dir("static"), site_root / "static"])
     if static.keys() & record.outputs.keys():
         return None
-    manifest = memory.manifest  # what the file holds: its digest is the record's
     written = replace_files(output, {path: source.read_bytes() for path, source in static.items()}, sorted(known - static.keys()),
-                            manifest=manifest)
+                            manifest=memory.manifest)  # what the file holds: its digest is the record's, checked above
     # Not worth stamping every input again for one stylesheet: the next build checks them all.
     record.inputs = ""
     record.output = manifest_digest(output)

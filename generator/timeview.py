@@ -16,9 +16,8 @@ The lanes view is the same drawing with one lane per actor, busiest first.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
 import jinja2
@@ -158,7 +157,7 @@ class Drawer:
 
     def __init__(self, timeline: Timeline, whole_axis: Callable[[], Axis | None] | None = None) -> None:
         self._timeline = timeline
-        self._whole_axis = whole_axis or functools.cache(lambda: axis_of(timeline.events))  # shared with the charts, when they are drawn too
+        self._whole_axis = whole_axis or cache(lambda: axis_of(timeline.events))  # shared with the charts, when they are drawn too
         self._periods = tuple(sorted(timeline.config.periods, key=lambda p: p.date.sort_key))
         # A build draws many views of the same lists (each page of a long one) and events:
         # what does not depend on the page is worked out once.
