@@ -20,9 +20,9 @@ from typing import Mapping
 
 import jinja2
 
-from generator.check import check_site_config
+from generator.check import MadeEvents, check_site_config
 from generator.exports.common import ExportTools
-from generator.keys import Digests
+from generator.keys import Digests, Seen
 from generator.model import Timeline
 from generator.parallel import split_work, workers_for
 from generator.pipeline import CheckReport, load_site
@@ -70,6 +70,8 @@ class Memory:
     env: jinja2.Environment | None = None
     markdown: dict[str, str] = field(default_factory=dict)
     manifest: dict[str, str] | None = None  # the output's manifest as the last build or save left it (digest: record.output)
+    made: MadeEvents = field(default_factory=MadeEvents)  # the events the last check made, taken again where they can be
+    seen: Seen = field(default_factory=Seen)  # digests made by earlier builds, with what they were made of
 
 
 def output_folder(site_root: Path, output: str) -> Path:
@@ -116,7 +118,7 @@ def _build(
         record = Record(files=record.files if record.code == code else {})
     record.code, record.inputs = code, ""
     gc.freeze()
-    report = load_site(site_root, drafts, overrides, record.files)
+    report = load_site(site_root, drafts, overrides, record.files, memory.made if memory else None)
     gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):
         _keep(memory, folder, record)
@@ -222,7 +224,8 @@ def _make_files(
     table = record.keys
     planned = {page.output: page for page in pages}
     views = Views(timeline)  # derived facts: worked out once for their digests and for the pages that show them
-    digests = Digests(timeline, env, planned, record.files, record.outlines, site_root, table.digests, record.world, views)
+    digests = Digests(timeline, env, planned, record.files, record.outlines, site_root, table.digests, record.world, views,
+                      memory.seen if memory else None)
     stale = {index for index, (key, old) in enumerate(table.digests.items()) if digests(key) != old}
     live = writer.live or {}
     outputs: dict[str, tuple[str, bytes]] = {}
@@ -356,6 +359,9 @@ class Makers:
         self.renderer = Renderer(self.timeline, self.site_root, self.env, markdown, self.views)
         templates = templates_digest(self.renderer.env)
         if templates != self.templates:  # compiled and checked last time as they are now: not again
+            # A kept environment (serve's) would go on using a theme template that a new site template now overrides.
+            if self.renderer.env.cache is not None:
+                self.renderer.env.cache.clear()
             check_templates(self.renderer.env, self.site_root)  # with the renderer's filters known
             self.templates = templates
         self.renderer.cards = self.pieces.group("card")

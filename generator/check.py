@@ -8,6 +8,7 @@ content format are raised. Every problem becomes a `Diagnostic`; nothing raises.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import posixpath
 import re
@@ -133,11 +134,37 @@ def site_timezone(config: SiteConfig) -> tzinfo:
 # --- content --------------------------------------------------------------------
 
 
-def check_content(files: Iterable[FileResult], locate: Locate, media_root: Path | None = None) -> tuple[Checked, list[Diagnostic]]:
+class MadeEvents:
+    """The events one check made, kept by a long-lived process (serve) for its next check.
+
+    An event depends on its file's result and on what it is resolved against: the
+    actors, sources, places and tags files, and which event ids exist. While its
+    result is the very object checked last time (serve keeps the results of unchanged
+    files) and those are the same, the event made then is the event made now. Only
+    events whose making said nothing and read no media file are kept.
+    """
+
+    def __init__(self) -> None:
+        self.context: tuple[tuple[dict, ...], str] = ((), "")
+        self.events: dict[str, tuple[dict, Event]] = {}  # file path → (its result's values, the event made of them)
+
+    def renew(self, context: tuple[tuple[dict, ...], str]) -> None:
+        """Forget every event when what events are resolved against is not what it was."""
+        (others, ids), (last_others, last_ids) = context, self.context
+        if ids != last_ids or len(others) != len(last_others) or any(a is not b for a, b in zip(others, last_others)):
+            self.events.clear()
+        self.context = context
+
+
+def check_content(
+    files: Iterable[FileResult], locate: Locate, media_root: Path | None = None, made: MadeEvents | None = None,
+) -> tuple[Checked, list[Diagnostic]]:
     """Ids, references and cross-file warnings over every checked file.
 
     With `media_root` (the site's content/media/), the files events' media name are
-    looked for there and images measured; without it they are taken on trust.
+    looked for there and images measured; without it they are taken on trust. With
+    `made`, events made by the last check are taken again where nothing they depend on
+    changed, and it is brought up to date.
     """
     by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": [], "tags": []}
     files_of: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": [], "tags": []}
@@ -162,7 +189,13 @@ def check_content(files: Iterable[FileResult], locate: Locate, media_root: Path 
     tags = DefinedTags(tag_items)
     diagnostics += [Diagnostic.at(WARNING, _item_by_id(tag_items, tag_id).where("aliases"), message) for tag_id, message in tags.names.clashes]
     made_actors = {item.id: (item, _make_actor(item, names, diagnostics)) for item in actors}
-    made_events = [(item, _make_event(item, names, source_ids, event_ids, diagnostics, place_names, media_root, tags)) for item in events]
+    make = functools.partial(_make_event, names=names, source_ids=source_ids, event_ids=event_ids, place_names=place_names,
+                             media_root=media_root, defined_tags=tags)
+    if made is None:
+        made_events = [(item, make(item, diagnostics=diagnostics)) for item in events]
+    else:
+        made.renew(_resolution_context(by_kind, events))
+        made_events = [(item, _made_again(item, made, make, diagnostics)) for item in events]
     checked_actors = {actor_id: actor for actor_id, (item, actor) in made_actors.items() if item.complete}
     checked_sources = {item.id: _make_source(item) for item in sources if item.complete}
     complete_events = [(item, event) for item, event in made_events if item.complete]
@@ -182,6 +215,26 @@ def check_content(files: Iterable[FileResult], locate: Locate, media_root: Path 
     diagnostics += _check_affiliation_depth(made_actors)
     diagnostics += suggest_places(events, place_names, checked_places)
     return Checked(checked_events, checked_actors, checked_sources, checked_places, tags.complete), diagnostics
+
+
+def _resolution_context(by_kind: dict[str, list[FileResult]], events: list[_Item]) -> tuple[tuple[dict, ...], str]:
+    """What an event is resolved against: the other kinds' results (compared as objects), and the event ids."""
+    others = tuple(result.values for kind in ("actors", "sources", "places", "tags") for result in by_kind[kind])
+    return others, "\n".join(item.id for item in events)
+
+
+def _made_again(item: _Item, made: MadeEvents, make: Callable, diagnostics: list[Diagnostic]) -> Event | None:
+    kept = made.events.get(item.path)
+    if kept is not None and kept[0] is item.values and kept[1].id == item.id:
+        return kept[1]
+    found: list[Diagnostic] = []
+    event = make(item, diagnostics=found)
+    diagnostics += found
+    if event is not None and not found and not event.media:
+        made.events[item.path] = (item.values, event)
+    else:
+        made.events.pop(item.path, None)
+    return event
 
 
 def _all_complete(results: list[FileResult], items: list[_Item]) -> bool:

@@ -8,6 +8,7 @@ of them is recorded by itself); a page's plan is digested the same way.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass, field
 import hashlib
 import os
 from functools import cached_property
@@ -29,6 +30,10 @@ WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines"))  # kinds of k
 # Facts that hold no event's title (tests/test_keys.py checks them against a retitled timeline):
 # while the frame is the same (the world but titles), they keep their digests too.
 TITLE_FREE_FACTS = frozenset(("span_text", "overview_chart", "actors_by_kind", "members", "companions", "quotes_by", "related", "exports"))
+# Facts made of the cast alone: the actors, and which actors each event names (not when
+# nor in what order); tests/test_keys.py checks them against a timeline whose events
+# were all moved, retitled and retold. While the cast is the same they keep their digests.
+CAST_FACTS = frozenset(("actors_by_kind", "members", "companions"))
 
 
 def digest_text(text: str) -> str:
@@ -40,6 +45,28 @@ def outline_digest(event: Event) -> str:
     outline = tuple(getattr(event, name) for name in OUTLINE_FIELDS)
     frame = tuple(getattr(event, name) for name in FRAME_FIELDS)
     return f"{digest_text(repr(outline))}/{digest_text(repr(frame))}"
+
+
+def same_event(a: Event, b: Event) -> bool:
+    """Whether `b` is `a`, or `a` made again with an equal history (every other field the very same object)."""
+    return a is b or (a.history == b.history and all(getattr(a, name) is getattr(b, name) for name in _BUT_HISTORY))
+
+
+_BUT_HISTORY = tuple(f.name for f in dataclasses.fields(Event) if f.name != "history")
+
+
+@dataclass
+class Seen:
+    """Digests a long-lived process (serve) made in earlier builds, with what they were made of.
+
+    `outlines`: by event file, the event digested and its outline digest: an event that
+    is the very same object (its check made nothing again) is not digested again.
+    `plans`: by page, the plan's templates and context as plain values (model items as
+    ids), when it holds nothing else, and its digest: an event's page, say.
+    """
+
+    outlines: dict[str, tuple[Event, str]] = field(default_factory=dict)
+    plans: dict[str, tuple[tuple, str]] = field(default_factory=dict)
 
 
 def shape(value: Any, seen: dict[int, str]) -> Any:
@@ -68,6 +95,19 @@ def shape(value: Any, seen: dict[int, str]) -> Any:
     if found is None:  # a term, a chart: shared by many pages, and holding no model item but by id
         found = seen[id(value)] = digest_text(repr(value))
     return found
+
+
+def _plain_plan(page: Page) -> tuple | None:
+    """A page's templates and context as plain values, model items by kind and id; None when it holds anything else."""
+    plain: list = [page.templates]
+    for name, value in page.context.items():
+        kind = type(value)
+        if kind is Event or kind is Actor or kind is Source:
+            value = (kind, value.id)
+        elif not (kind is str or kind is int or value is None):
+            return None
+        plain.append((name, value))
+    return tuple(plain)
 
 
 def _entries_text(value: tuple | list) -> str | None:
@@ -103,26 +143,30 @@ class Digests:
     an event whose file and resolved parts did not change keeps its digest without
     being digested again. `site_root` is where `media:` keys read their files.
 
+    `seen` are digests a long-lived process (serve) made in earlier builds (`Seen`).
+
     `last` holds the digests of the last build by key and `last_world` its `world()`:
     while the world is the same, facts, term lists and plans keep their digests
     (they are made of outlines, actors, sources, places and settings, never of
     summaries), so an edit of a summary digests none of them again. While only the
     frame is the same (the world but events' titles), those that hold no event's title
     keep theirs: term lists, the plans of pages other than events', TITLE_FREE_FACTS.
+    While the cast is the same (who is on which event), CAST_FACTS keep theirs: a date
+    edit does not count every actor's companions again.
     """
 
     def __init__(self, timeline: Timeline, env: jinja2.Environment, pages: Mapping[str, Page],
                  files: Mapping[str, Any] | None = None, outlines: dict[str, tuple[str, str]] | None = None,
                  site_root: Path | None = None, last: Mapping[str, str] | None = None, last_world: str = "",
-                 views: Views | None = None):
+                 views: Views | None = None, seen: Seen | None = None):
         self.timeline, self.env, self.pages = timeline, env, pages
+        self.seen = Seen() if seen is None else seen
         self.files = files or {}
         self.outlines = {} if outlines is None else outlines
         self.site_root = site_root
         # A copy: the build writes this build's digests into the record's table while it still asks for digests.
         self.last, self.last_world = dict(last or {}), last_world
-        self._same_world: bool | None = None
-        self._same_frame: bool | None = None
+        self._same: dict[int, bool] = {}  # by part of the world: the same as in the last build
         self._world: str | None = None
         self._known: dict[str, str] = {}
         self._shared: dict[int, str] = {}  # terms and their entries are shared by many plans: shaped once
@@ -146,7 +190,7 @@ class Digests:
         found = self._known.get(key)
         if found is None:
             kind, _, rest = key.partition(":")
-            if kind in WORLDLY and self.last.get(key) and (self.same_world() or self._title_free(kind, rest) and self.same_frame()):
+            if kind in WORLDLY and self.last.get(key) and self._unchanged(kind, rest):
                 found = self._known[key] = self.last[key]
                 return found
             make = self._kinds.get(kind)
@@ -154,8 +198,8 @@ class Digests:
         return found
 
     def world(self) -> str:
-        """The digest of the whole Timeline but its events' summaries, and of the pages planned;
-        then "/" and that of the frame: the same but events' titles too."""
+        """Three digests joined by "/": the whole Timeline but its events' summaries, with the pages
+        planned; the frame: the same but events' titles too; and the cast (see CAST_FACTS)."""
         if self._world is None:
             timeline = self.timeline
             rest = "\n".join((
@@ -163,18 +207,36 @@ class Digests:
                 repr(timeline.places), repr(timeline.tags), timeline.history_note,
             ))
             frames = "".join(self(outline(event.id)).partition("/")[2] for event in timeline.events)
-            self._world = f"{digest_text(self('all:outlines') + rest)}/{digest_text(frames + rest)}"
+            cast = sorted(f"{event.id}\t{' '.join(event.actors)}" for event in timeline.events)
+            self._world = "/".join((
+                digest_text(self("all:outlines") + rest), digest_text(frames + rest),
+                digest_text(self("all:actors") + "\n" + "\n".join(cast)),
+            ))
         return self._world
 
     def same_world(self) -> bool:
-        if self._same_world is None:
-            self._same_world = bool(self.last_world) and self.world() == self.last_world
-        return self._same_world
+        return self._same_part(0)
 
     def same_frame(self) -> bool:
-        if self._same_frame is None:
-            self._same_frame = bool(self.last_world) and self.world().partition("/")[2] == self.last_world.partition("/")[2]
-        return self._same_frame
+        return self._same_part(1)
+
+    def same_cast(self) -> bool:
+        return self._same_part(2)
+
+    def _same_part(self, part: int) -> bool:
+        """Whether a part of `world()` is what it was in the last build."""
+        if part not in self._same:
+            last = self.last_world.split("/")
+            self._same[part] = len(last) == 3 and self.world().split("/")[part] == last[part]
+        return self._same[part]
+
+    def _unchanged(self, kind: str, rest: str) -> bool:
+        """Whether a worldly key's value is known to be what it was, from the parts of the world that are."""
+        if self.same_world():
+            return True
+        if self._title_free(kind, rest) and self.same_frame():
+            return True
+        return kind == "fact" and rest.partition(":")[0] in CAST_FACTS and self.same_cast()
 
     def _title_free(self, kind: str, rest: str) -> bool:
         """Whether a worldly key's value holds no event's title (only an event's own page is given one by the plan)."""
@@ -187,7 +249,16 @@ class Digests:
 
     def _plan(self, path: str) -> str:
         page = self.pages.get(path)
-        return shape_digest((page.templates, page.context), self._shared) if page else ABSENT
+        if page is None:
+            return ABSENT
+        plain = _plain_plan(page)
+        seen = self.seen.plans.get(path)
+        if plain is not None and seen is not None and seen[0] == plain:
+            return seen[1]
+        found = shape_digest((page.templates, page.context), self._shared)
+        if plain is not None:
+            self.seen.plans[path] = (plain, found)
+        return found
 
     def _event(self, rest: str) -> str:
         event_id, _, part = rest.rpartition(":")
@@ -196,6 +267,14 @@ class Digests:
             return ABSENT
         if part == "s":
             return digest_text(event.summary)
+        seen = self.seen.outlines.get(event.path)
+        if seen is not None and same_event(seen[0], event):
+            return seen[1]
+        found = self._outline(event)
+        self.seen.outlines[event.path] = (event, found)
+        return found
+
+    def _outline(self, event: Event) -> str:
         checked = self.files.get(event.path)
         if checked is None:
             return outline_digest(event)

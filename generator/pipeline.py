@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from generator.check import Checked, FileResult, Locator, check_content, check_file, check_site_config, site_timezone
+from generator.check import Checked, FileResult, Locator, MadeEvents, check_content, check_file, check_site_config, site_timezone
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
 from generator.media import MEDIA_FOLDER
@@ -38,18 +38,22 @@ class CheckReport:
         return self.config is None
 
 
-def load_site(root: Path, drafts: bool = False, overrides: dict | None = None, results: CheckResults | None = None) -> CheckReport:
+def load_site(
+    root: Path, drafts: bool = False, overrides: dict | None = None, results: CheckResults | None = None,
+    made: MadeEvents | None = None,
+) -> CheckReport:
     """Load, check and model the site in `root`, reporting every problem; nothing is written.
 
     `overrides` are site.yml keys given on the command line; they win over the file.
     `results` are check results of an earlier run, by file; files whose stamp did not
-    change are not checked again, and it is brought up to date in place.
+    change are not checked again, and it is brought up to date in place. `made` are
+    the events of an earlier check in this process (serve), taken again where they can be.
     """
     config, diagnostics = check_site_config(root, overrides or {})
     if config is None:
         return CheckReport(None, None, diagnostics, 1)
     files, found_problems = find_content(root)
-    checked, check_diagnostics = check_content(load_files(root, files, config, results), Locator(root).where, root / MEDIA_FOLDER)
+    checked, check_diagnostics = check_content(load_files(root, files, config, results), Locator(root).where, root / MEDIA_FOLDER, made)
     diagnostics = sort_in_file_order([*diagnostics, *found_problems, *check_diagnostics])
     count = 1 + len(files) + len(found_problems)
     if has_errors(diagnostics):

@@ -179,3 +179,40 @@ def test_a_static_save_while_serving_is_copied_in_place_and_leaves_the_site_a_co
     assert snapshot(out) == snapshot(cold)
     # The next build from the same memory finds the site as the record describes it.
     assert build_site(minimal_site, search=False, memory=memory).written.written == 0
+
+
+def test_a_site_template_added_while_serving_overrides_the_theme_at_the_next_build(minimal_site: Path):
+    """Serve keeps one environment: a template it compiled from the theme must give way to the site's new one."""
+    from generator.build import Memory, build_site
+    from generator.render import make_environment
+
+    memory = Memory(env=make_environment(minimal_site))
+    assert build_site(minimal_site, search=False, memory=memory).written is not None
+    page = next((minimal_site / "_site" / "events").glob("*/index.html"))
+    assert "site's own event page" not in page.read_text()
+    (minimal_site / "templates").mkdir(exist_ok=True)
+    (minimal_site / "templates" / "event.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p>site\'s own event page: {{ event.title }}</p>{% endblock %}\n')
+    assert build_site(minimal_site, search=False, memory=memory).written is not None
+    assert "site's own event page" in page.read_text()
+
+
+def test_serve_takes_again_the_events_its_last_check_made_while_their_files_are_the_same(minimal_site: Path):
+    """The memory's events are the very objects of the last check; an edited file's event is made anew, and equal to a cold check's."""
+    from generator.build import Memory, build_site
+    from generator.pipeline import load_site
+
+    memory = Memory()
+    assert build_site(minimal_site, search=False, memory=memory).written is not None
+    first = {path: event for path, (_, event) in memory.made.events.items()}
+    assert first
+    edited = sorted(first)[0]
+    text = (minimal_site / edited).read_text()
+    (minimal_site / edited).write_text(text.replace("title: ", "title: Edited ", 1))
+    assert build_site(minimal_site, search=False, memory=memory).written is not None
+    again = {path: event for path, (_, event) in memory.made.events.items()}
+    assert again.keys() == first.keys()
+    assert all(again[path] is first[path] for path in first if path != edited)
+    assert again[edited] is not first[edited] and again[edited].title.startswith("Edited ")
+    cold = load_site(minimal_site).timeline
+    assert {event.path: event for event in cold.events}[edited] == again[edited]

@@ -1,4 +1,5 @@
-"""Key digests: what a title edit may leave as it is (the frame), checked against a retitled timeline."""
+"""Key digests: what a title edit may leave as it is (the frame), checked against a retitled timeline;
+what a date edit may leave (the cast), checked against a timeline whose every event moved."""
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator.keys import TITLE_FREE_FACTS, Digests, shape_digest
+from generator.keys import CAST_FACTS, TITLE_FREE_FACTS, Digests, shape_digest
 from generator.pipeline import load_site
 from generator.plan import plan_site
 from generator.render import make_environment
@@ -21,21 +22,43 @@ def _timeline(site: Path):
     return report.timeline
 
 
+def _changed_site(into: Path, change) -> Path:
+    """A copy of the repository's site, each event file's text passed through `change`."""
+    site = into / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "site.yml", site)
+    for path in (site / "content/events").rglob("*.yml"):
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return site
+
+
+def _retitled(text: str) -> str:
+    return re.sub(r"^title: ([\"']?)", r"title: \1Retold ", text, count=1, flags=re.M)
+
+
+def _moved(text: str, years: int) -> str:
+    """Every year on the date line shifted by `years` (a multiple of 4 keeps every 29 February)."""
+    return re.sub(r"^date: .*$", lambda line: re.sub(r"\b(19|20)\d\d\b", lambda y: str(int(y.group()) + years), line.group()),
+                  text, count=1, flags=re.M)
+
+
 @pytest.fixture(scope="module")
 def timelines(tmp_path_factory: pytest.TempPathFactory):
     """The repository's timeline, and the same with every event's title changed."""
-    sites = []
-    for retitled in (False, True):
-        site = tmp_path_factory.mktemp("site")
-        shutil.copytree(REPO / "content", site / "content")
-        shutil.copy(REPO / "site.yml", site)
-        if retitled:
-            for path in (site / "content/events").rglob("*.yml"):
-                text = path.read_text(encoding="utf-8")
-                path.write_text(re.sub(r"^title: ([\"']?)", r"title: \1Retold ", text, count=1, flags=re.M), encoding="utf-8")
-        sites.append(_timeline(site))
-    before, after = sites
+    before = _timeline(_changed_site(tmp_path_factory.mktemp("site"), lambda text: text))
+    after = _timeline(_changed_site(tmp_path_factory.mktemp("site"), _retitled))
     assert [e.title for e in before.events] != [e.title for e in after.events]
+    return before, after
+
+
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory: pytest.TempPathFactory, timelines):
+    """The repository's timeline, and the same with every event retitled and some moved by 4 years, others by 8."""
+    before, _ = timelines
+    shifts = iter([-4, -8] * 1000)
+    after = _timeline(_changed_site(tmp_path_factory.mktemp("site"), lambda text: _moved(_retitled(text), next(shifts))))
+    assert [e.date for e in before.events] != [e.date for e in after.events]
+    assert [e.id for e in before.events] != [e.id for e in after.events]  # the order changed too
     return before, after
 
 
@@ -85,4 +108,21 @@ def test_a_title_edit_changes_the_world_but_not_its_frame(timelines, tmp_path: P
     env = make_environment(tmp_path)
     worlds = [Digests(timeline, env, {}).world() for timeline in (before, after)]
     assert worlds[0] != worlds[1]
-    assert worlds[0].partition("/")[2] == worlds[1].partition("/")[2]
+    assert worlds[0].split("/")[1:] == worlds[1].split("/")[1:]
+
+
+@pytest.mark.parametrize("fact", sorted(CAST_FACTS))
+def test_a_cast_fact_is_the_same_wherever_the_events_are(moved, fact: str):
+    before, after = moved
+    assert _fact_digests(fact, before) == _fact_digests(fact, after)
+
+
+def test_moving_events_changes_facts_outside_the_cast_and_the_frame_but_not_the_cast(moved, tmp_path: Path):
+    """The check above can fail: the overview chart and quotes by speaker do change when events move."""
+    before, after = moved
+    assert _fact_digests("overview_chart", before) != _fact_digests("overview_chart", after)
+    assert _fact_digests("quotes_by", before) != _fact_digests("quotes_by", after)
+    env = make_environment(tmp_path)
+    worlds = [Digests(timeline, env, {}).world().split("/") for timeline in (before, after)]
+    assert worlds[0][:2] != worlds[1][:2] and worlds[0][1] != worlds[1][1]
+    assert worlds[0][2] == worlds[1][2]
