@@ -130,7 +130,11 @@ def _build(
     static_paths = sorted(static)
     static.update(capture_files(site_root, report.timeline))  # provenance: archived captures, copied as they are
     env = (memory.env if memory and memory.env else None) or make_environment(site_root)
-    with SiteWriter(output, live={} if force else None) as writer:  # holds the output's build lock until the swap is done
+    trusted = _trusted_manifest(memory, record, output, force)
+    if memory is not None:
+        memory.manifest = None  # until this build has left the output as it wants it
+    # The writer holds the output's build lock until the swap is done.
+    with SiteWriter(output, live={} if force else None, trusted=trusted) as writer:
         made = _make_files(report.timeline, site_root, writer, record, env, memory, search, set(static))
         for path, source in static.items():
             writer.add(path, source.read_bytes())
@@ -179,6 +183,18 @@ def copy_static(site_root: Path, memory: Memory, *, overrides: dict | None = Non
     outcome["files"] = total = written.written + written.kept
     report = CheckReport(config, None, list(outcome.get("diagnostics", ())), int(outcome.get("checked", 0)))
     return BuildResult(report, written, int(outcome.get("pages", 0)), total, time.perf_counter() - started)
+
+
+def _trusted_manifest(memory: Memory | None, record: Record, output: Path, force: bool) -> dict[str, str] | None:
+    """Serve's manifest of its preview, when the folder's manifest file is the one its last build wrote.
+
+    The writer then need not list the folder's thousands of folders: a small rebuild
+    replaces its few files in place (a preview, unlike a deployed site, may show a new
+    page beside an old one for an instant).
+    """
+    if memory is None or memory.manifest is None or force or not record.output:
+        return None
+    return memory.manifest if record.output == manifest_digest(output) else None
 
 
 def _keep(memory: Memory | None, folder: Path | None, record: Record) -> None:

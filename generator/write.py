@@ -164,23 +164,33 @@ class SiteWriter:
     `close`); use it as a context manager so a failed build lets go of it.
     """
 
-    def __init__(self, output: Path, live: Manifest | None = None, wait: float = LOCK_WAIT_SECONDS):
+    def __init__(self, output: Path, live: Manifest | None = None, wait: float = LOCK_WAIT_SECONDS, trusted: Manifest | None = None):
         self.output = output.absolute()
         self.spare = self.output.with_name(f".{self.output.name}.spare")
         self.wanted: Manifest = {}
         self.written = 0
         self.prepared = False
+        # With `trusted` (serve's manifest of its own preview, as its last build left it), the folder is
+        # not listed: new files wait here and replace the live ones in place at the end, unless
+        # workers need the spare folder first (`prepare`).
+        self.pending: dict[str, bytes] | None = {} if trusted is not None else None
         self.lock = BuildLock(self.output, wait)
         try:
-            with _disk_errors(self):
-                found = read_live(self.output)
-            if found.strays:
-                raise WriteError(foreign_files_message(self.output, found.strays))
-            self.live_inodes = found.inodes
-            self.live = found.manifest if live is None else {p: d for p, d in live.items() if p in found.inodes}
+            if trusted is not None:
+                self.live: Manifest | None = dict(trusted)
+            else:
+                self._read_live(live)
         except BaseException:
             self.lock.release()
             raise
+
+    def _read_live(self, live: Manifest | None = None) -> None:
+        with _disk_errors(self):
+            found = read_live(self.output)
+        if found.strays:
+            raise WriteError(foreign_files_message(self.output, found.strays))
+        self.live_inodes = found.inodes
+        self.live = found.manifest if live is None else {p: d for p, d in live.items() if p in found.inodes}
 
     def __enter__(self) -> "SiteWriter":
         return self
@@ -201,9 +211,12 @@ class SiteWriter:
             return
         self.wanted[path] = digest(data)
         if live_digest != self.wanted[path]:
-            with _disk_errors(self):
-                self.prepare()
-                _replace(self.spare / path, data)
+            if self.pending is not None:
+                self.pending[path] = data
+            else:
+                with _disk_errors(self):
+                    self.prepare()
+                    _replace(self.spare / path, data)
             self.written += 1
 
     def add_written(self, path: str, file_digest: str) -> None:
@@ -223,6 +236,8 @@ class SiteWriter:
 
     def read(self, path: str) -> bytes:
         """A file added before, from wherever its bytes are now."""
+        if self.pending is not None and path in self.pending:
+            return self.pending[path]
         written_here = (self.live or {}).get(path) != self.wanted[path]
         return ((self.spare if written_here else self.output) / path).read_bytes()
 
@@ -230,6 +245,12 @@ class SiteWriter:
         try:
             if self.wanted == self.live:
                 return WriteResult(0, len(self.wanted), self.output)
+            if self.pending is not None and self.live is not None:  # trusted, and no worker needed the spare folder
+                with _disk_errors(None):
+                    _replace_in_place(self.output, self.pending, sorted(self.live.keys() - self.wanted.keys()), self.live, self.wanted)
+                if self.live != self.wanted:
+                    raise WriteError("internal error: the site written in place is not the site made")
+                return WriteResult(self.written, len(self.wanted) - self.written, self.output)
             with _disk_errors(self):
                 self.prepare()
                 for path in sorted((self.live or {}).keys() - self.wanted.keys()):
@@ -247,12 +268,20 @@ class SiteWriter:
         """Make the spare folder ready to take new files (done before the first one, or before forking)."""
         if self.prepared:
             return
+        pending, self.pending = self.pending, None
+        if pending is not None:  # trusted until now: the folder is listed after all, and must be as trusted
+            trusted = self.live
+            self._read_live()
+            if self.live != trusted:
+                raise WriteError(f"{self.output} changed while it was being built from; build again")
         self.output.parent.mkdir(parents=True, exist_ok=True)
         if self.live is None:
             _prepare_empty(self.spare)
         else:
             _mirror(self.spare, self.output, self.live_inodes, set(self.live))
         self.prepared = True
+        for path, data in (pending or {}).items():
+            _replace(self.spare / path, data)
 
 
 UNKNOWN = "-"  # a manifest digest no file has: the file is made again by the next build
@@ -265,10 +294,8 @@ def replace_files(
     """Put into the live site those of `files` whose bytes it does not hold yet, one by one, each
     atomically, and remove `dropped`, keeping its manifest true.
 
-    For serve's saves of static files only: the site is not swapped whole, so for an
-    instant a reader may see some of these files new and others old. Their paths are
-    first marked unknown in the manifest, so that a save cut short leaves files the
-    next build makes again, never a manifest that vouches for bytes a file does not hold.
+    For serve's saves of static files: the site is not swapped whole, so for an instant
+    a reader may see some of these files new and others old (see `_replace_in_place`).
     `manifest`, when given, is the output's manifest as its file holds it (serve keeps it
     from its last build): it is not read again, and is brought up to date in place.
     """
@@ -278,23 +305,37 @@ def replace_files(
         if manifest is None:
             raise WriteError(f"{output} has no manifest: build the site first")
         new = {path: data for path, data in files.items() if manifest.get(path) != digest(data)}
-        touched = [*new, *(path for path in dropped if path in manifest)]
-        for path in touched:
-            if not is_safe_relative(path) or path == MARKER or _leaves_through_link(output, path):
-                raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
-        if touched:
-            with _disk_errors(None):
-                _mark_unknown(output, touched)
-                for path in dropped:
-                    if manifest.pop(path, None) is not None:
-                        _unlink(output, path)
-                for path, data in new.items():
-                    _replace(output / path, data)
-                    manifest[path] = digest(data)
-                _write_manifest(output, manifest)
+        with _disk_errors(None):
+            _replace_in_place(output, new, dropped, manifest)
         return WriteResult(len(new), len(manifest) - len(new), output)
     finally:
         lock.release()
+
+
+def _replace_in_place(
+    output: Path, new: Mapping[str, bytes], dropped: Iterable[str], manifest: Manifest, digests: Mapping[str, str] | None = None,
+) -> None:
+    """Write `new` into the live folder and remove `dropped`, each file atomically, the manifest (brought up to date) last.
+
+    The paths touched are first marked unknown in the manifest file: cut short, this
+    leaves files the next build makes again, never a manifest that vouches for bytes
+    a file does not hold. `digests` are the new files' digests, when known already.
+    """
+    dropped = list(dropped)
+    touched = [*new, *(path for path in dropped if path in manifest)]
+    for path in touched:
+        if not is_safe_relative(path) or path == MARKER or _leaves_through_link(output, path):
+            raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
+    if not touched:
+        return
+    _mark_unknown(output, touched)
+    for path in dropped:
+        if manifest.pop(path, None) is not None:
+            _unlink(output, path)
+    for path, data in new.items():
+        _replace(output / path, data)
+        manifest[path] = digests[path] if digests else digest(data)
+    _write_manifest(output, manifest)
 
 
 def _mark_unknown(folder: Path, paths: Iterable[str]) -> None:

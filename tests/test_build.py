@@ -216,3 +216,25 @@ def test_serve_takes_again_the_events_its_last_check_made_while_their_files_are_
     assert again[edited] is not first[edited] and again[edited].title.startswith("Edited ")
     cold = load_site(minimal_site).timeline
     assert {event.path: event for event in cold.events}[edited] == again[edited]
+
+
+def test_serve_writes_a_small_rebuild_in_place_and_lists_the_folder_once_it_is_not_as_left(minimal_site: Path, tmp_path: Path):
+    from generator.build import Memory, build_site
+
+    memory = Memory()
+    out = minimal_site / "_site"
+    assert build_site(minimal_site, search=False, memory=memory).written is not None
+    folder = out.stat().st_ino
+    event = sorted((minimal_site / "content/events").rglob("*.yml"))[0]
+    event.write_text(event.read_text().replace("title: ", "title: Edited ", 1))
+    assert build_site(minimal_site, search=False, memory=memory).written.written > 0
+    assert out.stat().st_ino == folder  # replaced in place: the folder was not listed nor swapped
+    cold = tmp_path / "cold"
+    assert main(["build", "--site", str(minimal_site), "--output", str(cold), "--no-search", "-q"]) == 0
+    assert snapshot(out) == snapshot(cold)
+    with open(out / ".timeline-site", "a") as manifest:  # the folder is not as serve left it
+        manifest.write("0123 stray.html\n")
+    event.write_text(event.read_text().replace("title: Edited ", "title: Again ", 1))
+    assert build_site(minimal_site, search=False, memory=memory).written is not None
+    assert out.stat().st_ino != folder  # listed, and swapped whole
+    assert "stray.html" not in (out / ".timeline-site").read_text()

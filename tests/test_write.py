@@ -199,3 +199,60 @@ def test_the_scan_lists_every_file_and_link_at_any_depth_and_follows_no_link(tmp
     with pytest.raises(WriteError, match="did not make"):
         write_site(out, {"index.html": b"home"}, {})
     assert (outside / "inner/secret.txt").read_text() == "not ours"
+
+
+def _trusted_write(out: Path, files: dict[str, bytes], prepare_after: int | None = None):
+    """A write with the manifest trusted, as serve's small rebuilds do; `prepare_after` files, the spare is asked for (workers)."""
+    from generator.write import SiteWriter, read_manifest
+
+    with SiteWriter(out, trusted=read_manifest(out)) as writer:
+        for number, (path, data) in enumerate(files.items()):
+            if number == prepare_after:
+                writer.prepare()
+            writer.add(path, data)
+        return writer.finish()
+
+
+def test_a_trusted_write_lists_no_folder_and_replaces_the_changed_files_in_place(tmp_path: Path, monkeypatch):
+    import generator.write as write
+
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"home", "a/index.html": b"a", "gone/index.html": b"g"}, {})
+    folder, untouched = out.stat().st_ino, (out / "index.html").stat().st_ino
+    monkeypatch.setattr(write, "scan_folder", lambda folder: pytest.fail("a trusted write listed a folder"))
+    result = _trusted_write(out, {"index.html": b"home", "a/index.html": b"changed", "new.html": b"n"})
+    assert (result.written, result.kept) == (2, 1)
+    assert out.stat().st_ino == folder  # written in place, not swapped
+    assert (out / "index.html").stat().st_ino == untouched
+    assert (out / "a/index.html").read_bytes() == b"changed" and (out / "new.html").read_bytes() == b"n"
+    assert not (out / "gone").exists()
+    monkeypatch.undo()
+    live = write.read_live(out)
+    assert live.strays == [] and live.manifest == {"index.html": write.digest(b"home"), "a/index.html": write.digest(b"changed"), "new.html": write.digest(b"n")}
+
+
+def test_a_trusted_write_that_needs_the_spare_folder_lists_the_site_and_swaps_it_whole(tmp_path: Path):
+    from generator.write import read_live
+
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"home", "a.html": b"a", "b.html": b"b"}, {})
+    folder = out.stat().st_ino
+    result = _trusted_write(out, {"index.html": b"home2", "a.html": b"a", "c.html": b"c"}, prepare_after=1)
+    assert (result.written, result.kept) == (2, 1)
+    assert out.stat().st_ino != folder  # the spare, swapped in
+    assert {p: (out / p).read_bytes() for p in ("index.html", "a.html", "c.html")} == {"index.html": b"home2", "a.html": b"a", "c.html": b"c"}
+    assert read_live(out).strays == [] and not (out / "b.html").exists()
+
+
+def test_a_trusted_write_refuses_a_folder_that_is_not_as_trusted_once_it_lists_it(tmp_path: Path):
+    from generator.write import SiteWriter, read_manifest
+
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"home", "a.html": b"a"}, {})
+    trusted = read_manifest(out)
+    (out / "a.html").unlink()  # changed behind the trusting process's back
+    with SiteWriter(out, trusted=trusted) as writer:
+        writer.add("index.html", b"home2")
+        with pytest.raises(WriteError, match="changed while it was being built"):
+            writer.prepare()
+    assert (out / "index.html").read_bytes() == b"home"  # nothing written
