@@ -26,7 +26,7 @@ from generator.views import FACTS, Views, placed_by
 OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "summary")
 FRAME_FIELDS = tuple(name for name in OUTLINE_FIELDS if name != "title")  # an outline but its title
 ABSENT = "-"
-WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines"))  # kinds of keys made of the world alone (see `Digests.world`)
+WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines", "frames"))  # kinds of keys made of the world alone (see `Digests.world`)
 # Facts that hold no event's title (tests/test_keys.py checks them against a retitled timeline):
 # while the frame is the same (the world but titles), they keep their digests too.
 TITLE_FREE_FACTS = frozenset(("span_text", "overview_chart", "actors_by_kind", "members", "companions", "quotes_by", "related", "exports"))
@@ -177,7 +177,8 @@ class Digests:
             "count": lambda _: str(len(timeline.events)),
             "actors": lambda _: digest_text("\n".join(timeline.actors)),
             "sources": lambda _: digest_text("\n".join(timeline.sources)),
-            "terms": self._terms, "term": self._term, "outlines": self._term_outlines, "all": self._all, "fact": self._fact,
+            "terms": self._terms, "term": self._term, "outlines": self._term_outlines, "frames": self._term_frames,
+            "all": self._all, "fact": self._fact,
             "template": self._template, "plan": self._plan,
             "pages": lambda _: digest_text("\n".join(pages)),
             "timeline": lambda name: shape_digest(getattr(timeline, name, None)),
@@ -245,7 +246,7 @@ class Digests:
             return page is not None and "event" not in page.context
         if kind == "fact":
             return rest.partition(":")[0] in TITLE_FREE_FACTS
-        return kind == "terms" or kind == "term"
+        return kind == "terms" or kind == "term" or kind == "frames"
 
     def _plan(self, path: str) -> str:
         page = self.pages.get(path)
@@ -309,8 +310,9 @@ class Digests:
         term = taxonomy.terms.get(slug) if taxonomy else None
         return shape_digest(term, self._shared) if term else ABSENT
 
-    def _term_outlines(self, rest: str) -> str:
-        """A term's list and the outlines of its events, and of those that place them (`after`).
+    def _term_outlines(self, rest: str, kind: str = "outlines") -> str:
+        """A term's list and the outlines of its events, and of those that place them (`after`);
+        with `kind` "frames", their frames (the outlines but titles).
 
         Kept from the last build when the list is the same and none of those outlines changed.
         """
@@ -320,12 +322,17 @@ class Digests:
         if term is None:
             return ABSENT
         # The digest begins with the list's own, so that the next build can tell whether the list is the same.
-        listed, last = self(f"term:{rest}"), self.last.get(f"outlines:{rest}", "")
+        listed, last = self(f"term:{rest}"), self.last.get(f"{kind}:{rest}", "")
         if last.partition("/")[0] == listed and not self._moved(term):
             return last
         events = self.timeline.events_by_id
-        keys = (outline(p) for entry in term.entries for p in placed_by(entry.event, events))
-        return f"{listed}/{digest_text(''.join(map(self, keys)))}"
+        digests = [self(outline(p)) for entry in term.entries for p in placed_by(entry.event, events)]
+        if kind == "frames":
+            digests = [found.partition("/")[2] for found in digests]
+        return f"{listed}/{digest_text(''.join(digests))}"
+
+    def _term_frames(self, rest: str) -> str:
+        return self._term_outlines(rest, "frames")
 
     def _moved(self, term: Term) -> bool:
         """Whether the outline of an event of the term changed since the last build, or of one that places it."""
@@ -351,6 +358,8 @@ class Digests:
     def _all(self, what: str) -> str:
         if what == "outlines":
             return digest_text("".join(self(f"e:{e.id}:o") for e in self.timeline.events))
+        if what == "frames":
+            return digest_text("".join(self(f"e:{e.id}:o").partition("/")[2] for e in self.timeline.events))
         if what == "events":
             return digest_text("".join(self(f"e:{e.id}:o") + self(f"e:{e.id}:s") for e in self.timeline.events))
         if what == "actors":

@@ -11,6 +11,8 @@ model records a key in it:
 - `all:events`, `all:actors`, `all:sources` every one of them, whole (exports that hold all);
   `all:outlines` every event's outline, in order (a view of all of them);
   `outlines:<taxonomy>:<slug>` the outlines of a term's events, with its list (a view of the term);
+  `all:frames`, `frames:<taxonomy>:<slug>` the same but without titles (a view drawn as counts
+  by month, which shows no event's title);
 - `timeline:<field>` any other field of the Timeline as a whole, `pl:<id>` a place; `volatile` made every build;
 - `fact:<name>:<argument>` a fact a helper computed (its digest is that of its value);
 - `media:<file>` a file under content/media/ (its digest is that of its bytes);
@@ -131,6 +133,10 @@ def summary(event_id: str) -> str:
 
 def terms_outlines(taxonomy: str, slug: str) -> str:
     return f"outlines:{taxonomy}:{slug}"
+
+
+def terms_frames(taxonomy: str, slug: str) -> str:
+    return f"frames:{taxonomy}:{slug}"
 
 
 def fact(name: str, argument: str = "") -> str:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
-from generator.reads import fact, outline, record, record_all, record_outlines, summary, terms_outlines
+from generator.reads import fact, outline, record, record_all, record_outlines, summary, terms_frames, terms_outlines
 from generator.model import (
     Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
@@ -94,11 +94,11 @@ def template_globals(timeline: Timeline, views: Views | None = None) -> dict[str
 
 
 # What each drawing helper reads besides the events handed to it (whose outlines it records,
-# with those of the events they follow, which place them): "all:outlines" for a view of
-# every event. A list's reading order follows from its events' outlines alone.
+# with those of the events they follow, which place them). A list's reading order follows
+# from its events' outlines alone. The time views say themselves what they draw (`_HandedEvents.drawn`).
 DRAWING_READS: dict[str, tuple[str, ...]] = {
     "time_view": ("config",),
-    "lane_view": ("config", "all:outlines", "terms:actors"),
+    "lane_view": ("config", "terms:actors"),
     "lane_choices": ("terms:actors",),
     "period_starts": ("config",),
     "reading_order": ("config",),
@@ -117,9 +117,16 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...], handed: _Handed
         args = tuple(_listed(value) for value in args)
         kwargs = {name: _listed(value) for name, value in kwargs.items()}
         record_all(reads)
-        if helper.__name__ == "time_view" and (args[1] if len(args) > 1 else kwargs.get("entries")) is None:
-            record("all:outlines")  # the view of every event
-        for value in (*args, *kwargs.values()):
+        values = (*args, *kwargs.values())
+        if helper.__name__ == "time_view":  # (context, entries, on_page…): of `on_page` it reads only ids
+            entries = args[1] if len(args) > 1 else kwargs.get("entries")
+            record_all(handed.drawn(entries))
+            values = tuple(value for value in values if value is not entries)
+        elif helper.__name__ == "lane_view":
+            record_all(handed.drawn(None, axis_only=True))
+            for term, events in helper.__self__.lane_choices():  # type: ignore[attr-defined]
+                record_all(handed.drawn(term.entries))
+        for value in values:
             record_all(handed.outlines(value))
         return helper(*args, **kwargs)
     if hasattr(helper, "jinja_pass_arg"):  # @pass_context and the like: Jinja must still pass the context
@@ -140,6 +147,25 @@ class _HandedEvents:
             id(term.entries): (term.entries, frozenset((terms_outlines(name, slug),)))
             for name, taxonomy in timeline.taxonomies.items() for slug, term in taxonomy.terms.items()
         }
+        self._frames: dict[int, tuple[Any, frozenset[str]]] = {
+            id(term.entries): (term.entries, frozenset((terms_frames(name, slug),)))
+            for name, taxonomy in timeline.taxonomies.items() for slug, term in taxonomy.terms.items()
+        }
+
+    def drawn(self, entries: Any, axis_only: bool = False) -> frozenset[str]:
+        """What a time view of `entries` (of every event, for None) reads of them.
+
+        A list longer than `timeview.MAX_MARKS` is drawn as counts by month: of a term's
+        list, or of every event, that reads their frames (outlines but titles), so a
+        title edit leaves it as it is. `axis_only`: only the whole timeline's axis.
+        """
+        if entries is None:
+            return frozenset(("all:frames" if axis_only or len(self._events) > timeview.MAX_MARKS else "all:outlines",))
+        if type(entries) is tuple and len(entries) > timeview.MAX_MARKS:
+            known = self._frames.get(id(entries))
+            if known is not None and known[0] is entries:
+                return known[1]
+        return self.outlines(entries)
 
     def outlines(self, value: Any) -> frozenset[str]:
         if type(value) is not tuple and type(value) is not list:

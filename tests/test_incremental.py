@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from unittest import mock
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from generator import plan, timeview
 from generator.build import Memory, build_site
 from generator.render import builtin_dir, make_environment
 
@@ -236,6 +239,16 @@ def test_an_incremental_build_gives_the_bytes_of_a_cold_build(tmp_path_factory, 
     warm = tmp_path_factory.mktemp("warm")
     sync(warm, site.files())
     memory = Memory(env=make_environment(warm)) if data.draw(st.booleans(), label="kept in memory, as serve does") else None
+    # Small limits put a small site on the paths of a large one: lists paginated, the home
+    # page showing only the latest events, time views drawn as counts by month (no titles).
+    marks, per_page, home = (data.draw(st.sampled_from([default, 2]), label=name) for name, default in (
+        ("time views' marks at most", timeview.MAX_MARKS), ("events a page", plan.PER_PAGE), ("events at home", plan.HOME_LIMIT)))
+    with mock.patch.object(timeview, "MAX_MARKS", marks), mock.patch.object(plan, "PER_PAGE", per_page), \
+            mock.patch.object(plan, "HOME_LIMIT", home):
+        _edit_and_compare(data, site, warm, memory, tmp_path_factory)
+
+
+def _edit_and_compare(data, site: Site, warm: Path, memory: Memory | None, tmp_path_factory) -> None:
     built(warm, memory=memory)
     done = []
     for step in range(data.draw(st.integers(1, 5), label="edits")):
@@ -326,6 +339,27 @@ def test_a_term_page_reads_its_terms_outlines_as_one_key(minimal_site: Path):
     event.write_text(event.read_text().replace("title: ", "title: Renamed ", 1))
     assert build_site(minimal_site, search=False).written is not None
     assert read_record(minimal_site / CACHE_DIR).keys.digests["outlines:actors:france"] != before
+
+
+@pytest.mark.parametrize("marks", [2, 400])
+def test_a_title_edit_leaves_the_other_pages_of_a_long_list_whose_time_view_shows_no_title(minimal_site: Path, monkeypatch, marks: int):
+    """Drawn as counts by month (more than MAX_MARKS events), a term's time view reads its events' frames, not their titles."""
+    monkeypatch.setattr(timeview, "MAX_MARKS", marks)
+    monkeypatch.setattr(plan, "PER_PAGE", 2)
+    events = minimal_site / "content/events"
+    for day in range(1, 6):
+        (events / f"talks-{day}.yml").write_text(
+            f"title: Talks {day}\ndate: 2017-06-0{day}\nactors: [emmanuel-macron]\nsummary: S.\nsources: [afp-red-line]\n")
+    assert build_site(minimal_site, search=False).written is not None
+    pages = [minimal_site / "_site/actors/france" / page / "index.html" for page in ("", "page/2", "page/3")]
+    before = [page.stat().st_ino for page in pages]
+    (events / "talks-1.yml").write_text((events / "talks-1.yml").read_text().replace("title: Talks 1", "title: Secret talks"))
+    assert build_site(minimal_site, search=False).written is not None
+    after = [page.stat().st_ino for page in pages]
+    assert "Secret talks" in pages[0].read_text()
+    assert after[0] != before[0]  # its card is on the first page
+    # The others show the actor's whole time view: with marks, each titled; with counts, no title.
+    assert (after[2] == before[2]) is (marks == 2)
 
 
 def _outlines_digest(site: Path, key: str) -> str:
