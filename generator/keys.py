@@ -8,9 +8,9 @@ of them is recorded by itself); a page's plan is digested the same way.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 import hashlib
 import os
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Mapping

@@ -202,9 +202,12 @@ class Drawer:
 
     def lane_choices(self) -> list[tuple[Any, list[Event]]]:
         """The busiest actors' terms with their events, busiest first."""
+        return [(term, self._events(term.entries)) for term in self.lane_terms()]
+
+    def lane_terms(self) -> list[Any]:
+        """The busiest actors' terms, busiest first."""
         terms = self._timeline.taxonomies["actors"].terms.values()
-        busiest = sorted((t for t in terms if t.entries), key=lambda t: (-len(t.entries), t.label.casefold(), t.slug))[:LANES]
-        return [(term, self._events(term.entries)) for term in busiest]
+        return sorted((t for t in terms if t.entries), key=lambda t: (-len(t.entries), t.label.casefold(), t.slug))[:LANES]
 
     def period_starts(self, entries: Sequence[tuple[Event, Any]]) -> dict[str, list[Period]]:
         """For a list in reading order: the periods entered at each event (none entered at the one before)."""

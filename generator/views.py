@@ -124,7 +124,7 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...], handed: _Handed
             values = tuple(value for value in values if value is not entries)
         elif helper.__name__ == "lane_view":
             record_all(handed.drawn(None, axis_only=True))
-            for term, events in helper.__self__.lane_choices():  # type: ignore[attr-defined]
+            for term in helper.__self__.lane_terms():  # type: ignore[attr-defined]
                 record_all(handed.drawn(term.entries))
         for value in values:
             record_all(handed.outlines(value))
@@ -143,14 +143,11 @@ class _HandedEvents:
 
     def __init__(self, timeline: Timeline):
         self._events = timeline.events_by_id
+        lists = [(term.entries, name, slug) for name, taxonomy in timeline.taxonomies.items() for slug, term in taxonomy.terms.items()]
         self._known: dict[int, tuple[Any, frozenset[str]]] = {  # id of a list: the list (so the id stays its own), its keys
-            id(term.entries): (term.entries, frozenset((terms_outlines(name, slug),)))
-            for name, taxonomy in timeline.taxonomies.items() for slug, term in taxonomy.terms.items()
+            id(entries): (entries, frozenset((terms_outlines(name, slug),))) for entries, name, slug in lists
         }
-        self._frames: dict[int, tuple[Any, frozenset[str]]] = {
-            id(term.entries): (term.entries, frozenset((terms_frames(name, slug),)))
-            for name, taxonomy in timeline.taxonomies.items() for slug, term in taxonomy.terms.items()
-        }
+        self._frames = {id(entries): (entries, frozenset((terms_frames(name, slug),))) for entries, name, slug in lists}
 
     def drawn(self, entries: Any, axis_only: bool = False) -> frozenset[str]:
         """What a time view of `entries` (of every event, for None) reads of them.
