@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from unittest import mock
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import yaml
