@@ -30,7 +30,7 @@ from generator.plan import Export, Page, plan_site
 from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
 from generator.record import (
-    CACHE_DIR, KeyTable, Pieces, Record, code_version, inputs_digest, read_head, read_record, unchanged_build, unpack,
+    CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, read_head, read_inputs, read_record, unchanged_build, unpack,
     write_record,
 )
 from generator.render import Markdown, Renderer, make_environment
@@ -82,23 +82,23 @@ def output_folder(site_root: Path, output: str) -> Path:
 def build_site(
     site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
     overrides: dict | None = None, use_cache: bool = True, search: bool = True, memory: Memory | None = None,
-    inputs: str | None = None,
+    inputs: Inputs | None = None,
 ) -> BuildResult:
     """Load, plan, render and write the site; write nothing when the content has errors.
 
     Without `memory` the record is read from the site's cache folder and saved there
     (not at all without `use_cache`); serve keeps its own `memory` between builds.
     Without `search` the search index is not made again: the last one is kept, if any.
-    `inputs` is `record.inputs_digest` of these options, when the caller has it already.
+    `inputs` are `record.read_inputs` of these options, when the caller has them already.
     """
     started = time.perf_counter()
     folder = site_root / CACHE_DIR if use_cache else None
     # Whether the search index is made changes no page: it is an input of the build, not of its code,
     # so serve's builds without search (after a first one with it) re-make only what an edit reaches.
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    inputs = inputs or inputs_digest(site_root, code, search)
+    inputs = inputs or read_inputs(site_root, code, search)
     if not force:
-        same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs, strict, started)
+        same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs.digest, strict, started)
         if same is not None:
             return same
     try:
@@ -108,7 +108,7 @@ def build_site(
 
 
 def _build(
-    site_root: Path, folder: Path | None, code: str, inputs: str, started: float,
+    site_root: Path, folder: Path | None, code: str, inputs: Inputs, started: float,
     drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
 ) -> BuildResult:
     # The record and the model live to the end of the build: frozen, the garbage
@@ -118,7 +118,7 @@ def _build(
         record = Record(files=record.files if record.code == code else {})
     record.code, record.inputs = code, ""
     gc.freeze()
-    report = load_site(site_root, drafts, overrides, record.files, memory.made if memory else None)
+    report = load_site(site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps)
     gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):
         _keep(memory, folder, record)
@@ -143,7 +143,7 @@ def _build(
         memory.manifest = dict(writer.wanted)
     notes = made.notes + ((FORCED,) if force else ())
     if not (search and made.notes):  # a skipped search index is tried again next time
-        record.inputs = inputs
+        record.inputs = inputs.digest
     record.output = manifest_digest(output)
     record.outcome = {
         "diagnostics": list(report.diagnostics), "checked": report.files, "pages": made.pages, "files": len(writer.wanted),

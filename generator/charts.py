@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
 from generator.dates import EDTF, MAX_YEAR, MONTH_NAMES, UTC, Precision
-from generator.model import Actor, Entry, Event, Timeline
+from generator.model import Actor, Entry, Event, Term, Timeline
 
 BAR_AREA = 96  # pixels of the tallest bar in the month histogram
 MIN_MARK = 0.6  # narrowest mark on an activity strip, in percent of its width
@@ -241,9 +241,18 @@ def swimlanes(timeline: Timeline, limit: int = LANES, axis: Axis | None = None) 
     axis = axis or axis_of(timeline.events)
     if axis is None:
         return []
+    return [Lane(timeline.actors[t.slug], len(t.entries), activity_strip(timeline, t.entries, axis, LANE_ROWS)) for t in busiest(timeline, limit)]  # type: ignore[arg-type]
+
+
+def busiest(timeline: Timeline, limit: int = LANES) -> list[Term]:
+    """The `limit` actors' terms with the most events (their members' included), busiest first: the swim lanes' actors."""
     terms = timeline.taxonomies["actors"].terms
-    busiest = sorted((t for t in terms.values() if t.entries), key=lambda t: (-len(t.entries), t.label.casefold(), t.slug))
-    return [Lane(timeline.actors[t.slug], len(t.entries), activity_strip(timeline, t.entries, axis, LANE_ROWS)) for t in busiest[:limit]]  # type: ignore[arg-type]
+    return sorted((t for t in terms.values() if t.entries), key=lambda t: (-len(t.entries), t.label.casefold(), t.slug))[:limit]
+
+
+def lanes_counted(timeline: Timeline, limit: int = LANES) -> bool:
+    """Whether every swim lane is drawn as counts by month, so that no event's title is on the chart."""
+    return all(len(term.entries) > MAX_MARKS for term in busiest(timeline, limit))
 
 
 def pack_rows(spans: Iterable[tuple[float, float]], max_rows: int, gap: float = 0.0) -> list[int]:

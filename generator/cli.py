@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 from generator import __version__
 from generator.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_diagnostics, printable, summary_line
 from generator.kinds import ACTOR_KINDS, PLACE_KINDS
-from generator.record import CACHE_DIR, code_version, inputs_digest, read_head, unchanged_build
+from generator.record import CACHE_DIR, Inputs, code_version, read_head, read_inputs, unchanged_build
 from generator.write import manifest_digest
 
 if TYPE_CHECKING:
@@ -271,7 +271,7 @@ def run_archive(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     overrides = {key: value for key, value in (("output", args.output), ("base_url", args.base_url)) if value is not None}
-    inputs = inputs_digest(args.site, code_version({"drafts": args.drafts, "overrides": overrides}), args.search)
+    inputs = read_inputs(args.site, code_version({"drafts": args.drafts, "overrides": overrides}), args.search)
     if not args.force and _told_unchanged(args, inputs, started):
         return EXIT_OK
     from generator.build import build_site
@@ -312,9 +312,9 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _told_unchanged(args: argparse.Namespace, inputs: str, started: float) -> bool:
+def _told_unchanged(args: argparse.Namespace, inputs: Inputs, started: float) -> bool:
     """When no input changed since the last build and it reported no problem, say so (as a build would) and return True."""
-    last = unchanged_build(read_head(args.site / CACHE_DIR), inputs)
+    last = unchanged_build(read_head(args.site / CACHE_DIR), inputs.digest)
     if last is None or last.diagnostics or last.manifest != manifest_digest(last.output):
         return False  # a build tells its diagnostics again: it needs the checker's own printing
     if args.verbose:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping
 
 import jinja2
 
+from generator import charts
 from generator.media import MEDIA_FOLDER
 from generator.model import Actor, Event, Source, Taxonomy, Term, Timeline
 from generator.plan import Page
@@ -28,7 +29,8 @@ FRAME_FIELDS = tuple(name for name in OUTLINE_FIELDS if name != "title")  # an o
 ABSENT = "-"
 WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines", "frames"))  # kinds of keys made of the world alone (see `Digests.world`)
 # Facts that hold no event's title (tests/test_keys.py checks them against a retitled timeline):
-# while the frame is the same (the world but titles), they keep their digests too.
+# while the frame is the same (the world but titles), they keep their digests too. So do the
+# swim lanes ("lanes") when every lane is drawn as counts by month (`charts.lanes_counted`).
 TITLE_FREE_FACTS = frozenset(("span_text", "overview_chart", "actors_by_kind", "members", "companions", "quotes_by", "related", "exports"))
 # Facts made of the cast alone: the actors, and which actors each event names (not when
 # nor in what order); tests/test_keys.py checks them against a timeline whose events
@@ -130,9 +132,13 @@ def shape_digest(value: Any, seen: dict[int, str] | None = None) -> str:
 
 # An event's outline is made of its file's check result and of what other files resolve
 # in it: the actors and places it names (by alias too), its quotes' speakers, its tags
-# (named by content/tags/), its media (an image's size is read from its file), and its
-# history from git. While none of these changes, neither does the outline's digest.
+# (named by content/tags/), which event ids there are, its media (an image's size is read
+# from its file), and its history from git. While none of these changes, neither does
+# the outline's digest. The other files are stood for by their check results
+# (`Digests._resolution_context`); the media and history are read off the event.
 RESOLVED_FIELDS = ("id", "actors", "places", "quotes", "tags", "media", "history")
+UNRESOLVED_FROM_FILES = ("media", "history")  # the resolved fields no content file's result determines
+EVENTS_FOLDER = "content/events/"
 
 
 class Digests:
@@ -245,8 +251,14 @@ class Digests:
             page = self.pages.get(rest)
             return page is not None and "event" not in page.context
         if kind == "fact":
-            return rest.partition(":")[0] in TITLE_FREE_FACTS
+            name = rest.partition(":")[0]
+            return name in TITLE_FREE_FACTS or (name == "lanes" and self._lanes_counted)
         return kind == "terms" or kind == "term" or kind == "frames"
+
+    @cached_property
+    def _lanes_counted(self) -> bool:
+        """Whether the swim lanes show counts only (no title): then, while the frame holds, they are the same."""
+        return charts.lanes_counted(self.timeline)
 
     def _plan(self, path: str) -> str:
         page = self.pages.get(path)
@@ -256,9 +268,10 @@ class Digests:
         seen = self.seen.plans.get(path)
         if plain is not None and seen is not None and seen[0] == plain:
             return seen[1]
-        found = shape_digest((page.templates, page.context), self._shared)
-        if plain is not None:
-            self.seen.plans[path] = (plain, found)
+        if plain is None:
+            return shape_digest((page.templates, page.context), self._shared)
+        found = digest_text(repr(plain))  # plain values: their repr is their shape, made at a tenth of the cost
+        self.seen.plans[path] = (plain, found)
         return found
 
     def _event(self, rest: str) -> str:
@@ -279,11 +292,19 @@ class Digests:
         checked = self.files.get(event.path)
         if checked is None:
             return outline_digest(event)
-        basis = digest_text(checked.digest() + repr(tuple(getattr(event, name) for name in RESOLVED_FIELDS)))
+        basis = digest_text(checked.digest() + self._resolution_context + repr(tuple(getattr(event, name) for name in UNRESOLVED_FROM_FILES)))
         known = self.outlines.get(event.path)
         if known is None or known[0] != basis:
             known = self.outlines[event.path] = (basis, outline_digest(event))
         return known[1]
+
+    @cached_property
+    def _resolution_context(self) -> str:
+        """What every event is resolved against, as one digest: the check results of the actors',
+        sources', places' and tags' files, and which event files there are (their ids)."""
+        return digest_text("\n".join(
+            path if path.startswith(EVENTS_FOLDER) else f"{path}\t{checked.digest()}" for path, checked in sorted(self.files.items())
+        ))
 
     def kept_outlines(self) -> dict[str, tuple[str, str]]:
         """The outline digests worth keeping: those of the events there are now."""

@@ -328,25 +328,37 @@ def _type_name(value: Any) -> str:
     return {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
 
 
-def content_files(root: Path, unreadable: list[OSError] | None = None) -> Iterator[tuple[str, str]]:
-    """Every YAML file under root/content, sorted, as (kind, path); kind '' when misplaced.
+def content_files(root: Path, unreadable: list[OSError] | None = None) -> Iterator[tuple[str, str, bool]]:
+    """Every YAML file under root/content, sorted, as (kind, path, whether it is a symbolic link); kind '' when misplaced.
 
     A folder that cannot be listed is added to `unreadable` (never skipped in silence:
-    its events would quietly vanish from the site).
+    its events would quietly vanish from the site). Linked folders are not entered.
     """
     content = os.path.join(root, "content")
-    if not os.path.isdir(content):
+    if os.path.isdir(content):
+        yield from _yaml_files(content, [], unreadable)
+
+
+def _yaml_files(folder: str, parts: list[str], unreadable: list[OSError] | None) -> Iterator[tuple[str, str, bool]]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as err:
+        if unreadable is not None:
+            unreadable.append(err)
         return
-    for directory, subdirs, files in os.walk(content, onerror=unreadable.append if unreadable is not None else None):
-        subdirs.sort()
-        relative_dir = os.path.relpath(directory, content).replace(os.sep, "/")
-        parts = [] if relative_dir == "." else relative_dir.split("/")
-        kind = parts[0] if parts and parts[0] in KINDS else ""
-        if kind in ("actors", "sources", "places", "tags") and len(parts) != 1:
-            kind = ""
-        for name in sorted(files):
-            if name.endswith((".yml", ".yaml")) and not name.startswith("."):
-                yield kind, os.path.join(directory, name)
+    kind = parts[0] if parts and parts[0] in KINDS else ""
+    if kind in ("actors", "sources", "places", "tags") and len(parts) != 1:
+        kind = ""
+    folders = []
+    for entry in entries:  # the entry's type comes with the listing: no call to the system per file
+        if entry.is_dir():
+            if not entry.is_symlink():
+                folders.append(entry)
+        elif entry.name.endswith((".yml", ".yaml")) and not entry.name.startswith("."):
+            yield kind, entry.path, entry.is_symlink()
+    for entry in folders:
+        yield from _yaml_files(entry.path, [*parts, entry.name], unreadable)
 
 
 @dataclass(frozen=True)
@@ -363,9 +375,9 @@ def find_content(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
     real_root = os.path.realpath(root)
     prefix = len(os.path.join(str(root), ""))
     unreadable: list[OSError] = []
-    for kind, path in content_files(root, unreadable):
+    for kind, path, linked in content_files(root, unreadable):
         shown = path[prefix:].replace(os.sep, "/")
-        if link_leaves(path, real_root):
+        if linked and link_leaves(path, real_root):
             diagnostics.append(Diagnostic(ERROR, "symbolic link pointing outside the site folder: refused", shown, 1, 1))
         elif not kind:
             diagnostics.append(Diagnostic(WARNING, "YAML file outside content/events/, content/actors/, content/sources/, content/places/ and content/tags/: ignored", shown, 1, 1))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
+
 from generator.check import Checked, FileResult, Locator, MadeEvents, check_content, check_file, check_site_config, site_timezone
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
@@ -17,7 +19,7 @@ from generator.media import MEDIA_FOLDER
 from generator.model import SiteConfig, Timeline, build_timeline
 from generator.parallel import split_work, workers_for
 from generator.provenance import attach_provenance
-from generator.record import CheckedFile, stamp
+from generator.record import CheckedFile, Stamp, stamp
 from generator.schema import Context
 
 PARALLEL_FROM = 400  # files to load before it pays to fork worker processes
@@ -40,7 +42,7 @@ class CheckReport:
 
 def load_site(
     root: Path, drafts: bool = False, overrides: dict | None = None, results: CheckResults | None = None,
-    made: MadeEvents | None = None,
+    made: MadeEvents | None = None, stamps: Mapping[str, Stamp | None] | None = None,
 ) -> CheckReport:
     """Load, check and model the site in `root`, reporting every problem; nothing is written.
 
@@ -48,12 +50,13 @@ def load_site(
     `results` are check results of an earlier run, by file; files whose stamp did not
     change are not checked again, and it is brought up to date in place. `made` are
     the events of an earlier check in this process (serve), taken again where they can be.
+    `stamps` are the files' stamps by path, when the caller has taken them already.
     """
     config, diagnostics = check_site_config(root, overrides or {})
     if config is None:
         return CheckReport(None, None, diagnostics, 1)
     files, found_problems = find_content(root)
-    checked, check_diagnostics = check_content(load_files(root, files, config, results), Locator(root).where, root / MEDIA_FOLDER, made)
+    checked, check_diagnostics = check_content(load_files(root, files, config, results, stamps), Locator(root).where, root / MEDIA_FOLDER, made)
     diagnostics = sort_in_file_order([*diagnostics, *found_problems, *check_diagnostics])
     count = 1 + len(files) + len(found_problems)
     if has_errors(diagnostics):
@@ -81,11 +84,20 @@ def check_one(root: Path, path: str, kind: str, config: SiteConfig) -> FileResul
     return check_file(kind, root / path, path, Context(site_timezone(config)), config.max_file_bytes)
 
 
-def load_files(root: Path, files: list[ContentFile], config: SiteConfig, results: CheckResults | None = None) -> list[FileResult]:
-    """Every file's FileResult, from `results` where its file did not change (and `results` updated)."""
+def load_files(
+    root: Path, files: list[ContentFile], config: SiteConfig, results: CheckResults | None = None,
+    taken: Mapping[str, Stamp | None] | None = None,
+) -> list[FileResult]:
+    """Every file's FileResult, from `results` where its file did not change (and `results` updated).
+
+    A file's stamp is taken from `taken` (by path) when it is there: a file changed since
+    is then kept with the older stamp, and so checked again by the next build.
+    """
     results = {} if results is None else results
     settings = [config.timezone, config.max_file_bytes]
-    stamps = [[*current, *settings] if (current := stamp(f.path)) is not None else None for f in files]
+    taken = taken or {}
+    current = [taken[f.path] if f.path in taken else stamp(f.path) for f in files]
+    stamps = [[*found, *settings] if found is not None else None for found in current]
     found: list[FileResult | None] = []
     for file, current in zip(files, stamps):
         kept = results.get(file.shown)

@@ -409,15 +409,26 @@ def code_version(options: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(site_root: Path, code: str, search: bool) -> str:
-    """One digest of every input of a build: the site's files, the theme, the commit, the code, and whether it makes the search index."""
+@dataclass(frozen=True)
+class Inputs:
+    """Every input of a build, stamped once: one digest of them all, and each file's stamp by path
+    (loading the content takes these rather than asking the system again)."""
+
+    digest: str
+    stamps: dict[str, Stamp | None]
+
+
+def read_inputs(site_root: Path, code: str, search: bool) -> Inputs:
+    """The site's files, the theme, the commit, the code, and whether the build makes the search index."""
     digest = hashlib.blake2b(f"{code}search={search}".encode(), digest_size=16)
     digest.update(head_commit(site_root).encode())  # the git commit events' history is read at
-    paths = [str(site_root / "site.yml")]
-    for folder in [*(site_root / name for name in SITE_FOLDERS), builtin_dir("templates"), builtin_dir("static")]:
-        paths += _files(str(folder))
-    digest.update(b"".join(f"{path}\0{stamp(path)}\n".encode() for path in paths))
-    return digest.hexdigest()
+    paths = [os.path.join(site_root, "site.yml")]
+    # Joined as the content is found (`generator.load.content_files`), so that loading finds each file's stamp here.
+    for folder in [*(os.path.join(site_root, name) for name in SITE_FOLDERS), str(builtin_dir("templates")), str(builtin_dir("static"))]:
+        paths += _files(folder)
+    stamps = {path: stamp(path) for path in paths}
+    digest.update(b"".join(f"{path}\0{found}\n".encode() for path, found in stamps.items()))
+    return Inputs(digest.hexdigest(), stamps)
 
 
 @dataclass(frozen=True)

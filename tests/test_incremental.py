@@ -23,7 +23,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from generator import plan, timeview
+from generator import charts, plan, timeview
 from generator.build import Memory, build_site
 from generator.render import builtin_dir, make_environment
 
@@ -240,11 +240,12 @@ def test_an_incremental_build_gives_the_bytes_of_a_cold_build(tmp_path_factory, 
     sync(warm, site.files())
     memory = Memory(env=make_environment(warm)) if data.draw(st.booleans(), label="kept in memory, as serve does") else None
     # Small limits put a small site on the paths of a large one: lists paginated, the home
-    # page showing only the latest events, time views drawn as counts by month (no titles).
-    marks, per_page, home = (data.draw(st.sampled_from([default, 2]), label=name) for name, default in (
-        ("time views' marks at most", timeview.MAX_MARKS), ("events a page", plan.PER_PAGE), ("events at home", plan.HOME_LIMIT)))
-    with mock.patch.object(timeview, "MAX_MARKS", marks), mock.patch.object(plan, "PER_PAGE", per_page), \
-            mock.patch.object(plan, "HOME_LIMIT", home):
+    # page showing only the latest events, time views and swim lanes drawn as counts by month (no titles).
+    marks, lane_marks, per_page, home = (data.draw(st.sampled_from([default, 2]), label=name) for name, default in (
+        ("time views' marks at most", timeview.MAX_MARKS), ("swim lanes' marks at most", charts.MAX_MARKS),
+        ("events a page", plan.PER_PAGE), ("events at home", plan.HOME_LIMIT)))
+    with mock.patch.object(timeview, "MAX_MARKS", marks), mock.patch.object(charts, "MAX_MARKS", lane_marks), \
+            mock.patch.object(plan, "PER_PAGE", per_page), mock.patch.object(plan, "HOME_LIMIT", home):
         _edit_and_compare(data, site, warm, memory, tmp_path_factory)
 
 
@@ -360,6 +361,23 @@ def test_a_title_edit_leaves_the_other_pages_of_a_long_list_whose_time_view_show
     assert after[0] != before[0]  # its card is on the first page
     # The others show the actor's whole time view: with marks, each titled; with counts, no title.
     assert (after[2] == before[2]) is (marks == 2)
+
+
+@pytest.mark.parametrize("marks", [0, 250])
+def test_a_title_edit_leaves_the_swim_lanes_when_they_show_counts_only(minimal_site: Path, monkeypatch, marks: int):
+    """The actors' index draws the busiest actors' lanes: titled marks, or counts by month for a lane of more than MAX_MARKS events."""
+    monkeypatch.setattr(charts, "MAX_MARKS", marks)
+    assert build_site(minimal_site, search=False).written is not None
+    index = minimal_site / "_site/actors/index.html"
+    before = index.stat().st_ino
+    event = next((minimal_site / "content/events").rglob("*.yml"))
+    event.write_text(event.read_text().replace("title: ", "title: Renamed ", 1))
+    drawn = []
+    monkeypatch.setattr(charts, "swimlanes", lambda *args, draw=charts.swimlanes, **options: drawn.append(1) or draw(*args, **options))
+    assert build_site(minimal_site, search=False).written is not None
+    assert ("Renamed" in index.read_text()) is (marks == 250)
+    assert (index.stat().st_ino == before) is (marks == 0)
+    assert bool(drawn) is (marks == 250)  # counts only: the lanes are not even drawn again to be digested
 
 
 def _outlines_digest(site: Path, key: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from generator import charts
 from generator.keys import CAST_FACTS, TITLE_FREE_FACTS, Digests, shape_digest
 from generator.pipeline import load_site
 from generator.plan import plan_site
@@ -89,6 +90,15 @@ def test_the_facts_left_out_do_hold_titles(timelines):
     before, after = timelines
     assert set(FACTS) - TITLE_FREE_FACTS == {"lanes", "activity"}
     assert _fact_digests("lanes", before) != _fact_digests("lanes", after)
+
+
+def test_swim_lanes_drawn_as_counts_hold_no_title(timelines, monkeypatch):
+    """Lanes of more than MAX_MARKS events show counts by month: then, and only then, a title edit leaves them."""
+    before, after = timelines
+    assert not charts.lanes_counted(before)
+    monkeypatch.setattr(charts, "MAX_MARKS", 0)
+    assert charts.lanes_counted(before) and charts.lanes_counted(after)
+    assert _fact_digests("lanes", before) == _fact_digests("lanes", after)
 
 
 def test_only_the_plans_of_event_pages_hold_titles(timelines):

@@ -165,10 +165,12 @@ def test_content_files_sorted_and_kinds(tmp_path: Path):
         "content/actors/p.yml": "x: 1\n", "content/actors/deep/q.yml": "x: 1\n",
         "content/notes.yml": "x: 1\n", "content/events/readme.md": "no",
     })
-    found = [(kind, Path(path).relative_to(tmp_path / "content").as_posix()) for kind, path in content_files(tmp_path)]
+    (tmp_path / "content/events/2018/c.yml").symlink_to(tmp_path / "content/events/2018/b.yml")
+    (tmp_path / "content/linked").symlink_to(tmp_path / "content/events")  # a linked folder is not entered
+    found = [(kind, Path(path).relative_to(tmp_path / "content").as_posix(), linked) for kind, path, linked in content_files(tmp_path)]
     assert found == [
-        ("", "notes.yml"), ("actors", "actors/p.yml"), ("", "actors/deep/q.yml"),
-        ("events", "events/a.yaml"), ("events", "events/2018/b.yml"),
+        ("", "notes.yml", False), ("actors", "actors/p.yml", False), ("", "actors/deep/q.yml", False),
+        ("events", "events/a.yaml", False), ("events", "events/2018/b.yml", False), ("events", "events/2018/c.yml", True),
     ]
 
 

@@ -57,3 +57,26 @@ def test_an_output_changed_since_is_built_again(minimal_site: Path, tmp_path: Pa
     result = build_site(minimal_site)
     assert result.report.timeline is not None
     assert snapshot(minimal_site / "_site") == reference
+
+
+def test_content_is_stamped_once_and_a_file_changed_after_its_stamp_is_checked_again(minimal_site: Path, monkeypatch):
+    """The build loads the content with the stamps taken for the inputs' digest; an edit saved
+    in between is built, kept under the older stamp, and so checked again by the next build."""
+    import generator.pipeline
+    from generator.record import CACHE_DIR, code_version, read_inputs, read_record
+
+    code = code_version({"drafts": False, "overrides": {}})
+    inputs = read_inputs(minimal_site, code, False)
+    event = minimal_site / "content/events/red-line.yml"
+    stamped = inputs.stamps[os.path.join(minimal_site, "content/events/red-line.yml")]
+    event.write_text(event.read_text().replace("any chemical attack", "a first chemical attack"))
+    asked = []
+    monkeypatch.setattr(generator.pipeline, "stamp", lambda path: asked.append(path))
+    assert build_site(minimal_site, search=False, inputs=inputs).written is not None
+    assert asked == []  # every content file's stamp came with the inputs
+    assert "a first chemical attack" in (minimal_site / "_site/events/red-line/index.html").read_text()
+    assert tuple(read_record(minimal_site / CACHE_DIR).files["content/events/red-line.yml"].stamp[:4]) == stamped
+    monkeypatch.undo()
+    event.write_text(event.read_text().replace("a first chemical attack", "a second chemical attack"))
+    assert build_site(minimal_site, search=False).written is not None
+    assert "a second chemical attack" in (minimal_site / "_site/events/red-line/index.html").read_text()
