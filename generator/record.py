@@ -256,6 +256,9 @@ class Pieces:
             value, names, packed = group[key]
             if names:
                 packed = self.table.pack(names, packed)
+                # Kept packed from now on: serve's next builds paste it into outputs as it is stored, and
+                # an export of every event no longer finds 20,000 keys by name again at each edit (0.15 s).
+                group[key] = (value, frozenset(), packed)
             union.frombytes(packed)
             values.append(value)
             reads.append(packed)

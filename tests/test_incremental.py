@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator import charts, plan, timeview
 from generator.build import Memory, build_site
+from generator.record import CACHE_DIR, read_record, unpack, write_record
 from generator.render import builtin_dir, make_environment
 
 settings.register_profile("default-incremental", max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
@@ -251,6 +252,8 @@ def test_an_incremental_build_gives_the_bytes_of_a_cold_build(tmp_path_factory, 
 
 def _edit_and_compare(data, site: Site, warm: Path, memory: Memory | None, tmp_path_factory) -> None:
     built(warm, memory=memory)
+    if memory is not None:  # as serve does once its first build is done (its pieces are packed then)
+        write_record(warm / CACHE_DIR, memory.record)
     done = []
     for step in range(data.draw(st.integers(1, 5), label="edits")):
         done.append(edit(data.draw, site))
@@ -325,10 +328,7 @@ def test_a_summary_edit_remakes_only_what_shows_the_summary_and_the_record_does_
     assert abs(record.stat().st_size - first_size) < first_size / 10
 
 
-
 def test_a_term_page_reads_its_terms_outlines_as_one_key(minimal_site: Path):
-    from generator.record import CACHE_DIR, read_record, unpack
-
     assert build_site(minimal_site, search=False).written is not None
     record = read_record(minimal_site / CACHE_DIR)
     names = record.keys.names()
@@ -381,8 +381,6 @@ def test_a_title_edit_leaves_the_swim_lanes_when_they_show_counts_only(minimal_s
 
 
 def _outlines_digest(site: Path, key: str) -> str:
-    from generator.record import CACHE_DIR, read_record
-
     assert build_site(site, search=False).written is not None
     return read_record(site / CACHE_DIR).keys.digests[key]
 
@@ -410,8 +408,6 @@ def test_a_terms_outlines_follow_the_events_that_place_its_own(minimal_site: Pat
 def test_check_results_read_back_from_the_record_give_the_same_model(tmp_path: Path):
     from conftest import REPO
     from generator.pipeline import load_site
-    from generator.record import read_record
-
     site = tmp_path / "site"
     shutil.copytree(REPO / "content", site / "content")
     shutil.copy(REPO / "site.yml", site)

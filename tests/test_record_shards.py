@@ -15,7 +15,7 @@ import cbor2
 import yaml
 
 from generator.build import build_site
-from generator.record import CACHE_DIR, PIECES, SHARDS, KeyTable, Pieces, Record, read_record, shard_of, write_record
+from generator.record import CACHE_DIR, PIECES, SHARDS, KeyTable, Pieces, Record, read_record, shard_of, unpack, write_record
 from test_incremental import _event, built, initial_site, snapshot, sync
 
 
@@ -198,3 +198,14 @@ def test_damaged_shards_give_the_site_of_a_cold_build(tmp_path: Path):
     assert snapshot(folder / "_site") == built(cold)
     repaired = read_record(folder / CACHE_DIR).pieces
     assert any(repaired.group(name) for name in repaired.names())
+
+
+def test_pieces_written_with_the_record_are_kept_packed_in_memory(tmp_path: Path):
+    """serve keeps its pieces between builds: once the record is written, their reads are positions in
+    the table, as stored, so that an output pasting thousands of them does not look each key up again."""
+    pieces, table = _pieces(40)
+    write_record(tmp_path, Record(inputs="x", keys=table, pieces=pieces))
+    cards = pieces.group("card")
+    assert all(names == frozenset() and len(packed) == 4 for _, names, packed in cards.values())
+    assert {table.keys_at(unpack(packed)) for _, _, packed in cards.values()} == {frozenset({f"e:{n}:s"}) for n in range(40)}
+    assert read_record(tmp_path).pieces.group("card") == cards
