@@ -21,7 +21,7 @@ from generator import charts
 from generator.media import MEDIA_FOLDER
 from generator.model import Actor, Event, Source, Taxonomy, Term, Timeline
 from generator.plan import Page
-from generator.reads import outline
+from generator.reads import outline, summary
 from generator.views import FACTS, Views, placed_by
 
 OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "summary")
@@ -172,7 +172,6 @@ class Digests:
         self.site_root = site_root
         # A copy: the build writes this build's digests into the record's table while it still asks for digests.
         self.last, self.last_world = dict(last or {}), last_world
-        self._same: dict[int, bool] = {}  # by part of the world: the same as in the last build
         self._world: str | None = None
         self._known: dict[str, str] = {}
         self._shared: dict[int, str] = {}  # terms and their entries are shared by many plans: shaped once
@@ -213,7 +212,7 @@ class Digests:
                 self("all:actors"), self("all:sources"), self("config"), self("pages"),
                 repr(timeline.places), repr(timeline.tags), timeline.history_note,
             ))
-            frames = "".join(self(outline(event.id)).partition("/")[2] for event in timeline.events)
+            frames = "".join(self._frame_digests)
             cast = sorted(f"{event.id}\t{' '.join(event.actors)}" for event in timeline.events)
             self._world = "/".join((
                 digest_text(self("all:outlines") + rest), digest_text(frames + rest),
@@ -221,29 +220,20 @@ class Digests:
             ))
         return self._world
 
-    def same_world(self) -> bool:
-        return self._same_part(0)
-
-    def same_frame(self) -> bool:
-        return self._same_part(1)
-
-    def same_cast(self) -> bool:
-        return self._same_part(2)
-
-    def _same_part(self, part: int) -> bool:
-        """Whether a part of `world()` is what it was in the last build."""
-        if part not in self._same:
-            last = self.last_world.split("/")
-            self._same[part] = len(last) == 3 and self.world().split("/")[part] == last[part]
-        return self._same[part]
+    @cached_property
+    def _same_parts(self) -> tuple[bool, bool, bool]:
+        """Whether each part of `world()` (the world, the frame, the cast) is what it was in the last build."""
+        last, now = self.last_world.split("/"), self.world().split("/")
+        return (len(last) == 3 and now[0] == last[0], len(last) == 3 and now[1] == last[1], len(last) == 3 and now[2] == last[2])
 
     def _unchanged(self, kind: str, rest: str) -> bool:
         """Whether a worldly key's value is known to be what it was, from the parts of the world that are."""
-        if self.same_world():
+        world, frame, cast = self._same_parts
+        if world:
             return True
-        if self._title_free(kind, rest) and self.same_frame():
+        if frame and self._title_free(kind, rest):
             return True
-        return kind == "fact" and rest.partition(":")[0] in CAST_FACTS and self.same_cast()
+        return cast and kind == "fact" and rest.partition(":")[0] in CAST_FACTS
 
     def _title_free(self, kind: str, rest: str) -> bool:
         """Whether a worldly key's value holds no event's title (only an event's own page is given one by the plan)."""
@@ -369,8 +359,23 @@ class Digests:
     @cached_property
     def _outline_changes(self) -> tuple[frozenset[str], frozenset[str]]:
         """The ids of the events whose outline changed since the last build, and of those that follow another (`after`)."""
-        events = self.timeline.events
-        return frozenset(e.id for e in events if self._changed(e.id)), frozenset(e.id for e in events if e.after is not None)
+        events, last = self.timeline.events, self.last
+        changed = [e.id for e, key, found in zip(events, self._outline_keys, self._outline_digests) if found != last.get(key)]
+        return frozenset(changed), frozenset(e.id for e in events if e.after is not None)
+
+    # Several digests are made of every event's outline digest (the world, the frame, `all:` keys,
+    # the outlines changed): the events' keys and digests are listed once, in the timeline's order.
+    @cached_property
+    def _outline_keys(self) -> list[str]:
+        return [outline(event.id) for event in self.timeline.events]
+
+    @cached_property
+    def _outline_digests(self) -> list[str]:
+        return [self(key) for key in self._outline_keys]
+
+    @cached_property
+    def _frame_digests(self) -> list[str]:
+        return [found.partition("/")[2] for found in self._outline_digests]
 
     def _changed(self, event_id: str) -> bool:
         key = outline(event_id)
@@ -378,11 +383,11 @@ class Digests:
 
     def _all(self, what: str) -> str:
         if what == "outlines":
-            return digest_text("".join(self(f"e:{e.id}:o") for e in self.timeline.events))
+            return digest_text("".join(self._outline_digests))
         if what == "frames":
-            return digest_text("".join(self(f"e:{e.id}:o").partition("/")[2] for e in self.timeline.events))
+            return digest_text("".join(self._frame_digests))
         if what == "events":
-            return digest_text("".join(self(f"e:{e.id}:o") + self(f"e:{e.id}:s") for e in self.timeline.events))
+            return digest_text("".join(found + self(summary(e.id)) for e, found in zip(self.timeline.events, self._outline_digests)))
         if what == "actors":
             return digest_text(repr(list(self.timeline.actors.values())))
         return digest_text(repr(list(self.timeline.sources.values())))
