@@ -224,7 +224,10 @@ class Digests:
     def _same_parts(self) -> tuple[bool, bool, bool]:
         """Whether each part of `world()` (the world, the frame, the cast) is what it was in the last build."""
         last, now = self.last_world.split("/"), self.world().split("/")
-        return (len(last) == 3 and now[0] == last[0], len(last) == 3 and now[1] == last[1], len(last) == 3 and now[2] == last[2])
+        if len(last) != 3:  # no last build, or one from before the cast was a part
+            return False, False, False
+        world, frame, cast = (part == last_part for part, last_part in zip(now, last))
+        return world, frame, cast
 
     def _unchanged(self, kind: str, rest: str) -> bool:
         """Whether a worldly key's value is known to be what it was, from the parts of the world that are."""
@@ -260,7 +263,7 @@ class Digests:
             return seen[1]
         if plain is None:
             return shape_digest((page.templates, page.context), self._shared)
-        found = digest_text(repr(plain))  # plain values: their repr is their shape, made at a tenth of the cost
+        found = digest_text(repr(plain))  # plain values: their repr is their shape, without shaping them first
         self.seen.plans[path] = (plain, found)
         return found
 
