@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of, pack_rows
+from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of, busiest, pack_rows
 from generator.dates import MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
@@ -205,9 +205,8 @@ class Drawer:
         return [(term, self._events(term.entries)) for term in self.lane_terms()]
 
     def lane_terms(self) -> list[Any]:
-        """The busiest actors' terms, busiest first."""
-        terms = self._timeline.taxonomies["actors"].terms.values()
-        return sorted((t for t in terms if t.entries), key=lambda t: (-len(t.entries), t.label.casefold(), t.slug))[:LANES]
+        """The busiest actors' terms, busiest first (as the swim lanes choose them)."""
+        return busiest(self._timeline, LANES)
 
     def period_starts(self, entries: Sequence[tuple[Event, Any]]) -> dict[str, list[Period]]:
         """For a list in reading order: the periods entered at each event (none entered at the one before)."""
