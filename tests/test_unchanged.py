@@ -80,3 +80,37 @@ def test_content_is_stamped_once_and_a_file_changed_after_its_stamp_is_checked_a
     event.write_text(event.read_text().replace("a first chemical attack", "a second chemical attack"))
     assert build_site(minimal_site, search=False).written is not None
     assert "a second chemical attack" in (minimal_site / "_site/events/red-line/index.html").read_text()
+
+
+def test_the_libraries_versions_are_those_importlib_metadata_reads():
+    """The code version names each library's version as `importlib.metadata` does, without importing it."""
+    from importlib import metadata
+
+    from generator.record import LIBRARIES, library_versions
+
+    found = library_versions()
+    for library in LIBRARIES:
+        try:
+            expected = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            expected = None
+        assert found.get(library) == expected, library
+    assert found["jinja2"]  # a runtime dependency: installed wherever this runs
+
+
+def test_an_edit_of_the_same_size_changes_the_inputs_and_a_linked_folder_is_not_entered(minimal_site: Path, tmp_path: Path):
+    from generator.record import read_inputs
+
+    event = minimal_site / "content/events/red-line.yml"
+    before = read_inputs(minimal_site, "code", False)
+    text = event.read_text()
+    event.write_text(text.replace("chemical", "CHEMICAL"))  # same size; only the times tell
+    after = read_inputs(minimal_site, "code", False)
+    assert after.digest != before.digest
+    assert after.stamps[os.path.join(minimal_site, "content/events/red-line.yml")][0] == len(text.encode())
+    outside = tmp_path / "outside"
+    write_files(outside, {"elsewhere.yml": "title: x\n"})
+    (minimal_site / "content/events/linked").symlink_to(outside, target_is_directory=True)
+    linked = read_inputs(minimal_site, "code", False)
+    assert not any("elsewhere.yml" in path for path in linked.stamps)
+    assert linked.digest != after.digest  # the link itself is an input
