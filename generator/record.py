@@ -37,9 +37,7 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import zlib
-import zoneinfo
 from dataclasses import dataclass, field
 from itertools import repeat
 from array import array
@@ -608,6 +606,8 @@ def _store_shard(folder: Path, blob: bytes) -> str:
 
 def _write_atomically(path: Path, items: list, data: bytes = b"") -> None:
     """Write `data`, or these items encoded one after the other, to `path` in one step (a new file moved into place)."""
+    import tempfile  # here: a build that finds nothing changed writes nothing and is spared the import
+
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
         try:
             if data:
@@ -661,7 +661,7 @@ def _tagged(value: Any) -> Any:
         return cbor2.CBORTag(_ENUM, [name, value.value])
     if recorded and dataclasses.is_dataclass(value):
         return cbor2.CBORTag(_DATACLASS, [name, [_tagged(getattr(value, f.name)) for f in dataclasses.fields(value)]])
-    if kind is zoneinfo.ZoneInfo:
+    if name == "zoneinfo.ZoneInfo":
         return cbor2.CBORTag(_ZONE, value.key)
     if kind is dt.timezone:
         return cbor2.CBORTag(_OFFSET, [value.utcoffset(None).total_seconds(), value.tzname(None)])
@@ -696,6 +696,8 @@ def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
                 object.__setattr__(made, field_name, item)
         return made
     if number == _ZONE:
+        import zoneinfo  # here: read only with the record's body, never by a build that finds nothing changed
+
         return zoneinfo.ZoneInfo(str(value))
     if number == _OFFSET:
         seconds, name = value

@@ -22,8 +22,6 @@ its process dies, so a killed build leaves no stale lock).
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import hashlib
 import os
@@ -594,6 +592,8 @@ def _swap(staging: Path, output: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically exchange two folders (Linux renameat2); False where unsupported."""
+    import ctypes.util  # here: only a build that swaps folders needs it
+
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False
