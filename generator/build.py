@@ -242,7 +242,8 @@ def _make_files(
     views = Views(timeline)  # derived facts: worked out once for their digests and for the pages that show them
     digests = Digests(timeline, env, planned, record.files, record.outlines, site_root, table.digests, record.world, views,
                       memory.seen if memory else None)
-    stale = {index for index, (key, old) in enumerate(table.digests.items()) if digests(key) != old}
+    stale = digests.changed(table.digests)
+    known_before = len(table)
     live = writer.live or {}
     outputs: dict[str, tuple[str, bytes]] = {}
     todo: list[tuple[str, Page | Export]] = []
@@ -270,7 +271,7 @@ def _make_files(
         _released(packed, outputs.get(path, (None, None))[1]) for path, (_, packed) in record.outputs.items()
     )
     record.outputs, record.templates = outputs, makers.templates
-    _sweep(record, digests)
+    _sweep(record, digests, [*stale, *range(known_before, len(table))])
     return _Made(len(pages), len(exports), len(todo), notes)
 
 
@@ -281,16 +282,18 @@ def _released(old: bytes, new: bytes | None) -> int:
     return len(set(unpack(old)).difference(unpack(new))) if new is not None else len(old) // 4
 
 
-def _sweep(record: Record, digests: Digests) -> None:
-    """Every key's digest as this build leaves it; the keys no output or piece reads any more dropped.
+def _sweep(record: Record, digests: Digests, changed: list[int]) -> None:
+    """Every key's digest as this build leaves it (`changed`: the positions of those that changed or are
+    new to the table); the keys no output or piece reads any more dropped.
 
     Dropping renumbers the table, so it waits until a twentieth of it is unread; and the
     keys read are counted only once `record.unread`, a bound on the unread ones, says
     that a twentieth may be.
     """
     table = record.keys
-    for key in table.digests:
-        table.digests[key] = digests(key)
+    names = table.names()
+    for index in changed:
+        table.digests[names[index]] = digests(names[index])
     record.outlines = digests.kept_outlines()
     record.world = digests.world()
     if record.unread <= len(table) // 20:

@@ -65,10 +65,12 @@ class Seen:
     is the very same object (its check made nothing again) is not digested again.
     `plans`: by page, the plan's templates and context as plain values (model items as
     ids), when it holds nothing else, and its digest: an event's page, say.
+    `summaries`: by event file, the summary digested (the very string) and its digest.
     """
 
     outlines: dict[str, tuple[Event, str]] = field(default_factory=dict)
     plans: dict[str, tuple[tuple, str]] = field(default_factory=dict)
+    summaries: dict[str, tuple[str, str]] = field(default_factory=dict)  # by event file: the summary digested, and its digest
 
 
 def shape(value: Any, seen: dict[int, str]) -> Any:
@@ -202,6 +204,23 @@ class Digests:
             make = self._kinds.get(kind)
             found = self._known[key] = make(rest) if make else f"unknown {key}"
         return found
+
+    def changed(self, table: Mapping[str, str]) -> set[int]:
+        """The positions in `table` (each key's digest, in the table's order) of the keys whose digest is not the one it holds.
+
+        Every event's outline and summary digests are made in one loop first: they are nearly
+        half the keys, and asked for one at a time they cost more in calls than in digests.
+        """
+        known = self._known
+        summaries = self.seen.summaries
+        for event, key, found in zip(self.timeline.events, self._outline_keys, self._outline_digests):
+            known[key] = found
+            text = event.summary
+            seen = summaries.get(event.path)
+            if seen is None or seen[0] is not text:
+                seen = summaries[event.path] = (text, digest_text(text))
+            known[summary(event.id)] = seen[1]
+        return {index for index, (key, old) in enumerate(table.items()) if (known.get(key) or self(key)) != old}
 
     def world(self) -> str:
         """Three digests joined by "/": the whole Timeline but its events' summaries, with the pages

@@ -63,7 +63,9 @@ class WriteResult:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
+    """A file's digest in the manifest: SHA-256, which processors hash two to three times as fast
+    as BLAKE2 (an edit build hashes its exports, some 50 MB at 10,000 events), cut to 96 bits."""
+    return hashlib.sha256(data).hexdigest()[:24]
 
 
 def collect_static(directories: Iterable[Path]) -> dict[str, Path]:
@@ -442,7 +444,7 @@ def read_manifest_bytes(folder: Path) -> bytes | None:
 def manifest_digest(folder: Path) -> str:
     """The digest of a folder's manifest file as it is ("" without one): whether the folder is as a build left it."""
     manifest = read_manifest_bytes(folder)
-    return hashlib.blake2b(manifest, digest_size=16).hexdigest() if manifest is not None else ""
+    return hashlib.sha256(manifest).hexdigest()[:32] if manifest is not None else ""
 
 
 def read_manifest(folder: Path) -> Manifest | None:
