@@ -31,6 +31,7 @@ import datetime as dt
 import enum
 import functools
 import hashlib
+import itertools
 import json
 import operator
 import os
@@ -150,9 +151,12 @@ class Pieces:
         self.stale = stale
         names = self.table.keys_at(stale)
         for group in self._groups.values():
-            for key in [key for key, piece in group.items() if not names.isdisjoint(piece[1]) or not stale.isdisjoint(unpack(piece[2]))]:
-                removed = group.pop(key)
-                self.released += len(removed[1]) + len(removed[2]) // 4
+            keys = list(group)
+            holding = holding_any([piece[2] for piece in group.values()], stale)
+            for key in [keys[index] for index in holding] + [key for key, piece in group.items() if piece[1] and not names.isdisjoint(piece[1])]:
+                removed = group.pop(key, None)
+                if removed is not None:
+                    self.released += len(removed[1]) + len(removed[2]) // 4
         if stale:
             for name in [name for name, shards in self._stored.items() if any(_reads_any(union, stale) for _, union in shards)]:
                 self.group(name)
@@ -356,6 +360,34 @@ class KeyTable:
 
     def names(self) -> list[str]:
         return self._names
+
+
+def holding_any(packed_sets: list[bytes], positions: set[int]) -> set[int]:
+    """The indexes of the packed read sets that hold any of `positions`.
+
+    An edit finds a few positions among millions of reads: the sets are joined and
+    searched in one pass, and only the positions found there are looked for set by
+    set (many positions found, as after a template change: each set is checked).
+    """
+    if not positions:
+        return set()
+    joined = b"".join(packed_sets)
+    found_positions = positions.intersection(unpack(joined))
+    if len(found_positions) > _FEW_FOUND:
+        return {index for index, packed in enumerate(packed_sets) if not found_positions.isdisjoint(unpack(packed))}
+    ends = list(itertools.accumulate(map(len, packed_sets)))
+    holding = set()
+    for position in found_positions:
+        token = array("I", [position]).tobytes()
+        at = joined.find(token)
+        while at != -1:
+            if at % 4 == 0:  # a whole position, not the end of one and the start of the next
+                holding.add(bisect.bisect_right(ends, at))
+            at = joined.find(token, at + 1)
+    return holding
+
+
+_FEW_FOUND = 8  # each position found costs a search of the joined sets (about 1 ms per MB)
 
 
 def pack_positions(positions: Iterable[int]) -> bytes:

@@ -15,7 +15,7 @@ import cbor2
 import yaml
 
 from generator.build import build_site
-from generator.record import CACHE_DIR, PIECES, SHARDS, KeyTable, Pieces, Record, read_record, shard_of, unpack, write_record
+from generator.record import CACHE_DIR, PIECES, SHARDS, KeyTable, Pieces, Record, holding_any, pack_positions, read_record, shard_of, unpack, write_record
 from test_incremental import _event, built, initial_site, snapshot, sync
 
 
@@ -209,3 +209,16 @@ def test_pieces_written_with_the_record_are_kept_packed_in_memory(tmp_path: Path
     assert all(names == frozenset() and len(packed) == 4 for _, names, packed in cards.values())
     assert {table.keys_at(unpack(packed)) for _, _, packed in cards.values()} == {frozenset({f"e:{n}:s"}) for n in range(40)}
     assert read_record(tmp_path).pieces.group("card") == cards
+
+
+def test_the_read_sets_holding_a_position_are_found_whole_positions_only():
+    """Joined, two sets' bytes can spell a position across their border: that is not a read of it."""
+    first, second = pack_positions([0x01020304]), pack_positions([0x05060708])  # joined: 04 03 02 01 08 07 06 05
+    straddling = int.from_bytes((first + second)[2:6], "little")  # spelled at offset 2: held by neither
+    sets = [first, second, b"", pack_positions([7, straddling, 9, *range(10, 30)]), pack_positions([9])]
+    assert holding_any(sets, {straddling}) == {3}
+    assert holding_any(sets, {9}) == {3, 4}
+    assert holding_any(sets, {0x05060708, 5}) == {1}
+    assert holding_any(sets, set()) == set() and holding_any(sets, {5}) == set()
+    many = set(range(100)) | {straddling}  # more positions found than are searched for one by one
+    assert holding_any(sets, many) == {3, 4}
