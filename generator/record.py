@@ -631,7 +631,7 @@ def _store_pieces(folder: Path, encoded: Iterable[tuple[str, list[tuple[str | by
 
 
 def _store_shard(folder: Path, blob: bytes) -> str:
-    name = hashlib.sha256(blob).hexdigest()[:32] + ".cbor"  # SHA-256: the fastest of the library's hashes on large data
+    name = hashlib.sha256(blob).hexdigest()[:32] + ".cbor"  # SHA-256: see `generator.write.digest`
     _write_atomically(folder / name, [], blob)  # written even when a file of that name is there: nothing found here is trusted
     return name
 
