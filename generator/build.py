@@ -30,7 +30,7 @@ from generator.plan import Export, Page, plan_site
 from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
 from generator.record import (
-    CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, holding_any, read_head, read_inputs, read_record, unchanged_build, unpack,
+    CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, read_head, read_inputs, read_record, unchanged_build, unpack,
     write_record,
 )
 from generator.render import Markdown, Renderer, make_environment
@@ -247,11 +247,9 @@ def _make_files(
     live = writer.live or {}
     outputs: dict[str, tuple[str, bytes]] = {}
     todo: list[tuple[str, Page | Export]] = []
-    made_before = list(record.outputs)
-    reading_stale = {made_before[index] for index in holding_any([packed for _, packed in record.outputs.values()], stale)}
     for path, job in jobs:
         old = record.outputs.get(path)
-        if old and live.get(path) == old[0] and path not in reading_stale:
+        if old and live.get(path) == old[0] and stale.isdisjoint(unpack(old[1])):
             writer.add(path, Kept(old[0]))
             outputs[path] = old
         else:

@@ -365,9 +365,13 @@ class KeyTable:
 def holding_any(packed_sets: list[bytes], positions: set[int]) -> set[int]:
     """The indexes of the packed read sets that hold any of `positions`.
 
-    An edit finds a few positions among millions of reads: the sets are joined and
-    searched in one pass, and only the positions found there are looked for set by
-    set (many positions found, as after a template change: each set is checked).
+    For the pieces: tens of thousands of small sets, of which an edit leaves out a few.
+    The sets are joined and searched in one pass, and only the positions found there
+    are looked for, set by set (many positions found, as after a template change: each
+    set is checked). Measured in serve at 10,000 events, a group of 10,000 pieces: 6.5
+    against 13 ms for a date edit, about the same for a title edit. For the outputs'
+    read sets (fewer, larger, and whose stale positions many of them read) the search
+    was slower than checking each set: 57 against 36 ms for a title edit.
     """
     if not positions:
         return set()
