@@ -253,7 +253,7 @@ class Digests:
         world, frame, cast = self._same_parts
         if world:
             return True
-        if frame and self._title_free(kind, rest):
+        if frame and (self._title_free(kind, rest) or (kind == "plan" and self._own_title_kept(rest))):
             return True
         return cast and kind == "fact" and rest.partition(":")[0] in CAST_FACTS
 
@@ -266,6 +266,13 @@ class Digests:
             name = rest.partition(":")[0]
             return name in TITLE_FREE_FACTS or (name == "lanes" and self._lanes_counted)
         return kind == "terms" or kind == "term" or kind == "frames"
+
+    def _own_title_kept(self, path: str) -> bool:
+        """Whether the page is an event's whose outline did not change: while the frame holds (and with
+        it the order, so its neighbours), the only title its plan holds is its own event's."""
+        page = self.pages.get(path)
+        event = page.context.get("event") if page is not None else None
+        return type(event) is Event and event.id not in self._outline_changes[0]
 
     @cached_property
     def _lanes_counted(self) -> bool:

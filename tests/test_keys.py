@@ -10,9 +10,11 @@ import pytest
 
 from conftest import REPO
 from generator import charts
+from generator import keys
 from generator.keys import CAST_FACTS, TITLE_FREE_FACTS, Digests, shape_digest
 from generator.pipeline import load_site
 from generator.plan import plan_site
+from generator.reads import outline
 from generator.render import make_environment
 from generator.views import FACTS, Views
 
@@ -111,6 +113,31 @@ def test_only_the_plans_of_event_pages_hold_titles(timelines):
     assert title_free and all(plans[0][path][1] == plans[1][path][1] for path in title_free)
     event_pages = [path for path, (page, _) in plans[0].items() if "event" in page.context]
     assert event_pages and all(plans[0][path][1] != plans[1][path][1] for path in event_pages)
+
+
+def test_while_the_frame_holds_an_event_page_plan_is_digested_again_only_when_its_own_event_changed(tmp_path: Path, monkeypatch):
+    """One event retitled: the build keeps every other event page's plan digest without making it,
+    and what it keeps is what digesting each plan afresh gives."""
+    before = _timeline(_changed_site(tmp_path / "before", lambda text: text))
+    retold = before.events[len(before.events) // 2]
+    after_site = _changed_site(tmp_path / "after", lambda text: text)
+    event_file = after_site / retold.path
+    event_file.write_text(_retitled(event_file.read_text(encoding="utf-8")), encoding="utf-8")
+    after = _timeline(after_site)
+    env = make_environment(tmp_path)
+    pages = [{page.output: page for page in plan_site(timeline)[0]} for timeline in (before, after)]
+    plan_keys = [f"plan:{path}" for path, page in pages[0].items() if "event" in page.context]
+    last = Digests(before, env, pages[0])
+    recorded = {key: last(key) for key in plan_keys + [outline(event.id) for event in before.events]}
+    fresh = Digests(after, env, pages[1])
+    assert [key for key in plan_keys if fresh(key) != recorded[key]] == [f"plan:{pages[0]['events/' + retold.id + '/index.html'].output}"]
+    made = []
+    real = keys._plain_plan
+    monkeypatch.setattr(keys, "_plain_plan", lambda page: made.append(page.output) or real(page))
+    kept = Digests(after, env, pages[1], last=recorded, last_world=last.world())
+    assert kept.world().split("/")[1] == last.world().split("/")[1]  # the frame holds
+    assert {key: kept(key) for key in plan_keys} == {key: fresh(key) for key in plan_keys}
+    assert made == [f"events/{retold.id}/index.html"]
 
 
 def test_a_title_edit_changes_the_world_but_not_its_frame(timelines, tmp_path: Path):
