@@ -212,14 +212,8 @@ class Digests:
         half the keys, and asked for one at a time they cost more in calls than in digests.
         """
         known = self._known
-        summaries = self.seen.summaries
-        for event, key, found in zip(self.timeline.events, self._outline_keys, self._outline_digests):
-            known[key] = found
-            text = event.summary
-            seen = summaries.get(event.path)
-            if seen is None or seen[0] is not text:
-                seen = summaries[event.path] = (text, digest_text(text))
-            known[summary(event.id)] = seen[1]
+        known.update(zip(self._outline_keys, self._outline_digests))
+        known.update((summary(event.id), self._summary_digest(event)) for event in self.timeline.events)
         return {index for index, (key, old) in enumerate(table.items()) if (known.get(key) or self(key)) != old}
 
     def world(self) -> str:
@@ -253,26 +247,26 @@ class Digests:
         world, frame, cast = self._same_parts
         if world:
             return True
-        if frame and (self._title_free(kind, rest) or (kind == "plan" and self._own_title_kept(rest))):
+        if frame and self._title_free(kind, rest):
             return True
         return cast and kind == "fact" and rest.partition(":")[0] in CAST_FACTS
 
     def _title_free(self, kind: str, rest: str) -> bool:
-        """Whether a worldly key's value holds no event's title (only an event's own page is given one by the plan)."""
+        """Whether a worldly key's value holds no event's title that may have changed while the frame held.
+
+        Of the plans, only an event's own page holds a title, its event's: it is kept unless
+        that event's outline changed (the order, so the page's neighbours, is the frame's).
+        """
         if kind == "plan":
             page = self.pages.get(rest)
-            return page is not None and "event" not in page.context
+            if page is None:
+                return False
+            event = page.context.get("event")
+            return "event" not in page.context or (type(event) is Event and event.id not in self._outline_changes[0])
         if kind == "fact":
             name = rest.partition(":")[0]
             return name in TITLE_FREE_FACTS or (name == "lanes" and self._lanes_counted)
         return kind == "terms" or kind == "term" or kind == "frames"
-
-    def _own_title_kept(self, path: str) -> bool:
-        """Whether the page is an event's whose outline did not change: while the frame holds (and with
-        it the order, so its neighbours), the only title its plan holds is its own event's."""
-        page = self.pages.get(path)
-        event = page.context.get("event") if page is not None else None
-        return type(event) is Event and event.id not in self._outline_changes[0]
 
     @cached_property
     def _lanes_counted(self) -> bool:
@@ -299,13 +293,20 @@ class Digests:
         if event is None:
             return ABSENT
         if part == "s":
-            return digest_text(event.summary)
+            return self._summary_digest(event)
         seen = self.seen.outlines.get(event.path)
         if seen is not None and same_event(seen[0], event):
             return seen[1]
         found = self._outline(event)
         self.seen.outlines[event.path] = (event, found)
         return found
+
+    def _summary_digest(self, event: Event) -> str:
+        """The digest of the event's summary; kept in `seen` while the summary is the very same string."""
+        seen = self.seen.summaries.get(event.path)
+        if seen is None or seen[0] is not event.summary:
+            seen = self.seen.summaries[event.path] = (event.summary, digest_text(event.summary))
+        return seen[1]
 
     def _outline(self, event: Event) -> str:
         checked = self.files.get(event.path)

@@ -431,6 +431,10 @@ def stamp(path: str | Path) -> Stamp | None:
         info = os.stat(path)
     except OSError:
         return None
+    return _stamp_of(info)
+
+
+def _stamp_of(info: os.stat_result) -> Stamp:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
@@ -476,9 +480,9 @@ def read_inputs(site_root: Path, code: str, search: bool) -> Inputs:
 def _stamp_folder(folder: str, stamps: dict[str, Stamp | None]) -> None:
     """Stamp every file under `folder` into `stamps`, a folder's files (by name) before its subfolders'.
 
-    One `lstat` per entry tells folders from files and stamps the file: a listing with
-    types would cost a call to the system per file on top of it. Linked folders are
-    stamped, not entered, as loading does not enter them.
+    One `lstat` per entry both stamps a file and tells folders from files, so the
+    listing needs no types. Linked folders are stamped, not entered, as loading does
+    not enter them.
     """
     try:
         names = sorted(os.listdir(folder))
@@ -498,7 +502,7 @@ def _stamp_folder(folder: str, stamps: dict[str, Stamp | None]) -> None:
         elif stat.S_ISLNK(info.st_mode):
             stamps[path] = stamp(path)  # the file it leads to
         else:
-            stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            stamps[path] = _stamp_of(info)
     for path in subfolders:
         _stamp_folder(path, stamps)
 
