@@ -20,7 +20,7 @@ import jinja2
 from generator import charts
 from generator.media import MEDIA_FOLDER
 from generator.model import Actor, Event, Source, Taxonomy, Term, Timeline
-from generator.plan import Page
+from generator.plan import Listing, Page
 from generator.reads import outline, summary
 from generator.views import FACTS, Views, placed_by
 
@@ -89,6 +89,8 @@ def shape(value: Any, seen: dict[int, str]) -> Any:
             entries = "\n".join([entry.event if entry.via is None else f"{entry.event}\t{entry.via}" for entry in value.entries])
             found = seen[id(value)] = digest_text(repr(("Term", value.slug, value.label)) + entries)
         return found
+    if kind is Listing:  # a stretch of a term's list: the term (shaped once) and where it begins and ends
+        return ("Listing", shape(value.term, seen), value.start, value.stop)
     if kind is Taxonomy:
         return ("Taxonomy", value.name, [shape(term, seen) for term in value.terms.values()])
     if kind is dict:
@@ -177,6 +179,7 @@ class Digests:
         self._world: str | None = None
         self._known: dict[str, str] = {}
         self._shared: dict[int, str] = {}  # terms and their entries are shared by many plans: shaped once
+        self._related_lists: dict[tuple[str, ...], str] = {}
         self._views = views  # the facts' values, shared with the pages that show them
         self._kinds: dict[str, Callable[[str], str]] = {
             "e": self._event, "a": self._actor, "s": self._source, "config": lambda _: repr(timeline.config),
@@ -424,12 +427,26 @@ class Digests:
 
     def _fact(self, rest: str) -> str:
         name, _, argument = rest.partition(":")
+        if name == "related":  # one per event page: digested from the ids the model keeps, once per list
+            return self._related(argument)
         compute = FACTS.get(name)
         if compute is None:
             return f"unknown fact {name}"
         if self._views is None:
             self._views = Views(self.timeline)
         return shape_digest(compute(self._views, argument))
+
+    def _related(self, event_id: str) -> str:
+        """The digest of `fact:related:<event_id>`: that of the fact's shape, a list of events by id,
+        made once for each list (most events share the empty one)."""
+        timeline = self.timeline
+        if event_id not in timeline.events_by_id:
+            return shape_digest(None)
+        ids = timeline.related.get(event_id, ())
+        found = self._related_lists.get(ids)
+        if found is None:
+            found = self._related_lists[ids] = digest_text(repr([("Event", other) for other in ids]))
+        return found
 
     @cached_property
     def _media_names(self) -> frozenset[str]:

@@ -13,12 +13,12 @@ from typing import Any, Mapping
 
 from generator import exports
 from generator.exports import Export
-from generator.model import Entry, Event, Taxonomy, Term, Timeline, change_record
+from generator.model import Event, Taxonomy, Term, Timeline, change_record
 from generator.urls import CHANGES_PATH, KIND_BY_SINGULAR, TERM_KINDS, TermKind, output_path
 
 # Path rules live in generator.urls; the plan hands them on to its callers.
 __all__ = [
-    "Export", "KIND_BY_SINGULAR", "Page", "Pagination", "TERM_KINDS", "TermKind", "output_path", "plan_site",
+    "Export", "KIND_BY_SINGULAR", "Listing", "Page", "Pagination", "TERM_KINDS", "TermKind", "output_path", "plan_site",
     "HOME_LIMIT", "PER_PAGE",
 ]
 PER_PAGE = 200  # events on one page of a term's list; longer lists are paginated
@@ -36,6 +36,19 @@ class Page:
     @property
     def output(self) -> str:
         return output_path(self.path)
+
+
+@dataclass(frozen=True, eq=False)
+class Listing:
+    """A stretch of a term's list, its entries `start` to `stop`: a page's events as (event, via)
+    pairs, made only when the page renders (a build plans every page and renders few)."""
+
+    term: Term
+    start: int
+    stop: int
+
+    def pairs(self, events: Mapping[str, Event]) -> list[tuple[Event, str | None]]:
+        return [(events[entry.event], entry.via) for entry in self.term.entries[self.start:self.stop]]
 
 
 @dataclass(frozen=True)
@@ -78,10 +91,10 @@ def _embed_pages(timeline: Timeline) -> list[Page]:
         if kind.taxonomy not in EMBEDDED_KINDS:
             continue
         for term in timeline.taxonomies[kind.taxonomy].terms.values():
-            shown = term.entries[-EMBED_LIMIT:]
+            hidden = max(0, len(term.entries) - EMBED_LIMIT)
             pages.append(Page(embed_path(kind, term.slug), ("embed.html",), {
-                "title": term.label, "kind": kind, "term": term, "entries": _entries(shown, timeline),
-                "hidden": len(term.entries) - len(shown),
+                "title": term.label, "kind": kind, "term": term, "entries": Listing(term, hidden, len(term.entries)),
+                "hidden": hidden,
             }))
     return pages
 
@@ -134,7 +147,7 @@ def _term_pages(kind: TermKind, taxonomy: Taxonomy, timeline: Timeline) -> list[
 
 def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict) -> list[Page]:
     base = kind.path(term.slug)
-    chunks = [term.entries[i:i + PER_PAGE] for i in range(0, len(term.entries), PER_PAGE)] or [()]
+    chunks = [Listing(term, i, min(i + PER_PAGE, len(term.entries))) for i in range(0, len(term.entries), PER_PAGE)] or [Listing(term, 0, 0)]
     paths = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
     pages = []
     for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
@@ -144,12 +157,9 @@ def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict) -> l
             paths[number] if number < len(chunks) else None,
         )
         context = {
-            "title": term.label, "kind": kind, "term": term, "entries": _entries(chunk, timeline),
+            "title": term.label, "kind": kind, "term": term, "entries": chunk,
             "pagination": pagination, **extra,
         }
         pages.append(Page(path, (f"{kind.singular}.html", "term.html"), context))
     return pages
 
-
-def _entries(entries: tuple[Entry, ...], timeline: Timeline) -> list[tuple[Event, str | None]]:
-    return [(timeline.events_by_id[entry.event], entry.via) for entry in entries]

@@ -25,7 +25,7 @@ from generator import dates, media, views
 from generator.dates import EDTF
 from generator.model import Event, Source, Tag, Timeline
 from generator.markup import Markdown
-from generator.plan import Page
+from generator.plan import Listing, Page
 from generator.urls import KIND_BY_SINGULAR, event_path, output_path, page_root, term_path
 from generator.theme import builtin_dir
 from generator.reads import TRACKED, Piece, attribute_read, piece, record, record_all, summary
@@ -139,7 +139,9 @@ class Renderer:
     def render(self, page: Page) -> bytes:
         template = self.env.select_template(list(page.templates))
         root = page_root(page.path, self.timeline.config.base_url)
-        context = self._context(template, {**page.context, "root": root, "page_path": page.path})
+        events = self.timeline.events_by_id
+        variables = {name: value.pairs(events) if type(value) is Listing else value for name, value in page.context.items()}
+        context = self._context(template, {**variables, "root": root, "page_path": page.path})
         return _run(template, template.root_render_func(context)).encode("utf-8")  # type: ignore[attr-defined]
 
     def _context(self, template: jinja2.Template, variables: dict[str, Any]) -> jinja2.runtime.Context:

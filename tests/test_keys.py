@@ -162,3 +162,15 @@ def test_moving_events_changes_facts_outside_the_cast_and_the_frame_but_not_the_
     worlds = [Digests(timeline, env, {}).world().split("/") for timeline in (before, after)]
     assert worlds[0][:2] != worlds[1][:2] and worlds[0][1] != worlds[1][1]
     assert worlds[0][2] == worlds[1][2]
+
+
+def test_a_related_fact_is_digested_as_its_value_is(timelines):
+    """The related lists are digested from the model's ids, not from the fact's value: the two agree."""
+    timeline = timelines[0]
+    digests = Digests(timeline, make_environment(REPO), {})
+    arguments = [*_arguments("related", timeline), "no-such-event"]
+    assert any(timeline.related.get(argument) for argument in arguments)
+    views = Views(timeline)
+    assert [digests(f"fact:related:{argument}") for argument in arguments] == [
+        shape_digest(FACTS["related"](views, argument)) for argument in arguments
+    ]
