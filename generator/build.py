@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import jinja2
 
@@ -30,7 +30,7 @@ from generator.plan import Export, Page, plan_site
 from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
 from generator.record import (
-    CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, read_head, read_inputs, read_record, unchanged_build, unpack,
+    CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, read_head, read_inputs, read_record, restamp, unchanged_build, unpack,
     write_record,
 )
 from generator.render import Markdown, Renderer, make_environment
@@ -72,6 +72,7 @@ class Memory:
     manifest: dict[str, str] | None = None  # the output's manifest as the last build or save left it (digest: record.output)
     made: MadeEvents = field(default_factory=MadeEvents)  # the events the last check made, taken again where they can be
     seen: Seen = field(default_factory=Seen)  # digests made by earlier builds, with what they were made of
+    inputs: Inputs | None = None  # the stamps the last build took, for the next to take again only those of files saved since
 
 
 def output_folder(site_root: Path, output: str) -> Path:
@@ -82,7 +83,7 @@ def output_folder(site_root: Path, output: str) -> Path:
 def build_site(
     site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
     overrides: dict | None = None, use_cache: bool = True, search: bool = True, memory: Memory | None = None,
-    inputs: Inputs | None = None,
+    inputs: Inputs | None = None, saved: Iterable[Path] = (),
 ) -> BuildResult:
     """Load, plan, render and write the site; write nothing when the content has errors.
 
@@ -90,13 +91,18 @@ def build_site(
     (not at all without `use_cache`); serve keeps its own `memory` between builds.
     Without `search` the search index is not made again: the last one is kept, if any.
     `inputs` are `record.read_inputs` of these options, when the caller has them already.
+    `saved`: with `memory`, the files saved since its last build (serve's watcher says
+    which); only they are stamped again, unless one was added or removed.
     """
     started = time.perf_counter()
     folder = site_root / CACHE_DIR if use_cache else None
     # Whether the search index is made changes no page: it is an input of the build, not of its code,
     # so serve's builds without search (after a first one with it) re-make only what an edit reaches.
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
-    inputs = inputs or read_inputs(site_root, code, search)
+    last = memory.inputs if memory is not None and saved else None
+    inputs = inputs or (last and restamp(site_root, last, code, search, map(str, saved))) or read_inputs(site_root, code, search)
+    if memory is not None:
+        memory.inputs = inputs
     if not force:
         same = _same_as_last(site_root, overrides, memory.record if memory else read_head(folder), inputs.digest, strict, started)
         if same is not None:
@@ -175,8 +181,9 @@ def copy_static(site_root: Path, memory: Memory, *, overrides: dict | None = Non
         return None
     written = replace_files(output, {path: source.read_bytes() for path, source in static.items()}, sorted(known - static.keys()),
                             manifest=memory.manifest)  # what the file holds: its digest is the record's, checked above
-    # Not worth stamping every input again for one stylesheet: the next build checks them all.
+    # Not worth stamping every input again for one stylesheet: the next build stamps them all.
     record.inputs = ""
+    memory.inputs = None
     record.output = manifest_digest(output)
     outcome = record.outcome
     outcome["static"] = sorted(static)

@@ -463,13 +463,39 @@ class Inputs:
 
 def read_inputs(site_root: Path, code: str, search: bool) -> Inputs:
     """The site's files, the theme, the commit, the code, and whether the build makes the search index."""
-    digest = hashlib.blake2b(f"{code}search={search}".encode(), digest_size=16)
-    digest.update(head_commit(site_root).encode())  # the git commit events' history is read at
     site_file = os.path.join(site_root, "site.yml")
     stamps = {site_file: stamp(site_file)}
     # Joined as the content is found (`generator.load.content_files`), so that loading finds each file's stamp here.
     for folder in [*(os.path.join(site_root, name) for name in SITE_FOLDERS), str(builtin_dir("templates")), str(builtin_dir("static"))]:
         _stamp_folder(folder, stamps)
+    return _inputs(site_root, code, search, stamps)
+
+
+def restamp(site_root: Path, last: Inputs, code: str, search: bool, paths: Iterable[str]) -> Inputs | None:
+    """`last` with only the files in `paths` stamped again (serve is told which files were saved).
+
+    None when one of them is not a file `last` stamped, or is gone: a file was added
+    or removed, and only stamping every file puts the stamps in the order a build finds them.
+    """
+    stamps = dict(last.stamps)
+    for path in paths:
+        if stamps.get(path) is None:
+            return None
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            return None
+        stamps[path] = stamp(path) if stat.S_ISLNK(info.st_mode) else _stamp_of(info)
+        if stamps[path] is None:
+            return None
+    return _inputs(site_root, code, search, stamps)
+
+
+def _inputs(site_root: Path, code: str, search: bool, stamps: dict[str, Stamp | None]) -> Inputs:
+    digest = hashlib.blake2b(f"{code}search={search}".encode(), digest_size=16)
+    digest.update(head_commit(site_root).encode())  # the git commit events' history is read at
     digest.update("\0".join(stamps).encode())
     found = [stamped or _NO_STAMP for stamped in stamps.values()]
     digest.update(array("Q", [number for size, _, _, inode in found for number in (size, inode)]).tobytes())

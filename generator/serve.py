@@ -83,7 +83,7 @@ def rebuild(
         result = copy_static(site_root, memory, overrides=PREVIEW_OVERRIDES) if only_static and memory else None
         # The search index is made on the first build only; later ones keep it, so a
         # save is shown at once rather than after indexing every page again.
-        result = result or build_site(site_root, drafts=drafts, overrides=PREVIEW_OVERRIDES, search=search, memory=memory)
+        result = result or build_site(site_root, drafts=drafts, overrides=PREVIEW_OVERRIDES, search=search, memory=memory, saved=changed)
     except (WriteError, TemplateFailure) as err:
         lines = [f"error: {line}" for line in str(err).splitlines()]
         state.publish(False, lines)

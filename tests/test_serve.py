@@ -73,6 +73,24 @@ def test_edit_is_rebuilt_served_and_signalled(server: DevServer, minimal_site: P
     assert "A changed title" in get(server.url + "events/red-line/index.html")[1]
 
 
+def test_a_save_stamps_again_only_the_saved_file_and_an_added_one_all(server: DevServer, minimal_site: Path, monkeypatch):
+    import generator.build as build
+
+    stamped_all = []
+    read_inputs = build.read_inputs
+    monkeypatch.setattr(build, "read_inputs", lambda *args: stamped_all.append(args) or read_inputs(*args))
+    stream = StateStream(server.url)
+    first = stream.wait_for(lambda s: s["ok"])
+    edit_event(minimal_site, "Saved once more")
+    edited = stream.wait_for(lambda s: s["ok"] and s["version"] > first["version"])
+    assert "Saved once more" in get(server.url + "events/red-line/index.html")[1]
+    assert stamped_all == []
+    write_files(minimal_site, {"content/events/added.yml": (minimal_site / "content/events/red-line.yml").read_text()
+                               .replace("Saved once more", "Added while serving")})
+    stream.wait_for(lambda s: s["ok"] and s["version"] > edited["version"])
+    assert len(stamped_all) >= 1 and "Added while serving" in get(server.url + "events/added/index.html")[1]
+
+
 def test_broken_file_shows_overlay_state_then_recovers(server: DevServer, minimal_site: Path):
     stream = StateStream(server.url)
     first = stream.wait_for(lambda s: s["ok"])

@@ -114,3 +114,23 @@ def test_an_edit_of_the_same_size_changes_the_inputs_and_a_linked_folder_is_not_
     linked = read_inputs(minimal_site, "code", False)
     assert not any("elsewhere.yml" in path for path in linked.stamps)
     assert linked.digest != after.digest  # the link itself is an input
+
+
+def test_restamping_the_saved_files_gives_the_inputs_stamping_all_gives(minimal_site: Path):
+    """serve stamps only the files its watcher saw saved: the same inputs, or None when a file came or went."""
+    from generator.record import read_inputs, restamp
+
+    event = minimal_site / "content/events/red-line.yml"
+    before = read_inputs(minimal_site, "code", False)
+    event.write_text(event.read_text() + "\n")
+    restamped = restamp(minimal_site, before, "code", False, [str(event)])
+    assert restamped is not None and restamped.digest != before.digest
+    assert restamped == read_inputs(minimal_site, "code", False)
+    assert restamp(minimal_site, before, "code", True, [str(event)]).digest != restamped.digest  # the options count too
+    added = minimal_site / "content/events/added.yml"
+    added.write_text("title: x\n")
+    assert restamp(minimal_site, restamped, "code", False, [str(added)]) is None
+    added.unlink()
+    assert restamp(minimal_site, restamped, "code", False, [str(event.parent)]) is None  # a folder: stamp them all
+    event.unlink()
+    assert restamp(minimal_site, restamped, "code", False, [str(event)]) is None
