@@ -217,7 +217,33 @@ class Digests:
         known = self._known
         known.update(zip(self._outline_keys, self._outline_digests))
         known.update((summary(event.id), self._summary_digest(event)) for event in self.timeline.events)
+        self._keep_worldly(table)
         return {index for index, (key, old) in enumerate(table.items()) if (known.get(key) or self(key)) != old}
+
+    def _keep_worldly(self, table: Mapping[str, str]) -> None:
+        """The worldly keys of `table` that the parts of the world that held keep, known at once (as `__call__` finds them).
+
+        Whether such a key is kept depends on its kind and, for a fact, on its name, not
+        on its argument; only a plan's depends on its page. So it is decided once per kind
+        and fact name, rather than once for each of 20,000 keys.
+        """
+        if not any(self._same_parts):
+            return
+        known, last = self._known, self.last
+        decided: dict[str, bool] = {}
+        for key in table:
+            kind, _, rest = key.partition(":")
+            if kind not in WORLDLY or key in known or not last.get(key):
+                continue
+            if kind == "plan":
+                keep = self._unchanged(kind, rest)
+            else:
+                group = f"fact:{rest.partition(':')[0]}" if kind == "fact" else kind
+                keep = decided.get(group)
+                if keep is None:
+                    keep = decided[group] = self._unchanged(kind, rest)
+            if keep:
+                known[key] = last[key]
 
     def world(self) -> str:
         """Three digests joined by "/": the whole Timeline but its events' summaries, with the pages

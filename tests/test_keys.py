@@ -13,7 +13,7 @@ from generator import charts, keys
 from generator.keys import CAST_FACTS, TITLE_FREE_FACTS, Digests, shape_digest
 from generator.pipeline import load_site
 from generator.plan import plan_site
-from generator.reads import outline
+from generator.reads import outline, summary
 from generator.render import make_environment
 from generator.views import FACTS, Views
 
@@ -174,3 +174,36 @@ def test_a_related_fact_is_digested_as_its_value_is(timelines):
     assert [digests(f"fact:related:{argument}") for argument in arguments] == [
         shape_digest(FACTS["related"](views, argument)) for argument in arguments
     ]
+
+
+def _every_key(timeline, pages) -> list[str]:
+    """Keys of every worldly kind a build's table holds, with the events' own."""
+    found = [f"plan:{path}" for path in pages]
+    found += [f"fact:{fact}:{argument}" for fact in FACTS for argument in _arguments(fact, timeline)]
+    for name, taxonomy in timeline.taxonomies.items():
+        found.append(f"terms:{name}")
+        found += [f"{kind}:{name}:{slug}" for slug in taxonomy.terms for kind in ("term", "outlines", "frames")]
+    events = [key for event in timeline.events for key in (outline(event.id), summary(event.id))]
+    return found + events + ["all:outlines", "all:events", "order", "config"]
+
+
+@pytest.mark.parametrize("edit", [_retitled, lambda text: re.sub(r"^summary: ", "summary: Retold. ", text, count=1, flags=re.M)])
+def test_the_keys_found_changed_in_bulk_are_those_a_fresh_digest_tells(tmp_path: Path, edit):
+    """One event retitled (the frame holds) or retold (the world holds): `changed` finds the same
+    keys changed as digesting every key afresh does, though it decides most of them by kind."""
+    before = _timeline(_changed_site(tmp_path / "before", lambda text: text))
+    edited = before.events[len(before.events) // 2]
+    after_site = _changed_site(tmp_path / "after", lambda text: text)
+    event_file = after_site / edited.path
+    event_file.write_text(edit(event_file.read_text(encoding="utf-8")), encoding="utf-8")
+    after = _timeline(after_site)
+    env = make_environment(tmp_path)
+    pages = [{page.output: page for page in plan_site(timeline)[0]} for timeline in (before, after)]
+    last = Digests(before, env, pages[0])
+    table = {key: last(key) for key in _every_key(before, pages[0])}
+    fresh = Digests(after, env, pages[1])
+    expected = {index for index, (key, old) in enumerate(table.items()) if fresh(key) != old}
+    assert expected  # the edit changed something
+    kept = Digests(after, env, pages[1], last=table, last_world=last.world())
+    assert any(kept._same_parts)
+    assert kept.changed(table) == expected
