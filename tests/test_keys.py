@@ -114,17 +114,24 @@ def test_only_the_plans_of_event_pages_hold_titles(timelines):
     assert event_pages and all(plans[0][path][1] != plans[1][path][1] for path in event_pages)
 
 
+def _one_event_edited(tmp_path: Path, edit):
+    """The repository's timeline before and after one event file went through `edit`, the pages
+    each plans by output path, and the event edited."""
+    before = _timeline(_changed_site(tmp_path / "before", lambda text: text))
+    edited = before.events[len(before.events) // 2]
+    after_site = _changed_site(tmp_path / "after", lambda text: text)
+    event_file = after_site / edited.path
+    event_file.write_text(edit(event_file.read_text(encoding="utf-8")), encoding="utf-8")
+    after = _timeline(after_site)
+    pages = [{page.output: page for page in plan_site(timeline)[0]} for timeline in (before, after)]
+    return before, after, pages, edited
+
+
 def test_while_the_frame_holds_an_event_page_plan_is_digested_again_only_when_its_own_event_changed(tmp_path: Path, monkeypatch):
     """One event retitled: the build keeps every other event page's plan digest without making it,
     and what it keeps is what digesting each plan afresh gives."""
-    before = _timeline(_changed_site(tmp_path / "before", lambda text: text))
-    retold = before.events[len(before.events) // 2]
-    after_site = _changed_site(tmp_path / "after", lambda text: text)
-    event_file = after_site / retold.path
-    event_file.write_text(_retitled(event_file.read_text(encoding="utf-8")), encoding="utf-8")
-    after = _timeline(after_site)
+    before, after, pages, retold = _one_event_edited(tmp_path, _retitled)
     env = make_environment(tmp_path)
-    pages = [{page.output: page for page in plan_site(timeline)[0]} for timeline in (before, after)]
     plan_keys = [f"plan:{path}" for path, page in pages[0].items() if "event" in page.context]
     last = Digests(before, env, pages[0])
     recorded = {key: last(key) for key in plan_keys + [outline(event.id) for event in before.events]}
@@ -191,14 +198,8 @@ def _every_key(timeline, pages) -> list[str]:
 def test_the_keys_found_changed_in_bulk_are_those_a_fresh_digest_tells(tmp_path: Path, edit):
     """One event retitled (the frame holds) or retold (the world holds): `changed` finds the same
     keys changed as digesting every key afresh does, though it decides most of them by kind."""
-    before = _timeline(_changed_site(tmp_path / "before", lambda text: text))
-    edited = before.events[len(before.events) // 2]
-    after_site = _changed_site(tmp_path / "after", lambda text: text)
-    event_file = after_site / edited.path
-    event_file.write_text(edit(event_file.read_text(encoding="utf-8")), encoding="utf-8")
-    after = _timeline(after_site)
+    before, after, pages, _ = _one_event_edited(tmp_path, edit)
     env = make_environment(tmp_path)
-    pages = [{page.output: page for page in plan_site(timeline)[0]} for timeline in (before, after)]
     last = Digests(before, env, pages[0])
     table = {key: last(key) for key in _every_key(before, pages[0])}
     fresh = Digests(after, env, pages[1])
