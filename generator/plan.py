@@ -63,7 +63,7 @@ def plan_site(timeline: Timeline) -> tuple[list[Page], list[Export]]:
     """Every page and export of the site, in a stable order."""
     pages = [_home(timeline), *_event_pages(timeline)]
     for kind in TERM_KINDS:
-        pages += _term_pages(kind, timeline.taxonomies[kind.taxonomy], timeline)
+        pages += _term_pages(kind, timeline.taxonomies[kind.taxonomy])
     pages.append(_changes_page(timeline))  # provenance: the site's record of changes
     pages.append(Page("404.html", ("404.html",), {"title": "Page not found"}))
     pages.append(replace(_home(timeline), path="embed/", templates=("embed.html",)))  # the chronology for other sites' iframes
@@ -131,7 +131,7 @@ def _event_pages(timeline: Timeline) -> list[Page]:
     ]
 
 
-def _term_pages(kind: TermKind, taxonomy: Taxonomy, timeline: Timeline) -> list[Page]:
+def _term_pages(kind: TermKind, taxonomy: Taxonomy) -> list[Page]:
     pages: list[Page] = []
     terms = list(taxonomy.terms.values())
     if kind.index_path is not None:
@@ -141,11 +141,11 @@ def _term_pages(kind: TermKind, taxonomy: Taxonomy, timeline: Timeline) -> list[
             "previous_term": terms[position - 1] if position else None,
             "next_term": terms[position + 1] if position + 1 < len(terms) else None,
         }
-        pages += _paginated(kind, term, timeline, neighbours)
+        pages += _paginated(kind, term, neighbours)
     return pages
 
 
-def _paginated(kind: TermKind, term: Term, timeline: Timeline, extra: dict) -> list[Page]:
+def _paginated(kind: TermKind, term: Term, extra: dict) -> list[Page]:
     base = kind.path(term.slug)
     chunks = [Listing(term, i, min(i + PER_PAGE, len(term.entries))) for i in range(0, len(term.entries), PER_PAGE)] or [Listing(term, 0, 0)]
     paths = [base] + [f"{base}page/{n}/" for n in range(2, len(chunks) + 1)]
