@@ -180,6 +180,7 @@ class Digests:
         self._known: dict[str, str] = {}
         self._shared: dict[int, str] = {}  # terms and their entries are shared by many plans: shaped once
         self._related_lists: dict[tuple[str, ...], str] = {}
+        self._decided: dict[str, bool] = {}  # `_unchanged` by kind, or by fact name
         self._views = views  # the facts' values, shared with the pages that show them
         self._kinds: dict[str, Callable[[str], str]] = {
             "e": self._event, "a": self._actor, "s": self._source, "config": lambda _: repr(timeline.config),
@@ -221,28 +222,14 @@ class Digests:
         return {index for index, (key, old) in enumerate(table.items()) if (known.get(key) or self(key)) != old}
 
     def _keep_worldly(self, table: Mapping[str, str]) -> None:
-        """The worldly keys of `table` that the parts of the world that held keep, known at once (as `__call__` finds them).
-
-        Whether such a key is kept depends on its kind and, for a fact, on its name, not
-        on its argument; only a plan's depends on its page. So it is decided once per kind
-        and fact name, rather than once for each of 20,000 keys.
-        """
+        """The worldly keys of `table` that the parts of the world that held keep, known at once
+        (as `__call__` finds them), without a call through the key lookup for each of 20,000 keys."""
         if not any(self._same_parts):
             return
         known, last = self._known, self.last
-        decided: dict[str, bool] = {}
         for key in table:
             kind, _, rest = key.partition(":")
-            if kind not in WORLDLY or key in known or not last.get(key):
-                continue
-            if kind == "plan":
-                keep = self._unchanged(kind, rest)
-            else:
-                group = f"fact:{rest.partition(':')[0]}" if kind == "fact" else kind
-                keep = decided.get(group)
-                if keep is None:
-                    keep = decided[group] = self._unchanged(kind, rest)
-            if keep:
+            if kind in WORLDLY and key not in known and last.get(key) and self._unchanged(kind, rest):
                 known[key] = last[key]
 
     def world(self) -> str:
@@ -272,7 +259,20 @@ class Digests:
         return world, frame, cast
 
     def _unchanged(self, kind: str, rest: str) -> bool:
-        """Whether a worldly key's value is known to be what it was, from the parts of the world that are."""
+        """Whether a worldly key's value is known to be what it was, from the parts of the world that are.
+
+        Only a plan's answer depends on more than its kind and, for a fact, its name (not
+        its argument): the others are decided once per build.
+        """
+        if kind == "plan":
+            return self._decide_unchanged(kind, rest)
+        group = f"fact:{rest.partition(':')[0]}" if kind == "fact" else kind
+        found = self._decided.get(group)
+        if found is None:
+            found = self._decided[group] = self._decide_unchanged(kind, rest)
+        return found
+
+    def _decide_unchanged(self, kind: str, rest: str) -> bool:
         world, frame, cast = self._same_parts
         if world:
             return True

@@ -487,7 +487,7 @@ def restamp(site_root: Path, last: Inputs, code: str, search: bool, paths: Itera
             return None
         if stat.S_ISDIR(info.st_mode):
             return None
-        stamps[path] = stamp(path) if stat.S_ISLNK(info.st_mode) else _stamp_of(info)
+        stamps[path] = _entry_stamp(path, info)
         if stamps[path] is None:
             return None
     return _inputs(site_root, code, search, stamps)
@@ -525,12 +525,15 @@ def _stamp_folder(folder: str, stamps: dict[str, Stamp | None]) -> None:
         if stat.S_ISDIR(info.st_mode):
             if name != "__pycache__":
                 subfolders.append(path)
-        elif stat.S_ISLNK(info.st_mode):
-            stamps[path] = stamp(path)  # the file it leads to
         else:
-            stamps[path] = _stamp_of(info)
+            stamps[path] = _entry_stamp(path, info)
     for path in subfolders:
         _stamp_folder(path, stamps)
+
+
+def _entry_stamp(path: str, info: os.stat_result) -> Stamp | None:
+    """The stamp of a file found in a folder, from its `lstat`: a link's is that of the file it leads to."""
+    return stamp(path) if stat.S_ISLNK(info.st_mode) else _stamp_of(info)
 
 
 @dataclass(frozen=True)
