@@ -61,6 +61,49 @@ def split_work(items: Sequence[Item], work: Callable[[list[Item]], Result], work
     return results
 
 
+class Started:
+    """Work begun in a forked child (`start_in_child`); `result` waits for it, once."""
+
+    def __init__(self, pid: int, reader: int):
+        self.pid, self.reader = pid, reader
+        self.outcome: tuple[bool, object] | None = None
+
+    def result(self) -> object:
+        """What the work returned; its exception raised here, and again at each later call."""
+        if self.outcome is None:
+            try:
+                self.outcome = (True, _receive(self.pid, self.reader))
+            except BaseException as err:
+                self.outcome = (False, err)
+        done, value = self.outcome
+        if not done:
+            raise value  # type: ignore[misc]
+        return value
+
+
+class _Done(Started):
+    """Work that ran here at once (no fork on this system, or one core)."""
+
+    def __init__(self, work: Callable[[], object]):
+        try:
+            self.outcome = (True, work())
+        except Exception as err:
+            self.outcome = (False, err)
+
+
+def start_in_child(work: Callable[[], object]) -> Started:
+    """`work` begun now in a forked child, which goes on while this process does other things.
+
+    For work that spends its time in the system (listing folders), which a thread
+    would do no faster: it needs the interpreter's lock between every two calls. The
+    caller must take the result before it forks again or ends; without fork or a
+    second core the work runs here at once.
+    """
+    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or not sys.platform.startswith("linux"):
+        return _Done(work)
+    return Started(*_fork(lambda _share: work(), []))
+
+
 def _fork(work: Callable[[list[Item]], Result], share: list[Item]) -> tuple[int, int]:
     reader, writer = os.pipe()
     parent = os.getpid()

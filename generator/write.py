@@ -28,6 +28,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -35,6 +36,8 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows; builds there are not locked
     fcntl = None  # type: ignore[assignment]
+
+from generator.parallel import Started, start_in_child
 
 MARKER = ".timeline-site"  # the manifest; marks a folder this generator made
 _RENAME_EXCHANGE = 2
@@ -171,27 +174,50 @@ class SiteWriter:
         self.wanted: Manifest = {}
         self.written = 0
         self.prepared = False
+        self._live: Manifest | None = None
+        self.live_inodes: dict[str, int] = {}
         # With `trusted` (serve's manifest of its own preview, as its last build left it), the folder is
         # not listed: new files wait here and replace the live ones in place at the end, unless
         # workers need the spare folder first (`prepare`).
         self.pending: dict[str, bytes] | None = {} if trusted is not None else None
         self.lock = BuildLock(self.output, wait)
+        self._listing: Started | None = None
         try:
             if trusted is not None:
-                self.live: Manifest | None = dict(trusted)
+                self._live = dict(trusted)
             else:
-                self._read_live(live)
+                # Listing both folders is nearly all system time, in every one of their thousands of
+                # folders: a child process does it, and makes the spare folder ready, while this
+                # one goes on making files (it waits for the listing when it first needs it).
+                self._listing = start_in_child(partial(_list_and_mirror, self.output, self.spare, live))
         except BaseException:
             self.lock.release()
             raise
 
-    def _read_live(self, live: Manifest | None = None) -> None:
+    @property
+    def live(self) -> Manifest | None:
+        """The manifest of the files the live site holds (None: no sound manifest)."""
+        self._take_listing()
+        return self._live
+
+    def _take_listing(self) -> None:
+        listing, self._listing = self._listing, None
+        if listing is None:
+            return
+        with _disk_errors(self):
+            found, live = listing.result()
+        if found.strays:
+            raise WriteError(foreign_files_message(self.output, found.strays))
+        self.live_inodes, self._live = found.inodes, live
+        self.prepared = True
+
+    def _read_live(self) -> None:
         with _disk_errors(self):
             found = read_live(self.output)
         if found.strays:
             raise WriteError(foreign_files_message(self.output, found.strays))
         self.live_inodes = found.inodes
-        self.live = found.manifest if live is None else {p: d for p, d in live.items() if p in found.inodes}
+        self._live = found.manifest
 
     def __enter__(self) -> "SiteWriter":
         return self
@@ -200,7 +226,13 @@ class SiteWriter:
         self.close()
 
     def close(self) -> None:
-        self.lock.release()
+        try:
+            if self._listing is not None:  # the child works in the spare folder under this lock: wait for it
+                self._listing.result()
+        except Exception:
+            pass  # the build failed already, or is finished: what went wrong in the spare folder no longer matters
+        finally:
+            self.lock.release()
 
     def add(self, path: str, data: bytes | Kept) -> None:
         self._claim(path)
@@ -259,7 +291,7 @@ class SiteWriter:
                 _write_manifest(self.spare, self.wanted)
                 self.output.parent.mkdir(parents=True, exist_ok=True)
                 _swap(self.spare, self.output)
-            if self.live is None:
+            if self._live is None:
                 _remove_folders(self.spare)  # what was there before: nothing, or folders without files
             return WriteResult(self.written, len(self.wanted) - self.written, self.output)
         finally:
@@ -267,22 +299,38 @@ class SiteWriter:
 
     def prepare(self) -> None:
         """Make the spare folder ready to take new files (done before the first one, or before forking)."""
+        self._take_listing()
         if self.prepared:
             return
         pending, self.pending = self.pending, None
-        if pending is not None:  # trusted until now: the folder is listed after all, and must be as trusted
-            trusted = self.live
-            self._read_live()
-            if self.live != trusted:
-                raise WriteError(f"{self.output} changed while it was being built from; build again")
+        trusted = self._live
+        self._read_live()  # trusted until now: the folder is listed after all, and must be as trusted
+        if self._live != trusted:
+            raise WriteError(f"{self.output} changed while it was being built from; build again")
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        if self.live is None:
-            _prepare_empty(self.spare)
-        else:
-            _mirror(self.spare, self.output, self.live_inodes, set(self.live))
+        _make_spare(self.spare, self.output, self._live, self.live_inodes)
         self.prepared = True
         for path, data in (pending or {}).items():
             _replace(self.spare / path, data)
+
+
+def _list_and_mirror(output: Path, spare: Path, live: Manifest | None) -> tuple[LiveFolder, Manifest | None]:
+    """The live folder as found, and the manifest a writer takes from it (only the files of `live` found,
+    when it is given); the spare folder made ready to take new files, unless the live one holds strays."""
+    found = read_live(output)
+    if found.strays:
+        return found, None
+    kept = found.manifest if live is None else {path: file_digest for path, file_digest in live.items() if path in found.inodes}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _make_spare(spare, output, kept, found.inodes)
+    return found, kept
+
+
+def _make_spare(spare: Path, output: Path, live: Manifest | None, live_inodes: dict[str, int]) -> None:
+    if live is None:
+        _prepare_empty(spare)
+    else:
+        _mirror(spare, output, live_inodes, set(live))
 
 
 UNKNOWN = "-"  # a manifest digest no file has: the file is made again by the next build

@@ -1,10 +1,11 @@
 """Work split over forked processes: every item done once, results in order, failures raised."""
 import os
 import sys
+import time
 
 import pytest
 
-from generator.parallel import split_work, workers_for
+from generator.parallel import split_work, start_in_child, workers_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 
@@ -38,3 +39,32 @@ def test_a_child_that_dies_without_a_result_is_an_error():
 def test_little_work_stays_in_one_process_and_much_work_takes_every_core():
     assert workers_for(10, 400) == 1
     assert workers_for(10_000, 400) == os.cpu_count()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="with one core the work runs in this process")
+def test_work_started_in_a_child_runs_there_while_this_process_goes_on(tmp_path):
+    flag = tmp_path / "go"
+
+    def work():
+        give_up = time.monotonic() + 60  # run here, it would wait for a flag not yet set: fail, not hang
+        while not flag.exists():
+            if time.monotonic() > give_up:
+                return None
+        return os.getpid()
+
+    started = start_in_child(work)
+    flag.write_text("")
+    child = started.result()
+    assert child not in (None, os.getpid())
+    assert started.result() == child  # taken once, kept
+
+
+def test_work_started_in_a_child_raises_its_exception_at_every_look():
+    def work():
+        raise OSError(28, "No space left on device", "spare/x")
+
+    started = start_in_child(work)
+    for _ in range(2):
+        with pytest.raises(OSError) as raised:
+            started.result()
+        assert (raised.value.errno, raised.value.filename) == (28, "spare/x")
