@@ -33,7 +33,7 @@ from generator.record import (
     CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, read_head, read_inputs, read_record, restamp, unchanged_build, unpack,
     write_record,
 )
-from generator.render import Markdown, Renderer, make_environment
+from generator.render import Markdown, Renderer, compile_ahead, finish_compiling, make_environment, wait_for_compiled
 from generator.theme import builtin_dir
 from generator.views import Views
 from generator.search import (
@@ -124,6 +124,20 @@ def _build(
         record = Record(files=record.files if record.code == code else {})
     record.code, record.inputs = code, ""
     gc.freeze()
+    env = memory.env if memory and memory.env else None
+    if env is None:  # a kept one (serve's) has its templates compiled already
+        env = make_environment(site_root)
+        compile_ahead(env, site_root)
+    try:
+        return _load_and_make(site_root, folder, record, env, inputs, started, drafts, strict, force, overrides, search, memory)
+    finally:
+        finish_compiling(env)
+
+
+def _load_and_make(
+    site_root: Path, folder: Path | None, record: Record, env: jinja2.Environment, inputs: Inputs, started: float,
+    drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
+) -> BuildResult:
     report = load_site(site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps)
     gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):
@@ -135,7 +149,6 @@ def _build(
     static = collect_static([builtin_dir("static"), site_root / "static"])
     static_paths = sorted(static)
     static.update(capture_files(site_root, report.timeline))  # provenance: archived captures, copied as they are
-    env = (memory.env if memory and memory.env else None) or make_environment(site_root)
     trusted = _trusted_manifest(memory, record, output, force)
     if memory is not None:
         memory.manifest = None  # until this build has left the output as it wants it
@@ -383,6 +396,7 @@ class Makers:
     def _set_up(self) -> None:
         markdown = Markdown(self.markdown_store)
         self.renderer = Renderer(self.timeline, self.site_root, self.env, markdown, self.views)
+        wait_for_compiled(self.renderer.env)
         templates = templates_digest(self.renderer.env)
         if templates != self.templates:  # compiled and checked last time as they are now: not again
             # A kept environment (serve's) would go on using a theme template that a new site template now overrides.

@@ -66,10 +66,17 @@ class Started:
 
     def __init__(self, pid: int, reader: int):
         self.pid, self.reader = pid, reader
+        self.parent = os.getpid()
         self.outcome: tuple[bool, object] | None = None
 
     def result(self) -> object:
-        """What the work returned; its exception raised here, and again at each later call."""
+        """What the work returned; its exception raised here, and again at each later call.
+
+        Only the process that started the work can take it (a worker forked since then
+        gets the result only if it was taken before the fork).
+        """
+        if self.outcome is None and os.getpid() != self.parent:
+            raise ChildFailed("work started by another process")
         if self.outcome is None:
             try:
                 self.outcome = (True, _receive(self.pid, self.reader))
@@ -79,6 +86,18 @@ class Started:
         if not done:
             raise value  # type: ignore[misc]
         return value
+
+    def cancel(self) -> None:
+        """Stop the child if it is still working (its result is not wanted) and reap it."""
+        if self.outcome is not None or os.getpid() != self.parent:
+            return
+        self.outcome = (False, ChildFailed("cancelled"))
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self.reader)
+        os.waitpid(self.pid, 0)
 
 
 class _Done(Started):

@@ -116,3 +116,36 @@ def test_html_helpers_escape_what_they_show(tmp_path: Path):
         '|<time class="date is-approximate" datetime="2017-05">c. May 2017</time>'
         '|<span class="publisher">P &amp; Q</span><span class="undated">date not known</span>'
     )
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_templates_compiled_ahead_by_a_child_render_the_site_compiled_here(minimal_site: Path, tmp_path: Path, monkeypatch):
+    import os
+
+    import jinja2
+
+    import generator.render as render
+    from generator.build import build_site
+
+    parent, compiled_here = os.getpid(), []
+    compile_template = jinja2.Environment.compile
+
+    def counted(self, *args, **kwargs):
+        if os.getpid() == parent:
+            compiled_here.append(args[1] if len(args) > 1 else kwargs.get("name"))
+        return compile_template(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    write_files(minimal_site, {"site.yml": (minimal_site / "site.yml").read_text() + "output: ahead\n"})
+    assert build_site(minimal_site, use_cache=False, search=False).written is not None
+    if (os.cpu_count() or 1) > 1:
+        assert compiled_here == []  # every template's code came from the child
+
+    monkeypatch.setattr(render, "start_in_child", lambda work, start=render.start_in_child: start(lambda: {}))  # the child compiles nothing
+    write_files(minimal_site, {"site.yml": (minimal_site / "site.yml").read_text().replace("output: ahead", "output: here")})
+    assert build_site(minimal_site, use_cache=False, search=False).written is not None
+    assert "event.html" in compiled_here
+    assert _tree(minimal_site / "ahead") == _tree(minimal_site / "here")
