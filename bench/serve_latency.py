@@ -4,7 +4,9 @@
     python bench/serve_latency.py --events 10000  # a synthetic site (bench/synth.py)
 
 Starts `timeline serve` in its own process (the code of this checkout), listens
-to its event stream like the page's script does, saves one change several times
+to its event stream like the script of the edited event's page does (serve makes
+and announces a viewed page first; `--unviewed`: like a page that does not say
+which it is, reloaded when the whole build is done), saves one change several times
 and prints each latency and the median. `--edit` says what each save changes: an
 event's summary, its title, its date (within its year), or a stylesheet in
 `static/` (copied, nothing rebuilt). Targets at 10,000 events: a title or date
@@ -25,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import IO
@@ -66,11 +69,13 @@ def start_server(site: Path, port: int, log: IO[str]) -> subprocess.Popen:
     return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=log, text=True)
 
 
-def watch_versions(url: str, versions: list[tuple[float, int]]) -> None:
-    """Listen to the server's event stream like the page's script does; note each new version."""
+def watch_versions(url: str, versions: list[tuple[float, int]], page: str | None) -> None:
+    """Listen to the server's event stream like the script of `page` does (None: a page that
+    does not say which it is, reloaded at the end of every build); note each new version."""
+    query = f"?page={urllib.parse.quote(page)}" if page else ""
     while True:
         try:
-            stream = urllib.request.urlopen(url + EVENTS_PATH.lstrip("/"))
+            stream = urllib.request.urlopen(url + EVENTS_PATH.lstrip("/") + query)
             break
         except OSError:  # not serving yet: the first build is still running
             time.sleep(0.1)
@@ -98,12 +103,17 @@ def edited(original: str, number: int, part: str) -> str:
     return original.replace("summary:", f"summary: Edit {number}.", 1)
 
 
-def measure(site: Path, edits: int, part: str = "summary") -> list[float]:
+def measure(site: Path, edits: int, part: str = "summary", viewing: bool = True) -> list[float]:
+    """Each save's latency to the reload of the page an author would be viewing: the edited
+    event's (the home page for a stylesheet), or, without `viewing`, of any page."""
+    page = None
+    if viewing:
+        page = "/" if part == "css" else f"/events/{sorted((site / 'content' / 'events').rglob('*.yml'))[0].stem}/"
     port = free_port()
     log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a pipe nobody reads would stall the server
     server = start_server(site, port, log)
     versions: list[tuple[float, int]] = []
-    threading.Thread(target=watch_versions, args=(f"http://127.0.0.1:{port}/", versions), daemon=True).start()
+    threading.Thread(target=watch_versions, args=(f"http://127.0.0.1:{port}/", versions, page), daemon=True).start()
     while not versions:
         if server.poll() is not None:
             log.seek(0)
@@ -146,13 +156,16 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="a site of your own instead (its first event file is edited)")
     parser.add_argument("--edit", choices=("summary", "title", "date", "css"), default="summary",
                         help="what each save changes: an event's summary, title or date, or a stylesheet")
+    parser.add_argument("--unviewed", action="store_true",
+                        help="time the reload of a page that does not say which it is (the end of the build), "
+                             "not of the edited event's page (made and shown first)")
     args = parser.parse_args()
     if args.site:
-        latencies = measure(args.site.resolve(), args.edits, args.edit)
+        latencies = measure(args.site.resolve(), args.edits, args.edit, not args.unviewed)
     else:
         with tempfile.TemporaryDirectory() as folder:
             site = synthetic_site(Path(folder), args.events) if args.events else copy_default_site(Path(folder))
-            latencies = measure(site, args.edits, args.edit)
+            latencies = measure(site, args.edits, args.edit, not args.unviewed)
     label = str(args.site) if args.site else f"{args.events} synthetic events" if args.events else "the default site"
     print(f"save of a {args.edit} edit → reload signal on {label}: " + ", ".join(f"{l * 1000:.0f}" for l in latencies) + " ms")
     print(f"median {statistics.median(latencies) * 1000:.0f} ms (targets at 10,000 events: 500 ms for a title or date edit, 100 ms for CSS)")

@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import jinja2
 
@@ -75,6 +75,18 @@ class Memory:
     inputs: Inputs | None = None  # the stamps the last build took, for the next to take again only those of files saved since
 
 
+@dataclass(frozen=True)
+class FirstPages:
+    """The pages serve's readers are looking at: made and put in place before the rest of a build.
+
+    `written` is called with those whose bytes changed, once they are in the output, so
+    that the readers' pages reload while the build goes on making the other files.
+    """
+
+    paths: frozenset[str]  # output paths
+    written: Callable[[frozenset[str]], None]
+
+
 def output_folder(site_root: Path, output: str) -> Path:
     path = Path(output)
     return path if path.is_absolute() else site_root / path
@@ -83,7 +95,7 @@ def output_folder(site_root: Path, output: str) -> Path:
 def build_site(
     site_root: Path, *, drafts: bool = False, strict: bool = False, force: bool = False,
     overrides: dict | None = None, use_cache: bool = True, search: bool = True, memory: Memory | None = None,
-    inputs: Inputs | None = None, saved: Iterable[Path] = (),
+    inputs: Inputs | None = None, saved: Iterable[Path] = (), first: FirstPages | None = None,
 ) -> BuildResult:
     """Load, plan, render and write the site; write nothing when the content has errors.
 
@@ -93,6 +105,7 @@ def build_site(
     `inputs` are `record.read_inputs` of these options, when the caller has them already.
     `saved`: with `memory`, the files saved since its last build (serve's watcher says
     which); only they are stamped again, unless one was added or removed.
+    `first`: with `memory`, pages to make and write before the others (see FirstPages).
     """
     started = time.perf_counter()
     folder = site_root / CACHE_DIR if use_cache else None
@@ -108,7 +121,7 @@ def build_site(
         if same is not None:
             return same
     try:
-        return _build(site_root, folder, code, inputs, started, drafts, strict, force, overrides, search, memory)
+        return _build(site_root, folder, code, inputs, started, drafts, strict, force, overrides, search, memory, first)
     finally:
         gc.unfreeze()
 
@@ -116,6 +129,7 @@ def build_site(
 def _build(
     site_root: Path, folder: Path | None, code: str, inputs: Inputs, started: float,
     drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
+    first: FirstPages | None = None,
 ) -> BuildResult:
     # The record and the model live to the end of the build: frozen, the garbage
     # collector stops walking their millions of objects at each collection.
@@ -129,7 +143,7 @@ def _build(
         env = make_environment(site_root)
         compile_ahead(env, site_root)
     try:
-        return _load_and_make(site_root, folder, record, env, inputs, started, drafts, strict, force, overrides, search, memory)
+        return _load_and_make(site_root, folder, record, env, inputs, started, drafts, strict, force, overrides, search, memory, first)
     finally:
         finish_compiling(env)
 
@@ -137,6 +151,7 @@ def _build(
 def _load_and_make(
     site_root: Path, folder: Path | None, record: Record, env: jinja2.Environment, inputs: Inputs, started: float,
     drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
+    first: FirstPages | None,
 ) -> BuildResult:
     report = load_site(site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps)
     gc.freeze()
@@ -149,12 +164,16 @@ def _load_and_make(
     static = collect_static([builtin_dir("static"), site_root / "static"])
     static_paths = sorted(static)
     static.update(capture_files(site_root, report.timeline))  # provenance: archived captures, copied as they are
+    pages, exports = plan_site(report.timeline)
+    views = Views(report.timeline)  # derived facts: worked out once for their digests and for the pages that show them
+    if first is not None and memory is not None and _trusted_manifest(memory, record, output, force) is not None:
+        _write_first(first, pages, report.timeline, site_root, env, output, record, memory, views)
     trusted = _trusted_manifest(memory, record, output, force)
     if memory is not None:
         memory.manifest = None  # until this build has left the output as it wants it
     # The writer holds the output's build lock until the swap is done.
     with SiteWriter(output, live={} if force else None, trusted=trusted) as writer:
-        made = _make_files(report.timeline, site_root, writer, record, env, memory, search, set(static))
+        made = _make_files(report.timeline, pages, exports, views, site_root, writer, record, env, memory, search, set(static))
         for path, source in static.items():
             writer.add(path, source.read_bytes())
         written = writer.finish()
@@ -205,6 +224,30 @@ def copy_static(site_root: Path, memory: Memory, *, overrides: dict | None = Non
     return BuildResult(report, written, int(outcome.get("pages", 0)), total, time.perf_counter() - started)
 
 
+def _write_first(
+    first: FirstPages, pages: list[Page], timeline: Timeline, site_root: Path, env: jinja2.Environment, output: Path,
+    record: Record, memory: Memory, views: Views,
+) -> None:
+    """Serve's viewed pages made and put in place in the live preview, before anything else is decided.
+
+    They are made with pieces of their own (the record's cards are not known to be
+    current until the changed keys are found), so they are the very bytes the rest of
+    the build makes of them again, which then finds them written already.
+    """
+    wanted = [page for page in pages if page.output in first.paths]
+    if not wanted or memory.manifest is None:
+        return
+    makers = Makers(timeline, site_root, env, tuple(page.path for page in pages), Pieces(), memory.markdown, views)
+    makers.templates = record.templates
+    made = {page.output: makers.make(page.output, page)[0] for page in wanted}
+    new = {path: data for path, data in made.items() if memory.manifest.get(path) != digest(data)}
+    if not new:
+        return
+    replace_files(output, new, manifest=memory.manifest)
+    record.output = manifest_digest(output)  # the manifest file as it is now: still trusted by the writer
+    first.written(frozenset(new))
+
+
 def _trusted_manifest(memory: Memory | None, record: Record, output: Path, force: bool) -> dict[str, str] | None:
     """Serve's manifest of its preview, when the folder's manifest file is the one its last build wrote.
 
@@ -247,11 +290,10 @@ class _Made:
 
 
 def _make_files(
-    timeline: Timeline, site_root: Path, writer: SiteWriter, record: Record, env: jinja2.Environment,
-    memory: Memory | None, search: bool, static: set[str],
+    timeline: Timeline, pages: list[Page], exports: list[Export], views: Views, site_root: Path, writer: SiteWriter,
+    record: Record, env: jinja2.Environment, memory: Memory | None, search: bool, static: set[str],
 ) -> _Made:
     """Every page, export and search file, handed to the writer: made afresh when its reads changed, else kept."""
-    pages, exports = plan_site(timeline)
     page_paths = tuple(page.path for page in pages)
     jobs: list[tuple[str, Page | Export]] = [(page.output, page) for page in pages] + [(export.path, export) for export in exports]
     clashes = sorted(static.intersection(path for path, _ in jobs))
@@ -259,7 +301,6 @@ def _make_files(
         raise WriteError(f"a static file and a page would both be written to {clashes[0]}")
     table = record.keys
     planned = {page.output: page for page in pages}
-    views = Views(timeline)  # derived facts: worked out once for their digests and for the pages that show them
     digests = Digests(timeline, env, planned, record.files, record.outlines, site_root, table.digests, record.world, views,
                       memory.seen if memory else None)
     stale = digests.changed(table.digests)

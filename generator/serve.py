@@ -13,14 +13,15 @@ import sys
 import threading
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterable, TextIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from generator.build import Memory, build_site, copy_static, output_folder
+from generator.build import FirstPages, Memory, build_site, copy_static, output_folder
 from generator.diagnostics import ERROR
 from generator.record import CACHE_DIR, read_record, write_record
 from generator.render import make_environment
@@ -30,6 +31,7 @@ from generator.write import WriteError
 CLIENT_PATH = "/__timeline/client.js"
 EVENTS_PATH = "/__timeline/events"
 KEEPALIVE_SECONDS = 15.0
+KEPT_RULES = 64  # versions whose reload rules are kept (a stream further behind reloads)
 WATCH_START_SECONDS = 10.0
 WATCHED = ("content", "templates", "static", "archive")  # archive/: captures and link checks (provenance)
 # The preview is built into a folder of its own, without base_url (it is served at the
@@ -48,22 +50,51 @@ TYPES = {
 
 @dataclass
 class BuildState:
-    """The outcome of the latest build, shared by the watcher and the request threads."""
+    """The outcome of the latest build, shared by the watcher and the request threads.
 
-    version: int = 0  # counts successful builds
+    Each reader's page opens an event stream naming the page; the state knows which
+    pages are being viewed, so that a build makes and announces them first. Which
+    readers a new version reloads (`rules`, by version): those whose page is in its
+    `only` (None: all of them), but not those whose page is `settled` (reloaded early
+    in the same build, and not changed since).
+    """
+
+    version: int = 0  # counts successful builds, and their early announcements
     ok: bool = False
     diagnostics: list[str] = field(default_factory=list)
+    rules: dict[int, tuple[frozenset[str] | None, frozenset[str]]] = field(default_factory=dict)  # version → (only, settled)
+    viewing: Counter[str] = field(default_factory=Counter)  # output path → open streams showing it
     changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def publish(self, ok: bool, diagnostics: list[str]) -> None:
+    def publish(self, ok: bool, diagnostics: list[str], only: frozenset[str] | None = None, settled: frozenset[str] = frozenset()) -> None:
         with self.changed:
             self.ok, self.diagnostics = ok, diagnostics
             if ok:
                 self.version += 1
+                self.rules[self.version] = (only, settled)
+                self.rules.pop(self.version - KEPT_RULES, None)
             self.changed.notify_all()
 
     def snapshot(self) -> dict:
         return {"version": self.version, "ok": self.ok, "diagnostics": list(self.diagnostics)}
+
+    def reloads(self, page: str | None, since: int) -> bool:
+        """Whether a reader of `page` (an output path; None: unknown) who has seen version `since`
+        reloads for one of the versions after it (a stream may wake once for several)."""
+        for version in range(since + 1, self.version + 1):
+            only, settled = self.rules.get(version, (None, frozenset()))
+            if page is None or ((only is None or page in only) and page not in settled):
+                return True
+        return False
+
+    def viewed(self) -> frozenset[str]:
+        with self.changed:
+            return frozenset(page for page, streams in self.viewing.items() if streams)
+
+    def watch(self, page: str | None, delta: int) -> None:
+        if page is not None:
+            with self.changed:
+                self.viewing[page] += delta
 
 
 def rebuild(
@@ -78,12 +109,22 @@ def rebuild(
     """
     started = time.perf_counter()
     static = site_root / "static"
+    early: set[str] = set()
+
+    def announce(written: frozenset[str]) -> None:
+        early.update(written)
+        state.publish(True, [], only=written)
+        print(f"shown first: {len(written)} viewed page(s) in {time.perf_counter() - started:.3f} s", file=log)
+
     try:
         only_static = bool(changed) and memory is not None and all(static in path.parents for path in changed)
         result = copy_static(site_root, memory, overrides=PREVIEW_OVERRIDES) if only_static and memory else None
         # The search index is made on the first build only; later ones keep it, so a
         # save is shown at once rather than after indexing every page again.
-        result = result or build_site(site_root, drafts=drafts, overrides=PREVIEW_OVERRIDES, search=search, memory=memory, saved=changed)
+        first = FirstPages(state.viewed(), announce) if memory is not None else None
+        result = result or build_site(
+            site_root, drafts=drafts, overrides=PREVIEW_OVERRIDES, search=search, memory=memory, saved=changed, first=first,
+        )
     except (WriteError, TemplateFailure) as err:
         lines = [f"error: {line}" for line in str(err).splitlines()]
         state.publish(False, lines)
@@ -102,7 +143,7 @@ def rebuild(
         state.publish(False, errors or lines)
         print(f"build failed; still serving the last good site ({len(errors)} errors)", file=log)
         return False
-    state.publish(True, [])
+    state.publish(True, [], settled=frozenset(early))  # those shown first are as this build left them
     print(f"rebuilt: {result.written.written} files written in {time.perf_counter() - started:.3f} s", file=log)
     return True
 
@@ -236,24 +277,57 @@ def make_handler(output: Path, state: BuildState, stopping: threading.Event, hos
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            seen = None
+            page = viewed_page(output, self.path)
+            state.watch(page, 1)
             try:
-                while not stopping.is_set():
-                    with state.changed:
-                        snapshot = state.snapshot()
-                        if snapshot == seen:
-                            state.changed.wait(KEEPALIVE_SECONDS)
-                            snapshot = state.snapshot()
-                    if snapshot != seen:
-                        self.wfile.write(f"event: state\ndata: {json.dumps(snapshot)}\n\n".encode())
-                        seen = snapshot
-                    else:
-                        self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
+                self._send_states(page)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+            finally:
+                state.watch(page, -1)
+
+        def _send_states(self, page: str | None) -> None:
+            """The state after each build; its version is the one the page last reloaded for,
+            unless the new one reloads this page (see BuildState)."""
+            seen: dict | None = None
+            shown = version = -1
+
+            def current() -> dict:
+                nonlocal shown, version
+                if state.version != version:
+                    if shown < 0 or state.reloads(page, version):
+                        shown = state.version
+                    version = state.version
+                return {**state.snapshot(), "version": shown}
+
+            while not stopping.is_set():
+                with state.changed:
+                    snapshot = current()
+                    if snapshot == seen:
+                        state.changed.wait(KEEPALIVE_SECONDS)
+                        snapshot = current()
+                if snapshot != seen:
+                    self.wfile.write(f"event: state\ndata: {json.dumps(snapshot)}\n\n".encode())
+                    seen = snapshot
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
 
     return Handler
+
+
+def viewed_page(output: Path, request_path: str) -> str | None:
+    """The output path of the page an event stream's `page` parameter names (None: none, or not in the output)."""
+    pages = parse_qs(urlsplit(request_path).query).get("page")
+    if not pages:
+        return None
+    found = resolve_request(output, pages[0])
+    if found is None:
+        return None
+    try:
+        return found.relative_to(output.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def inject_client(html: bytes) -> bytes:
@@ -358,7 +432,7 @@ LIVERELOAD_JS = """\
 // Added by `timeline serve` only: reloads the page after a rebuild, shows build errors.
 (function () {
   var version = null;
-  var source = new EventSource("/__timeline/events");
+  var source = new EventSource("/__timeline/events?page=" + encodeURIComponent(location.pathname));
   function overlay(lines) {
     var box = document.getElementById("timeline-overlay");
     if (!lines.length) { if (box) box.remove(); return; }

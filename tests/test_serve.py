@@ -4,12 +4,13 @@ import json
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from generator.serve import CLIENT_PATH, EVENTS_PATH, DevServer, resolve_request
+from generator.serve import CLIENT_PATH, EVENTS_PATH, BuildState, DevServer, resolve_request
 
 from conftest import write_files
 
@@ -34,9 +35,10 @@ def get(url: str) -> tuple[int, str]:
 class StateStream:
     """Reads the server-sent events in a thread, keeping every state received."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, page: str | None = None):
         self.states: list[dict] = []
-        self.response = urllib.request.urlopen(url + EVENTS_PATH.lstrip("/"), timeout=WAIT)
+        query = f"?page={urllib.parse.quote(page)}" if page is not None else ""
+        self.response = urllib.request.urlopen(url + EVENTS_PATH.lstrip("/") + query, timeout=WAIT)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -71,6 +73,43 @@ def test_edit_is_rebuilt_served_and_signalled(server: DevServer, minimal_site: P
     edit_event(minimal_site, "A changed title")
     stream.wait_for(lambda s: s["ok"] and s["version"] > first["version"])
     assert "A changed title" in get(server.url + "events/red-line/index.html")[1]
+
+
+def wait_for_log(server: DevServer, text: str, count: int) -> None:
+    deadline = time.monotonic() + WAIT
+    while server.log.getvalue().count(text) < count:
+        assert time.monotonic() < deadline, server.log.getvalue()
+        time.sleep(0.02)
+
+
+def test_a_viewed_page_is_made_and_shown_first_and_reloads_once(server: DevServer, minimal_site: Path):
+    viewer = StateStream(server.url, page="/events/red-line/")
+    anyone = StateStream(server.url)  # a page that does not say which it is: reloaded by every build
+    before = viewer.wait_for(lambda s: s["ok"])["version"]
+    anyone.wait_for(lambda s: s["ok"])
+    assert server.state.viewed() == {"events/red-line/index.html"}
+    edit_event(minimal_site, "Shown before the rest")
+    viewer.wait_for(lambda s: s["version"] > before)
+    assert "Shown before the rest" in get(server.url + "events/red-line/")[1]  # in place when announced
+    wait_for_log(server, "rebuilt:", 2)  # the first build, then this one
+    assert "shown first: 1 viewed page(s)" in server.log.getvalue()
+    final = server.state.version
+    assert final == before + 2, server.log.getvalue()  # the early announcement, then the end of the build
+    anyone.wait_for(lambda s: s["version"] == final)
+    time.sleep(0.2)  # what the viewer's stream would send at the end of the build is sent by now
+    assert {state["version"] for state in viewer.states} == {before, before + 1}  # not reloaded again at the end
+
+
+def test_which_readers_a_version_reloads():
+    state = BuildState()
+    state.publish(True, [])  # 1: a whole build
+    state.publish(True, [], only=frozenset({"a.html"}))  # 2: a.html shown first
+    state.publish(True, [], settled=frozenset({"a.html"}))  # 3: the end of that build
+    state.version = 2  # as a stream woken between the two sees it
+    assert state.reloads("a.html", 1) and not state.reloads("b.html", 1)
+    state.version = 3
+    assert state.reloads("a.html", 1)  # woken once for 2 and 3: reloaded for 2
+    assert not state.reloads("a.html", 2) and state.reloads("b.html", 2) and state.reloads(None, 2)
 
 
 def test_a_save_stamps_again_only_the_saved_file_and_an_added_one_all(server: DevServer, minimal_site: Path, monkeypatch):
