@@ -103,6 +103,17 @@ def edited(original: str, number: int, part: str) -> str:
     return original.replace("summary:", f"summary: Edit {number}.", 1)
 
 
+def wait_for_builds(log: IO[str], count: int) -> None:
+    """Until serve's log reports `count` finished builds (a page shown first reloads before its build ends)."""
+    deadline = time.perf_counter() + GIVE_UP_SECONDS
+    while time.perf_counter() < deadline:
+        log.seek(0)
+        if log.read().count("rebuilt:") >= count:
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"serve did not finish its build in {GIVE_UP_SECONDS} s")
+
+
 def measure(site: Path, edits: int, part: str = "summary", viewing: bool = True) -> list[float]:
     """Each save's latency to the reload of the page an author would be viewing: the edited
     event's (the home page for a stylesheet), or, without `viewing`, of any page."""
@@ -140,6 +151,7 @@ def measure(site: Path, edits: int, part: str = "summary", viewing: bool = True)
                     raise SystemExit(f"no reload signal after {GIVE_UP_SECONDS} s; the server said:\n{log.read()[-3000:]}")
                 time.sleep(0.002)
             latencies.append(versions[-1][0] - saved)
+            wait_for_builds(log, number + 2)  # the first, then one a save: the next save finds serve idle
             time.sleep(0.5)  # let the watcher settle between edits
     finally:
         event_file.write_text(original)
