@@ -23,7 +23,7 @@ import jinja2
 from generator.check import MadeEvents, check_site_config
 from generator.exports.common import ExportTools
 from generator.keys import Digests, Seen
-from generator.model import Timeline
+from generator.model import LastModel, Timeline
 from generator.parallel import split_work, workers_for
 from generator.pipeline import CheckReport, load_site
 from generator.plan import Export, Page, plan_site
@@ -73,6 +73,7 @@ class Memory:
     made: MadeEvents = field(default_factory=MadeEvents)  # the events the last check made, taken again where they can be
     seen: Seen = field(default_factory=Seen)  # digests made by earlier builds, with what they were made of
     inputs: Inputs | None = None  # the stamps the last build took, for the next to take again only those of files saved since
+    model: LastModel = field(default_factory=LastModel)  # the last model, patched when few events changed
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,9 @@ def _load_and_make(
     drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
     first: FirstPages | None,
 ) -> BuildResult:
-    report = load_site(site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps)
+    report = load_site(
+        site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps, memory.model if memory else None,
+    )
     gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):
         _keep(memory, folder, record)

@@ -6,6 +6,7 @@ all "a term with a list of events": one `Taxonomy` of `Term`s serves all five.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
@@ -465,3 +466,91 @@ def _actor_taxonomy(events: tuple[Event, ...], actors: Mapping[str, Actor], entr
             entries[parent].append(Entry(event.id, via))
     terms = {actor_id: Term(actor_id, actors[actor_id].name, tuple(entries[actor_id])) for actor_id in sorted(actors)}
     return Taxonomy("actors", terms)
+
+
+PATCHED_AT_MOST = 4  # events changed since the last model for it to be patched rather than made again
+
+
+class LastModel:
+    """The last Timeline a long-lived process (serve) made, with what it was made of.
+
+    `build` makes the next one as `build_timeline` would; when only a few events
+    changed, each keeping its id and the terms it is on, and no event names another
+    by `after`, it is patched from the last one: the changed events put in their
+    places (found by bisection), the lists of their terms put in order again when
+    they moved, and the related events and quotes by speaker worked out again (one
+    pass each). Anything else is made again whole.
+    """
+
+    def __init__(self) -> None:
+        self.inputs: tuple | None = None
+        self.timeline: Timeline | None = None
+
+    def build(
+        self, config: SiteConfig, events: tuple[Event, ...], actors: Mapping[str, Actor], sources: Mapping[str, Source],
+        drafts: bool = False, places: Mapping[str, Place] | None = None, tags: Mapping[str, TagDefinition] | None = None,
+    ) -> Timeline:
+        inputs = (config, drafts, actors, sources, places or {}, tags or {})
+        timeline = self._patched(inputs, events) or build_timeline(config, events, actors, sources, drafts, places, tags)
+        self.inputs, self.timeline = (*inputs, events), timeline
+        return timeline
+
+    def _patched(self, inputs: tuple, events: tuple[Event, ...]) -> Timeline | None:
+        last = self.timeline
+        if last is None or self.inputs is None or len(events) != len(self.inputs[-1]) or self.inputs[:-1] != inputs:
+            return None
+        changed = [(old, new) for old, new in zip(self.inputs[-1], events) if old is not new and old != new]
+        if len(changed) > PATCHED_AT_MOST or any(not _patchable(old, new) for old, new in changed):
+            return None
+        if any(event.after for event in events):
+            return None
+        timeline = last
+        for old, new in changed:
+            timeline = _moved(timeline, old, new)
+        return replace(
+            timeline,
+            related={event_id: tuple(sorted(others, key=timeline.position.__getitem__))
+                     for event_id, others in related_both_ways(timeline.events).items()},
+            quotes_by=quotes_by_speaker(timeline.events),
+        )
+
+
+def _patchable(old: Event, new: Event) -> bool:
+    """Whether `new` can take the place of `old` in the last model: same id, no draft, on the same terms."""
+    return (
+        old.id == new.id and not old.draft and not new.draft and old.actors == new.actors and old.tags == new.tags
+        and old.places == new.places and cited_sources(old) == cited_sources(new) and years_of(old) == years_of(new)
+    )
+
+
+def _order_key(event: Event) -> tuple:
+    return (*event.date.sort_key, event.id)
+
+
+def _moved(timeline: Timeline, old: Event, new: Event) -> Timeline:
+    """`timeline` with `new` in the place of `old` (on the same terms), in its place in the order."""
+    events = list(timeline.events)
+    index = timeline.position[old.id]
+    del events[index]
+    at = bisect.bisect_left(events, _order_key(new), key=_order_key)
+    events.insert(at, new)
+    events_by_id = dict(timeline.events_by_id)
+    events_by_id[new.id] = new
+    if at == index:
+        return replace(timeline, events=tuple(events), events_by_id=events_by_id)
+    position = {event.id: place for place, event in enumerate(events)}
+    taxonomies = {name: _reordered(taxonomy, new.id, position, events_by_id) for name, taxonomy in timeline.taxonomies.items()}
+    return replace(timeline, events=tuple(events), events_by_id=events_by_id, position=position, taxonomies=taxonomies)
+
+
+def _reordered(taxonomy: Taxonomy, event_id: str, position: Mapping[str, int], events_by_id: Mapping[str, Event]) -> Taxonomy:
+    """The taxonomy with the lists of the terms `event_id` is on put in order again."""
+    terms = dict(taxonomy.terms)
+    for slug, term in taxonomy.terms.items():
+        if any(entry.event == event_id for entry in term.entries):
+            entries = tuple(sorted(term.entries, key=lambda entry: position[entry.event]))
+            label = term.label
+            if taxonomy.name == "tags":  # a tag's label is the one its first event gives it
+                label = next(tag.label for tag in events_by_id[entries[0].event].tags if tag.slug == slug)
+            terms[slug] = Term(slug, label, entries)
+    return Taxonomy(taxonomy.name, terms)

@@ -104,6 +104,7 @@ class _Done(Started):
     """Work that ran here at once (no fork on this system, or one core)."""
 
     def __init__(self, work: Callable[[], object]):
+        self.pid, self.reader, self.parent = 0, -1, os.getpid()
         try:
             self.outcome = (True, work())
         except Exception as err:

@@ -16,7 +16,7 @@ from generator.check import Checked, FileResult, Locator, MadeEvents, check_cont
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
 from generator.load import ContentFile, find_content
 from generator.media import MEDIA_FOLDER
-from generator.model import SiteConfig, Timeline, build_timeline
+from generator.model import LastModel, SiteConfig, Timeline, build_timeline
 from generator.parallel import split_work, workers_for
 from generator.provenance import attach_provenance
 from generator.record import CheckedFile, Stamp, stamp
@@ -42,7 +42,7 @@ class CheckReport:
 
 def load_site(
     root: Path, drafts: bool = False, overrides: dict | None = None, results: CheckResults | None = None,
-    made: MadeEvents | None = None, stamps: Mapping[str, Stamp | None] | None = None,
+    made: MadeEvents | None = None, stamps: Mapping[str, Stamp | None] | None = None, model: LastModel | None = None,
 ) -> CheckReport:
     """Load, check and model the site in `root`, reporting every problem; nothing is written.
 
@@ -51,6 +51,7 @@ def load_site(
     change are not checked again, and it is brought up to date in place. `made` are
     the events of an earlier check in this process (serve), taken again where they can be.
     `stamps` are the files' stamps by path, when the caller has taken them already.
+    `model` is the last model of this process (serve), patched where it can be.
     """
     config, diagnostics = check_site_config(root, overrides or {})
     if config is None:
@@ -61,7 +62,8 @@ def load_site(
     count = 1 + len(files) + len(found_problems)
     if has_errors(diagnostics):
         return CheckReport(config, None, diagnostics, count)
-    timeline = build_timeline(config, checked.events, checked.actors, checked.sources, drafts=drafts, places=checked.places, tags=checked.tags)
+    make = model.build if model is not None else build_timeline
+    timeline = make(config, checked.events, checked.actors, checked.sources, drafts=drafts, places=checked.places, tags=checked.tags)
     # Provenance (archived captures, link checks, git history) is read like the content.
     timeline, record_problems = attach_provenance(root, timeline)
     return CheckReport(config, timeline, sort_in_file_order([*diagnostics, *record_problems]), count)
