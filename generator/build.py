@@ -154,13 +154,16 @@ def _load_and_make(
     drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
     first: FirstPages | None,
 ) -> BuildResult:
+    # With pages to show first, the warnings that span files wait until they are shown (they stop no build).
+    later = first is not None and memory is not None and not strict
     report = load_site(
-        site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps, memory.model if memory else None,
+        site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps,
+        memory.model if memory else None, later,
     )
     gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):
         _keep(memory, folder, record)
-        return BuildResult(report, None)
+        return BuildResult(report.with_warnings(), None)
     output = output_folder(site_root, report.timeline.config.output)
     check_output_folder(output, site_root, force)
     refuse_links_leaving(site_root / "templates", site_root)
@@ -171,6 +174,7 @@ def _load_and_make(
     views = Views(report.timeline)  # derived facts: worked out once for their digests and for the pages that show them
     if first is not None and memory is not None and _trusted_manifest(memory, record, output, force) is not None:
         _write_first(first, pages, report.timeline, site_root, env, output, record, memory, views)
+    report = report.with_warnings()
     trusted = _trusted_manifest(memory, record, output, force)
     if memory is not None:
         memory.manifest = None  # until this build has left the output as it wants it

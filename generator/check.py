@@ -140,13 +140,14 @@ class MadeEvents:
     An event depends on its file's result and on what it is resolved against: the
     actors, sources, places and tags files, and which event ids exist. While its
     result is the very object checked last time (serve keeps the results of unchanged
-    files) and those are the same, the event made then is the event made now. Only
-    events whose making said nothing and read no media file are kept.
+    files) and those are the same, the event made then is the event made now, and
+    what its making said is said again. Events that read a media file are not kept.
     """
 
     def __init__(self) -> None:
         self.context: tuple[tuple[dict, ...], str] = ((), "")
-        self.events: dict[str, tuple[dict, Event]] = {}  # file path → (its result's values, the event made of them)
+        # file path → (its result's values, the event made of them, what making it said)
+        self.events: dict[str, tuple[dict, Event, tuple[Diagnostic, ...]]] = {}
 
     def renew(self, context: tuple[tuple[dict, ...], str]) -> None:
         """Forget every event when what events are resolved against is not what it was."""
@@ -158,13 +159,16 @@ class MadeEvents:
 
 def check_content(
     files: Iterable[FileResult], locate: Locate, media_root: Path | None = None, made: MadeEvents | None = None,
+    deferred: list[Callable[[], list[Diagnostic]]] | None = None,
 ) -> tuple[Checked, list[Diagnostic]]:
     """Ids, references and cross-file warnings over every checked file.
 
     With `media_root` (the site's content/media/), the files events' media name are
     looked for there and images measured; without it they are taken on trust. With
     `made`, events made by the last check are taken again where nothing they depend on
-    changed, and it is brought up to date.
+    changed, and it is brought up to date. With `deferred`, the warnings that span
+    files (they never stop a build) are not looked for: what looks for them is added
+    to it, for the caller to run when it has the time.
     """
     by_kind: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": [], "tags": []}
     files_of: dict[str, list[FileResult]] = {"events": [], "actors": [], "sources": [], "places": [], "tags": []}
@@ -202,18 +206,25 @@ def check_content(
     checked_events = tuple(event for _, event in complete_events)
     diagnostics, unfinished = tolerate_drafts(diagnostics, {r.path for r in by_kind["events"] if r.values.get("draft") is True})
     checked_events = tuple(event for event in checked_events if event.path not in unfinished)
-    # An event or actor file that did not load whole may name anything: usage cannot be told.
-    events_whole = _all_complete(files_of["events"], events)
-    if events_whole:
-        actors_whole = _all_complete(files_of["actors"], actors)
-        diagnostics += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors if actors_whole else [], sources)
-        diagnostics += tags.unused(checked_events)
-    diagnostics += _warn_late_occurrences(complete_events, checked_sources)
-    diagnostics += _warn_lookalikes(complete_events)
     diagnostics += same_day_order_problems(complete_events)
-    diagnostics += _warn_tag_collisions(complete_events)
     diagnostics += _check_affiliation_depth(made_actors)
-    diagnostics += suggest_places(events, place_names, checked_places)
+
+    def warnings_across_files() -> list[Diagnostic]:
+        warnings = []
+        # An event or actor file that did not load whole may name anything: usage cannot be told.
+        if _all_complete(files_of["events"], events):
+            actors_whole = _all_complete(files_of["actors"], actors)
+            warnings += _warn_unused(checked_events, {k: a for k, (_, a) in made_actors.items()}, actors if actors_whole else [], sources)
+            warnings += tags.unused(checked_events)
+        warnings += _warn_late_occurrences(complete_events, checked_sources)
+        warnings += _warn_lookalikes(complete_events)
+        warnings += _warn_tag_collisions(complete_events)
+        return warnings + suggest_places(events, place_names, checked_places)
+
+    if deferred is None:
+        diagnostics += warnings_across_files()
+    else:
+        deferred.append(warnings_across_files)
     return Checked(checked_events, checked_actors, checked_sources, checked_places, tags.complete), diagnostics
 
 
@@ -226,12 +237,13 @@ def _resolution_context(by_kind: dict[str, list[FileResult]], events: list[_Item
 def _made_again(item: _Item, made: MadeEvents, make: Callable, diagnostics: list[Diagnostic]) -> Event | None:
     kept = made.events.get(item.path)
     if kept is not None and kept[0] is item.values and kept[1].id == item.id:
+        diagnostics += kept[2]
         return kept[1]
     found: list[Diagnostic] = []
     event = make(item, diagnostics=found)
     diagnostics += found
-    if event is not None and not found and not event.media:
-        made.events[item.path] = (item.values, event)
+    if event is not None and not event.media:
+        made.events[item.path] = (item.values, event, tuple(found))
     else:
         made.events.pop(item.path, None)
     return event

@@ -8,9 +8,9 @@ files are checked again, over the machine's cores when there are many.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from generator.check import Checked, FileResult, Locator, MadeEvents, check_content, check_file, check_site_config, site_timezone
 from generator.diagnostics import Diagnostic, has_errors, sort_in_file_order
@@ -34,15 +34,24 @@ class CheckReport:
     timeline: Timeline | None
     diagnostics: list[Diagnostic]
     files: int
+    pending: tuple[Callable[[], list[Diagnostic]], ...] = ()  # warnings not looked for yet (`load_site`'s `later`)
 
     @property
     def config_failed(self) -> bool:
         return self.config is None
 
+    def with_warnings(self) -> CheckReport:
+        """The report with the warnings it left for later looked for."""
+        if not self.pending:
+            return self
+        found = [warning for look in self.pending for warning in look()]
+        return replace(self, diagnostics=sort_in_file_order([*self.diagnostics, *found]), pending=())
+
 
 def load_site(
     root: Path, drafts: bool = False, overrides: dict | None = None, results: CheckResults | None = None,
     made: MadeEvents | None = None, stamps: Mapping[str, Stamp | None] | None = None, model: LastModel | None = None,
+    later: bool = False,
 ) -> CheckReport:
     """Load, check and model the site in `root`, reporting every problem; nothing is written.
 
@@ -52,21 +61,26 @@ def load_site(
     the events of an earlier check in this process (serve), taken again where they can be.
     `stamps` are the files' stamps by path, when the caller has taken them already.
     `model` is the last model of this process (serve), patched where it can be.
+    With `later`, the warnings that span files are left for `CheckReport.with_warnings`.
     """
     config, diagnostics = check_site_config(root, overrides or {})
     if config is None:
         return CheckReport(None, None, diagnostics, 1)
     files, found_problems = find_content(root)
-    checked, check_diagnostics = check_content(load_files(root, files, config, results, stamps), Locator(root).where, root / MEDIA_FOLDER, made)
+    deferred: list[Callable[[], list[Diagnostic]]] | None = [] if later else None
+    checked, check_diagnostics = check_content(
+        load_files(root, files, config, results, stamps), Locator(root).where, root / MEDIA_FOLDER, made, deferred,
+    )
     diagnostics = sort_in_file_order([*diagnostics, *found_problems, *check_diagnostics])
     count = 1 + len(files) + len(found_problems)
+    pending = tuple(deferred or ())
     if has_errors(diagnostics):
-        return CheckReport(config, None, diagnostics, count)
+        return CheckReport(config, None, diagnostics, count, pending)
     make = model.build if model is not None else build_timeline
     timeline = make(config, checked.events, checked.actors, checked.sources, drafts=drafts, places=checked.places, tags=checked.tags)
     # Provenance (archived captures, link checks, git history) is read like the content.
     timeline, record_problems = attach_provenance(root, timeline)
-    return CheckReport(config, timeline, sort_in_file_order([*diagnostics, *record_problems]), count)
+    return CheckReport(config, timeline, sort_in_file_order([*diagnostics, *record_problems]), count, pending)
 
 
 def check_site(root: Path, drafts: bool = False, overrides: dict | None = None) -> CheckReport:

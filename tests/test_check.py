@@ -320,3 +320,19 @@ def test_date_examples_use_the_authors_year(minimal_site: Path):
     event(minimal_site, "e", EVENT.replace("2017-05-29", "'2005 or so'").replace("macron", "emmanuel-macron").replace("afp", "afp-red-line"))
     message = one(minimal_site, "date:")
     assert "2005-05-29" in message and not any(year in message for year in ("2011", "2017", "2018")), message
+
+
+def test_warnings_left_for_later_are_the_warnings_found_at_once(minimal_site: Path):
+    from generator.pipeline import load_site
+
+    write_files(minimal_site, {
+        "content/actors/nobody.yml": "name: Nobody\nkind: person\n",  # named by no event
+        "content/events/red-line-again.yml": (minimal_site / "content/events/red-line.yml").read_text(),  # a lookalike
+    })
+    at_once = load_site(minimal_site)
+    later = load_site(minimal_site, later=True)
+    assert later.timeline is not None and len(later.pending) == 1
+    assert not any("named by no event" in d.message for d in later.diagnostics)
+    assert later.with_warnings().diagnostics == at_once.diagnostics
+    assert any("named by no event" in d.message for d in at_once.diagnostics)
+    assert any("looks like the same happening" in d.message for d in at_once.diagnostics)
