@@ -204,13 +204,13 @@ def test_serve_takes_again_the_events_its_last_check_made_while_their_files_are_
 
     memory = Memory()
     assert build_site(minimal_site, search=False, memory=memory).written is not None
-    first = {path: event for path, (_, event) in memory.made.events.items()}
+    first = {path: event for path, (_, event, _) in memory.made.events.items()}
     assert first
     edited = sorted(first)[0]
     text = (minimal_site / edited).read_text()
     (minimal_site / edited).write_text(text.replace("title: ", "title: Edited ", 1))
     assert build_site(minimal_site, search=False, memory=memory).written is not None
-    again = {path: event for path, (_, event) in memory.made.events.items()}
+    again = {path: event for path, (_, event, _) in memory.made.events.items()}
     assert again.keys() == first.keys()
     assert all(again[path] is first[path] for path in first if path != edited)
     assert again[edited] is not first[edited] and again[edited].title.startswith("Edited ")
