@@ -132,27 +132,48 @@ def _build(
     drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
     first: FirstPages | None = None,
 ) -> BuildResult:
-    # The record and the model live to the end of the build: frozen, the garbage
-    # collector stops walking their millions of objects at each collection.
-    record = memory.record if memory else read_record(folder)
-    if record.code != code or force:
-        record = Record(files=record.files if record.code == code else {})
-    record.code, record.inputs = code, ""
-    gc.freeze()
+    # Children forked now, while this process is small, cost little: once forked, every page of
+    # memory the parent writes to is copied, and the record and model are hundreds of megabytes.
     env = memory.env if memory and memory.env else None
     if env is None:  # a kept one (serve's) has its templates compiled already
         env = make_environment(site_root)
         compile_ahead(env, site_root)
+    writer = _listing_writer(site_root, overrides, force) if memory is None else None
     try:
-        return _load_and_make(site_root, folder, record, env, inputs, started, drafts, strict, force, overrides, search, memory, first)
+        # The record and the model live to the end of the build: frozen, the garbage
+        # collector stops walking their millions of objects at each collection.
+        record = memory.record if memory else read_record(folder)
+        if record.code != code or force:
+            record = Record(files=record.files if record.code == code else {})
+        record.code, record.inputs = code, ""
+        gc.freeze()
+        return _load_and_make(
+            site_root, folder, record, env, inputs, started, drafts, strict, force, overrides, search, memory, first, writer,
+        )
     finally:
+        if writer is not None:
+            writer.close()
         finish_compiling(env)
+
+
+def _listing_writer(site_root: Path, overrides: dict | None, force: bool) -> SiteWriter | None:
+    """A build's writer, made before anything is loaded (its child lists the output meanwhile); None
+    when site.yml or the output folder has a problem, which is reported where it always was."""
+    config, _ = check_site_config(site_root, overrides or {})
+    if config is None:
+        return None
+    output = output_folder(site_root, config.output)
+    try:
+        check_output_folder(output, site_root, force)
+    except WriteError:
+        return None
+    return SiteWriter(output, live={} if force else None)
 
 
 def _load_and_make(
     site_root: Path, folder: Path | None, record: Record, env: jinja2.Environment, inputs: Inputs, started: float,
     drafts: bool, strict: bool, force: bool, overrides: dict | None, search: bool, memory: Memory | None,
-    first: FirstPages | None,
+    first: FirstPages | None, writer: SiteWriter | None = None,
 ) -> BuildResult:
     # With pages to show first, the warnings that span files wait until they are shown (they stop no build).
     later = first is not None and memory is not None and not strict
@@ -178,8 +199,10 @@ def _load_and_make(
     trusted = _trusted_manifest(memory, record, output, force)
     if memory is not None:
         memory.manifest = None  # until this build has left the output as it wants it
+    if writer is None or writer.output != output.absolute():
+        writer = SiteWriter(output, live={} if force else None, trusted=trusted)
     # The writer holds the output's build lock until the swap is done.
-    with SiteWriter(output, live={} if force else None, trusted=trusted) as writer:
+    with writer:
         made = _make_files(report.timeline, pages, exports, views, site_root, writer, record, env, memory, search, set(static))
         for path, source in static.items():
             writer.add(path, source.read_bytes())

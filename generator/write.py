@@ -226,13 +226,10 @@ class SiteWriter:
         self.close()
 
     def close(self) -> None:
-        try:
-            if self._listing is not None:  # the child works in the spare folder under this lock: wait for it
-                self._listing.result()
-        except Exception:
-            pass  # the build failed already, or is finished: what went wrong in the spare folder no longer matters
-        finally:
-            self.lock.release()
+        if self._listing is not None:  # never taken: the build failed; the child works in the spare folder under this lock
+            self._listing.cancel()
+            self._listing = None
+        self.lock.release()
 
     def add(self, path: str, data: bytes | Kept) -> None:
         self._claim(path)
