@@ -158,11 +158,14 @@ def _build(
 
 def _listing_writer(site_root: Path, overrides: dict | None, force: bool) -> SiteWriter | None:
     """A build's writer, made before anything is loaded (its child lists the output meanwhile); None
-    when site.yml or the output folder has a problem, which is reported where it always was."""
+    when site.yml or the output folder has a problem, which is reported where it always was, and
+    when no build wrote there yet (a failed build must leave nothing where there was nothing)."""
     config, _ = check_site_config(site_root, overrides or {})
     if config is None:
         return None
     output = output_folder(site_root, config.output)
+    if not output.is_dir() or not output.with_name(f".{output.name}.lock").is_file():
+        return None
     try:
         check_output_folder(output, site_root, force)
     except WriteError:

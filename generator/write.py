@@ -205,11 +205,10 @@ class SiteWriter:
         if listing is None:
             return
         with _disk_errors(self):
-            found, live = listing.result()
+            found, live, mirrored = listing.result()
         if found.strays:
             raise WriteError(foreign_files_message(self.output, found.strays))
-        self.live_inodes, self._live = found.inodes, live
-        self.prepared = True
+        self.live_inodes, self._live, self.prepared = found.inodes, live, mirrored
 
     def _read_live(self) -> None:
         with _disk_errors(self):
@@ -300,10 +299,11 @@ class SiteWriter:
         if self.prepared:
             return
         pending, self.pending = self.pending, None
-        trusted = self._live
-        self._read_live()  # trusted until now: the folder is listed after all, and must be as trusted
-        if self._live != trusted:
-            raise WriteError(f"{self.output} changed while it was being built from; build again")
+        if pending is not None:  # trusted until now: the folder is listed after all, and must be as trusted
+            trusted = self._live
+            self._read_live()
+            if self._live != trusted:
+                raise WriteError(f"{self.output} changed while it was being built from; build again")
         self.output.parent.mkdir(parents=True, exist_ok=True)
         _make_spare(self.spare, self.output, self._live, self.live_inodes)
         self.prepared = True
@@ -311,16 +311,16 @@ class SiteWriter:
             _replace(self.spare / path, data)
 
 
-def _list_and_mirror(output: Path, spare: Path, live: Manifest | None) -> tuple[LiveFolder, Manifest | None]:
-    """The live folder as found, and the manifest a writer takes from it (only the files of `live` found,
-    when it is given); the spare folder made ready to take new files, unless the live one holds strays."""
+def _list_and_mirror(output: Path, spare: Path, live: Manifest | None) -> tuple[LiveFolder, Manifest | None, bool]:
+    """The live folder as found, the manifest a writer takes from it (only the files of `live` found,
+    when it is given), and whether the spare folder was made a mirror of it, ready to take new files
+    (not when the live one holds strays, or no manifest)."""
     found = read_live(output)
-    if found.strays:
-        return found, None
+    if found.strays or found.manifest is None:  # nothing to mirror: the writer makes an empty spare folder once it writes
+        return found, None, False
     kept = found.manifest if live is None else {path: file_digest for path, file_digest in live.items() if path in found.inodes}
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _make_spare(spare, output, kept, found.inodes)
-    return found, kept
+    _mirror(spare, output, found.inodes, set(kept))
+    return found, kept, True
 
 
 def _make_spare(spare: Path, output: Path, live: Manifest | None, live_inodes: dict[str, int]) -> None:

@@ -238,3 +238,22 @@ def test_serve_writes_a_small_rebuild_in_place_and_lists_the_folder_once_it_is_n
     assert build_site(minimal_site, search=False, memory=memory).written is not None
     assert out.stat().st_ino != folder  # listed, and swapped whole
     assert "stray.html" not in (out / ".timeline-site").read_text()
+
+
+def test_a_failed_first_build_leaves_nothing_beside_where_the_output_would_be(minimal_site: Path):
+    from generator.build import build_site
+
+    write_files(minimal_site, {"content/events/broken.yml": "title: [oops\n"})
+    before = sorted(path.name for path in minimal_site.iterdir())
+    assert build_site(minimal_site, search=False, use_cache=False).written is None
+    assert sorted(path.name for path in minimal_site.iterdir()) == before  # no output, spare folder or lock file
+
+
+def test_a_failed_build_after_a_good_one_leaves_the_site_as_it_was(minimal_site: Path):
+    from generator.build import build_site
+
+    assert build_site(minimal_site, search=False).written is not None
+    site = {path: path.read_bytes() for path in (minimal_site / "_site").rglob("*") if path.is_file()}
+    write_files(minimal_site, {"content/events/broken.yml": "title: [oops\n"})
+    assert build_site(minimal_site, search=False).written is None
+    assert {path: path.read_bytes() for path in (minimal_site / "_site").rglob("*") if path.is_file()} == site
