@@ -11,6 +11,7 @@ everything. When no input file changed at all, nothing is loaded. Deleting
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,8 @@ import jinja2
 from generator.check import MadeEvents, check_site_config
 from generator.exports.common import ExportTools
 from generator.keys import Digests, Seen
+from generator.diagnostics import Diagnostic
+from generator.load import ContentFile, find_content
 from generator.model import LastModel, Timeline
 from generator.parallel import split_work, workers_for
 from generator.pipeline import CheckReport, load_site
@@ -74,6 +77,7 @@ class Memory:
     seen: Seen = field(default_factory=Seen)  # digests made by earlier builds, with what they were made of
     inputs: Inputs | None = None  # the stamps the last build took, for the next to take again only those of files saved since
     model: LastModel = field(default_factory=LastModel)  # the last model, patched when few events changed
+    content: tuple[list[ContentFile], list[Diagnostic]] | None = None  # the content files found, while none came or went
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,12 @@ def build_site(
     # Whether the search index is made changes no page: it is an input of the build, not of its code,
     # so serve's builds without search (after a first one with it) re-make only what an edit reaches.
     code = code_version({"drafts": drafts, "overrides": overrides or {}})
+    saved = [str(path) for path in saved]
     last = memory.inputs if memory is not None and saved else None
-    inputs = inputs or (last and restamp(site_root, last, code, search, map(str, saved))) or read_inputs(site_root, code, search)
+    restamped = last and restamp(site_root, last, code, search, saved)
+    if memory is not None and not (restamped and memory.content and not any(os.path.islink(path) for path in saved)):
+        memory.content = None  # a file came, went or is a link: the content folders are listed again
+    inputs = inputs or restamped or read_inputs(site_root, code, search)
     if memory is not None:
         memory.inputs = inputs
     if not force:
@@ -180,9 +188,11 @@ def _load_and_make(
 ) -> BuildResult:
     # With pages to show first, the warnings that span files wait until they are shown (they stop no build).
     later = first is not None and memory is not None and not strict
+    if memory is not None and memory.content is None:
+        memory.content = find_content(site_root)
     report = load_site(
         site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps,
-        memory.model if memory else None, later,
+        memory.model if memory else None, later, memory.content if memory else None,
     )
     gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):

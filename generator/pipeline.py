@@ -51,7 +51,7 @@ class CheckReport:
 def load_site(
     root: Path, drafts: bool = False, overrides: dict | None = None, results: CheckResults | None = None,
     made: MadeEvents | None = None, stamps: Mapping[str, Stamp | None] | None = None, model: LastModel | None = None,
-    later: bool = False,
+    later: bool = False, content: tuple[list[ContentFile], list[Diagnostic]] | None = None,
 ) -> CheckReport:
     """Load, check and model the site in `root`, reporting every problem; nothing is written.
 
@@ -62,11 +62,12 @@ def load_site(
     `stamps` are the files' stamps by path, when the caller has taken them already.
     `model` is the last model of this process (serve), patched where it can be.
     With `later`, the warnings that span files are left for `CheckReport.with_warnings`.
+    `content` is `find_content`'s answer, when the caller knows it still holds.
     """
     config, diagnostics = check_site_config(root, overrides or {})
     if config is None:
         return CheckReport(None, None, diagnostics, 1)
-    files, found_problems = find_content(root)
+    files, found_problems = content or find_content(root)
     deferred: list[Callable[[], list[Diagnostic]]] | None = [] if later else None
     checked, check_diagnostics = check_content(
         load_files(root, files, config, results, stamps), Locator(root).where, root / MEDIA_FOLDER, made, deferred,

@@ -112,22 +112,23 @@ def test_which_readers_a_version_reloads():
     assert not state.reloads("a.html", 2) and state.reloads("b.html", 2) and state.reloads(None, 2)
 
 
-def test_a_save_stamps_again_only_the_saved_file_and_an_added_one_all(server: DevServer, minimal_site: Path, monkeypatch):
+def test_a_save_stamps_again_only_the_saved_file_and_an_added_one_all_and_lists_the_content_again(server: DevServer, minimal_site: Path, monkeypatch):
     import generator.build as build
 
-    stamped_all = []
-    read_inputs = build.read_inputs
+    stamped_all, listed = [], []
+    read_inputs, find_content = build.read_inputs, build.find_content
     monkeypatch.setattr(build, "read_inputs", lambda *args: stamped_all.append(args) or read_inputs(*args))
+    monkeypatch.setattr(build, "find_content", lambda *args: listed.append(args) or find_content(*args))
     stream = StateStream(server.url)
     first = stream.wait_for(lambda s: s["ok"])
     edit_event(minimal_site, "Saved once more")
     edited = stream.wait_for(lambda s: s["ok"] and s["version"] > first["version"])
     assert "Saved once more" in get(server.url + "events/red-line/index.html")[1]
-    assert stamped_all == []
+    assert stamped_all == [] and listed == []  # nor are the content folders listed again
     write_files(minimal_site, {"content/events/added.yml": (minimal_site / "content/events/red-line.yml").read_text()
                                .replace("Saved once more", "Added while serving")})
     stream.wait_for(lambda s: s["ok"] and s["version"] > edited["version"])
-    assert len(stamped_all) >= 1 and "Added while serving" in get(server.url + "events/added/index.html")[1]
+    assert len(stamped_all) >= 1 and len(listed) >= 1 and "Added while serving" in get(server.url + "events/added/index.html")[1]
 
 
 def test_broken_file_shows_overlay_state_then_recovers(server: DevServer, minimal_site: Path):
