@@ -206,10 +206,10 @@ def _load_and_make(
     static.update(capture_files(site_root, report.timeline))  # provenance: archived captures, copied as they are
     pages, exports = plan_site(report.timeline)
     views = Views(report.timeline)  # derived facts: worked out once for their digests and for the pages that show them
-    if first is not None and memory is not None and _trusted_manifest(memory, record, output, force) is not None:
-        _write_first(first, pages, report.timeline, site_root, env, output, record, memory, views)
-    report = report.with_warnings()
     trusted = _trusted_manifest(memory, record, output, force)
+    if first is not None and memory is not None and trusted is not None:  # it stays trusted: brought up to date in place
+        _write_first(first, pages, report.timeline, site_root, env, output, record, memory, views, trusted)
+    report = report.with_warnings()
     if memory is not None:
         memory.manifest = None  # until this build has left the output as it wants it
     if writer is None or writer.output != output.absolute():
@@ -269,24 +269,25 @@ def copy_static(site_root: Path, memory: Memory, *, overrides: dict | None = Non
 
 def _write_first(
     first: FirstPages, pages: list[Page], timeline: Timeline, site_root: Path, env: jinja2.Environment, output: Path,
-    record: Record, memory: Memory, views: Views,
+    record: Record, memory: Memory, views: Views, manifest: dict[str, str],
 ) -> None:
     """Serve's viewed pages made and put in place in the live preview, before anything else is decided.
 
     They are made with pieces of their own (the record's cards are not known to be
     current until the changed keys are found), so they are the very bytes the rest of
-    the build makes of them again, which then finds them written already.
+    the build makes of them again, which then finds them written already. `manifest` is the
+    preview's (serve's trusted one), brought up to date in place.
     """
     wanted = [page for page in pages if page.output in first.paths]
-    if not wanted or memory.manifest is None:
+    if not wanted:
         return
     makers = Makers(timeline, site_root, env, tuple(page.path for page in pages), Pieces(), memory.markdown, views)
     makers.templates = record.templates
     made = {page.output: makers.make(page.output, page)[0] for page in wanted}
-    new = {path: data for path, data in made.items() if memory.manifest.get(path) != digest(data)}
+    new = {path: data for path, data in made.items() if manifest.get(path) != digest(data)}
     if not new:
         return
-    replace_files(output, new, manifest=memory.manifest)
+    replace_files(output, new, manifest=manifest)
     record.output = manifest_digest(output)  # the manifest file as it is now: still trusted by the writer
     first.written(frozenset(new))
 

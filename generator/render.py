@@ -120,12 +120,15 @@ class CompiledAhead(jinja2.BytecodeCache):
     def __init__(self, started: Started):
         self.started = started
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+    def compiled(self) -> dict[str, tuple[str, bytes]]:
+        """The child's code, waited for (none when the child failed: Jinja compiles here)."""
         try:
-            compiled = self.started.result()
-        except Exception:  # the child failed: compile here
-            return
-        found = compiled.get(bucket.key)
+            return self.started.result()  # type: ignore[return-value]
+        except Exception:
+            return {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self.compiled().get(bucket.key)
         if found is not None and found[0] == bucket.checksum:
             bucket.code = marshal.loads(found[1])
 
@@ -133,25 +136,20 @@ class CompiledAhead(jinja2.BytecodeCache):
         pass
 
 
-def compile_ahead(env: jinja2.Environment, site_root: Path) -> CompiledAhead:
+def compile_ahead(env: jinja2.Environment, site_root: Path) -> None:
     """Start compiling every template of `env` in a forked child; `env` takes the code from it.
 
     Compiling the 24 templates takes about 0.4 s, which a one-event build would otherwise
     spend on one core while the other is idle. Call `finish_compiling` when the build ends.
     """
-    cache = CompiledAhead(start_in_child(partial(_compiled_templates, env, site_root)))
-    env.bytecode_cache = cache
-    return cache
+    env.bytecode_cache = CompiledAhead(start_in_child(partial(_compiled_templates, env, site_root)))
 
 
 def wait_for_compiled(env: jinja2.Environment) -> None:
     """Take the code of `compile_ahead`'s child now (before forking workers, which then have it too)."""
     cache = env.bytecode_cache
     if isinstance(cache, CompiledAhead):
-        try:
-            cache.started.result()
-        except Exception:
-            pass
+        cache.compiled()
 
 
 def finish_compiling(env: jinja2.Environment) -> None:

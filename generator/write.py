@@ -305,7 +305,10 @@ class SiteWriter:
             if self._live != trusted:
                 raise WriteError(f"{self.output} changed while it was being built from; build again")
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        _make_spare(self.spare, self.output, self._live, self.live_inodes)
+        if self._live is None:
+            _prepare_empty(self.spare)
+        else:
+            _mirror(self.spare, self.output, self.live_inodes, set(self._live))
         self.prepared = True
         for path, data in (pending or {}).items():
             _replace(self.spare / path, data)
@@ -321,13 +324,6 @@ def _list_and_mirror(output: Path, spare: Path, live: Manifest | None) -> tuple[
     kept = found.manifest if live is None else {path: file_digest for path, file_digest in live.items() if path in found.inodes}
     _mirror(spare, output, found.inodes, set(kept))
     return found, kept, True
-
-
-def _make_spare(spare: Path, output: Path, live: Manifest | None, live_inodes: dict[str, int]) -> None:
-    if live is None:
-        _prepare_empty(spare)
-    else:
-        _mirror(spare, output, live_inodes, set(live))
 
 
 UNKNOWN = "-"  # a manifest digest no file has: the file is made again by the next build
