@@ -16,6 +16,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
@@ -445,7 +446,7 @@ class Makers:
         """Make these files and hand them to the writer, over several processes when there are many.
 
         Workers write their files into the spare folder themselves and send back their
-        digests and read sets, and the pieces they made.
+        digests and read sets, the pieces they made and the texts they converted from Markdown.
         """
         workers = workers_for(len(todo), PARALLEL_FROM)
         if workers > 1:
@@ -453,24 +454,28 @@ class Makers:
             writer.prepare()
             self.pieces.decode_all()  # so that a worker sends back only the pieces it made
         known = {name: set(self.pieces.group(name)) for name in self.pieces.names()} if workers > 1 else {}
+        converted_before = len(self.markdown_store)
 
-        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict, dict]:
+        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict, dict, dict]:
             made = {}
             for path, job in share:
                 data, reads = self.make(path, job)
                 writer.add(path, data)
                 made[path] = (writer.wanted[path], reads)
             if workers == 1:
-                return made, {}
+                return made, {}, {}
             new = {
                 name: {key: piece for key, piece in self.pieces.group(name).items() if key not in known.get(name, ())}
                 for name in self.pieces.names()
             }
-            return made, new
+            # The store only grows: what this process converted since the fork is at its end.
+            return made, new, dict(islice(self.markdown_store.items(), converted_before, None))
 
         results = split_work(todo, work, workers)
         outputs = dict(results[0][0])
-        for made, new in results[1:]:
+        for made, new, converted in results[1:]:
+            self.markdown_store.update(converted)  # not converted again by the next workers
+
             for path, (file_digest, reads) in made.items():
                 writer.add_written(path, file_digest)
                 outputs[path] = (file_digest, reads)

@@ -18,22 +18,38 @@ URL_SCHEMES = {"http", "https", "mailto"}
 INLINE_TAGS = {"a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "q", "s", "small", "strong", "sub", "sup"}
 
 
-# Text in which Markdown (with its "extra" extensions) and HTML find nothing to do: lines of
+# Text in which Markdown (with its "extra" extensions) and HTML find nothing to do but
+# emphasis, strong emphasis and links to web pages, written the plainest way: lines of
 # letters, digits, spaces and punctuation that no syntax starts with, each line beginning
 # with a letter (so no list, heading, code block or definition) and ending with neither
-# space (a trailing pair is a line break) nor anything but those. Its HTML is its
-# paragraphs, each in <p>, exactly as the converter and the sanitiser would give it.
-_PLAIN_CHARS = r"[^\W_]|[ .,;:?!'\"()/%-]"
-_PLAIN_LINE = rf"[^\W\d_](?:(?:{_PLAIN_CHARS})*(?:[^\W_]|[.,;:?!'\"()/%-]))?"
-_PLAIN_TEXT = re.compile(rf"\n*(?:{_PLAIN_LINE}\n+)*{_PLAIN_LINE}\n*")
+# space (a trailing pair is a line break) nor anything but those; `*a*`, `**a**` and
+# `[a](https://…)` around plain words, after a space, a bracket or a line's start (so no
+# image, `![a](…)`). Its HTML is its paragraphs, each in <p>, with those spans as the
+# converter and the sanitiser would give them, byte for byte (tests/test_plain_text.py).
+_PLAIN_CHARS = r"[^\W_]|[ .,;:?!'\"()/%‘’“”«»–—…-]"
+_SPAN_WORDS = rf"[^\W_](?:(?:{_PLAIN_CHARS})*[^\W_])?"  # begins and ends with a letter or digit
+_WEB_ADDRESS = r"https?://[A-Za-z0-9._~/?#=%+,:;@!$-]+"
+_SPAN = re.compile(
+    rf"(?<![^\s(])(?:\[(?P<text>{_SPAN_WORDS})\]\((?P<href>{_WEB_ADDRESS})\)"
+    rf"|\*\*(?P<strong>{_SPAN_WORDS})\*\*(?![\w*])|\*(?P<em>{_SPAN_WORDS})\*(?![\w*]))"
+)
+_LINE_START = r"(?=\*{0,2}[^\W\d_]|\[[^\W\d_])"
+_SIMPLE_LINE = rf"{_LINE_START}(?:{_SPAN.pattern}|{_PLAIN_CHARS})*(?<=[^\W_]|[.,;:?!'\"()/%‘’“”«»–—…*-])"
+_SIMPLE_TEXT = re.compile(rf"\n*(?:{_SIMPLE_LINE}(?:\n+|\Z))+")
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 
 
-def plain_html(text: str) -> str | None:
-    """The HTML of text that has no Markdown or HTML syntax at all: its paragraphs in <p>; None for any other text."""
-    if not _PLAIN_TEXT.fullmatch(text):
+def _span_html(span: re.Match) -> str:
+    if span["href"] is not None:
+        return f'<a href="{span["href"]}" rel="noopener nofollow">{span["text"]}</a>'
+    return f"<strong>{span['strong']}</strong>" if span["strong"] is not None else f"<em>{span['em']}</em>"
+
+
+def simple_html(text: str) -> str | None:
+    """The HTML of text with no Markdown or HTML syntax but plain emphasis and links: its paragraphs in <p>; None for any other text."""
+    if not _SIMPLE_TEXT.fullmatch(text):
         return None
-    return "\n".join(f"<p>{paragraph}</p>" for paragraph in _PARAGRAPH_BREAK.split(text.strip("\n")))
+    return "\n".join(f"<p>{_SPAN.sub(_span_html, paragraph)}</p>" for paragraph in _PARAGRAPH_BREAK.split(text.strip("\n")))
 
 
 class Markdown:
@@ -51,7 +67,7 @@ class Markdown:
     def _convert(self, text: str) -> Markup:
         clean = self.store.get(text)
         if clean is None:
-            clean = plain_html(text)  # the same bytes, without the cost
+            clean = simple_html(text)  # the same bytes, without the cost
         if clean is None:  # kept as Markup: the store and the cache of to_html share one copy
             clean = self.store[text] = Markup(self.converted(text))
         return clean if type(clean) is Markup else Markup(clean)
