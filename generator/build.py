@@ -366,7 +366,7 @@ def _make_files(
     # Event pages first: the search index is made of them, while the rest renders.
     event_pages = [(path, job) for path, job in todo if EVENT_PAGE.fullmatch(path)]
     others = [(path, job) for path, job in todo if not EVENT_PAGE.fullmatch(path)]
-    made = makers.make_all(event_pages, writer)
+    made = makers.make_all(event_pages, writer, cards=bool(others))
     index = _SearchIndex(writer, record.search, search)
     index.start()
     made.update(makers.make_all(others, writer))
@@ -442,11 +442,13 @@ class Makers:
             raise rendering_failure(err, job.path, self.site_root) from None
         return data, (frozenset(reads), b"".join(reads.packed))
 
-    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter) -> dict[str, tuple[str, Reads]]:
+    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter, cards: bool = False) -> dict[str, tuple[str, Reads]]:
         """Make these files and hand them to the writer, over several processes when there are many.
 
         Workers write their files into the spare folder themselves and send back their
         digests and read sets, the pieces they made and the texts they converted from Markdown.
+        With `cards` (event pages whose events the next pages will show), the workers also
+        make those events' cards, each once, which the next workers would each make again.
         """
         workers = workers_for(len(todo), PARALLEL_FROM)
         if workers > 1:
@@ -464,6 +466,8 @@ class Makers:
                 made[path] = (writer.wanted[path], reads)
             if workers == 1:
                 return made, {}, {}
+            if cards:
+                self.renderer.make_cards(job.context["event"] for _, job in share if isinstance(job, Page))
             new = {
                 name: {key: piece for key, piece in self.pieces.group(name).items() if key not in known.get(name, ())}
                 for name in self.pieces.names()

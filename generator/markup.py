@@ -48,7 +48,10 @@ def _span_html(span: re.Match) -> str:
 
 
 def simple_html(text: str) -> str | None:
-    """The HTML of text with no Markdown or HTML syntax but plain emphasis and links: its paragraphs in <p>; None for any other text."""
+    """The HTML of text with no Markdown or HTML syntax but plain emphasis and links: its paragraphs in <p>
+    (none for an empty text); None for any other text."""
+    if not text.strip("\n"):
+        return ""
     if not _SIMPLE_TEXT.fullmatch(text):
         return None
     return "\n".join(f"<p>{_SPAN.sub(_span_html, paragraph)}</p>" for paragraph in _PARAGRAPH_BREAK.split(text.strip("\n")))

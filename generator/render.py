@@ -285,6 +285,14 @@ class Renderer:
             context.blocks["via"] = [_via_mark]
         return _run(template, template.root_render_func(context))  # type: ignore[attr-defined]
 
+    def make_cards(self, events: Iterable[Event]) -> None:
+        """The cards of these events made ahead, for the pages that will paste them (when the card
+        template has its "via" block: else a card depends on the page that shows it)."""
+        if "via" not in self._card_template.blocks:
+            return
+        for event in events:
+            self._piece(event, "", lambda: self._render_card(event, None, via_slot=True))
+
     def _via_note(self, via: str) -> str:
         """The card template's "via" block for one member actor, made once."""
         return piece(self._via_notes, via, lambda: self._render_via(via))

@@ -158,6 +158,33 @@ def test_incremental_builds_equal_cold_builds_after_a_series_of_edits(minimal_si
         assert result.rendered < result.files, f"after {what}: everything was rendered again"
 
 
+def test_forked_workers_convert_each_summary_and_make_each_card_only_once(minimal_site: Path, tmp_path: Path, monkeypatch):
+    """The event pages' workers hand on their conversions and cards to the term pages' workers."""
+    from generator import build, markup, render
+    from generator.build import build_site
+
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    log = tmp_path / "made.log"
+
+    def logged(original, name_of):
+        def made(self, item, *args, **kwargs):
+            with open(log, "a", encoding="utf-8") as out:  # appended from every process
+                out.write(f"{name_of(item)!r}\n")
+            return original(self, item, *args, **kwargs)
+        return made
+
+    monkeypatch.setattr(markup.Markdown, "converted", logged(markup.Markdown.converted, lambda text: f"text {text}"))
+    monkeypatch.setattr(render.Renderer, "_render_card", logged(render.Renderer._render_card, lambda event: f"card {event.id}"))
+    write_files(minimal_site, {f"content/events/list-{number}.yml": (
+        f"title: Talks {number}\ndate: 2017-07-{number + 10}\nactors: [france, Macron]\n"
+        f"summary: \"- point {number}\\n- another point\"\nsources: [afp-red-line]\ntags: [diplomacy]\n") for number in range(6)})
+    assert build_site(minimal_site, search=False).written is not None
+    made = log.read_text(encoding="utf-8").splitlines()
+    assert sum(line.startswith("'text - point") for line in made) == 6
+    assert sum(line.startswith("'card ") for line in made) == 7
+    assert len(made) == len(set(made)), sorted(line for line in made if made.count(line) > 1)
+
+
 def test_a_static_save_while_serving_is_copied_in_place_and_leaves_the_site_a_cold_build_gives(minimal_site: Path, tmp_path: Path):
     from generator.build import Memory, build_site, copy_static
 

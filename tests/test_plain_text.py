@@ -14,6 +14,8 @@ SYNTAX = ("*", "_", "`", "[", "]", "<", ">", "&", "#", "|", "\\", "~", "+", "=",
 
 # Texts the fast path must take, and texts it must leave to the converter (each gives other HTML).
 PLAIN = (
+    "",
+    "\n\n",
     "Hello world",
     "Line one\nline two\n\n\nPara two\n",
     "\n\nLeading and trailing blank lines\n\n",
