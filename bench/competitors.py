@@ -116,7 +116,9 @@ def write_pelican_site(root: Path, corpus: Corpus) -> None:
 
 
 def pelican_available() -> bool:
-    return importlib.util.find_spec("pelican") is not None and importlib.util.find_spec("markdown") is not None
+    """Whether Pelican is installed (bench/pelican/, the folder of its site's files, is found as a namespace package)."""
+    spec = importlib.util.find_spec("pelican")
+    return spec is not None and spec.origin not in (None, "namespace") and importlib.util.find_spec("markdown") is not None
 
 
 def pelican_version() -> str:
