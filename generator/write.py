@@ -245,7 +245,7 @@ class SiteWriter:
             else:
                 with _disk_errors(self):
                     self.prepare()
-                    _replace(self.spare / path, data)
+                    _write_spare(self.spare / path, data)
             self.written += 1
 
     def add_written(self, path: str, file_digest: str) -> None:
@@ -311,7 +311,7 @@ class SiteWriter:
             _mirror(self.spare, self.output, self.live_inodes, set(self._live))
         self.prepared = True
         for path, data in (pending or {}).items():
-            _replace(self.spare / path, data)
+            _write_spare(self.spare / path, data)
 
 
 def _list_and_mirror(output: Path, spare: Path, live: Manifest | None) -> tuple[LiveFolder, Manifest | None, bool]:
@@ -586,6 +586,22 @@ def _mirror(spare: Path, live: Path, live_inodes: dict[str, int], wanted: set[st
     for path in sorted(wanted):
         if spare_files.get(path) != live_inodes[path]:
             _link_or_copy(live / path, spare / path)
+
+
+def _write_spare(target: Path, data: bytes) -> None:
+    """`_replace` in the spare folder, which no one reads before the swap: a path that holds
+    nothing yet (every path of a cold build) is written straight, with no temporary file
+    to clear away first and rename after, and no folder made unless it is missing."""
+    try:
+        handle = open(target, "xb")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(target, "xb")
+    except FileExistsError:  # a link to the live file, or a planted name: a new inode takes its place
+        _replace(target, data)
+        return
+    with handle:
+        handle.write(data)
 
 
 def _replace(target: Path, data: bytes) -> None:
