@@ -479,7 +479,6 @@ class Makers:
         outputs = dict(results[0][0])
         for made, new, converted in results[1:]:
             self.markdown_store.update(converted)  # not converted again by the next workers
-
             for path, (file_digest, reads) in made.items():
                 writer.add_written(path, file_digest)
                 outputs[path] = (file_digest, reads)
