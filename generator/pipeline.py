@@ -122,9 +122,9 @@ def load_files(
     missing = [i for i, result in enumerate(found) if result is None]
     context = Context(site_timezone(config))
     jobs = [(files[i].kind, files[i].path, files[i].shown) for i in missing]
-    for index, result in zip(missing, _check_files(jobs, context, config.max_file_bytes)):
+    for index, (result, data) in zip(missing, _check_files(jobs, context, config.max_file_bytes)):
         found[index] = result
-        kept = CheckedFile.of(stamps[index], result) if stamps[index] is not None else None
+        kept = CheckedFile.of(stamps[index], result, data) if stamps[index] is not None else None
         if kept is not None:
             results[files[index].shown] = kept
         else:
@@ -134,17 +134,19 @@ def load_files(
     return found  # type: ignore[return-value]
 
 
-def _check_files(jobs: list[tuple[str, Path, str]], context: Context, max_bytes: int) -> list[FileResult]:
+def _check_files(jobs: list[tuple[str, Path, str]], context: Context, max_bytes: int) -> list[tuple[FileResult, bytes | None]]:
+    """Each file's check result, and its encoding for the record (made by the worker that checked it)."""
     workers = workers_for(len(jobs), PARALLEL_FROM)
     parts = split_work(jobs, lambda share: _check_batch(share, context, max_bytes), workers)
-    ordered: list[FileResult | None] = [None] * len(jobs)
+    ordered: list[tuple[FileResult, bytes | None] | None] = [None] * len(jobs)
     for worker, part in enumerate(parts):
         ordered[worker::workers] = part
     return ordered  # type: ignore[return-value]
 
 
-def _check_batch(jobs: list[tuple[str, Path, str]], context: Context, max_bytes: int) -> list[FileResult]:
-    return [check_file(kind, path, shown, context, max_bytes) for kind, path, shown in jobs]
+def _check_batch(jobs: list[tuple[str, Path, str]], context: Context, max_bytes: int) -> list[tuple[FileResult, bytes | None]]:
+    results = [check_file(kind, path, shown, context, max_bytes) for kind, path, shown in jobs]
+    return [(result, CheckedFile.encode(result)) for result in results]
 
 
 def load_timeline(root: Path, drafts: bool = False) -> tuple[Timeline | None, list[Diagnostic]]:

@@ -87,13 +87,20 @@ class CheckedFile:
         self.stamp, self.data, self._result = stamp, data, result
         self._digest = ""
 
-    @classmethod
-    def of(cls, stamp: list, result: Any) -> CheckedFile | None:
-        """The result kept, or None when it holds a value the record cannot keep (its file is then checked again)."""
+    @staticmethod
+    def encode(result: Any) -> bytes | None:
+        """A check result as the record keeps it; None when it holds a value the record cannot keep."""
         try:
-            return cls(stamp, cbor2.dumps(_tagged(result)), result)
+            return cbor2.dumps(_tagged(result))
         except (TypeError, ValueError, cbor2.CBOREncodeError):
             return None
+
+    @classmethod
+    def of(cls, stamp: list, result: Any, data: bytes | None = None) -> CheckedFile | None:
+        """The result kept, or None when it holds a value the record cannot keep (its file is then checked
+        again); `data`: its encoding, when the caller made it already (`encode`)."""
+        data = data if data is not None else cls.encode(result)
+        return cls(stamp, data, result) if data is not None else None
 
     def digest(self) -> str:
         """A digest of the check result as kept."""
