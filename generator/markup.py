@@ -26,7 +26,8 @@ INLINE_TAGS = {"a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "q", "
 # `[a](https://…)` around plain words, after a space, a bracket or a line's start (so no
 # image, `![a](…)`). Its HTML is its paragraphs, each in <p>, with those spans as the
 # converter and the sanitiser would give them, byte for byte (tests/test_plain_text.py).
-_PUNCTUATION = r"[ .,;:?!'\"()/%‘’“”«»–—…-]"
+_MARKS = r".,;:?!'\"()/%‘’“”«»–—…-"  # punctuation no syntax starts with ("-" last: not a range in a class)
+_PUNCTUATION = rf"[ {_MARKS}]"
 _PLAIN_CHARS = rf"[^\W_]|{_PUNCTUATION}"
 _SPAN_WORDS = rf"[^\W_](?:(?:{_PLAIN_CHARS})*[^\W_])?"  # begins and ends with a letter or digit
 _WEB_ADDRESS = r"https?://[A-Za-z0-9._~/?#=%+,:;@!$-]+"
@@ -36,7 +37,7 @@ _SPAN = re.compile(
 )
 _LINE_START = r"(?=\*{0,2}[^\W\d_]|\[[^\W\d_])"
 # In runs, each taken whole (no span starts with a letter or a punctuation mark): four times faster.
-_SIMPLE_LINE = rf"{_LINE_START}(?:[^\W_]++|{_PUNCTUATION}++|{_SPAN.pattern})*+(?<=[^\W_]|[.,;:?!'\"()/%‘’“”«»–—…*-])"
+_SIMPLE_LINE = rf"{_LINE_START}(?:[^\W_]++|{_PUNCTUATION}++|{_SPAN.pattern})*+(?<=[^\W_]|[*{_MARKS}])"
 _SIMPLE_TEXT = re.compile(rf"\n*(?:{_SIMPLE_LINE}(?:\n+|\Z))+")
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 

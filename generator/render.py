@@ -242,8 +242,7 @@ class Renderer:
     def _card(self, context: Any, event: Event, via: str | None = None) -> Markup:
         record(f"template:{CARD}")
         if "via" in self._card_template.blocks:
-            card = self._piece(event, "", lambda: self._render_card(event, None, via_slot=True))
-            card = card.replace(VIA_MARK, self._via_note(via) if via else "")
+            card = self._slotted_card(event).replace(VIA_MARK, self._via_note(via) if via else "")
         else:  # a card template of the site's own, without the block: one card per member too
             card = self._piece(event, via or "", lambda: self._render_card(event, via))
         # Links built from `root` were escaped as a whole; the mark stands for its escaped text.
@@ -291,7 +290,11 @@ class Renderer:
         if "via" not in self._card_template.blocks:
             return
         for event in events:
-            self._piece(event, "", lambda: self._render_card(event, None, via_slot=True))
+            self._slotted_card(event)
+
+    def _slotted_card(self, event: Event) -> str:
+        """The event's one card for every member it comes through, VIA_MARK where its "via" block goes."""
+        return self._piece(event, "", lambda: self._render_card(event, None, via_slot=True))
 
     def _via_note(self, via: str) -> str:
         """The card template's "via" block for one member actor, made once."""

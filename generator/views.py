@@ -117,19 +117,17 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...], handed: _Handed
         args = tuple(_listed(value) for value in args)
         kwargs = {name: _listed(value) for name, value in kwargs.items()}
         record_all(reads)
-        values = (*args, *kwargs.values())
         # (context, entries, on_page…): of `on_page`, a stretch of the list drawn (of every event,
         # for none), they read only the ids, which that list's key covers: not recorded again.
         if helper.__name__ == "time_view":
             record_all(handed.drawn(args[1] if len(args) > 1 else kwargs.get("entries")))
-            values = ()
         elif helper.__name__ == "lane_view":
             record_all(handed.drawn(None, axis_only=True))
             for term in helper.__self__.lane_terms():  # type: ignore[attr-defined]
                 record_all(handed.drawn(term.entries))
-            values = ()
-        for value in values:
-            record_all(handed.outlines(value))
+        else:
+            for value in (*args, *kwargs.values()):
+                record_all(handed.outlines(value))
         return helper(*args, **kwargs)
     if hasattr(helper, "jinja_pass_arg"):  # @pass_context and the like: Jinja must still pass the context
         helper_reading.jinja_pass_arg = helper.jinja_pass_arg  # type: ignore[attr-defined]

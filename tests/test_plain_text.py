@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from generator.markup import Markdown, simple_html
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = ("Ceasefire", "talks", "élan", "Zoltán", "東京", "2017", "x", "U.N.", "co-operation", "50%", "a/b", "it's", '"quoted"', "(aside)", "end.", "why?", "no!", "ratio:", "semi;", "²", "Russian–Turkish", "—", "l’ONU", "« dit »", "“so”", "wait…")
+WORDS = ("Ceasefire", "talks", "élan", "Zoltán", "東京", "2017", "x", "U.N.", "co-operation", "50%", "a/b", "it's", '"quoted"', "(aside)", "end.", "why?", "no!", "ratio:", "semi;", "²",
+         "Russian–Turkish", "—", "l’ONU", "« dit »", "“so”", "wait…")
 SYNTAX = ("*", "_", "`", "[", "]", "<", ">", "&", "#", "|", "\\", "~", "+", "=", "{", "}", "^", "  ", "\t", "\r", "1.", "-", ":", "    ", "\xa0", "&amp;", "<b>", "---", "===")
 
 # Texts the fast path must take, and texts it must leave to the converter (each gives other HTML).
@@ -27,7 +28,8 @@ PLAIN = (
 )
 SYNTAX_TEXTS = (
     "trailing  \nbreak", "1. a list", "- a list", "Title\n=====", "Title\n-----", "a & b", "snake_case", "a**b**c",
-    "Term\n: definition", "    code", "x | y", "a <b>tag</b>", "# Heading", "> quote", "a\xa0b", "[link](ftp://x)", "Wow![image](https://x.org/a.png)", "a [b *c*](https://x.org) d", "a [b](https://x.org/?a&b)",
+    "Term\n: definition", "    code", "x | y", "a <b>tag</b>", "# Heading", "> quote", "a\xa0b", "[link](ftp://x)",
+    "Wow![image](https://x.org/a.png)", "a [b *c*](https://x.org) d", "a [b](https://x.org/?a&b)",
     "a [b](https://x.org \"title\")", "a **b *c* d**", "a ** b **", "a *b **c** d*", "a [b] (https://x.org)", "1. [a](https://x.org)",
 )
 # Pieces of the spans the fast path takes, and of near misses, for texts made of them.
