@@ -315,12 +315,17 @@ def run_build(args: argparse.Namespace) -> int:
 def _told_unchanged(args: argparse.Namespace, inputs: Inputs, started: float) -> bool:
     """When no input changed since the last build and it reported no problem, say so (as a build would) and return True."""
     last = unchanged_build(read_head(args.site / CACHE_DIR), inputs.digest)
-    if last is None or last.diagnostics or last.manifest != manifest_digest(last.output):
-        return False  # a build tells its diagnostics again: it needs the checker's own printing
+    if last is None or last.manifest != manifest_digest(last.output):
+        return False
+    if args.strict and last.diagnostics:
+        return False  # warnings that now fail the build: the build says so
+    if not args.quiet:  # the last build's warnings again, as it printed them (a build with errors is not recorded)
+        if last.diagnostics:
+            print(format_diagnostics(last.diagnostics, "text"), file=sys.stderr)
+        print(summary_line(last.diagnostics, last.checked), file=sys.stderr)
     if args.verbose:
         print("0 pages and exports made afresh, the others unchanged since the last build", file=sys.stderr)
     if not args.quiet:
-        print(summary_line([], last.checked), file=sys.stderr)
         _print_built(last.pages, last.files, last.output, 0, time.perf_counter() - started)
     return True
 

@@ -18,8 +18,8 @@ The record is moved into place after the shards it lists are written, and the
 files it no longer lists are removed after it.
 
 Check results are dataclasses of this package; they are written as their class
-name and field values and read back only into classes of the fixed table
-`recorded_classes()`, without running any of their code. A record that does not
+name and field values and read back only into the dataclasses and enums of the
+fixed modules `_RECORDED_MODULES`, without running any of their code. A record that does not
 read back as expected (missing, truncated, planted, from another version) is
 ignored: the build is then a cold one, never a different one.
 """
@@ -31,6 +31,7 @@ import datetime as dt
 import enum
 import functools
 import hashlib
+import importlib
 import itertools
 import json
 import operator
@@ -64,18 +65,26 @@ _NO_STAMP = (0, 0, 0, 0)  # in the inputs' digest, for a file that cannot be sta
 _DATACLASS, _TUPLE, _ENUM, _ZONE, _OFFSET = 41000, 41001, 41002, 41003, 41004
 
 
-@functools.cache  # the check stage is imported only once a check result is read or kept
-def recorded_classes() -> dict[str, type]:
-    """Every dataclass and enum a check result may hold, by name: nothing else is ever made."""
-    from generator import check, dates, diagnostics
+_RECORDED_MODULES = ("generator.check", "generator.dates", "generator.diagnostics")
 
-    found: dict[str, type] = {}
-    for module in (check, dates, diagnostics):
-        for name, value in vars(module).items():
-            if isinstance(value, type) and value.__module__ == module.__name__:
-                if dataclasses.is_dataclass(value) or issubclass(value, enum.Enum):
-                    found[f"{module.__name__}.{name}"] = value
-    return found
+
+@functools.cache  # a module is imported only once a record holding one of its classes is read or kept
+def _classes_of(module_name: str) -> dict[str, type]:
+    """The dataclasses and enums of one of _RECORDED_MODULES, by their full names: nothing else is
+    ever made. A head that holds warnings needs only the diagnostics module, not the check stage
+    and all it imports."""
+    if module_name not in _RECORDED_MODULES:
+        raise KeyError(module_name)
+    module = importlib.import_module(module_name)
+    return {
+        f"{module_name}.{name}": value for name, value in vars(module).items()
+        if isinstance(value, type) and value.__module__ == module_name
+        and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))
+    }
+
+
+def _recorded_class(name: str) -> type:
+    return _classes_of(name.rpartition(".")[0])[name]
 
 
 class CheckedFile:
@@ -561,12 +570,22 @@ def unchanged_build(last: Record, inputs: str) -> LastBuild | None:
         return None
     try:
         outcome = last.outcome
+        warnings = list(outcome["diagnostics"])
+        if not all(map(_recorded_warning, warnings)):
+            return None
         return LastBuild(
-            Path(str(outcome["output"])), last.output, list(outcome["diagnostics"]), int(outcome["checked"]), int(outcome["pages"]),
-            int(outcome["files"]),
+            Path(str(outcome["output"])), last.output, warnings, int(outcome["checked"]), int(outcome["pages"]), int(outcome["files"]),
         )
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _recorded_warning(item: Any) -> bool:
+    """A warning as a build records it (a build with errors records no outcome; a planted head could hold anything)."""
+    return (
+        type(item) is _recorded_class("generator.diagnostics.Diagnostic") and item.severity == "warning"
+        and isinstance(item.message, str) and isinstance(item.path, str) and type(item.line) is int and type(item.column) is int
+    )
 
 
 def read_head(folder: Path | None) -> Record:
@@ -732,7 +751,7 @@ def _tagged(value: Any) -> Any:
     if kind is dict:
         return {key: _tagged(item) for key, item in value.items()}
     name = f"{kind.__module__}.{kind.__qualname__}"
-    recorded = recorded_classes().get(name) is kind
+    recorded = kind.__module__ in _RECORDED_MODULES and _classes_of(kind.__module__).get(name) is kind
     if recorded and isinstance(value, enum.Enum):
         return cbor2.CBORTag(_ENUM, [name, value.value])
     if recorded and dataclasses.is_dataclass(value):
@@ -745,12 +764,12 @@ def _tagged(value: Any) -> Any:
 
 
 @functools.cache
-def _recorded_fields() -> dict[str, tuple[type, tuple[str, ...], bool]]:
-    """Each recorded dataclass by name, with its fields' names in order, and whether its instances have a __dict__."""
-    return {
-        name: (kind, tuple(declared.name for declared in dataclasses.fields(kind)), not hasattr(kind, "__slots__"))
-        for name, kind in recorded_classes().items() if dataclasses.is_dataclass(kind)
-    }
+def _recorded_fields(name: str) -> tuple[type, tuple[str, ...], bool]:
+    """A recorded dataclass, its fields' names in order, and whether its instances have a __dict__."""
+    kind = _recorded_class(name)
+    if not dataclasses.is_dataclass(kind):
+        raise KeyError(name)
+    return kind, tuple(declared.name for declared in dataclasses.fields(kind)), not hasattr(kind, "__slots__")
 
 
 def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
@@ -761,7 +780,7 @@ def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
         return tuple(value)
     if number == _DATACLASS:
         name, values = value
-        kind, names, plain = _recorded_fields()[name]  # KeyError for anything else: the record is ignored
+        kind, names, plain = _recorded_fields(name)  # KeyError for anything else: the record is ignored
         if len(values) != len(names):
             raise ValueError(f"{name} with {len(values)} fields")
         made = object.__new__(kind)
@@ -780,7 +799,7 @@ def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
         return dt.timezone.utc if seconds == 0 and name == "UTC" else dt.timezone(dt.timedelta(seconds=seconds), str(name))
     if number == _ENUM:
         name, value = value
-        return recorded_classes()[name](value)
+        return _recorded_class(name)(value)
     raise ValueError(f"unknown tag {number}")
 
 

@@ -1,11 +1,13 @@
 """A build with no input changed does nothing and says what the last one said; any change builds."""
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from generator.build import build_site
 from generator.cli import main
 
-from conftest import write_files
+from conftest import REPO, write_files
 from test_build import snapshot
 
 WARNED = {"content/sources/unread.yml": "title: Unread\n"}  # an unused source: a warning
@@ -29,6 +31,52 @@ def test_nothing_changed_nothing_done_and_the_same_warnings_told(minimal_site: P
     assert mtimes(minimal_site / "_site") == before
     assert main(["build", "--strict", "--site", str(minimal_site)]) == 1  # strict still fails on the warning
     assert build_site(minimal_site, force=True).report.timeline is not None  # --force builds in full
+
+
+def test_the_command_tells_the_last_warnings_without_loading_the_build_or_the_checker(minimal_site: Path):
+    """A site with warnings takes the same short way as one without: nothing but the record's head
+    is read, and the command prints what the build that made the record printed."""
+    write_files(minimal_site, WARNED)
+    told = (
+        "import sys\nfrom generator.cli import main\ncode = main(sys.argv[1:])\n"
+        "print(code, sorted(m for m in ('generator.build', 'generator.check', 'generator.pipeline') if m in sys.modules))\n"
+    )
+
+    def build(*options: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", told, "build", "--site", str(minimal_site), *options],
+                              cwd=REPO, capture_output=True, text=True, timeout=300)
+
+    first = build()
+    assert first.stdout.startswith("0 ['generator.build'")
+    again = build()
+    assert again.stdout == "0 []\n", again.stderr
+    assert again.stderr.splitlines()[:-1] == first.stderr.splitlines()[:-1]  # the warning and its count; then the timing line
+    assert "warning" in again.stderr and "0 written" in again.stderr.splitlines()[-1]
+    assert build("-q").stdout == "0 []\n" and build("-q").stderr == ""
+    strict = build("--strict")
+    assert strict.stdout.startswith("1 ['generator.build'") and "[--strict]" in strict.stderr
+
+
+def test_a_head_holding_anything_but_warnings_is_not_taken_for_the_last_build(minimal_site: Path):
+    import cbor2
+
+    from generator.record import CACHE_DIR, RECORD, read_head, unchanged_build
+
+    write_files(minimal_site, WARNED)
+    assert main(["build", "--site", str(minimal_site), "-q"]) == 0
+    record = minimal_site / CACHE_DIR / RECORD
+    with open(record, "rb") as handle:
+        decoder = cbor2.CBORDecoder(handle)
+        head, body = decoder.decode(), decoder.decode()
+    inputs = head["inputs"]
+    assert unchanged_build(read_head(minimal_site / CACHE_DIR), inputs) is not None
+    (warning,) = head["outcome"]["diagnostics"]
+    name, fields = warning.value
+    for planted in ("a string", cbor2.CBORTag(41000, [name, ["error", *fields[1:]]]), cbor2.CBORTag(41000, [name, [*fields[:3], "2", 1]])):
+        head["outcome"]["diagnostics"] = [planted]
+        record.write_bytes(cbor2.dumps(head) + cbor2.dumps(body))
+        assert unchanged_build(read_head(minimal_site / CACHE_DIR), inputs) is None
+        assert main(["build", "--site", str(minimal_site), "-q"]) == 0  # a build, not a traceback
 
 
 def test_any_changed_input_or_option_builds_again(minimal_site: Path, tmp_path: Path):
