@@ -30,14 +30,15 @@ import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows; builds there are not locked
     fcntl = None  # type: ignore[assignment]
 
-from generator.parallel import Started, start_in_child
+if TYPE_CHECKING:
+    from generator.parallel import Started
 
 MARKER = ".timeline-site"  # the manifest; marks a folder this generator made
 _RENAME_EXCHANGE = 2
@@ -189,6 +190,8 @@ class SiteWriter:
                 # Listing both folders is nearly all system time, in every one of their thousands of
                 # folders: a child process does it, and makes the spare folder ready, while this
                 # one goes on making files (it waits for the listing when it first needs it).
+                from generator.parallel import start_in_child  # not imported by a build that finds nothing changed
+
                 self._listing = start_in_child(partial(_list_and_mirror, self.output, self.spare, live))
         except BaseException:
             self.lock.release()
