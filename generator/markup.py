@@ -66,7 +66,7 @@ class Markdown:
     """
 
     def __init__(self, store: dict[str, str] | None = None) -> None:
-        self._converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        self._converter: markdown.Markdown | None = None
         self.store = store if store is not None else {}
         self.to_html = lru_cache(maxsize=None)(self._convert)
 
@@ -80,6 +80,9 @@ class Markdown:
 
     def converted(self, text: str) -> str:
         """`text` through Markdown and the sanitiser, whatever it holds."""
+        if self._converter is None:  # made on first use: an edit build whose texts are all plain or stored needs none
+            # Its extensions load through entry points (importlib.metadata, and Pygments where installed).
+            self._converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
         try:
             html = self._converter.reset().convert(text)
         except RecursionError:  # nesting the checker bounds; should it get through, show the text as written

@@ -64,6 +64,7 @@ Stamp = tuple[int, int, int, int]
 _NO_STAMP = (0, 0, 0, 0)  # in the inputs' digest, for a file that cannot be stamped (a size, times and inode no file has)
 
 _DATACLASS, _TUPLE, _ENUM, _ZONE, _OFFSET = 41000, 41001, 41002, 41003, 41004
+_NO_NAMES: frozenset[str] = frozenset()  # a packed piece's reads by name: one set for them all
 
 
 _RECORDED_MODULES = ("generator.check", "generator.dates", "generator.diagnostics")
@@ -212,7 +213,7 @@ class Pieces:
             keys = [tuple(key) if type(key) is list else key for key in keys]
             if len(set(keys)) != len(keys):  # a TypeError for a key that cannot be one
                 raise ValueError("a key twice in a shard")
-            pieces = list(zip(values, repeat(frozenset()), reads))
+            pieces = list(zip(values, repeat(_NO_NAMES), reads))
             if not self.stale.isdisjoint(every):  # some piece of it read a stale key
                 return self._fresh(keys, pieces, union)
         except Exception:  # damaged: the shard's pieces are made again
@@ -278,7 +279,7 @@ class Pieces:
                 packed = self.table.pack(names, packed)
                 # Kept packed from now on: serve's next builds paste it into outputs as it is stored, and
                 # an export of every event no longer finds 20,000 keys by name again at each edit (0.15 s).
-                group[key] = (value, frozenset(), packed)
+                group[key] = (value, _NO_NAMES, packed)
             union.frombytes(packed)
             values.append(value)
             reads.append(packed)
@@ -628,10 +629,11 @@ def _read_body(record: Record, body: dict, pieces: Path) -> None:
     record.files = {str(path): CheckedFile(list(entry[0]), bytes(entry[1])) for path, entry in body["files"].items()}
     record.keys = KeyTable(dict(zip(body["names"], body["digests"], strict=True)))
     known = len(record.keys)
-    reads = [_positions(packed, known) for packed in body["output_reads"]]
+    reads = _read_sets(body["output_reads"], known)
     record.outputs = dict(zip(map(str, body["output_paths"]), zip(map(str, body["output_digests"]), reads, strict=True), strict=True))
     groups = {
-        str(name): [(_shard_file(file), _positions(union, known)) for file, union in shards] for name, shards in body["pieces"].items()
+        str(name): list(zip(map(_shard_file, [file for file, _ in shards]), _read_sets([union for _, union in shards], known), strict=True))
+        for name, shards in body["pieces"].items()
     }
     if any(len(shards) != SHARDS for shards in groups.values()):
         raise ValueError("pieces in another number of shards")
@@ -656,11 +658,13 @@ def _shard_file(name: Any) -> str:
     return name
 
 
-def _positions(packed: Any, known: int) -> bytes:
-    """Packed positions as stored, checked to stand for keys of the table (else the record is ignored)."""
-    if type(packed) is not bytes or len(packed) % 4 or (packed and max(unpack(packed)) >= known):
+def _read_sets(stored: Any, known: int) -> list[bytes]:
+    """Packed read sets as stored, checked to stand for keys of the table (else the record is ignored):
+    checked all at once, as one array, not one by one (11,000 outputs at 10,000 events)."""
+    sets = list(stored)
+    if not all(type(packed) is bytes and not len(packed) % 4 for packed in sets) or max(unpack(b"".join(sets)), default=-1) >= known:
         raise ValueError("read set out of the key table")
-    return packed
+    return sets
 
 
 def write_record(folder: Path | None, record: Record) -> None:
