@@ -635,8 +635,13 @@ def _unlink(root: Path, path: str) -> None:
     target = root / path
     target.unlink(missing_ok=True)
     parent = target.parent
-    while parent != root and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
+    # rmdir itself tells a folder that still holds something: listing one to ask took 2 ms a file
+    # under a folder of 10,000 (a forced build's spare folder emptied file by file: 50 s).
+    while parent != root:
+        try:
+            parent.rmdir()
+        except OSError:  # not empty, gone, or not a folder
+            break
         parent = parent.parent
 
 

@@ -28,6 +28,16 @@ def test_removed_pages_disappear_with_their_empty_folders(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.lock", "._site.spare", "_site"]
 
 
+def test_a_removed_page_takes_only_the_folders_it_leaves_empty(tmp_path: Path):
+    out = tmp_path / "_site"
+    write_site(out, {"events/a/index.html": b"a", "events/b/index.html": b"b", "events/b/map.json": b"m"}, {})
+    write_site(out, {"events/b/index.html": b"b"}, {})  # the live site's events/a goes in the swap
+    write_site(out, {"events/b/index.html": b"b2"}, {})  # the spare's events/a and events/b/map.json are removed file by file
+    for folder in (out, tmp_path / "._site.spare"):
+        files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+        assert [name for name in files if name != MARKER] == ["events", "events/b", "events/b/index.html"]
+
+
 def test_nothing_changed_writes_nothing(tmp_path: Path):
     out = tmp_path / "_site"
     write_site(out, {"a.html": b"a", "b/index.html": b"b"}, {})
