@@ -25,6 +25,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import posixpath
 import shutil
 import time
 from dataclasses import dataclass
@@ -581,14 +582,16 @@ def _mirror(spare: Path, live: Path, live_inodes: dict[str, int], wanted: set[st
     if spare.is_symlink() or not spare.is_dir():
         _prepare_empty(spare)
     spare_files, others = scan_folder(spare)
-    for path in others:
-        _unlink(spare, path)
-    for path, inode in sorted(spare_files.items()):
-        if path not in wanted or live_inodes.get(path) != inode:
-            _unlink(spare, path)
+    stale = others + [path for path, inode in sorted(spare_files.items()) if path not in wanted or live_inodes.get(path) != inode]
+    for path in stale:
+        (spare / path).unlink(missing_ok=True)
     for path in sorted(wanted):
         if spare_files.get(path) != live_inodes[path]:
             _link_or_copy(live / path, spare / path)
+    # Only then the folders left empty: a forced build's spare holds none of the live files, and
+    # removing each event's folder to make it again at once was half of its mirroring.
+    for folder in sorted({posixpath.dirname(path) for path in stale}, key=lambda name: -name.count("/")):
+        _remove_empty(spare, spare / folder)
 
 
 def _write_spare(target: Path, data: bytes) -> None:
@@ -618,6 +621,8 @@ def _replace(target: Path, data: bytes) -> None:
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
+    if _linked_straight(source, target):
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.unlink(missing_ok=True)
@@ -630,19 +635,39 @@ def _link_or_copy(source: Path, target: Path) -> None:
     os.replace(temporary, target)
 
 
+def _linked_straight(source: Path, target: Path) -> bool:
+    """Whether `target` could be made a link to `source` at once: it held nothing yet (every path of a
+    spare folder made afresh: one call, not four). Else (a name there, no hard links here) False."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileNotFoundError:  # its folder is missing (or the source is gone, which the caller finds out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError:
+            return False
+    except OSError:
+        return False
+    return True
+
+
 def _unlink(root: Path, path: str) -> None:
     """Remove a file of the folder `root`, and the folders it leaves empty (never `root`)."""
     target = root / path
     target.unlink(missing_ok=True)
-    parent = target.parent
+    _remove_empty(root, target.parent)
+
+
+def _remove_empty(root: Path, folder: Path) -> None:
+    """Remove `folder` and the folders above it that are left empty, up to `root` (never `root` itself)."""
     # rmdir itself tells a folder that still holds something: listing one to ask took 2 ms a file
     # under a folder of 10,000 (a forced build's spare folder emptied file by file: 50 s).
-    while parent != root:
+    while folder != root:
         try:
-            parent.rmdir()
+            folder.rmdir()
         except OSError:  # not empty, gone, or not a folder
             break
-        parent = parent.parent
+        folder = folder.parent
 
 
 def _swap(staging: Path, output: Path) -> None:
