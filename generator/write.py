@@ -174,6 +174,7 @@ class SiteWriter:
         self.output = output.absolute()
         self.spare = self.output.with_name(f".{self.output.name}.spare")
         self.wanted: Manifest = {}
+        self._folders: set[str] = set()  # the folders the wanted files are in, at every depth
         self.written = 0
         self.prepared = False
         self._live: Manifest | None = None
@@ -249,7 +250,7 @@ class SiteWriter:
             else:
                 with _disk_errors(self):
                     self.prepare()
-                    _write_spare(self.spare / path, data)
+                    _write_spare(self.spare, path, data)
             self.written += 1
 
     def add_written(self, path: str, file_digest: str) -> None:
@@ -266,6 +267,11 @@ class SiteWriter:
             raise WriteError(f"two files would be written to {path}")
         if path == MARKER:
             raise WriteError(f"{MARKER} is the generator's own file; a page or static file cannot use that name")
+        folders = [path[:index] for index, char in enumerate(path) if char == "/"]
+        clash = path if path in self._folders else next((folder for folder in folders if folder in self.wanted), None)
+        if clash is not None:
+            raise WriteError(f"a file and a folder would both be at {clash}: rename the static file or page that makes one of them")
+        self._folders.update(folders)
 
     def read(self, path: str) -> bytes:
         """A file added before, from wherever its bytes are now."""
@@ -315,7 +321,7 @@ class SiteWriter:
             _mirror(self.spare, self.output, self.live_inodes, set(self._live))
         self.prepared = True
         for path, data in (pending or {}).items():
-            _write_spare(self.spare / path, data)
+            _write_spare(self.spare, path, data)
 
 
 def _list_and_mirror(output: Path, spare: Path, live: Manifest | None) -> tuple[LiveFolder, Manifest | None, bool]:
@@ -585,29 +591,53 @@ def _mirror(spare: Path, live: Path, live_inodes: dict[str, int], wanted: set[st
     stale = others + [path for path, inode in sorted(spare_files.items()) if path not in wanted or live_inodes.get(path) != inode]
     for path in stale:
         (spare / path).unlink(missing_ok=True)
-    for path in sorted(wanted):
-        if spare_files.get(path) != live_inodes[path]:
-            _link_or_copy(live / path, spare / path)
-    # Only then the folders left empty: a forced build's spare holds none of the live files, and
-    # removing each event's folder to make it again at once was half of its mirroring.
-    for folder in sorted({posixpath.dirname(path) for path in stale}, key=lambda name: -name.count("/")):
+    to_link = [path for path in sorted(wanted) if spare_files.get(path) != live_inodes[path]]
+    # The folders left empty go before the live files come (a file may have a folder's name now),
+    # but not those about to be filled again: a forced build's spare holds none of the live
+    # files, and removing each event's folder to make it again at once was half of its mirroring.
+    refilled = {posixpath.dirname(path) for path in to_link}
+    for folder in sorted({posixpath.dirname(path) for path in stale} - refilled, key=lambda name: -name.count("/")):
         _remove_empty(spare, spare / folder)
+    for path in to_link:
+        _link_or_copy(live / path, spare / path)
 
 
-def _write_spare(target: Path, data: bytes) -> None:
+def _write_spare(spare: Path, path: str, data: bytes) -> None:
     """`_replace` in the spare folder, which no one reads before the swap: a path that holds
     nothing yet (every path of a cold build) is written straight, with no temporary file
-    to clear away first and rename after, and no folder made unless it is missing."""
+    to clear away first and rename after, and no folder made unless it is missing.
+
+    The spare mirrors the last site, whose files are removed only once the new ones are
+    written: a file's path may be a folder of the last site, or lie under a file of it.
+    Whatever is there is not wanted any more (a wanted file is never a wanted folder).
+    """
+    target = spare / path
     try:
         handle = open(target, "xb")
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle = open(target, "xb")
-    except FileExistsError:  # a link to the live file, or a planted name: a new inode takes its place
+    except NotADirectoryError:  # under a file of the last site
+        _remove_files_above(spare, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(target, "xb")
+    except FileExistsError:  # a link to the live file, a planted name, or a folder of the last site
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
         _replace(target, data)
         return
     with handle:
         handle.write(data)
+
+
+def _remove_files_above(root: Path, path: str) -> None:
+    """Remove what is not a folder on the way from `root` to its `path` (never `root` itself)."""
+    folder = root
+    for part in path.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or folder.exists() and not folder.is_dir():
+            folder.unlink(missing_ok=True)  # another worker may have been first
+            return
 
 
 def _replace(target: Path, data: bytes) -> None:
@@ -654,7 +684,10 @@ def _linked_straight(source: Path, target: Path) -> bool:
 def _unlink(root: Path, path: str) -> None:
     """Remove a file of the folder `root`, and the folders it leaves empty (never `root`)."""
     target = root / path
-    target.unlink(missing_ok=True)
+    try:
+        target.unlink(missing_ok=True)
+    except (IsADirectoryError, NotADirectoryError):  # a folder now, or under a file now: what it named is gone
+        return
     _remove_empty(root, target.parent)
 
 

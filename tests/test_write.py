@@ -38,6 +38,23 @@ def test_a_removed_page_takes_only_the_folders_it_leaves_empty(tmp_path: Path):
         assert [name for name in files if name != MARKER] == ["events", "events/b", "events/b/index.html"]
 
 
+@pytest.mark.parametrize("before, after", [("a/b.html", "a"), ("a", "a/b.html"), ("a/x/b.html", "a/x"), ("a", "a/x/b.html")])
+def test_a_file_may_take_the_name_of_a_folder_of_the_last_site_and_the_other_way_round(tmp_path: Path, before: str, after: str):
+    out = tmp_path / "_site"
+    for files in ({before: b"1", "k.html": b"k"}, {before: b"1", "k.html": b"k2"}, {after: b"2", "k.html": b"k2"}, {after: b"2", "k.html": b"k3"}):
+        write_site(out, files, {})  # the spare mirrors the last site each time, the last but one's files linked again
+        assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER} == files
+
+
+def test_a_file_and_a_folder_on_one_path_are_refused_before_anything_is_replaced(tmp_path: Path):
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"home"}, {})
+    for files in ({"a": b"x", "a/b/c.html": b"y"}, {"a/b/c.html": b"y", "a/b": b"x"}):
+        with pytest.raises(WriteError, match="a file and a folder would both be at a"):
+            write_site(out, files, {})
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [MARKER, "index.html"]
+
+
 def test_nothing_changed_writes_nothing(tmp_path: Path):
     out = tmp_path / "_site"
     write_site(out, {"a.html": b"a", "b/index.html": b"b"}, {})
