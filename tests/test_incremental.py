@@ -201,10 +201,11 @@ def edit(draw, site: Site) -> str:
         builtin = (builtin_dir("templates") / "_event_card.html").read_text(encoding="utf-8")
         site.card = draw(st.sampled_from([None, builtin.replace("<article", f'<article data-{word}="1"', 1)]))
     elif choice == "static":
-        name = draw(st.sampled_from(["extra.css", "notes/a.txt"]))
+        name = draw(st.sampled_from(["extra.css", "notes/a.txt", "notes"]))  # notes: a file where a folder was, or back
         if name in site.static and draw(st.booleans()):
             del site.static[name]
         else:
+            site.static.pop({"notes": "notes/a.txt", "notes/a.txt": "notes"}.get(name, ""), None)
             site.static[name] = f"/* {word} */\n"
     return choice
 
@@ -212,9 +213,11 @@ def edit(draw, site: Site) -> str:
 def sync(folder: Path, files: dict[str, str]) -> None:
     """Make `folder`'s sources exactly `files`: changed files rewritten, the others left, stale ones removed."""
     for kind in ("content", "templates", "static"):
-        for path in sorted((folder / kind).rglob("*")) if (folder / kind).is_dir() else ():
+        for path in sorted((folder / kind).rglob("*"), reverse=True) if (folder / kind).is_dir() else ():  # a folder after its files
             if path.is_file() and path.relative_to(folder).as_posix() not in files:
                 path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
     for name, text in files.items():
         path = folder / name
         if path.is_file() and path.read_text(encoding="utf-8") == text:
@@ -266,6 +269,19 @@ def _edit_and_compare(data, site: Site, warm: Path, memory: Memory | None, tmp_p
         stale = sorted(path for path in reference if incremental[path] != reference[path])
         assert not stale, (done, stale)
         shutil.rmtree(cold)
+
+
+@pytest.mark.parametrize("before, after", [("notes/a.txt", "notes"), ("notes", "notes/a.txt")])
+def test_a_static_file_where_a_folder_was_or_the_other_way_round_builds_as_a_cold_build_does(tmp_path: Path, before: str, after: str):
+    """The spare folder mirrors the last site until the new one is written: a file there may stand
+    where the new site has a folder, or the other way round (three builds: the third mirrors the second)."""
+    site, warm = initial_site(), tmp_path / "warm"
+    for static in ({before: "1"}, {after: "2"}, {after: "2", "extra.css": "3"}):
+        site.static = dict(static)
+        sync(warm, site.files())
+        cold = tmp_path / f"cold-{len(static)}-{static.get(after, '')}"
+        sync(cold, site.files())
+        assert built(warm) == built(cold)
 
 
 def test_force_rewrites_every_output(minimal_site: Path):
