@@ -191,10 +191,18 @@ def _load_and_make(
     later = first is not None and memory is not None and not strict
     if memory is not None and memory.content is None:
         memory.content = find_content(site_root)
-    report = load_site(
-        site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps,
-        memory.model if memory else None, later, memory.content if memory else None,
-    )
+    # What loading makes lives to the end of the build (it is frozen next): a collection in
+    # between only walks it (one took 0.18 s of a 10,000-event edit build).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        report = load_site(
+            site_root, drafts, overrides, record.files, memory.made if memory else None, inputs.stamps,
+            memory.model if memory else None, later, memory.content if memory else None,
+        )
+    finally:
+        if collecting:
+            gc.enable()
     gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):
         _keep(memory, folder, record)
