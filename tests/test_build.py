@@ -286,7 +286,7 @@ def test_a_failed_build_after_a_good_one_leaves_the_site_as_it_was(minimal_site:
     assert {path: path.read_bytes() for path in (minimal_site / "_site").rglob("*") if path.is_file()} == site
 
 
-def test_loading_runs_no_collection_and_the_build_leaves_the_collector_as_it_found_it(minimal_site: Path):
+def test_loading_runs_no_collection_and_the_build_leaves_the_collector_as_it_found_it(minimal_site: Path, monkeypatch):
     """What loading makes lives to the end of the build: the collector waits until it is frozen."""
     import gc
 
@@ -295,12 +295,7 @@ def test_loading_runs_no_collection_and_the_build_leaves_the_collector_as_it_fou
 
     collections: list[bool] = []
     loading = generator.build.load_site
-
-    def load_and_collect(*args, **kwargs):
-        collections.append(gc.isenabled())
-        return loading(*args, **kwargs)
-
-    generator.build.load_site = load_and_collect
+    monkeypatch.setattr(generator.build, "load_site", lambda *args, **kwargs: collections.append(gc.isenabled()) or loading(*args, **kwargs))
     try:
         assert build_site(minimal_site, search=False).written is not None
         assert collections == [False] and gc.isenabled()
@@ -309,4 +304,3 @@ def test_loading_runs_no_collection_and_the_build_leaves_the_collector_as_it_fou
         assert not gc.isenabled()
     finally:
         gc.enable()
-        generator.build.load_site = loading
