@@ -267,7 +267,10 @@ class SiteWriter:
             raise WriteError(f"two files would be written to {path}")
         if path == MARKER:
             raise WriteError(f"{MARKER} is the generator's own file; a page or static file cannot use that name")
-        folders = [path[:index] for index, char in enumerate(path) if char == "/"]
+        folders, index = [], path.find("/")
+        while index != -1:
+            folders.append(path[:index])
+            index = path.find("/", index + 1)
         clash = path if path in self._folders else next((folder for folder in folders if folder in self.wanted), None)
         if clash is not None:
             raise WriteError(f"a file and a folder would both be at {clash}: rename the static file or page that makes one of them")
@@ -653,6 +656,8 @@ def _replace(target: Path, data: bytes) -> None:
 def _link_or_copy(source: Path, target: Path) -> None:
     if _linked_straight(source, target):
         return
+    if target.is_dir() and not target.is_symlink():  # a folder left in the spare where the live site has a file
+        shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.unlink(missing_ok=True)

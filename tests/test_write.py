@@ -55,6 +55,16 @@ def test_a_file_and_a_folder_on_one_path_are_refused_before_anything_is_replaced
         assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [MARKER, "index.html"]
 
 
+def test_a_folder_left_in_the_spare_where_the_live_site_has_a_file_is_cleared(tmp_path: Path):
+    out, spare = tmp_path / "_site", tmp_path / "._site.spare"
+    write_site(out, {"a": b"1", "k.html": b"k"}, {})
+    write_site(out, {"a": b"1", "k.html": b"k2"}, {})
+    (spare / "a").unlink()
+    (spare / "a" / "left").mkdir(parents=True)  # as a killed build might leave it
+    write_site(out, {"a": b"1", "k.html": b"k3"}, {})
+    assert (out / "a").read_bytes() == b"1" and (out / "k.html").read_bytes() == b"k3"
+
+
 def test_nothing_changed_writes_nothing(tmp_path: Path):
     out = tmp_path / "_site"
     write_site(out, {"a.html": b"a", "b/index.html": b"b"}, {})
