@@ -267,10 +267,7 @@ class SiteWriter:
             raise WriteError(f"two files would be written to {path}")
         if path == MARKER:
             raise WriteError(f"{MARKER} is the generator's own file; a page or static file cannot use that name")
-        folders, index = [], path.find("/")
-        while index != -1:
-            folders.append(path[:index])
-            index = path.find("/", index + 1)
+        folders = _folders_of(path)
         clash = path if path in self._folders else next((folder for folder in folders if folder in self.wanted), None)
         if clash is not None:
             raise WriteError(f"a file and a folder would both be at {clash}: rename the static file or page that makes one of them")
@@ -625,8 +622,7 @@ def _write_spare(spare: Path, path: str, data: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle = open(target, "xb")
     except FileExistsError:  # a link to the live file, a planted name, or a folder of the last site
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
+        _remove_spare_folder(target)
         _replace(target, data)
         return
     with handle:
@@ -635,12 +631,26 @@ def _write_spare(spare: Path, path: str, data: bytes) -> None:
 
 def _remove_files_above(root: Path, path: str) -> None:
     """Remove what is not a folder on the way from `root` to its `path` (never `root` itself)."""
-    folder = root
-    for part in path.split("/")[:-1]:
-        folder = folder / part
+    for name in _folders_of(path):
+        folder = root / name
         if folder.is_symlink() or folder.exists() and not folder.is_dir():
             folder.unlink(missing_ok=True)  # another worker may have been first
             return
+
+
+def _remove_spare_folder(target: Path) -> None:
+    """A folder of the spare where a file goes now: nothing in it is wanted (a wanted file is never a wanted folder)."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+
+
+def _folders_of(path: str) -> list[str]:
+    """The folders a relative path lies in, outermost first ("a/b/c.html": "a", "a/b")."""
+    folders, index = [], path.find("/")
+    while index != -1:
+        folders.append(path[:index])
+        index = path.find("/", index + 1)
+    return folders
 
 
 def _replace(target: Path, data: bytes) -> None:
@@ -656,8 +666,7 @@ def _replace(target: Path, data: bytes) -> None:
 def _link_or_copy(source: Path, target: Path) -> None:
     if _linked_straight(source, target):
         return
-    if target.is_dir() and not target.is_symlink():  # a folder left in the spare where the live site has a file
-        shutil.rmtree(target)
+    _remove_spare_folder(target)  # left there (a killed build, or a file that was a folder two builds ago)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.unlink(missing_ok=True)
