@@ -545,7 +545,7 @@ def _stamp_folder(folder: str, stamps: dict[str, Stamp | None]) -> None:
                 stamps[prefix + name] = None
                 continue
             if stat.S_ISREG(info.st_mode):
-                stamps[prefix + name] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                stamps[prefix + name] = _stamp_of(info)
             elif not stat.S_ISDIR(info.st_mode):
                 stamps[prefix + name] = _entry_stamp(prefix + name, info)
             elif name != "__pycache__":
