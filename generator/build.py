@@ -41,8 +41,8 @@ from generator.render import Markdown, Renderer, compile_ahead, finish_compiling
 from generator.theme import builtin_dir
 from generator.views import Views
 from generator.search import (
-    EVENT_PAGE, SERVICES, SHARDS_FILE, SearchUnavailable, facet_counts, page_language, pagefind_binary, shard_count,
-    shard_files, shards_file, split_pages,
+    EVENT_PAGE, SERVICES, SHARDS_FILE, SearchUnavailable, facet_counts, indexed_part, page_language, pagefind_binary,
+    part_digest, shard_count, shard_files, shard_key, shards_file, split_pages,
 )
 from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
@@ -514,55 +514,86 @@ PARALLEL_FROM = 400  # pages and exports to make before it pays to fork a worker
 
 
 class _SearchIndex:
-    """The search index of the event pages, in shards: each kept while it is of the same pages, else made again.
+    """The search index of the event pages, in shards: each kept while it is made of the same pages, else made again.
 
-    It is started once the event pages are made; the shards that must be made again
-    are made in a thread, at most `SERVICES` at a time (Pagefind runs in processes of
-    its own), while the other pages and exports render. A failed shard leaves the
-    site without search (a partial index would silently miss events).
+    A shard is made of what Pagefind reads of its pages (`search.shard_key`): a page
+    whose file is the one of the last build keeps its part's digest from the record;
+    the others are read and cut again, so that a page changed only outside its indexed
+    part (an event's neighbours after a title edit) does not make its shard again.
+    It is started once the event pages are made; the shards that may have changed are
+    looked at, and made again, in a thread, at most `SERVICES` at a time (Pagefind runs
+    in processes of its own), while the other pages and exports render. A failed shard
+    leaves the site without search (a partial index would silently miss events).
     """
 
     def __init__(self, writer: SiteWriter, remembered: list | None, search: bool):
         self.writer, self.remembered, self.search = writer, remembered or [], search
         self.thread: threading.Thread | None = None
-        self.outcome: list[dict[str, bytes]] | str | BaseException = []
+        self.outcome: list[tuple[dict[str, str], dict[str, bytes] | None]] | str | BaseException = []
 
     def start(self) -> None:
-        writer = self.writer
+        writer, remembered = self.writer, self.remembered
         pages = sorted(path for path in writer.wanted if EVENT_PAGE.fullmatch(path))
         self.shards = shard_count(len(pages))
         self.groups = split_pages(pages, self.shards)
-        self.keys = [digest(f"{self.shards}\n".encode() + "".join(f"{p}:{writer.wanted[p]}\n" for p in group).encode())
-                     for group in self.groups]
         live = writer.live or {}
-        on_disk = [all(live.get(path) == file_digest for path, file_digest in files.items()) for _, files, _ in self.remembered]
+        self.on_disk = [all(live.get(path) == file_digest for path, file_digest in files.items()) for _, files, _, _ in remembered]
+        same = len(remembered) == self.shards
+        # Each page's part digest, by shard, where its file is the one the last build indexed.
+        self.parts = [self._known_parts(shard, group) if same else {} for shard, group in enumerate(self.groups)]
         if not self.search:  # the last index stays as it is, whatever it covers
-            self.kept = set(range(len(self.remembered))) if all(on_disk) else set()
+            self.kept = set(range(len(remembered))) if all(self.on_disk) else set()
             return
-        same = len(self.remembered) == self.shards
-        self.kept = {shard for shard in range(self.shards) if same and on_disk[shard] and self.remembered[shard][0] == self.keys[shard]}
-        self.todo = [shard for shard in range(self.shards) if shard not in self.kept]
         self.language = page_language(writer.read(pages[0])) if pages else "unknown"
+        self.kept = {shard for shard in range(self.shards) if self._same_shard(shard)}
+        self.todo = [shard for shard in range(self.shards) if shard not in self.kept]
         if self.todo:
             self.thread = threading.Thread(target=self._make, daemon=True)
             self.thread.start()
+
+    def _known_parts(self, shard: int, group: list[str]) -> dict[str, str]:
+        wanted, pages = self.writer.wanted, self.remembered[shard][3]
+        return {path: pages[path][1] for path in group if path in pages and pages[path][0] == wanted[path]}
+
+    def _same_shard(self, shard: int) -> bool:
+        """Whether the shard is known to be what the last build made, without reading a page."""
+        group, parts = self.groups[shard], self.parts[shard]
+        return self._keepable(shard) and len(parts) == len(group) and self._key(shard) == self.remembered[shard][0]
+
+    def _keepable(self, shard: int) -> bool:
+        return len(self.remembered) == self.shards and self.on_disk[shard]
+
+    def _key(self, shard: int) -> str:
+        return shard_key(self.shards, shard, self.language, self.groups[shard], self.parts[shard])
 
     def _make(self) -> None:
         pages = _Pages(self.writer, [path for group in self.groups for path in group])
         try:
             binary = pagefind_binary()
             with ThreadPoolExecutor(SERVICES) as pool:
-                self.outcome = list(pool.map(
-                    lambda shard: shard_files(binary, pages, self.groups[shard], shard, self.language), self.todo))
+                self.outcome = list(pool.map(lambda shard: self._make_shard(binary, pages, shard), self.todo))
         except SearchUnavailable as problem:
             self.outcome = f"search skipped: {problem}"
         except BaseException as err:  # raised again by finish, in the build's own thread
             self.outcome = err
 
+    def _make_shard(self, binary: Path, pages: _Pages, shard: int) -> tuple[dict[str, str], dict[str, bytes] | None]:
+        """The shard's part digests, and its files made again (None when its parts are those of the last build)."""
+        group, parts = self.groups[shard], self.parts[shard]
+        cut: dict[str, bytes] = {}
+        if self._keepable(shard):  # the pages not known are cut first, to tell whether the shard changed
+            for path in group:
+                if path not in parts:
+                    cut[path] = indexed_part(pages[path])
+                    parts[path] = part_digest(cut[path])
+            if self._key(shard) == self.remembered[shard][0]:
+                return parts, None
+        return parts, shard_files(binary, pages, group, shard, self.language, cut, parts)
+
     def finish(self, record: Record) -> tuple[str, ...]:
         """Add the index's files to the writer; note what the next build compares with; say what happened."""
         writer, remembered = self.writer, self.remembered
-        made: dict[int, dict[str, bytes]] = {}
+        made: dict[int, tuple[dict[str, str], dict[str, bytes] | None]] = {}
         if self.thread is not None:
             self.thread.join()
             if isinstance(self.outcome, BaseException):
@@ -577,26 +608,29 @@ class _SearchIndex:
                     writer.add(path, Kept(file_digest))
             if not self.kept:
                 return ("search skipped: no index was made",)
-            current = len(remembered) == self.shards and all(remembered[shard][0] == self.keys[shard] for shard in self.kept)
+            current = len(remembered) == self.shards and all(
+                len(self.parts[shard]) == len(self.groups[shard]) == len(remembered[shard][3]) for shard in self.kept)
             return () if current else ("search index not updated (it covers the pages of an earlier build)",)
-        shards = [self._add_shard(shard, made.get(shard)) for shard in range(self.shards)]
-        writer.add(SHARDS_FILE, shards_file(self.shards, self.language, [counts for _, _, counts in shards]))
+        shards = [self._add_shard(shard, *made.get(shard, (self.parts[shard], None))) for shard in range(self.shards)]
+        writer.add(SHARDS_FILE, shards_file(self.shards, self.language, [counts for _, _, counts, _ in shards]))
         shards[0][1][SHARDS_FILE] = writer.wanted[SHARDS_FILE]  # with the first shard's files, for copy_static
         record.search = shards
         return ()
 
-    def _add_shard(self, shard: int, made: dict[str, bytes] | None) -> tuple[str, dict[str, str], dict | None]:
-        """Add a shard's files to the writer, made afresh or kept (the list of shards is made anew each time)."""
+    def _add_shard(self, shard: int, parts: dict[str, str], made: dict[str, bytes] | None) -> tuple[str, dict[str, str], dict | None, dict]:
+        """Add a shard's files to the writer, made afresh or kept (the list of shards is made anew each time);
+        the shard as the record keeps it: its key, its files' digests, its facet counts, its pages."""
         writer = self.writer
+        pages = {path: (writer.wanted[path], parts[path]) for path in self.groups[shard]}
         if made is None:
-            key, files, counts = self.remembered[shard]
+            _, files, counts, _ = self.remembered[shard]
             files = {path: file_digest for path, file_digest in files.items() if path != SHARDS_FILE}
             for path, file_digest in files.items():
                 writer.add(path, Kept(file_digest))
-            return key, files, counts
+            return self._key(shard), files, counts, pages
         for path, data in made.items():
             writer.add(path, data)
-        return self.keys[shard], {path: writer.wanted[path] for path in made}, facet_counts(made)
+        return self._key(shard), {path: writer.wanted[path] for path in made}, facet_counts(made), pages
 
 
 class _Pages(Mapping[str, bytes]):

@@ -57,7 +57,7 @@ CACHE_DIR = ".timeline-cache"
 RECORD = "record.cbor"
 PIECES = "pieces"  # the shards of the pieces, a file each, named by the digest of its bytes
 _SHARD_FILE = re.compile(r"[0-9a-f]{32}\.cbor")
-FORMAT = 5  # 4: pieces in shards; 5: each shard a file of its own
+FORMAT = 6  # 4: pieces in shards; 5: each shard a file of its own; 6: search shards keyed by their pages' indexed parts
 SITE_FOLDERS = ("content", "templates", "static", "archive")  # archive/: captures and link checks
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-dateutil", "pagefind", "icalendar", "pillow")
 Stamp = tuple[int, int, int, int]
@@ -434,7 +434,9 @@ class Record:
     keys: KeyTable = field(default_factory=KeyTable)  # every key read, with its digest
     outputs: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # path → (file digest, packed reads)
     pieces: Pieces = field(default_factory=Pieces)
-    search: list[tuple[str, dict[str, str], dict | None]] | None = None  # per search shard: its pages' digest, its files' digests, its facet counts
+    # Per search shard: its key (`search.shard_key`), its files' digests, its facet counts, and
+    # each of its pages' file digest and indexed part's digest.
+    search: list[tuple[str, dict[str, str], dict | None, dict[str, tuple[str, str]]]] | None = None
     templates: str = ""  # the digest of the templates the last build checked
     outlines: dict[str, tuple[str, str]] = field(default_factory=dict)  # event file → (what its outline was made of, its digest)
     world: str = ""  # the digest of the Timeline but its summaries (`generator.keys.Digests.world`)
@@ -643,8 +645,9 @@ def _read_body(record: Record, body: dict, pieces: Path) -> None:
     record.world = str(body["world"])
     record.outlines = {str(path): (str(basis), str(value)) for path, (basis, value) in body["outlines"].items()}
     search = body["search"]
-    record.search = [(str(key), {str(path): str(d) for path, d in files.items()}, _facet_counts(counts))
-                     for key, files, counts in search] if search else None
+    record.search = [(str(key), {str(path): str(d) for path, d in files.items()}, _facet_counts(counts),
+                      {str(path): (str(file_digest), str(part)) for path, (file_digest, part) in pages.items()})
+                     for key, files, counts, pages in search] if search else None
 
 
 def _facet_counts(counts: Any) -> dict[str, dict[str, int]] | None:
@@ -679,7 +682,8 @@ def write_record(folder: Path | None, record: Record) -> None:
         "output_paths": list(record.outputs),
         "output_digests": [entry[0] for entry in record.outputs.values()],
         "output_reads": [entry[1] for entry in record.outputs.values()],
-        "search": [[key, files, counts] for key, files, counts in record.search] if record.search else None,
+        "search": [[key, files, counts, {path: list(pair) for path, pair in pages.items()}]
+                   for key, files, counts, pages in record.search] if record.search else None,
         "templates": record.templates,
         "outlines": {path: list(known) for path, known in record.outlines.items()},
         "unread": record.unread,

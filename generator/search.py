@@ -74,6 +74,8 @@ UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefi
 INDEX_DATA = ("pagefind-entry.json", "index/", "fragment/", "filter/")  # with pagefind.*.pf_meta: a shard's own files
 CONFIG = {"keep_index_url": True}  # results link to …/index.html, like every link of the site
 BODY = b"data-pagefind-body"
+IGNORE = b"data-pagefind-ignore"
+VOID = frozenset((b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track", b"wbr"))
 # Matched in the page lower-cased, as HTML names are case-insensitive.
 START_TAG = re.compile(rb"<([a-z][a-z0-9-]*)(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>")  # a value may hold ">"
 HTML_TAG = re.compile(rb"<html(?=[\s>])(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>")
@@ -183,10 +185,33 @@ def search_files(pages: Mapping[str, bytes], shards: int | None = None) -> tuple
     return files, None
 
 
-def shard_files(binary: Path, pages: Mapping[str, bytes], paths: list[str], shard: int, language: str) -> dict[str, bytes]:
-    """One shard's index files by output path; the first shard also has Pagefind's runtime."""
-    files = stable_order(index_files(binary, _IndexedParts(pages, paths, shard), language))
+def shard_files(
+    binary: Path, pages: Mapping[str, bytes], paths: list[str], shard: int, language: str,
+    cut: Mapping[str, bytes] | None = None, digests: dict[str, str] | None = None,
+) -> dict[str, bytes]:
+    """One shard's index files by output path; the first shard also has Pagefind's runtime.
+
+    `cut` holds pages already cut down (`indexed_part`), by path; each page's part
+    digest (`part_digest`) is noted in `digests` as it is sent.
+    """
+    parts = _IndexedParts(pages, paths, shard, cut, digests)
+    files = stable_order(index_files(binary, parts, language))
     return {shard_folder(shard) + path: data for path, data in sorted(files.items()) if _belongs(path, shard)}
+
+
+def part_digest(part: bytes) -> str:
+    """The digest of a page's indexed part: while it holds, so does what Pagefind makes of the page."""
+    return hashlib.blake2b(part, digest_size=12).hexdigest()
+
+
+def shard_key(shards: int, shard: int, language: str, paths: Iterable[str], digests: Mapping[str, str]) -> str:
+    """All that a shard's index is made of: the number of shards, its own, the language, and its pages' parts in order.
+
+    Pagefind is sent nothing else, so two builds with the same key make the same files:
+    a page changed outside what Pagefind reads (its neighbours' titles, say) keeps the shard.
+    """
+    text = f"{shards}\n{shard}\n{language}\n" + "".join(f"{path}:{digests[path]}\n" for path in paths)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _belongs(path: str, shard: int) -> bool:
@@ -217,7 +242,54 @@ def indexed_part(page: bytes) -> bytes:
     title = TITLE.search(low, 0, start) or TITLE.search(low, end)  # the first one: the body has none
     head = page[title.start():title.end()] if title else b""
     return (b"<!doctype html>" + page[html.start():html.end()] + b"<head>" + head + b"</head><body>"
-            + page[start:end] + b"</body></html>")
+            + _without_ignored(page, low, start, end) + b"</body></html>")
+
+
+def _without_ignored(page: bytes, low: bytes, start: int, end: int) -> bytes:
+    """`page[start:end]` without the elements Pagefind ignores (`data-pagefind-ignore`) and takes nothing from.
+
+    Pagefind indexes none of their text, so they change nothing in the index; sent, they
+    cost parsing, and a page whose only change is in one (the titles of related events)
+    would make its shard again. An element is kept when it holds what Pagefind reads
+    even from an ignored element (filters, metadata, a title, an image).
+    """
+    kept, at = [], start
+    found = low.find(IGNORE, at, end)
+    while found >= 0:
+        element = _ignored_span(low, found, end)
+        if element is not None and element[0] >= at:
+            kept.append(page[at:element[0]])
+            at = element[1]
+        found = low.find(IGNORE, max(at, found + 1), end)
+    kept.append(page[at:end])
+    return b"".join(kept)
+
+
+def _ignored_span(low: bytes, attribute: int, end: int) -> tuple[int, int] | None:
+    """Where the ignored element whose `data-pagefind-ignore` is at `attribute` starts and ends; None to keep it."""
+    start = low.rfind(b"<", 0, attribute)
+    tag = START_TAG.match(low, start)
+    if tag is None or tag.end() < attribute or tag.group(1) in VOID or any(low.count(q, start, attribute) % 2 for q in b"\"'"):
+        return None
+    close = _element_end(low, tag, end)
+    if close is None:
+        return None
+    inside = low[tag.end():close].replace(IGNORE, b"")  # what it holds, nested ignored elements whole
+    own = low[start:tag.end()].replace(IGNORE, b"", 1)
+    if any(text in inside for text in READ_OUTSIDE) or b"data-pagefind-" in own:
+        return None
+    return start, close
+
+
+def _element_end(low: bytes, tag: re.Match, end: int) -> int | None:
+    """Where the element that `tag` starts ends (after its end tag), looking no further than `end`."""
+    same_name = re.compile(rb"<(/?)" + re.escape(tag.group(1)) + rb"(?=[\s/>])[^>]*>")
+    depth = 1
+    for other in same_name.finditer(low, tag.end(), end):
+        depth += -1 if other.group(1) else 1
+        if depth == 0:
+            return other.end()
+    return None
 
 
 def _body_span(low: bytes) -> tuple[int, int] | None:
@@ -229,14 +301,10 @@ def _body_span(low: bytes) -> tuple[int, int] | None:
     tag = START_TAG.match(low, start)
     if tag is None or tag.end() < attribute or any(low.count(quote, start, attribute) % 2 for quote in b"\"'"):
         return None  # not a start tag, or that "<" is inside one of its values
-    same_name = re.compile(rb"<(/?)" + re.escape(tag.group(1)) + rb"(?=[\s/>])[^>]*>")
-    depth = 1
-    for other in same_name.finditer(low, tag.end()):
-        depth += -1 if other.group(1) else 1
-        if depth == 0:
-            end = other.end()
-            return None if any(pattern.search(low, start, end) for pattern in NOT_ONLY_TAGS) else (start, end)
-    return None
+    end = _element_end(low, tag, len(low))
+    if end is None or any(pattern.search(low, start, end) for pattern in NOT_ONLY_TAGS):
+        return None
+    return start, end
 
 
 def pagefind_binary() -> Path:
@@ -272,15 +340,24 @@ def index_files(binary: Path, pages: Mapping[str, bytes], language: str | None =
 
 
 class _IndexedParts(Mapping[str, bytes]):
-    """The indexed part (`indexed_part`) of some of the pages, with their shard (`with_shard`), made when asked for."""
+    """The indexed part (`indexed_part`) of some of the pages, with their shard (`with_shard`), made when asked for.
 
-    def __init__(self, pages: Mapping[str, bytes], paths: list[str], shard: int) -> None:
+    A part found in `cut` is taken from there; each part's digest is noted in `digests`.
+    """
+
+    def __init__(self, pages: Mapping[str, bytes], paths: list[str], shard: int,
+                 cut: Mapping[str, bytes] | None = None, digests: dict[str, str] | None = None) -> None:
         self._pages, self._paths, self._shard = pages, dict.fromkeys(paths), shard
+        self._cut, self._digests = cut or {}, digests if digests is not None else {}
 
     def __getitem__(self, path: str) -> bytes:
         if path not in self._paths:
             raise KeyError(path)
-        return with_shard(indexed_part(self._pages[path]), self._shard)
+        part = self._cut.get(path)
+        if part is None:
+            part = indexed_part(self._pages[path])
+        self._digests[path] = part_digest(part)
+        return with_shard(part, self._shard)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)

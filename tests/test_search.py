@@ -91,7 +91,9 @@ def test_pagefind_gets_only_what_it_indexes_of_a_page_and_makes_the_same_index(t
     for path, part in parts.items():
         assert len(part) < len(pages[path]) and b"application/ld+json" not in part  # cut
         assert part.startswith(b'<!doctype html><html lang="en"><head><title>')
-        assert part.count(b"data-pagefind") == pages[path].count(b"data-pagefind")
+        ignored = search.IGNORE
+        assert part.count(b"data-pagefind") - part.count(ignored) == pages[path].count(b"data-pagefind") - pages[path].count(ignored)
+        assert b'class="related"' not in part and b"Related events" in pages[path]  # an ignored element left out
     binary = search.pagefind_binary()
     marked = {path: search.with_shard(html, 0) for path, html in pages.items()}
     whole = search.stable_order(search.index_files(binary, marked, "en"))
@@ -119,6 +121,43 @@ def page_around(body: str, before: str = "", after: str = "") -> bytes:
 def test_the_indexed_part_is_the_body_element_whole_in_a_page_of_its_own(body):
     part = search.indexed_part(page_around(body))
     assert part == f'<!doctype html><html lang="fr"><head><title>T</title></head><body>{body}</body></html>'.encode()
+
+
+IGNORED = [  # (what the body holds, what is sent of it)
+    ('<p>Text</p><section class="related" data-pagefind-ignore><h2>Related</h2><ul><li>A</li></ul></section>', "<p>Text</p>"),
+    ("<dl><div><dt data-pagefind-ignore>Date</dt><dd>1 May</dd></div></dl>", "<dl><div><dd>1 May</dd></div></dl>"),
+    ("<div data-pagefind-ignore><div data-pagefind-ignore>a</div><div>b</div></div><p>c</p>", "<p>c</p>"),  # nested
+    ("<div data-pagefind-ignore>a</div><p>b</p><p data-pagefind-ignore>c</p>", "<p>b</p>"),
+]
+KEPT_IGNORED = [  # ignored elements that hold what Pagefind reads even there: sent as they are
+    '<div data-pagefind-ignore><span data-pagefind-filter="tag:x">x</span></div>',
+    '<div data-pagefind-ignore><h1>Title</h1></div>',
+    '<div data-pagefind-ignore><img src="x.png" alt=""></div>',
+    '<p data-pagefind-ignore data-pagefind-meta="author:Y">Y</p>',
+    '<img src="y.png" alt="" data-pagefind-ignore>',
+]
+
+
+@pytest.mark.parametrize("inside, sent", IGNORED)
+def test_elements_pagefind_ignores_are_not_sent(inside, sent):
+    body = BODY.replace("<p>Text</p>", inside)
+    part = search.indexed_part(page_around(body))
+    assert part == f'<!doctype html><html lang="fr"><head><title>T</title></head><body>{BODY.replace("<p>Text</p>", sent)}</body></html>'.encode()
+
+
+@pytest.mark.parametrize("inside", KEPT_IGNORED)
+def test_an_ignored_element_pagefind_still_reads_from_is_sent(inside):
+    body = BODY.replace("<p>Text</p>", inside)
+    assert search.indexed_part(page_around(body)).count(inside.encode()) == 1
+
+
+def test_leaving_ignored_elements_out_makes_the_same_index():
+    bodies = [inside for inside, _ in IGNORED] + KEPT_IGNORED
+    pages = {f"events/e{n}/index.html": page_around(BODY.replace("<p>Text</p>", inside + f"<p>word{n}</p>")) for n, inside in enumerate(bodies)}
+    binary = search.pagefind_binary()
+    whole = search.index_files(binary, pages, "fr")
+    cut = search.index_files(binary, {path: search.indexed_part(page) for path, page in pages.items()}, "fr")
+    assert search.stable_order(whole) == search.stable_order(cut)
 
 
 @pytest.mark.parametrize("body, before, after", [

@@ -104,6 +104,38 @@ def test_an_edit_re_makes_one_shard_and_equals_a_cold_build(four_shards, tmp_pat
     assert snapshot(cold) == after
 
 
+def test_a_title_edit_re_makes_only_its_own_shard_though_its_neighbours_pages_change(four_shards, tmp_path: Path, monkeypatch):
+    """The neighbours' pages and the related events' name the new title outside what Pagefind reads: their shards are kept."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(".git", "_site", ".timeline-cache", "node_modules", "__pycache__"))
+    out = tmp_path / "out"
+    assert build_site(site, overrides={"output": str(out)}).notes == ()
+    before = snapshot(out)
+    timeline = check_site(site).timeline
+    events = timeline.events
+    shard = {event.id: search.shard_of(f"events/{event.id}/index.html", SHARDS) for event in events}
+    # An event whose earlier neighbour is in another shard (the pages that list it among their
+    # related events change too, in a part Pagefind ignores).
+    index = next(i for i in range(1, len(events) - 1) if shard[events[i - 1].id] != shard[events[i].id] and timeline.related.get(events[i].id))
+    edited, neighbour = events[index], events[index - 1]
+    made: list[int] = []
+    real = search.shard_files
+    monkeypatch.setattr("generator.build.shard_files", lambda *args: made.append(args[3]) or real(*args))
+    event_file = site / edited.path
+    text = event_file.read_text()
+    assert re.search(r"^title: ", text, re.M)
+    event_file.write_text(re.sub(r"^title: .*$", "title: Zyxwvut talks", text, count=1, flags=re.M))
+    assert build_site(site, overrides={"output": str(out)}).notes == ()
+    after = snapshot(out)
+    neighbour_page = f"events/{neighbour.id}/index.html"
+    assert b"Zyxwvut talks" in after[neighbour_page] and before[neighbour_page] != after[neighbour_page]
+    assert made == [shard[edited.id]]
+    assert not any(before.get(path) != data for path, data in after.items() if path.startswith(search.shard_folder(shard[neighbour.id])))
+    cold = tmp_path / "cold"
+    build_site(site, overrides={"output": str(cold)}, use_cache=False)
+    assert snapshot(cold) == after
+
+
 # --- in a browser ------------------------------------------------------------------
 
 
