@@ -34,8 +34,8 @@ from generator.plan import Export, Page, plan_site
 from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
 from generator.record import (
-    CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, read_head, read_inputs, read_record, restamp, unchanged_build, unpack,
-    write_record,
+    CACHE_DIR, NO_NAMES, Inputs, KeyTable, Pieces, Record, code_version, pack_positions, read_head, read_inputs, read_record, restamp,
+    unchanged_build, unpack, write_record,
 )
 from generator.render import Markdown, Renderer, compile_ahead, finish_compiling, make_environment, wait_for_compiled
 from generator.theme import builtin_dir
@@ -378,7 +378,7 @@ def _make_files(
     index = _SearchIndex(writer, record.search, search)
     index.start()
     made.update(makers.make_all(others, writer))
-    outputs.update((path, (file_digest, table.pack(*reads))) for path, (file_digest, reads) in made.items())
+    outputs.update(made)
     notes = index.finish(record)
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
     record.unread += record.pieces.released + sum(
@@ -425,6 +425,28 @@ def _sweep(record: Record, digests: Digests, changed: list[int]) -> None:
     record.unread = 0
 
 
+def _packed_piece(table: KeyTable, piece: tuple) -> tuple:
+    """A piece with its reads by name packed into positions of the table."""
+    value, names, packed = piece
+    return (value, NO_NAMES, table.pack(names, packed)) if names else piece
+
+
+def _renumbering(table: KeyTable, base: int, added: list[str]) -> Callable[[bytes], bytes]:
+    """What turns a worker's packed read set into one of `table`: the worker's copy of the table
+    had `base` keys when it was forked, and added `added` after them, in its own order."""
+    if not added:
+        return lambda packed: packed
+    mapping = table.positions(added)
+
+    def renumber(packed: bytes) -> bytes:
+        positions = unpack(packed)
+        if not positions or max(positions) < base:
+            return packed
+        return pack_positions([position if position < base else mapping[position - base] for position in positions])
+
+    return renumber
+
+
 class Makers:
     """What renders pages and exports, set up only once one is needed; each output's reads recorded."""
 
@@ -450,11 +472,13 @@ class Makers:
             raise rendering_failure(err, job.path, self.site_root) from None
         return data, (frozenset(reads), b"".join(reads.packed))
 
-    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter, cards: bool = False) -> dict[str, tuple[str, Reads]]:
-        """Make these files and hand them to the writer, over several processes when there are many.
+    def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter, cards: bool = False) -> dict[str, tuple[str, bytes]]:
+        """Make these files and hand them to the writer, over several processes when there are many;
+        each file's digest and read set (packed), by path.
 
         Workers write their files into the spare folder themselves and send back their
-        digests and read sets, the pieces they made and the texts they converted from Markdown.
+        digests and read sets, the pieces they made and the texts they converted from Markdown,
+        read sets packed, with the keys new to their copy of the key table by name.
         With `cards` (event pages whose events the next pages will show), the workers also
         make those events' cards, each once, which the next workers would each make again.
         """
@@ -465,33 +489,39 @@ class Makers:
             self.pieces.decode_all()  # so that a worker sends back only the pieces it made
         known = {name: set(self.pieces.group(name)) for name in self.pieces.names()} if workers > 1 else {}
         converted_before = len(self.markdown_store)
+        table = self.pieces.table
+        base = len(table)  # a worker's copy of the table: the keys new to it are sent by name, from here on
 
-        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict, dict, dict]:
+        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict, dict, dict, list[str]]:
             made = {}
             for path, job in share:
-                data, reads = self.make(path, job)
+                data, (names, packed) = self.make(path, job)
                 writer.add(path, data)
-                made[path] = (writer.wanted[path], reads)
+                # Packed at once: a set of key names an output is what a worker's answer was mostly made
+                # of (100 MB at 10,000 events, its strings no longer shared with the table once unpickled).
+                made[path] = (writer.wanted[path], table.pack(names, packed))
             if workers == 1:
-                return made, {}, {}
+                return made, {}, {}, []
             if cards:
                 self.renderer.make_cards(job.context["event"] for _, job in share if isinstance(job, Page))
-            new = {
-                name: {key: piece for key, piece in self.pieces.group(name).items() if key not in known.get(name, ())}
-                for name in self.pieces.names()
-            }
+            new = {}
+            for name in self.pieces.names():
+                group = self.pieces.group(name)
+                new[name] = {key: _packed_piece(table, piece) for key, piece in group.items() if key not in known.get(name, ())}
+                group.update(new[name])
             # The store only grows: what this process converted since the fork is at its end.
-            return made, new, dict(islice(self.markdown_store.items(), converted_before, None))
+            return made, new, dict(islice(self.markdown_store.items(), converted_before, None)), table.names()[base:]
 
         results = split_work(todo, work, workers)
         outputs = dict(results[0][0])
-        for made, new, converted in results[1:]:
+        for made, new, converted, added in results[1:]:
+            renumber = _renumbering(table, base, added)
             self.markdown_store.update(converted)  # not converted again by the next workers
-            for path, (file_digest, reads) in made.items():
+            for path, (file_digest, packed) in made.items():
                 writer.add_written(path, file_digest)
-                outputs[path] = (file_digest, reads)
+                outputs[path] = (file_digest, renumber(packed))
             for name, pieces in new.items():
-                self.pieces.group(name).update(pieces)
+                self.pieces.group(name).update((key, (value, names, renumber(packed))) for key, (value, names, packed) in pieces.items())
         return outputs
 
     def _set_up(self) -> None:

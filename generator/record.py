@@ -64,7 +64,7 @@ Stamp = tuple[int, int, int, int]
 _NO_STAMP = (0, 0, 0, 0)  # in the inputs' digest, for a file that cannot be stamped (a size, times and inode no file has)
 
 _DATACLASS, _TUPLE, _ENUM, _ZONE, _OFFSET = 41000, 41001, 41002, 41003, 41004
-_NO_NAMES: frozenset[str] = frozenset()  # a packed piece's reads by name: one set for them all
+NO_NAMES: frozenset[str] = frozenset()  # a packed piece's reads by name: one set for them all
 
 
 _RECORDED_MODULES = ("generator.check", "generator.dates", "generator.diagnostics")
@@ -213,7 +213,7 @@ class Pieces:
             keys = [tuple(key) if type(key) is list else key for key in keys]
             if len(set(keys)) != len(keys):  # a TypeError for a key that cannot be one
                 raise ValueError("a key twice in a shard")
-            pieces = list(zip(values, repeat(_NO_NAMES), reads))
+            pieces = list(zip(values, repeat(NO_NAMES), reads))
             if not self.stale.isdisjoint(every):  # some piece of it read a stale key
                 return self._fresh(keys, pieces, union)
         except Exception:  # damaged: the shard's pieces are made again
@@ -279,7 +279,7 @@ class Pieces:
                 packed = self.table.pack(names, packed)
                 # Kept packed from now on: serve's next builds paste it into outputs as it is stored, and
                 # an export of every event no longer finds 20,000 keys by name again at each edit (0.15 s).
-                group[key] = (value, _NO_NAMES, packed)
+                group[key] = (value, NO_NAMES, packed)
             union.frombytes(packed)
             values.append(value)
             reads.append(packed)

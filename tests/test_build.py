@@ -185,6 +185,37 @@ def test_forked_workers_convert_each_summary_and_make_each_card_only_once(minima
     assert len(made) == len(set(made)), sorted(line for line in made if made.count(line) > 1)
 
 
+def test_forked_workers_record_the_very_reads_one_process_records(minimal_site: Path, tmp_path: Path, monkeypatch):
+    """Workers send their read sets packed, with the keys new to their copy of the table by name:
+    once renumbered, every output's and piece's reads are those a build in one process records."""
+    import shutil
+    from generator import build
+    from generator.build import build_site
+    from generator.record import CACHE_DIR, read_record, unpack
+
+    write_files(minimal_site, {f"content/events/list-{number}.yml": (
+        f"title: Talks {number}\ndate: 2017-07-{number + 10}\nactors: [france, Macron]\n"
+        f"summary: Point {number}.\nsources: [afp-red-line]\ntags: [diplomacy]\n") for number in range(6)})
+    alone = tmp_path / "alone"
+    shutil.copytree(minimal_site, alone)
+
+    def reads(site: Path) -> tuple[dict[str, frozenset[str]], dict[tuple, frozenset[str]]]:
+        record = read_record(site / CACHE_DIR)
+        names = record.keys.names()
+        outputs = {path: frozenset(names[i] for i in unpack(packed)) for path, (_, packed) in record.outputs.items()}
+        record.pieces.decode_all()
+        pieces = {(group, repr(key)): frozenset(names[i] for i in unpack(packed)) | piece_names
+                  for group in record.pieces.names() for key, (_, piece_names, packed) in record.pieces.group(group).items()}
+        return outputs, pieces
+
+    assert build_site(alone, search=False).written is not None
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    assert build_site(minimal_site, search=False).written is not None
+    forked, one = reads(minimal_site), reads(alone)
+    assert len(forked[0]) > 20 and len(forked[1]) > 6
+    assert forked == one
+
+
 def test_a_static_save_while_serving_is_copied_in_place_and_leaves_the_site_a_cold_build_gives(minimal_site: Path, tmp_path: Path):
     from generator.build import Memory, build_site, copy_static
 
