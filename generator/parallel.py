@@ -149,12 +149,15 @@ def _fork(work: Callable[[list[Item]], Result], share: list[Item]) -> tuple[int,
 
 
 def _receive(pid: int, reader: int) -> object:
-    with os.fdopen(reader, "rb") as pipe:
-        payload = pipe.read()
-    os.waitpid(pid, 0)
-    if not payload:
-        raise ChildFailed("a worker process ended without a result (killed, or out of memory?)")
-    status, value = pickle.loads(payload)
+    # Read as it comes, not whole first: a worker's answer is hundreds of MB at 100,000 events,
+    # and held as bytes beside what it decodes to it doubled the parent's peak for a while.
+    try:
+        with os.fdopen(reader, "rb") as pipe:
+            status, value = pickle.load(pipe)
+    except Exception:  # nothing, or cut short: the worker died while it wrote
+        status, value = "error", ChildFailed("a worker process ended without a result (killed, or out of memory?)")
+    finally:
+        os.waitpid(pid, 0)
     if status != "ok":
         raise value
     return value

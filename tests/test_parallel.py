@@ -36,6 +36,27 @@ def test_a_child_that_dies_without_a_result_is_an_error():
         split_work([0, 1], work, 2)
 
 
+def test_an_answer_larger_than_a_pipe_holds_comes_whole():
+    results = split_work([0, 1], lambda share: [bytes([share[0]]) * 3_000_000, share], 2)
+    assert results[1] == [b"\x01" * 3_000_000, [1]]
+
+
+def test_an_answer_cut_short_is_an_error():
+    """A worker killed while it writes its answer leaves part of it: that is no result."""
+    import pickle
+
+    from generator import parallel
+
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(writer, pickle.dumps(("ok", list(range(1000))))[:100])
+        os._exit(0)
+    os.close(writer)
+    with pytest.raises(parallel.ChildFailed, match="without a result"):
+        parallel._receive(pid, reader)
+
+
 def test_little_work_stays_in_one_process_and_much_work_takes_every_core():
     assert workers_for(10, 400) == 1
     assert workers_for(10_000, 400) == os.cpu_count()
