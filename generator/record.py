@@ -238,18 +238,19 @@ class Pieces:
             for key, (value, names, packed) in group.items():
                 group[key] = (value, names | self.table.keys_at(unpack(packed)), b"")
 
-    def encoded(self) -> Iterator[tuple[str, list[tuple[str | bytes, bytes]]]]:
+    def encoded(self) -> Iterator[tuple[str, Iterator[tuple[str | bytes, bytes]]]]:
         """Every group's shards, each as (its file when it is as read, else its pieces encoded; the packed union of their reads).
 
-        A group at a time, so that its encoded shards can be written before the next group's are
-        made (at 100,000 events all of them at once took a gigabyte).
+        A shard at a time, each encoded only when the one before has been taken, so that it can
+        be written before the next is made (at 100,000 events all of them at once took a
+        gigabyte; a group at a time, the largest group's 200 MB).
         """
         for name, shards in self._stored.items():
             if name not in self._groups:
-                yield name, list(shards)
+                yield name, iter(list(shards))
         for name, group in self._groups.items():
-            yield name, [self._encoded_shard(group, keys) if keys is not None else (shard.file, shard.union)
-                         for shard, keys in zip(*self._changes(name, group))]
+            yield name, (self._encoded_shard(group, keys) if keys is not None else (shard.file, shard.union)
+                         for shard, keys in zip(*self._changes(name, group)))
 
     def _changes(self, name: str, group: dict) -> tuple[list[_Shard], list[list | None]]:
         """The group's shards as read, and for each the keys it holds now, or None when it is as read."""
@@ -700,7 +701,7 @@ def write_record(folder: Path | None, record: Record) -> None:
         return  # a site that cannot be written to builds all the same, only slower next time
 
 
-def _store_pieces(folder: Path, encoded: Iterable[tuple[str, list[tuple[str | bytes, bytes]]]]) -> dict[str, list[list]]:
+def _store_pieces(folder: Path, encoded: Iterable[tuple[str, Iterable[tuple[str | bytes, bytes]]]]) -> dict[str, list[list]]:
     """Each group's shards as the record lists them: a shard encoded again is written to a file of its own first."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         folder.unlink()  # planted: the link itself goes, never what it points to (unlisted files there are removed)
