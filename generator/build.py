@@ -651,7 +651,9 @@ class _SearchIndex:
         """Add a shard's files to the writer, made afresh or kept (the list of shards is made anew each time);
         the shard as the record keeps it: its key, its files' digests, its facet counts, its pages."""
         writer = self.writer
-        pages = {path: (writer.wanted[path], parts[path]) for path in self.groups[shard]}
+        # A part not digested (Pagefind was sent every page, so only when it was not asked) matches no
+        # digest: the next build makes the shard again.
+        pages = {path: (writer.wanted[path], parts.get(path, "")) for path in self.groups[shard]}
         if made is None:
             _, files, counts, _ = self.remembered[shard]
             files = {path: file_digest for path, file_digest in files.items() if path != SHARDS_FILE}

@@ -209,8 +209,9 @@ def shard_key(shards: int, shard: int, language: str, paths: Iterable[str], dige
 
     Pagefind is sent nothing else, so two builds with the same key make the same files:
     a page changed outside what Pagefind reads (its neighbours' titles, say) keeps the shard.
+    A page without a digest (none was taken) counts as one no page has.
     """
-    text = f"{shards}\n{shard}\n{language}\n" + "".join(f"{path}:{digests[path]}\n" for path in paths)
+    text = f"{shards}\n{shard}\n{language}\n" + "".join(f"{path}:{digests.get(path, '')}\n" for path in paths)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
