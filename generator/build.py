@@ -34,8 +34,8 @@ from generator.plan import Export, Page, plan_site
 from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
 from generator.record import (
-    CACHE_DIR, NO_NAMES, Inputs, KeyTable, Pieces, Record, code_version, pack_positions, read_head, read_inputs, read_record, restamp,
-    unchanged_build, unpack, write_record,
+    CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, read_head, read_inputs, read_record, restamp, unchanged_build, unpack,
+    write_record,
 )
 from generator.render import Markdown, Renderer, compile_ahead, finish_compiling, make_environment, wait_for_compiled
 from generator.theme import builtin_dir
@@ -425,28 +425,6 @@ def _sweep(record: Record, digests: Digests, changed: list[int]) -> None:
     record.unread = 0
 
 
-def _packed_piece(table: KeyTable, piece: tuple) -> tuple:
-    """A piece with its reads by name packed into positions of the table."""
-    value, names, packed = piece
-    return (value, NO_NAMES, table.pack(names, packed)) if names else piece
-
-
-def _renumbering(table: KeyTable, base: int, added: list[str]) -> Callable[[bytes], bytes]:
-    """What turns a worker's packed read set into one of `table`: the worker's copy of the table
-    had `base` keys when it was forked, and added `added` after them, in its own order."""
-    if not added:
-        return lambda packed: packed
-    mapping = table.positions(added)
-
-    def renumber(packed: bytes) -> bytes:
-        positions = unpack(packed)
-        if not positions or max(positions) < base:
-            return packed
-        return pack_positions([position if position < base else mapping[position - base] for position in positions])
-
-    return renumber
-
-
 class Makers:
     """What renders pages and exports, set up only once one is needed; each output's reads recorded."""
 
@@ -507,7 +485,7 @@ class Makers:
             new = {}
             for name in self.pieces.names():
                 group = self.pieces.group(name)
-                new[name] = {key: _packed_piece(table, piece) for key, piece in group.items() if key not in known.get(name, ())}
+                new[name] = {key: self.pieces.packed(piece) for key, piece in group.items() if key not in known.get(name, ())}
                 group.update(new[name])
             # The store only grows: what this process converted since the fork is at its end.
             return made, new, dict(islice(self.markdown_store.items(), converted_before, None)), table.names()[base:]
@@ -515,7 +493,7 @@ class Makers:
         results = split_work(todo, work, workers)
         outputs = dict(results[0][0])
         for made, new, converted, added in results[1:]:
-            renumber = _renumbering(table, base, added)
+            renumber = table.renumbering(base, added)
             self.markdown_store.update(converted)  # not converted again by the next workers
             for path, (file_digest, packed) in made.items():
                 writer.add_written(path, file_digest)

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from array import array
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import cbor2
 
@@ -64,7 +64,7 @@ Stamp = tuple[int, int, int, int]
 _NO_STAMP = (0, 0, 0, 0)  # in the inputs' digest, for a file that cannot be stamped (a size, times and inode no file has)
 
 _DATACLASS, _TUPLE, _ENUM, _ZONE, _OFFSET = 41000, 41001, 41002, 41003, 41004
-NO_NAMES: frozenset[str] = frozenset()  # a packed piece's reads by name: one set for them all
+_NO_NAMES: frozenset[str] = frozenset()  # a packed piece's reads by name: one set for them all
 
 
 _RECORDED_MODULES = ("generator.check", "generator.dates", "generator.diagnostics")
@@ -213,7 +213,7 @@ class Pieces:
             keys = [tuple(key) if type(key) is list else key for key in keys]
             if len(set(keys)) != len(keys):  # a TypeError for a key that cannot be one
                 raise ValueError("a key twice in a shard")
-            pieces = list(zip(values, repeat(NO_NAMES), reads))
+            pieces = list(zip(values, repeat(_NO_NAMES), reads))
             if not self.stale.isdisjoint(every):  # some piece of it read a stale key
                 return self._fresh(keys, pieces, union)
         except Exception:  # damaged: the shard's pieces are made again
@@ -247,7 +247,7 @@ class Pieces:
         """
         for name, shards in self._stored.items():
             if name not in self._groups:
-                yield name, iter(list(shards))
+                yield name, iter(shards)
         for name, group in self._groups.items():
             yield name, (self._encoded_shard(group, keys) if keys is not None else (shard.file, shard.union)
                          for shard, keys in zip(*self._changes(name, group)))
@@ -275,17 +275,20 @@ class Pieces:
     def _encoded_shard(self, group: dict, keys: list) -> tuple[bytes, bytes]:
         values, reads, union = [], [], array("I")
         for key in keys:
-            value, names, packed = group[key]
-            if names:
-                packed = self.table.pack(names, packed)
-                # Kept packed from now on: serve's next builds paste it into outputs as it is stored, and
-                # an export of every event no longer finds 20,000 keys by name again at each edit (0.15 s).
-                group[key] = (value, NO_NAMES, packed)
+            # Kept packed from now on: serve's next builds paste it into outputs as it is stored, and
+            # an export of every event no longer finds 20,000 keys by name again at each edit (0.15 s).
+            group[key] = self.packed(group[key])
+            value, _, packed = group[key]
             union.frombytes(packed)
             values.append(value)
             reads.append(packed)
         stored_keys = [list(key) if type(key) is tuple else key for key in keys]
         return cbor2.dumps([stored_keys, values, reads]), pack_positions(set(union))
+
+    def packed(self, piece: tuple[Any, frozenset[str], bytes]) -> tuple[Any, frozenset[str], bytes]:
+        """The piece with its reads by name packed into positions of the table (new keys added to it)."""
+        value, names, packed = piece
+        return (value, _NO_NAMES, self.table.pack(names, packed)) if names else piece
 
     def read_positions(self) -> array:
         """The positions of every key a piece reads, in the table (new keys added to it), for the sweep."""
@@ -372,6 +375,21 @@ class KeyTable:
             self._names.append(key)
             self.digests[key] = ""
         return known
+
+    def renumbering(self, base: int, added: list[str]) -> Callable[[bytes], bytes]:
+        """What turns a packed read set of a copy of this table (a forked worker's) into one of this table:
+        the copy had `base` keys when it was made, and added `added` after them, in its own order."""
+        if not added:
+            return lambda packed: packed
+        mapping = self.positions(added)
+
+        def renumber(packed: bytes) -> bytes:
+            positions = unpack(packed)
+            if not positions or max(positions) < base:
+                return packed
+            return pack_positions([position if position < base else mapping[position - base] for position in positions])
+
+        return renumber
 
     def keys_at(self, positions: Iterable[int]) -> frozenset[str]:
         names = self._names

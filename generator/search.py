@@ -268,11 +268,10 @@ def _without_ignored(page: bytes, low: bytes, start: int, end: int) -> bytes:
 
 def _ignored_span(low: bytes, attribute: int, end: int) -> tuple[int, int] | None:
     """Where the ignored element whose `data-pagefind-ignore` is at `attribute` starts and ends; None to keep it."""
-    start = low.rfind(b"<", 0, attribute)
-    tag = START_TAG.match(low, start)
-    if tag is None or tag.end() < attribute or tag.group(1) in VOID or any(low.count(q, start, attribute) % 2 for q in b"\"'"):
+    tag = _tag_holding(low, attribute)
+    if tag is None or tag.group(1) in VOID:
         return None
-    close = _element_end(low, tag, end)
+    start, close = tag.start(), _element_end(low, tag, end)
     if close is None:
         return None
     inside = low[tag.end():close].replace(IGNORE, b"")  # what it holds, nested ignored elements whole
@@ -297,15 +296,23 @@ def _body_span(low: bytes) -> tuple[int, int] | None:
     """Where the page's one `data-pagefind-body` element starts and ends (after its end tag), if surely found."""
     if low.count(BODY) != 1:
         return None
-    attribute = low.find(BODY)
-    start = low.rfind(b"<", 0, attribute)
-    tag = START_TAG.match(low, start)
-    if tag is None or tag.end() < attribute or any(low.count(quote, start, attribute) % 2 for quote in b"\"'"):
-        return None  # not a start tag, or that "<" is inside one of its values
-    end = _element_end(low, tag, len(low))
+    tag = _tag_holding(low, low.find(BODY))
+    if tag is None:
+        return None
+    start, end = tag.start(), _element_end(low, tag, len(low))
     if end is None or any(pattern.search(low, start, end) for pattern in NOT_ONLY_TAGS):
         return None
     return start, end
+
+
+def _tag_holding(low: bytes, attribute: int) -> re.Match | None:
+    """The start tag whose attribute begins at `attribute`; None when the "<" before it starts no tag
+    holding it, or the attribute is inside one of its values."""
+    start = low.rfind(b"<", 0, attribute)
+    tag = START_TAG.match(low, start)
+    if tag is None or tag.end() < attribute or any(low.count(quote, start, attribute) % 2 for quote in b"\"'"):
+        return None
+    return tag
 
 
 def pagefind_binary() -> Path:
