@@ -45,7 +45,7 @@ def main() -> None:
         started = time.perf_counter()
         ours = [ical._vevent(event, timeline, links, markdown, stamp) for event in timeline.events]
         line_writer = time.perf_counter() - started
-        whole = ical.events_ics(timeline, ExportTools(markdown))
+        whole = b"".join(ical.events_ics(timeline, ExportTools(markdown)))
         parsed = [c for c in icalendar.Calendar.from_ical(whole).walk("VEVENT")]
         started = time.perf_counter()
         for component in parsed:

@@ -34,8 +34,8 @@ from generator.plan import Export, Page, plan_site
 from generator.provenance import capture_files
 from generator.reads import record as record_read, recording
 from generator.record import (
-    CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, read_head, read_inputs, read_record, restamp, unchanged_build, unpack,
-    write_record,
+    CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, pieces_store, read_head, read_inputs, read_record, restamp,
+    unchanged_build, unpack, write_record,
 )
 from generator.render import Markdown, Renderer, compile_ahead, finish_compiling, make_environment, wait_for_compiled
 from generator.theme import builtin_dir
@@ -46,7 +46,7 @@ from generator.search import (
 )
 from generator.template_errors import check_templates, rendering_failure, templates_digest
 from generator.write import (
-    Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest, replace_files,
+    Content, Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest, replace_files,
     refuse_links_leaving,
 )
 
@@ -223,6 +223,10 @@ def _load_and_make(
         memory.manifest = None  # until this build has left the output as it wants it
     if writer is None or writer.output != output.absolute():
         writer = SiteWriter(output, live={} if force else None, trusted=trusted)
+    if memory is None:  # serve keeps its pieces in memory; a build stores the finished ones as it goes
+        store = pieces_store(folder)
+        if store is not None:
+            record.pieces.keep_in(store)
     # The writer holds the output's build lock until the swap is done.
     with writer:
         made = _make_files(report.timeline, pages, exports, views, site_root, writer, record, env, memory, search, set(static))
@@ -436,7 +440,7 @@ class Makers:
         self.templates = ""  # the digest of the templates last checked
         self.ready = False
 
-    def make(self, path: str, job: Page | Export) -> tuple[bytes, Reads]:
+    def make(self, path: str, job: Page | Export) -> tuple[Content, Reads]:
         if not self.ready:
             self._set_up()
         try:
@@ -470,7 +474,11 @@ class Makers:
         table = self.pieces.table
         base = len(table)  # a worker's copy of the table: the keys new to it are sent by name, from here on
 
-        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict, dict, dict, list[str]]:
+        parent = os.getpid()
+
+        def work(share: list[tuple[str, Page | Export]]) -> tuple[dict, dict, dict, list[str], dict]:
+            if os.getpid() != parent:  # a worker: the keys it adds to its copy of the table are renumbered by the parent
+                self.pieces.own_from = base
             made = {}
             for path, job in share:
                 data, (names, packed) = self.make(path, job)
@@ -479,20 +487,23 @@ class Makers:
                 # of (100 MB at 10,000 events, its strings no longer shared with the table once unpickled).
                 made[path] = (writer.wanted[path], table.pack(names, packed))
             if workers == 1:
-                return made, {}, {}, []
+                return made, {}, {}, [], {}
             if cards:
                 self.renderer.make_cards(job.context["event"] for _, job in share if isinstance(job, Page))
             new = {}
-            for name in self.pieces.names():
+            for name in self.pieces.names() - self.pieces.flushed.keys():
                 group = self.pieces.group(name)
                 new[name] = {key: self.pieces.packed(piece) for key, piece in group.items() if key not in known.get(name, ())}
                 group.update(new[name])
             # The store only grows: what this process converted since the fork is at its end.
-            return made, new, dict(islice(self.markdown_store.items(), converted_before, None)), table.names()[base:]
+            converted = dict(islice(self.markdown_store.items(), converted_before, None))
+            return made, new, converted, table.names()[base:], self.pieces.flushed
 
         results = split_work(todo, work, workers)
         outputs = dict(results[0][0])
-        for made, new, converted, added in results[1:]:
+        for made, new, converted, added, flushed in results[1:]:
+            for name, stored in flushed.items():
+                self.pieces.adopt(name, stored)
             renumber = table.renumbering(base, added)
             self.markdown_store.update(converted)  # not converted again by the next workers
             for path, (file_digest, packed) in made.items():

@@ -148,6 +148,9 @@ class Pieces:
     def __init__(self, stored: dict[str, list[tuple[str, bytes]]] | None = None, keys: KeyTable | None = None, folder: Path | None = None):
         self._stored = dict(stored or {})  # group → its shards as stored: (the file of their pieces, the packed union of their reads)
         self.folder = folder  # where the shards' files are
+        self.store: Path | None = None  # where `flush` writes a finished group's shards (None: groups stay in memory)
+        self.own_from: int | None = None  # in a worker: table positions from here on are its own (renumbered by its parent)
+        self.flushed: dict[str, list[tuple[str, bytes]]] = {}  # groups this process wrote to the store, as stored
         self._groups: dict[str, dict[Any, tuple[Any, frozenset[str], bytes]]] = {}
         self._shards: dict[str, list[_Shard]] = {}  # a decoded group → its shards as read, to tell which changed
         self.table = keys if keys is not None else KeyTable()
@@ -249,8 +252,45 @@ class Pieces:
             if name not in self._groups:
                 yield name, iter(shards)
         for name, group in self._groups.items():
-            yield name, (self._encoded_shard(group, keys) if keys is not None else (shard.file, shard.union)
-                         for shard, keys in zip(*self._changes(name, group)))
+            yield name, self._encoded_group(name, group)
+
+    def _encoded_group(self, name: str, group: dict) -> Iterator[tuple[str | bytes, bytes]]:
+        return (self._encoded_shard(group, keys) if keys is not None else (shard.file, shard.union)
+                for shard, keys in zip(*self._changes(name, group)))
+
+    def keep_in(self, store: Path) -> None:
+        """Let finished groups be written to `store` (the record's folder of shards) and dropped from memory."""
+        self.store = self.folder = store
+
+    def flush(self, name: str) -> None:
+        """Write a group no output of this build adds to any more to the store, and forget its pieces.
+
+        An export's entries are made for its file and kept only for the next build: at
+        100,000 events they were a gigabyte held to the end of the build (and sent from
+        the workers to the parent). Asked for again, the group is read back from its
+        files. It stays in memory without a store (serve keeps its pieces between builds),
+        when a file cannot be written, and in a worker when a piece read a key new to it
+        (its position is one the parent renumbers, and a file would keep it as it is).
+        """
+        group = self._groups.get(name)
+        if self.store is None or group is None:
+            return
+        stored: list[tuple[str, bytes]] = []
+        try:
+            for kept, union in self._encoded_group(name, group):
+                if self.own_from is not None and max(unpack(union), default=-1) >= self.own_from:
+                    return  # the files written so far are listed by no record, and removed with the next one
+                stored.append((_store_shard(self.store, kept) if type(kept) is bytes else kept, union))
+        except OSError:
+            return
+        self.adopt(name, stored)
+        self.flushed[name] = stored
+
+    def adopt(self, name: str, stored: list[tuple[str, bytes]]) -> None:
+        """A group as written to the store (by this process or a worker): its pieces in memory are forgotten."""
+        self._groups.pop(name, None)
+        self._shards.pop(name, None)
+        self._stored[name] = stored
 
     def _changes(self, name: str, group: dict) -> tuple[list[_Shard], list[list | None]]:
         """The group's shards as read, and for each the keys it holds now, or None when it is as read."""
@@ -719,11 +759,28 @@ def write_record(folder: Path | None, record: Record) -> None:
         return  # a site that cannot be written to builds all the same, only slower next time
 
 
-def _store_pieces(folder: Path, encoded: Iterable[tuple[str, Iterable[tuple[str | bytes, bytes]]]]) -> dict[str, list[list]]:
-    """Each group's shards as the record lists them: a shard encoded again is written to a file of its own first."""
+def pieces_store(folder: Path | None) -> Path | None:
+    """The record's folder of shards under the cache `folder`, made ready to be written to; None when
+    the record will not be written (no cache, a cache folder that is a link, a disk that refuses)."""
+    if folder is None or folder.is_symlink():
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _ready(folder / PIECES)
+    except OSError:
+        return None
+    return folder / PIECES
+
+
+def _ready(folder: Path) -> None:
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         folder.unlink()  # planted: the link itself goes, never what it points to (unlisted files there are removed)
     folder.mkdir(exist_ok=True)
+
+
+def _store_pieces(folder: Path, encoded: Iterable[tuple[str, Iterable[tuple[str | bytes, bytes]]]]) -> dict[str, list[list]]:
+    """Each group's shards as the record lists them: a shard encoded again is written to a file of its own first."""
+    _ready(folder)
     stored = {}
     for name, shards in encoded:
         stored[name] = [[_store_shard(folder, kept) if type(kept) is bytes else kept, union] for kept, union in shards]

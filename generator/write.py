@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, BinaryIO, Iterable, Mapping
 
 try:
     import fcntl
@@ -67,11 +67,38 @@ class WriteResult:
     output: Path
 
 
-def digest(data: bytes) -> str:
+Content = bytes | list[bytes]  # a file's bytes, or its parts in order: an export of every event is never joined whole
+_BLOCK = 256  # parts joined at a time to be hashed or written: a few hundred KB, in few calls
+
+
+def digest(data: Content) -> str:
     """A file's digest in the manifest: SHA-256 cut to 96 bits. Processors with SHA instructions
     hash it more than twice as fast as BLAKE2 (1.4 against 0.56 GB/s on the 2-core machine the
     benchmarks ran on), and an edit build hashes its exports: some 50 MB at 10,000 events."""
-    return hashlib.sha256(data).hexdigest()[:24]
+    if type(data) is bytes:
+        return hashlib.sha256(data).hexdigest()[:24]
+    hashed = hashlib.sha256()
+    for block in _blocks(data):
+        hashed.update(block)
+    return hashed.hexdigest()[:24]
+
+
+def joined(data: Content) -> bytes:
+    """A file's bytes, whole."""
+    return data if type(data) is bytes else b"".join(data)
+
+
+def _blocks(parts: list[bytes]) -> Iterable[bytes]:
+    for start in range(0, len(parts), _BLOCK):
+        yield b"".join(parts[start:start + _BLOCK])
+
+
+def _put(handle: BinaryIO, data: Content) -> None:
+    if type(data) is bytes:
+        handle.write(data)
+    else:
+        for block in _blocks(data):
+            handle.write(block)
 
 
 def collect_static(directories: Iterable[Path]) -> dict[str, Path]:
@@ -182,7 +209,7 @@ class SiteWriter:
         # With `trusted` (serve's manifest of its own preview, as its last build left it), the folder is
         # not listed: new files wait here and replace the live ones in place at the end, unless
         # workers need the spare folder first (`prepare`).
-        self.pending: dict[str, bytes] | None = {} if trusted is not None else None
+        self.pending: dict[str, Content] | None = {} if trusted is not None else None
         self.lock = BuildLock(self.output, wait)
         self._listing: Started | None = None
         try:
@@ -235,7 +262,7 @@ class SiteWriter:
             self._listing = None
         self.lock.release()
 
-    def add(self, path: str, data: bytes | Kept) -> None:
+    def add(self, path: str, data: Content | Kept) -> None:
         self._claim(path)
         live_digest = (self.live or {}).get(path)
         if isinstance(data, Kept):
@@ -276,7 +303,7 @@ class SiteWriter:
     def read(self, path: str) -> bytes:
         """A file added before, from wherever its bytes are now."""
         if self.pending is not None and path in self.pending:
-            return self.pending[path]
+            return joined(self.pending[path])
         written_here = (self.live or {}).get(path) != self.wanted[path]
         return ((self.spare if written_here else self.output) / path).read_bytes()
 
@@ -365,7 +392,7 @@ def replace_files(
 
 
 def _replace_in_place(
-    output: Path, new: Mapping[str, bytes], dropped: Iterable[str], manifest: Manifest, digests: Mapping[str, str] | None = None,
+    output: Path, new: Mapping[str, Content], dropped: Iterable[str], manifest: Manifest, digests: Mapping[str, str] | None = None,
 ) -> None:
     """Write `new` into the live folder and remove `dropped`, each file atomically, the manifest (brought up to date) last.
 
@@ -602,7 +629,7 @@ def _mirror(spare: Path, live: Path, live_inodes: dict[str, int], wanted: set[st
         _link_or_copy(live / path, spare / path)
 
 
-def _write_spare(spare: Path, path: str, data: bytes) -> None:
+def _write_spare(spare: Path, path: str, data: Content) -> None:
     """`_replace` in the spare folder, which no one reads before the swap: a path that holds
     nothing yet (every path of a cold build) is written straight, with no temporary file
     to clear away first and rename after, and no folder made unless it is missing.
@@ -626,7 +653,7 @@ def _write_spare(spare: Path, path: str, data: bytes) -> None:
         _replace(target, data)
         return
     with handle:
-        handle.write(data)
+        _put(handle, data)
 
 
 def _remove_files_above(root: Path, path: str) -> None:
@@ -653,13 +680,13 @@ def _folders_of(path: str) -> list[str]:
     return folders
 
 
-def _replace(target: Path, data: bytes) -> None:
+def _replace(target: Path, data: Content) -> None:
     """Write a new file at `target` (a new inode: the live copy sharing the old one is untouched)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.unlink(missing_ok=True)
     with open(temporary, "xb") as handle:  # exclusive: never through a link left at that name
-        handle.write(data)
+        _put(handle, data)
     os.replace(temporary, target)
 
 

@@ -216,6 +216,33 @@ def test_forked_workers_record_the_very_reads_one_process_records(minimal_site: 
     assert forked == one
 
 
+def test_workers_store_the_export_groups_they_finish_and_send_the_parent_only_their_files(minimal_site: Path, monkeypatch):
+    """An export's entries are kept for the next build only: the worker that made the export writes
+    them to the record's folder, and the parent takes the list of files, not the pieces."""
+    from generator import build
+    from generator.build import build_site
+    from generator.record import Pieces
+
+    write_files(minimal_site, {f"content/events/list-{number}.yml": (
+        f"title: Talks {number}\ndate: 2017-07-{number + 10}\nactors: [france, Macron]\n"
+        f"summary: Point {number}.\nsources: [afp-red-line]\ntags: [diplomacy]\n") for number in range(6)})
+    adopted, flushed_here = [], []
+    adopt, flush = Pieces.adopt, Pieces.flush
+
+    def spied_flush(self, name):
+        flush(self, name)
+        if name in self.flushed:
+            flushed_here.append(name)
+
+    monkeypatch.setattr(Pieces, "adopt", lambda self, name, stored: (adopted.append(name), adopt(self, name, stored)))
+    monkeypatch.setattr(Pieces, "flush", spied_flush)
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    assert build_site(minimal_site, search=False).written is not None
+    from_workers = set(adopted) - set(flushed_here)
+    assert from_workers and from_workers <= {"json", "csv", "ics", "geojson", "timelinejs", "storymap"}
+    assert set(flushed_here) | from_workers >= {"json", "ics"}
+
+
 def test_a_static_save_while_serving_is_copied_in_place_and_leaves_the_site_a_cold_build_gives(minimal_site: Path, tmp_path: Path):
     from generator.build import Memory, build_site, copy_static
 

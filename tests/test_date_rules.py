@@ -54,7 +54,9 @@ def exports(site: Path) -> dict[str, bytes]:
     timeline = checked(site).timeline
     pages, planned = plan_site(timeline)
     tools = ExportTools(Markdown(), tuple(page.path for page in pages))
-    return {export.path: export.make(timeline, tools) for export in planned}
+    from generator.write import joined
+
+    return {export.path: joined(export.make(timeline, tools)) for export in planned}
 
 
 def vevents(data: bytes) -> dict[str, icalendar.Event]:

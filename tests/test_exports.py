@@ -65,7 +65,9 @@ def made(site: Path) -> dict[str, bytes]:
 def export_all(timeline, site_root: Path = REPO) -> dict[str, bytes]:
     pages, planned = plan_site(timeline)
     tools = ExportTools(Markdown(), tuple(page.path for page in pages), site_root=site_root)
-    return {export.path: export.make(timeline, tools) for export in planned}
+    from generator.write import joined
+
+    return {export.path: joined(export.make(timeline, tools)) for export in planned}
 
 
 @pytest.fixture

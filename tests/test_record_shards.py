@@ -222,3 +222,50 @@ def test_the_read_sets_holding_a_position_are_found_whole_positions_only():
     assert holding_any(sets, set()) == set() and holding_any(sets, {5}) == set()
     many = set(range(100)) | {straddling}  # more positions found than are searched for one by one
     assert holding_any(sets, many) == {3, 4}
+
+
+def test_a_flushed_group_is_written_forgotten_and_read_back_as_it_was(tmp_path: Path):
+    from generator.record import pieces_store
+
+    pieces, table = _pieces(50)
+    store = pieces_store(tmp_path / CACHE_DIR)
+    assert store == tmp_path / CACHE_DIR / PIECES
+    pieces.keep_in(store)
+    pieces.flush("card")
+    assert "card" not in pieces._groups and len(pieces.flushed["card"]) == SHARDS
+    assert {file for file, _ in pieces.flushed["card"]} == {p.name for p in store.iterdir()}
+    again = _saved(tmp_path / CACHE_DIR, pieces, table)  # the record lists the files flushed, as they are
+    assert _files(again, "card") == [file for file, _ in pieces.flushed["card"]]
+    cards = again.group("card")
+    assert {key: value for key, (value, _, _) in cards.items()} == {
+        (f"event-{number}", ""): f"<article>{number}</article>" for number in range(50)}
+    assert all(table.keys_at(unpack(packed)) == {f"e:{key[0].split('-')[1]}:s"} for key, (_, _, packed) in cards.items())
+
+
+def test_a_worker_keeps_in_memory_a_group_that_read_a_key_new_to_its_table(tmp_path: Path):
+    """Its positions of new keys are renumbered by the parent: a file would keep them wrong."""
+    from generator.record import pieces_store
+
+    pieces, table = _pieces(10)
+    pieces.keep_in(pieces_store(tmp_path / CACHE_DIR))
+    pieces.own_from = len(table)
+    pieces.group("card")[("event-new", "")] = ("<article>new</article>", frozenset({"e:new:s"}), b"")
+    pieces.flush("card")
+    assert "card" in pieces._groups and not pieces.flushed
+    del pieces.group("card")[("event-new", "")]
+    pieces.flush("card")
+    assert "card" not in pieces._groups and "card" in pieces.flushed
+
+
+def test_without_a_store_or_through_a_linked_cache_folder_nothing_is_flushed(tmp_path: Path):
+    from generator.record import pieces_store
+
+    pieces, _ = _pieces(5)
+    pieces.flush("card")
+    assert "card" in pieces._groups and not pieces.flushed
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / CACHE_DIR).symlink_to(elsewhere)
+    assert pieces_store(tmp_path / "site" / CACHE_DIR) is None and pieces_store(None) is None
+    assert list(elsewhere.iterdir()) == []

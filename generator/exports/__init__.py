@@ -20,7 +20,7 @@ from generator.model import Timeline
 @dataclass(frozen=True)
 class Export:
     path: str
-    make: Callable[..., bytes]  # (timeline, ExportTools) -> bytes
+    make: Callable[..., bytes | list[bytes]]  # (timeline, ExportTools) -> the file's bytes, or its parts in order
 
 
 def planned_exports(timeline: Timeline) -> list[Export]:

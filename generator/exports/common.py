@@ -55,12 +55,18 @@ class ExportTools:
     site_root: Path | None = None  # where media files are read from (a build sets it)
 
     def each(self, kind: str, events: Iterable[Event], make: Callable[[Event], Any]) -> list[Any]:
-        """A piece of an export for each event, in order, made only when not made before; its reads are recorded either way."""
+        """A piece of an export for each event, in order, made only when not made before; its reads are recorded either way.
+
+        `kind` is the export's own group: no other output pastes its pieces, so once they are
+        all here the group is stored for the next build (`Pieces.flush`) and not kept in memory.
+        """
         def made(event: Event) -> Any:
             record_event_whole(event)
             return make(event)
 
-        return pieces(self.pieces.group(kind), events, attrgetter("id"), made)
+        found = pieces(self.pieces.group(kind), events, attrgetter("id"), made)
+        self.pieces.flush(kind)
+        return found
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,9 @@ def plain_text(markdown: Markdown, text: str) -> str:
     return re.sub(r"\n\s*\n\s*", "\n\n", stripped).strip()
 
 
-def json_document(document: dict[str, Any], pieces_key: str, pieces: Iterable[bytes]) -> bytes:
-    """`document` as UTF-8 JSON, keys sorted, with `pieces_key` holding a list of JSON pieces.
+def json_document(document: dict[str, Any], pieces_key: str, pieces: Iterable[bytes], end: bytes = b"}\n") -> list[bytes]:
+    """`document` as UTF-8 JSON, keys sorted, with `pieces_key` holding a list of JSON pieces,
+    as the parts of its file (`generator.write.Content`), the last one `end`.
 
     The same bytes as `json.dumps(…, sort_keys=True, ensure_ascii=False)` of the whole,
     but each item of the list may be a piece made (and kept) before: see `to_json`.
@@ -150,11 +157,14 @@ def json_document(document: dict[str, Any], pieces_key: str, pieces: Iterable[by
     for key in sorted(values):
         parts += [b", " if parts else b"{", json.dumps(key).encode(), b": "]
         if key == pieces_key:
-            parts += [b"[", b", ".join(pieces), b"]"]
+            parts.append(b"[")
+            for index, piece in enumerate(pieces):
+                parts += [b", ", piece] if index else [piece]
+            parts.append(b"]")
         else:
             parts.append(to_json(values[key]))
-    parts.append(b"}\n")
-    return b"".join(parts)
+    parts.append(end)
+    return parts
 
 
 def to_json(value: Any) -> bytes:

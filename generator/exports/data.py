@@ -27,7 +27,7 @@ LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def events_json(timeline: Timeline, tools: ExportTools) -> bytes:
+def events_json(timeline: Timeline, tools: ExportTools) -> list[bytes]:
     """Every event, actor, source and place, with dates in normalised form."""
     record_all(("config", "all:events", "all:actors", "all:sources", "timeline:places"))
     links = SiteLinks.of(timeline)
@@ -134,12 +134,12 @@ def _source(source: Source) -> dict[str, Any]:
     }
 
 
-def events_csv(timeline: Timeline, tools: ExportTools) -> bytes:
+def events_csv(timeline: Timeline, tools: ExportTools) -> list[bytes]:
     """One row per event, under a header row (RFC 4180)."""
     record_all(("config", "all:events", "all:actors"))
     links = SiteLinks.of(timeline)
     rows = tools.each("csv", timeline.events, lambda event: _csv_line(_row(event, timeline, links)))
-    return _csv_line(CSV_COLUMNS) + b"".join(rows)
+    return [_csv_line(CSV_COLUMNS), *rows]
 
 
 def _csv_line(cells: tuple[str, ...] | list[str]) -> bytes:

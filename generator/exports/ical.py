@@ -45,7 +45,7 @@ CRLF = b"\r\n"
 ESCAPES = b"\\^"  # TEXT and RFC 6868 escapes: icalendar never ends a piece on one, nor do we
 
 
-def events_ics(timeline: Timeline, tools: ExportTools) -> bytes:
+def events_ics(timeline: Timeline, tools: ExportTools) -> list[bytes]:
     """Every event as a VEVENT of one VCALENDAR."""
     record_all(("config", "all:events", "all:sources"))
     links = SiteLinks.of(timeline)
@@ -57,8 +57,8 @@ def events_ics(timeline: Timeline, tools: ExportTools) -> bytes:
         f"X-WR-CALNAME:{_unknown_value(timeline.config.title)}",
     ])
     # Each VEVENT is kept between builds by the event's digest.
-    events = b"".join(tools.each("ics", timeline.events, lambda event: _vevent(event, timeline, links, tools.markdown, stamp)))
-    return head + events + b"END:VCALENDAR" + CRLF
+    events = tools.each("ics", timeline.events, lambda event: _vevent(event, timeline, links, tools.markdown, stamp))
+    return [head, *events, b"END:VCALENDAR" + CRLF]
 
 
 def _vevent(event: Event, timeline: Timeline, links: SiteLinks, markdown: Markdown, stamp: dt.datetime | None) -> bytes:

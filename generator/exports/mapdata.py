@@ -20,7 +20,7 @@ from generator.reads import record_all
 COORDINATE_DIGITS = 5  # about a metre: more would claim a precision no place has
 
 
-def events_geojson(timeline: Timeline, tools: ExportTools) -> bytes:
+def events_geojson(timeline: Timeline, tools: ExportTools) -> list[bytes]:
     """A FeatureCollection of every event."""
     record_all(("config", "all:events", "timeline:places"))
     links = SiteLinks.of(timeline)

@@ -33,7 +33,7 @@ ZOOM = {"exact": 12, "near": 10, "city": 9, "region": 6, "country": 4}
 ROUGH_ZOOM = 5  # a place put where the place it lies within is
 
 
-def storymap_json(timeline: Timeline, tools: ExportTools) -> bytes:
+def storymap_json(timeline: Timeline, tools: ExportTools) -> list[bytes]:
     """The StoryMapJS document: an overview slide, then one slide per located event."""
     record_all(("config", "all:events", "timeline:places"))
     links = SiteLinks.of(timeline)
@@ -48,7 +48,7 @@ def storymap_json(timeline: Timeline, tools: ExportTools) -> bytes:
     slides = [to_json(overview), *filter(None, made)]
     # StoryMapJS takes a two-letter language code: the primary subtag of the site's BCP 47 tag.
     settings = {"language": timeline.config.language.split("-")[0].lower(), "map_as_image": False, "calculate_zoom": False}
-    return b'{"storymap": ' + json_document(settings, "slides", slides).rstrip(b"\n") + b"}\n"
+    return [b'{"storymap": ', *json_document(settings, "slides", slides, end=b"}"), b"}\n"]
 
 
 def _slide_json(event: Event, timeline: Timeline, markdown: Markdown, links: SiteLinks) -> bytes:

@@ -33,7 +33,7 @@ _PARTS = ("year", "month", "day", "hour", "minute", "second")
 KEY_GROUP = "Key events"
 
 
-def timelinejs_json(timeline: Timeline, tools: ExportTools) -> bytes:
+def timelinejs_json(timeline: Timeline, tools: ExportTools) -> list[bytes]:
     """The TimelineJS3 document: a title slide and one slide per event."""
     record_all(("config", "all:events"))
     markdown = tools.markdown
