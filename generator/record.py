@@ -128,6 +128,11 @@ class CheckedFile:
                 return None
         return self._result
 
+    def forget_result(self) -> None:
+        """Let the decoded result go (it is decoded again if asked for): once a build has made the
+        model, a process that is not kept (serve keeps them) needs only the bytes."""
+        self._result = None
+
 
 class Pieces:
     """Pieces made once and pasted into many outputs (cards, export entries), by group.
