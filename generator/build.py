@@ -385,6 +385,7 @@ def _make_files(
     index = _SearchIndex(writer, record.search, search)
     index.start()
     made.update(makers.make_all(others, writer))
+    record.pieces.flush("card")  # every page that shows a card is made: the cards are kept for the next build only
     outputs.update(made)
     notes = index.finish(record)
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
