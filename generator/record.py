@@ -14,8 +14,11 @@ the other, so that a build whose inputs did not change reads only the first:
 The shards' files are beside it, in `pieces/`, each named by the digest of its
 bytes. A build reads a shard only when it uses its group, and writes one only when
 one of its pieces changed: an edit rewrites a few small files, not every piece.
-The record is moved into place after the shards it lists are written, and the
-files it no longer lists are removed after it.
+A group no output of the build adds to any more (an export's entries once the
+export is made, the cards once the last page showing one is) is written then, by
+the process that made it, and dropped from memory (`Pieces.flush`). The record is
+moved into place after the shards it lists are written, and the files it no longer
+lists are removed after it: those of a build that failed are removed by the next.
 
 Check results are dataclasses of this package; they are written as their class
 name and field values and read back only into the dataclasses and enums of the
