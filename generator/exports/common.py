@@ -157,10 +157,10 @@ def json_document(document: dict[str, Any], pieces_key: str, pieces: Iterable[by
     for key in sorted(values):
         parts += [b", " if parts else b"{", json.dumps(key).encode(), b": "]
         if key == pieces_key:
-            parts.append(b"[")
-            for index, piece in enumerate(pieces):
-                parts += [b", ", piece] if index else [piece]
-            parts.append(b"]")
+            items = list(pieces)
+            listed = [b", "] * max(0, 2 * len(items) - 1)
+            listed[::2] = items  # each piece, a separator between two
+            parts += [b"[", *listed, b"]"]
         else:
             parts.append(to_json(values[key]))
     parts.append(end)
