@@ -280,8 +280,21 @@ class SiteWriter:
                     _write_spare(self.spare, path, data)
             self.written += 1
 
+    def write_early(self, path: str, data: bytes) -> str | None:
+        """Write a file to the spare folder now, from any thread, when it takes files straight (no
+        worker or build before needed it: then None, and the file is added as usual); its digest.
+        It is added later with `add_written`; a file the live site holds already is not written."""
+        if not self.prepared or self.pending is not None:
+            return None
+        _check_path(path)
+        file_digest = digest(data)
+        if (self.live or {}).get(path) != file_digest:
+            with _disk_errors(None):  # the build's own thread clears the spare folder away if the disk is full
+                _write_spare(self.spare, path, data)
+        return file_digest
+
     def add_written(self, path: str, file_digest: str) -> None:
-        """A file that another process (a worker of this build) added to the spare folder."""
+        """A file that another process (a worker of this build) or `write_early` added to the spare folder."""
         self._claim(path)
         self.wanted[path] = file_digest
         if (self.live or {}).get(path) != file_digest:

@@ -83,6 +83,11 @@ def test_an_edit_re_makes_one_shard_and_equals_a_cold_build(four_shards, tmp_pat
     made: list[int] = []
     real = search.shard_files
     monkeypatch.setattr("generator.build.shard_files", lambda *args: made.append(args[3]) or real(*args))
+    from generator.write import SiteWriter
+
+    early: dict[str, str | None] = {}  # the shard's files are written as soon as it is made, not held to the end
+    write_early = SiteWriter.write_early
+    monkeypatch.setattr(SiteWriter, "write_early", lambda self, path, data: early.setdefault(path, write_early(self, path, data)))
     event = sorted((site / "content/events").rglob("*.yml"))[5]
     text = event.read_text()
     assert "summary: |\n  " in text
@@ -98,6 +103,7 @@ def test_an_edit_re_makes_one_shard_and_equals_a_cold_build(four_shards, tmp_pat
     assert changed_index and all(path.startswith(shard_folder) for path in changed_index)
     rewritten = {path for path, mtime in modified(out).items() if times.get(path) != mtime and path.startswith("pagefind/")}
     assert rewritten == {path for path in changed_index if path in after}  # the other shards' files are not touched
+    assert early and all(early.values()) and set(early) >= rewritten  # unchanged files of the shard: not written again
 
     cold = tmp_path / "cold"
     build_site(site, overrides={"output": str(cold)}, use_cache=False)
