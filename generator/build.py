@@ -51,6 +51,7 @@ from generator.write import (
 )
 
 FORCED = "--force: every page and file made and written again"
+CARDS = "card"  # the group of pieces that holds events' cards
 Reads = tuple[frozenset[str], bytes]  # what an output read: keys by name, and positions packed (from pieces kept)
 
 
@@ -385,7 +386,7 @@ def _make_files(
     index = _SearchIndex(writer, record.search, search)
     index.start()
     made.update(makers.make_all(others, writer))
-    record.pieces.flush("card")  # every page that shows a card is made: the cards are kept for the next build only
+    record.pieces.flush(CARDS)  # every page that shows a card is made: the cards are kept for the next build only
     outputs.update(made)
     notes = index.finish(record)
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
@@ -528,7 +529,7 @@ class Makers:
                 self.renderer.env.cache.clear()
             check_templates(self.renderer.env, self.site_root)  # with the renderer's filters known
             self.templates = templates
-        self.renderer.cards = self.pieces.group("card")
+        self.renderer.cards = self.pieces.group(CARDS)
         self.tools = ExportTools(markdown, self.page_paths, self.pieces, self.site_root)
         self.ready = True
 
