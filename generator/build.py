@@ -202,12 +202,14 @@ def _load_and_make(
             memory.model if memory else None, later, memory.content if memory else None,
         )
     finally:
+        # Frozen before collections resume: the first one would otherwise walk every object made
+        # since they stopped (0.08 s at 10,000 events).
+        gc.freeze()
         if collecting:
             gc.enable()
     if memory is None:  # the model is made: the files' check results held hundreds of MB at 100,000 events
         for checked in record.files.values():
             checked.forget_result()
-    gc.freeze()
     if report.timeline is None or (strict and report.diagnostics):
         _keep(memory, folder, record)
         return BuildResult(report.with_warnings(), None)
