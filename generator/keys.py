@@ -191,7 +191,7 @@ class Digests:
             "terms": self._terms, "term": self._term, "outlines": self._term_outlines, "frames": self._term_frames,
             "all": self._all, "fact": self._fact,
             "template": self._template, "plan": self._plan,
-            "pages": lambda _: digest_text("\n".join(pages)),
+            "pages": lambda _: digest_text("\n".join(sorted(pages))),  # the set: only the sitemap lists them
             "timeline": lambda name: shape_digest(getattr(timeline, name, None)),
             "pl": lambda place_id: digest_text(repr(timeline.places.get(place_id))),
             "volatile": lambda _: os.urandom(8).hex(),

@@ -18,7 +18,7 @@ from generator.urls import CHANGES_PATH, KIND_BY_SINGULAR, TERM_KINDS, TermKind,
 
 # Path rules live in generator.urls; the plan hands them on to its callers.
 __all__ = [
-    "Export", "KIND_BY_SINGULAR", "Listing", "Page", "Pagination", "TERM_KINDS", "TermKind", "output_path", "plan_site",
+    "Export", "KIND_BY_SINGULAR", "Listing", "Page", "Pagination", "TERM_KINDS", "TermLink", "TermKind", "output_path", "plan_site",
     "HOME_LIMIT", "PER_PAGE",
 ]
 PER_PAGE = 200  # events on one page of a term's list; longer lists are paginated
@@ -49,6 +49,15 @@ class Listing:
 
     def pairs(self, events: Mapping[str, Event]) -> list[tuple[Event, str | None]]:
         return [(events[entry.event], entry.via) for entry in self.term.entries[self.start:self.stop]]
+
+
+@dataclass(frozen=True)
+class TermLink:
+    """A term as the pages beside its own link to it (`previous_term`, `next_term`): without its
+    list of events, so that a page's plan stays the same when only a neighbour's list changes."""
+
+    slug: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -136,10 +145,11 @@ def _term_pages(kind: TermKind, taxonomy: Taxonomy) -> list[Page]:
     terms = list(taxonomy.terms.values())
     if kind.index_path is not None:
         pages.append(Page(kind.index_path, (f"{kind.taxonomy}.html", "terms.html"), {"title": kind.title, "kind": kind, "terms": terms}))
+    links = [TermLink(term.slug, term.label) for term in terms]
     for position, term in enumerate(terms):
         neighbours = {
-            "previous_term": terms[position - 1] if position else None,
-            "next_term": terms[position + 1] if position + 1 < len(terms) else None,
+            "previous_term": links[position - 1] if position else None,
+            "next_term": links[position + 1] if position + 1 < len(terms) else None,
         }
         pages += _paginated(kind, term, neighbours)
     return pages

@@ -24,7 +24,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator import charts, plan, timeview
-from generator.build import Memory, build_site
+from generator.build import Makers, Memory, build_site
 from generator.record import CACHE_DIR, read_record, unpack, write_record
 from generator.render import builtin_dir, make_environment
 
@@ -450,3 +450,27 @@ def test_every_event_field_is_known_to_come_from_its_file_or_to_be_resolved():
     }  # tags take their names from content/tags/, media their sizes from content/media/
     fields = {f.name for f in dataclasses.fields(Event)}
     assert fields - from_file - set(RESOLVED_FIELDS) == set()
+
+
+def test_a_date_moved_within_its_year_leaves_the_neighbouring_years_pages_and_the_sitemap(minimal_site: Path):
+    """A year page links to the years beside it by slug and label only, and the sitemap lists pages by path:
+    neither changes when the events of a neighbouring year change order."""
+    (minimal_site / "site.yml").write_text("title: Minimal test site\nbase_url: https://example.org/\n")
+    events = minimal_site / "content/events"
+    common = "actors: [emmanuel-macron]\nsummary: S.\nsources: [afp-red-line]\n"
+    for name, date in (("early", "2016-03-01"), ("talks", "2017-02-01"), ("late", "2018-08-01")):
+        (events / f"{name}.yml").write_text(f"title: {name.title()}\ndate: {date}\n{common}")
+    assert build_site(minimal_site, search=False).written is not None
+    output = minimal_site / "_site"
+    year = (output / "2017/index.html").read_text()
+    assert year.index("Talks") < year.index("Macron draws a red line")
+    assert 'href="../2016/' in year and 'href="../2018/' in year  # its neighbours, linked
+    talks = events / "talks.yml"
+    talks.write_text(talks.read_text().replace("2017-02-01", "2017-11-01"))  # after the red line now
+    made = []
+    with mock.patch.object(Makers, "make", lambda self, path, job, make=Makers.make: made.append(path) or make(self, path, job)):
+        assert build_site(minimal_site, search=False).written is not None
+    year = (output / "2017/index.html").read_text()
+    assert year.index("Talks") > year.index("Macron draws a red line")
+    assert "2017/index.html" in made and "events/talks/index.html" in made
+    assert not {"2016/index.html", "2018/index.html", "sitemap.xml"} & set(made), made

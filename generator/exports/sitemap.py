@@ -1,7 +1,8 @@
 """`sitemap.xml` (sitemaps.org 0.9, only with a `base_url`) and `robots.txt`.
 
 The sitemap lists every HTML page the plan makes, by its absolute URL, in the
-plan's order, except the 404 page. The plan is asked for its pages only when the
+order of their paths (not the plan's, which follows the events' dates: moving one
+would make the sitemap again), except the 404 page. The plan is asked for its pages only when the
 sitemap is made, after `plan_site` has returned, so the two never call each other
 in a loop. Crawlers read robots.txt only at a host's root: from a sub-path it is
 harmless, and copied to the root it points them at the sitemap.
@@ -26,7 +27,7 @@ def sitemap_xml(timeline: Timeline, tools: ExportTools) -> bytes:
     if not links.base_url:
         raise ValueError("a sitemap needs the site's base_url")
     urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
-    for path in (p for p in tools.page_paths if p not in NOT_LISTED):
+    for path in sorted(p for p in tools.page_paths if p not in NOT_LISTED):
         text_element(ET.SubElement(urlset, "url"), "loc", links.base_url + path)
     return xml_bytes(urlset)
 
