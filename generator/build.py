@@ -389,6 +389,7 @@ def _make_files(
     index.start()
     made.update(makers.make_all(others, writer))
     record.pieces.flush(CARDS)  # every page that shows a card is made: the cards are kept for the next build only
+    record.pieces.drop_stale_stored()
     outputs.update(made)
     notes = index.finish(record)
     # Keys only a re-made or dropped output or piece read may be read by nothing now.

@@ -163,6 +163,7 @@ class Pieces:
         self._shards: dict[str, list[_Shard]] = {}  # a decoded group → its shards as read, to tell which changed
         self.table = keys if keys is not None else KeyTable()
         self.stale: set[int] = set()  # positions of the keys whose digest changed in this build
+        self._unchecked: set[str] = set()  # groups as read from the record, not yet rid of their stale pieces
         self.released = 0  # reads of the pieces left out as stale (a bound on the keys no longer read)
 
     def group(self, name: str) -> dict[Any, tuple[Any, frozenset[str], bytes]]:
@@ -174,10 +175,11 @@ class Pieces:
     def drop_stale(self, stale: set[int]) -> None:
         """Note the keys whose digest changed: pieces that read one are left out from now on.
 
-        A group not decoded yet that holds such a piece is decoded now, so that the piece
-        is not written back with it (and counted in `released`).
+        A group still as read is left out of them as it is decoded; one this build never
+        asks for must be decoded before it is written back (`drop_stale_stored`).
         """
         self.stale = stale
+        self._unchecked = set(self._stored) if stale else set()
         names = self.table.keys_at(stale)
         for group in self._groups.values():
             keys = list(group)
@@ -186,9 +188,18 @@ class Pieces:
                 removed = group.pop(key, None)
                 if removed is not None:
                     self.released += len(removed[1]) + len(removed[2]) // 4
-        if stale:
-            for name in [name for name, shards in self._stored.items() if any(_reads_any(union, stale) for _, union in shards)]:
-                self.group(name)
+
+    def drop_stale_stored(self) -> None:
+        """Decode the groups still as read that hold a piece that read a stale key, so that it is
+        not written back with them (and is counted in `released`).
+
+        Left until the build has made its outputs: the export groups' decoding (0.09 s at
+        10,000 events) then no longer delays the search index an edit starts.
+        """
+        stale, unchecked = self.stale, self._unchecked
+        self._unchecked = set()
+        for name in [name for name in unchecked if any(_reads_any(union, stale) for _, union in self._stored.get(name, ()))]:
+            self.group(name)
 
     def decode_all(self) -> None:
         for name in list(self._stored):
@@ -198,6 +209,7 @@ class Pieces:
         return {*self._stored, *self._groups}
 
     def _decode(self, name: str) -> dict[Any, tuple[Any, frozenset[str], bytes]]:
+        self._unchecked.discard(name)  # its stale pieces are left out here
         stored = self._stored.pop(name, None)
         shards = self._shards[name] = []
         decoded: dict[Any, tuple[Any, frozenset[str], bytes]] = {}
@@ -256,6 +268,7 @@ class Pieces:
         be written before the next is made (at 100,000 events all of them at once took a
         gigabyte; a group at a time, the largest group's 200 MB).
         """
+        self.drop_stale_stored()
         for name, shards in self._stored.items():
             if name not in self._groups:
                 yield name, iter(shards)
@@ -296,6 +309,7 @@ class Pieces:
 
     def adopt(self, name: str, stored: list[tuple[str, bytes]]) -> None:
         """A group as written to the store (by this process or a worker): its pieces in memory are forgotten."""
+        self._unchecked.discard(name)  # made by this build
         self._groups.pop(name, None)
         self._shards.pop(name, None)
         self._stored[name] = stored

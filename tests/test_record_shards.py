@@ -127,8 +127,18 @@ def test_a_record_naming_a_shard_file_outside_its_folder_is_ignored(tmp_path: Pa
 def test_a_piece_that_read_a_changed_key_is_left_out_even_from_a_group_not_used(tmp_path: Path):
     pieces, table = _pieces(100)
     again = _saved(tmp_path, pieces, table)
+    again.drop_stale(set(table.positions(["e:5:s"])))
+    final = _saved(tmp_path, again, table)  # written back without being asked for
+    assert ("event-5", "") not in final.group("card") and len(final.group("card")) == 99
+
+
+def test_a_piece_that_read_a_changed_key_is_counted_as_released_once_its_group_is_looked_at(tmp_path: Path):
+    pieces, table = _pieces(100)
+    again = _saved(tmp_path, pieces, table)
     changed = table.positions(["e:5:s"])
     again.drop_stale(set(changed))
+    assert again.released == 0  # left for the end of the build: the group may yet be decoded for use
+    again.drop_stale_stored()
     assert again.released == 1
     final = _saved(tmp_path, again, table)
     assert ("event-5", "") not in final.group("card") and len(final.group("card")) == 99
