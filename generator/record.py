@@ -175,8 +175,8 @@ class Pieces:
     def drop_stale(self, stale: set[int]) -> None:
         """Note the keys whose digest changed: pieces that read one are left out from now on.
 
-        A group still as read is left out of them as it is decoded; one this build never
-        asks for must be decoded before it is written back (`drop_stale_stored`).
+        A group still as read loses such pieces when it is decoded; one this build never
+        asks for is decoded before it is written back (`drop_stale_stored`).
         """
         self.stale = stale
         self._unchecked = set(self._stored) if stale else set()
