@@ -165,13 +165,18 @@ class _HandedEvents:
         return self.outlines(entries)
 
     def outlines(self, value: Any) -> frozenset[str]:
-        if type(value) is not tuple and type(value) is not list:
-            return frozenset(outline(p) for event_id in listed_events(value) for p in placed_by(event_id, self._events))
+        # Kept by list for the model's tuples only, handed again and again (a term's list, an
+        # event's related ones). A list is made by the page that hands it and never handed
+        # again: kept, it and its keys lived to the end of the build (tens of MB at 30,000 events).
+        if type(value) is not tuple:
+            return self._outlines_of(value)
         known = self._known.get(id(value))
         if known is None or known[0] is not value:
-            keys = frozenset(outline(p) for event_id in listed_events(value) for p in placed_by(event_id, self._events))
-            known = self._known[id(value)] = (value, keys)
+            known = self._known[id(value)] = (value, self._outlines_of(value))
         return known[1]
+
+    def _outlines_of(self, value: Any) -> frozenset[str]:
+        return frozenset(outline(p) for event_id in listed_events(value) for p in placed_by(event_id, self._events))
 
 
 def placed_by(event_id: str, events: Mapping[str, Event]) -> list[str]:

@@ -140,3 +140,19 @@ def test_downloads_list_only_files_the_site_writes(helpers: views.Views):
 def test_plural():
     assert views.plural(1, "event") == "1 event" and views.plural(2, "event") == "2 events"
     assert views.plural(3, "medium", "media") == "3 media"
+
+
+def test_a_helpers_argument_reads_its_events_outlines_and_only_the_models_lists_are_kept():
+    """A term's list (a tuple of the model) is handed again for each page: its keys are kept. A list a
+    page makes is handed once: kept, it and its keys would live to the end of the build."""
+    timeline = timeline_of(event("a", "2017-01-01"), event("b", "2017-02-01"), event("c", "2017-03-01", after="a"))
+    handed = views._HandedEvents(timeline)
+    kept = len(handed._known)
+    pairs = [(timeline.events_by_id["c"], None), (timeline.events_by_id["b"], "via")]
+    assert handed.outlines(pairs) == {"e:c:o", "e:a:o", "e:b:o"}  # "a" places "c"
+    assert len(handed._known) == kept
+    entries = timeline.taxonomies["years"].terms["2017"].entries
+    assert handed.outlines(entries) == {"outlines:years:2017"}
+    chosen = (timeline.events_by_id["b"],)
+    assert handed.outlines(chosen) == {"e:b:o"} and handed.outlines(chosen) is handed.outlines(chosen)
+    assert len(handed._known) == kept + 1
