@@ -58,7 +58,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Mapping
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping
 
 import cbor2
 
@@ -187,15 +187,16 @@ def search_files(pages: Mapping[str, bytes], shards: int | None = None) -> tuple
 
 def shard_files(
     binary: Path, pages: Mapping[str, bytes], paths: list[str], shard: int, language: str,
-    cut: Mapping[str, bytes] | None = None, digests: dict[str, str] | None = None,
+    cut: Mapping[str, bytes] | None = None, digests: dict[str, str] | None = None, fed: Callable[[], None] | None = None,
 ) -> dict[str, bytes]:
     """One shard's index files by output path; the first shard also has Pagefind's runtime.
 
     `cut` holds pages already cut down (`indexed_part`), by path; each page's part
-    digest (`part_digest`) is noted in `digests` as it is sent.
+    digest (`part_digest`) is noted in `digests` as it is sent. `fed` is called once
+    Pagefind has read every page (see `index_files`).
     """
     parts = _IndexedParts(pages, paths, shard, cut, digests)
-    files = stable_order(index_files(binary, parts, language))
+    files = stable_order(index_files(binary, parts, language, fed))
     return {shard_folder(shard) + path: data for path, data in sorted(files.items()) if _belongs(path, shard)}
 
 
@@ -330,12 +331,15 @@ def pagefind_binary() -> Path:
     return binary
 
 
-def index_files(binary: Path, pages: Mapping[str, bytes], language: str | None = None) -> dict[str, bytes]:
+def index_files(
+    binary: Path, pages: Mapping[str, bytes], language: str | None = None, fed: Callable[[], None] | None = None,
+) -> dict[str, bytes]:
     """Pagefind's index of `pages` (output path → HTML), in `language` if given, as its files by path.
 
     Each page is taken from `pages` only when it is sent, while Pagefind indexes the
     ones before it: no more than a page is held at a time, and the work of reading
-    (or making) the pages overlaps Pagefind's.
+    (or making) the pages overlaps Pagefind's. `fed` is called once Pagefind has read
+    them all, before it writes the index (half of its time), which needs nothing of this process.
     """
     with Service(binary) as service:
         config = CONFIG if language is None else {**CONFIG, "force_language": language}
@@ -343,6 +347,8 @@ def index_files(binary: Path, pages: Mapping[str, bytes], language: str | None =
         index_id = created["index_id"]
         service.ask(({"type": "AddFile", "index_id": index_id, "url": "/" + path, "file_path": path,
                       "file_contents": html.decode("utf-8")} for path, html in pages.items()), len(pages))
+        if fed is not None:
+            fed()
         [listing] = service.ask([{"type": "GetFiles", "index_id": index_id}])
     return {file["path"]: base64.b64decode(file["content"]) for file in listing["files"]}
 

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import REPO
 from generator import search
-from generator.build import build_site
+from generator.build import Makers, build_site
 from generator.pipeline import check_site
 from test_browser import SUB_PATH, page, server  # noqa: F401 - fixtures (the server serves this module's site)
 from test_search import event_text
@@ -256,3 +256,45 @@ def test_a_facet_narrows_a_search_across_shards(page, site, server, timeline):
     _, keys = site
     listed = show_all(page)
     assert [keys[e] for e in listed] == sorted(keys[e] for e in listed)
+
+
+def _edited_summary(site: Path) -> None:
+    event_file = next((site / "content/events").rglob("*.yml"))
+    text = event_file.read_text()
+    event_file.write_text(re.sub(r"^summary: ", "summary: Edited. ", text, count=1, flags=re.M))
+
+
+def test_an_edit_renders_its_few_other_outputs_once_pagefind_has_read_the_shard(tmp_path: Path, monkeypatch):
+    """Fewer outputs to make than pages to index: the build waits until Pagefind has read them (its own threads
+    would take turns with the rendering), and renders while Pagefind writes the index; the result is a cold build's."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(".git", "_site", ".timeline-cache", "node_modules", "__pycache__"))
+    out = tmp_path / "out"
+    assert build_site(site, overrides={"output": str(out)}).notes == ()
+    log: list[str] = []
+    real = search.shard_files
+    monkeypatch.setattr("generator.build.shard_files", lambda *args: real(*args[:7], lambda: log.append("fed") or args[7]()))
+    make = Makers.make
+    monkeypatch.setattr(Makers, "make", lambda self, path, job: log.append(path) or make(self, path, job))
+    _edited_summary(site)
+    result = build_site(site, overrides={"output": str(out)})
+    assert result.notes == ()
+    others = [entry for entry in log if entry != "fed" and not search.EVENT_PAGE.fullmatch(entry)]
+    assert "fed" in log and others and log.index("fed") < log.index(others[0]), log
+    cold = tmp_path / "cold"
+    build_site(site, overrides={"output": str(cold)}, use_cache=False)
+    assert snapshot(cold) == snapshot(out)
+
+
+def test_a_shard_that_fails_before_pagefind_has_read_its_pages_does_not_hold_the_build(tmp_path: Path, monkeypatch):
+    site = tmp_path / "site"
+    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(".git", "_site", ".timeline-cache", "node_modules", "__pycache__"))
+    out = tmp_path / "out"
+    assert build_site(site, overrides={"output": str(out)}).notes == ()
+
+    def failing(*args):
+        raise search.SearchUnavailable("Pagefind stopped unexpectedly")
+    monkeypatch.setattr("generator.build.shard_files", failing)
+    _edited_summary(site)
+    result = build_site(site, overrides={"output": str(out)})
+    assert result.written is not None and result.notes == ("search skipped: Pagefind stopped unexpectedly",)
