@@ -411,20 +411,30 @@ def _replace_in_place(
     a file does not hold. `digests` are the new files' digests, when known already.
     """
     dropped = list(dropped)
-    touched = [*new, *(path for path in dropped if path in manifest)]
+    gone = [path for path in dropped if path in manifest]
+    touched = [*new, *gone]
     for path in touched:
-        if not is_safe_relative(path) or path == MARKER or _leaves_through_link(output, path):
+        if not is_safe_relative(path) or path == MARKER:
             raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
+    _check_plain(output, gone)
     if not touched:
         return
     _mark_unknown(output, touched)
     for path in dropped:
         if manifest.pop(path, None) is not None:
             _unlink(output, path)
+    # Looked at once the dropped files are gone: a file may give way to a folder of the same name.
+    _check_plain(output, new)
     for path, data in new.items():
         _replace(output / path, data)
         manifest[path] = digests[path] if digests else digest(data)
     _write_manifest(output, manifest)
+
+
+def _check_plain(output: Path, paths: Iterable[str]) -> None:
+    for path in paths:
+        if _leaves_through_link(output, path):
+            raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
 
 
 def _mark_unknown(folder: Path, paths: Iterable[str]) -> None:

@@ -293,3 +293,17 @@ def test_a_trusted_write_refuses_a_folder_that_is_not_as_trusted_once_it_lists_i
         with pytest.raises(WriteError, match="changed while it was being built"):
             writer.prepare()
     assert (out / "index.html").read_bytes() == b"home"  # nothing written
+
+
+@pytest.mark.parametrize("before, after", [("notes", "notes/a.txt"), ("notes/a.txt", "notes")])
+def test_a_trusted_write_replaces_a_file_by_a_folder_of_its_name_and_the_other_way_round(tmp_path: Path, before: str, after: str):
+    """Written in place (serve's small rebuilds, a stylesheet saved): the file that gives way goes first."""
+    from generator.write import read_live, replace_files
+
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"home", before: b"old"}, {})
+    assert (_trusted_write(out, {"index.html": b"home", after: b"new"}).written, (out / after).read_bytes()) == (1, b"new")
+    write_site(out, {"index.html": b"home", before: b"old"}, {})
+    replace_files(out, {after: b"new"}, [before])
+    live = read_live(out)
+    assert (out / after).read_bytes() == b"new" and live.strays == [] and sorted(live.manifest) == sorted(["index.html", after])
