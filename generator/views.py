@@ -165,9 +165,9 @@ class _HandedEvents:
         return self.outlines(entries)
 
     def outlines(self, value: Any) -> frozenset[str]:
-        # Kept by list for the model's tuples only, handed again and again (a term's list, an
-        # event's related ones). A list is made by the page that hands it and never handed
-        # again: kept, it and its keys lived to the end of the build (tens of MB at 30,000 events).
+        # Only the model's tuples keep their keys (a term's list, handed again for each of its
+        # pages). A list is made by the page that hands it and is never handed again: kept, it
+        # and its keys lived to the end of the build (tens of MB at 30,000 events).
         if type(value) is not tuple:
             return self._outlines_of(value)
         known = self._known.get(id(value))
