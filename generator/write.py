@@ -415,7 +415,7 @@ def _replace_in_place(
     touched = [*new, *gone]
     for path in touched:
         if not is_safe_relative(path) or path == MARKER:
-            raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
+            raise _refused(path)
     _check_plain(output, gone)
     if not touched:
         return
@@ -434,7 +434,11 @@ def _replace_in_place(
 def _check_plain(output: Path, paths: Iterable[str]) -> None:
     for path in paths:
         if _leaves_through_link(output, path):
-            raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
+            raise _refused(path)
+
+
+def _refused(path: str) -> WriteError:
+    return WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
 
 
 def _mark_unknown(folder: Path, paths: Iterable[str]) -> None:
