@@ -43,6 +43,21 @@ def modified(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
+def _built_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the default site, built (search included) into its own output folder."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(".git", "_site", ".timeline-cache", "node_modules", "__pycache__"))
+    out = tmp_path / "out"
+    assert build_site(site, overrides={"output": str(out)}).notes == ()
+    return site, out
+
+
+def _edited_summary(site: Path) -> None:
+    event_file = next((site / "content/events").rglob("*.yml"))
+    text = event_file.read_text()
+    event_file.write_text(re.sub(r"^summary: ", "summary: Edited. ", text, count=1, flags=re.M))
+
+
 # --- shards as files ---------------------------------------------------------------
 
 
@@ -74,10 +89,7 @@ def test_the_site_s_index_is_in_shards_listed_for_the_browser(four_shards, tmp_p
 
 
 def test_an_edit_re_makes_one_shard_and_equals_a_cold_build(four_shards, tmp_path: Path, monkeypatch):
-    site = tmp_path / "site"
-    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(".git", "_site", ".timeline-cache", "node_modules", "__pycache__"))
-    out = tmp_path / "out"
-    assert build_site(site, overrides={"output": str(out)}).notes == ()
+    site, out = _built_copy(tmp_path)
     before, times = snapshot(out), modified(out)
 
     made: list[int] = []
@@ -112,10 +124,7 @@ def test_an_edit_re_makes_one_shard_and_equals_a_cold_build(four_shards, tmp_pat
 
 def test_a_title_edit_re_makes_only_its_own_shard_though_its_neighbours_pages_change(four_shards, tmp_path: Path, monkeypatch):
     """The neighbours' pages and the related events' name the new title outside what Pagefind reads: their shards are kept."""
-    site = tmp_path / "site"
-    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(".git", "_site", ".timeline-cache", "node_modules", "__pycache__"))
-    out = tmp_path / "out"
-    assert build_site(site, overrides={"output": str(out)}).notes == ()
+    site, out = _built_copy(tmp_path)
     before = snapshot(out)
     timeline = check_site(site).timeline
     events = timeline.events
@@ -258,19 +267,10 @@ def test_a_facet_narrows_a_search_across_shards(page, site, server, timeline):
     assert [keys[e] for e in listed] == sorted(keys[e] for e in listed)
 
 
-def _edited_summary(site: Path) -> None:
-    event_file = next((site / "content/events").rglob("*.yml"))
-    text = event_file.read_text()
-    event_file.write_text(re.sub(r"^summary: ", "summary: Edited. ", text, count=1, flags=re.M))
-
-
 def test_an_edit_renders_its_few_other_outputs_once_pagefind_has_read_the_shard(tmp_path: Path, monkeypatch):
     """Fewer outputs to make than pages to index: the build waits until Pagefind has read them (its own threads
     would take turns with the rendering), and renders while Pagefind writes the index; the result is a cold build's."""
-    site = tmp_path / "site"
-    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(".git", "_site", ".timeline-cache", "node_modules", "__pycache__"))
-    out = tmp_path / "out"
-    assert build_site(site, overrides={"output": str(out)}).notes == ()
+    site, out = _built_copy(tmp_path)
     log: list[str] = []
     real = search.shard_files
     monkeypatch.setattr("generator.build.shard_files", lambda *args: real(*args[:7], lambda: log.append("fed") or args[7]()))
@@ -287,10 +287,7 @@ def test_an_edit_renders_its_few_other_outputs_once_pagefind_has_read_the_shard(
 
 
 def test_a_shard_that_fails_before_pagefind_has_read_its_pages_does_not_hold_the_build(tmp_path: Path, monkeypatch):
-    site = tmp_path / "site"
-    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(".git", "_site", ".timeline-cache", "node_modules", "__pycache__"))
-    out = tmp_path / "out"
-    assert build_site(site, overrides={"output": str(out)}).notes == ()
+    site, out = _built_copy(tmp_path)
 
     def failing(*args):
         raise search.SearchUnavailable("Pagefind stopped unexpectedly")
