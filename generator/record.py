@@ -301,7 +301,7 @@ class Pieces:
             for kept, union in self._encoded_group(name, group):
                 if self.own_from is not None and max(unpack(union), default=-1) >= self.own_from:
                     return  # the files written so far are listed by no record, and removed with the next one
-                stored.append((_store_shard(self.store, kept) if type(kept) is bytes else kept, union))
+                stored.append((_stored_file(self.store, kept), union))
         except OSError:
             return
         self.adopt(name, stored)
@@ -800,12 +800,17 @@ def _ready(folder: Path) -> None:
     folder.mkdir(exist_ok=True)
 
 
+def _stored_file(folder: Path, kept: str | bytes) -> str:
+    """A shard's file: the one it was read from, or its bytes encoded again, written to a file of their own."""
+    return _store_shard(folder, kept) if type(kept) is bytes else kept
+
+
 def _store_pieces(folder: Path, encoded: Iterable[tuple[str, Iterable[tuple[str | bytes, bytes]]]]) -> dict[str, list[list]]:
     """Each group's shards as the record lists them: a shard encoded again is written to a file of its own first."""
     _ready(folder)
     stored = {}
     for name, shards in encoded:
-        stored[name] = [[_store_shard(folder, kept) if type(kept) is bytes else kept, union] for kept, union in shards]
+        stored[name] = [[_stored_file(folder, kept), union] for kept, union in shards]
     return stored
 
 

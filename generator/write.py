@@ -414,8 +414,7 @@ def _replace_in_place(
     gone = [path for path in dropped if path in manifest]
     touched = [*new, *gone]
     for path in touched:
-        if not is_safe_relative(path) or path == MARKER:
-            raise _refused(path)
+        _check_path(path)
     _check_plain(output, gone)
     if not touched:
         return
@@ -432,13 +431,10 @@ def _replace_in_place(
 
 
 def _check_plain(output: Path, paths: Iterable[str]) -> None:
+    """Refuse a path through a link, or under something that is not a folder, in `output` as it is now."""
     for path in paths:
         if _leaves_through_link(output, path):
-            raise _refused(path)
-
-
-def _refused(path: str) -> WriteError:
-    return WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
+            raise WriteError(f"refused to write {path!r}: not a plain path inside the output folder")
 
 
 def _mark_unknown(folder: Path, paths: Iterable[str]) -> None:

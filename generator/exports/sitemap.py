@@ -4,8 +4,8 @@ The sitemap lists every HTML page the plan makes, by its absolute URL, in the
 order of their paths (not the plan's, which follows the events' dates: moving one
 would make the sitemap again), except the 404 page. The plan is asked for its
 pages only when the sitemap is made, after `plan_site` has returned, so the two
-never call each other in a loop. Crawlers read robots.txt only at a host's root: from a sub-path it is
-harmless, and copied to the root it points them at the sitemap.
+never call each other in a loop. Crawlers read robots.txt only at a host's root:
+from a sub-path it is harmless, and copied to the root it points them at the sitemap.
 """
 from __future__ import annotations
 
