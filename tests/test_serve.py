@@ -75,6 +75,19 @@ def test_edit_is_rebuilt_served_and_signalled(server: DevServer, minimal_site: P
     assert "A changed title" in get(server.url + "events/red-line/index.html")[1]
 
 
+def test_a_site_template_saved_while_serving_is_used_by_the_next_build(server: DevServer, minimal_site: Path):
+    # serve keeps one Jinja environment between builds: it must see the template's new text
+    stream = StateStream(server.url)
+    first = stream.wait_for(lambda s: s["ok"])
+    theme_event = Path(__file__).resolve().parents[1] / "templates/event.html"
+    write_files(minimal_site, {"templates/event.html": theme_event.read_text().replace("{% block main %}", "{% block main %}<p>Template v1</p>", 1)})
+    second = stream.wait_for(lambda s: s["ok"] and s["version"] > first["version"])
+    assert "Template v1" in get(server.url + "events/red-line/index.html")[1]
+    write_files(minimal_site, {"templates/event.html": theme_event.read_text().replace("{% block main %}", "{% block main %}<p>Template v2</p>", 1)})
+    stream.wait_for(lambda s: s["ok"] and s["version"] > second["version"])
+    assert "Template v2" in get(server.url + "events/red-line/index.html")[1]
+
+
 def wait_for_log(server: DevServer, text: str, count: int) -> None:
     deadline = time.monotonic() + WAIT
     while server.log.getvalue().count(text) < count:
