@@ -393,13 +393,19 @@ def _make_files(
     record.pieces.flush(CARDS)  # every page that shows a card is made: the cards are kept for the next build only
     record.pieces.drop_stale_stored()
     outputs.update(made)
+    # Every output is made: while Pagefind finishes the index (at a cold build, seconds
+    # with this thread idle), the keys they read are digested; the record takes them
+    # once the index is done (a build that fails leaves it as it was).
+    fresh = _fresh_digests(table, digests, [*stale, *range(known_before, len(table))])
     notes = index.finish(record)
+    table.digests.update(fresh)
+    record.outlines, record.world = digests.kept_outlines(), digests.world()
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
     record.unread += record.pieces.released + sum(
         _released(packed, outputs.get(path, (None, None))[1]) for path, (_, packed) in record.outputs.items()
     )
     record.outputs, record.templates = outputs, makers.templates
-    _sweep(record, digests, [*stale, *range(known_before, len(table))])
+    _sweep(record)
     return _Made(len(pages), len(exports), len(todo), notes)
 
 
@@ -410,20 +416,22 @@ def _released(old: bytes, new: bytes | None) -> int:
     return len(set(unpack(old)).difference(unpack(new))) if new is not None else len(old) // 4
 
 
-def _sweep(record: Record, digests: Digests, changed: list[int]) -> None:
-    """Every key's digest as this build leaves it (`changed`: the positions of those that changed or are
-    new to the table); the keys no output or piece reads any more dropped.
+def _fresh_digests(table: KeyTable, digests: Digests, changed: list[int]) -> dict[str, str]:
+    """The digests this build leaves to the keys at `changed` (the positions of those that changed or are new)."""
+    names = table.names()
+    fresh = {names[index]: digests(names[index]) for index in changed}
+    digests.world()  # digested now too, for the record
+    return fresh
+
+
+def _sweep(record: Record) -> None:
+    """The keys no output or piece reads any more dropped.
 
     Dropping renumbers the table, so it waits until a twentieth of it is unread; and the
     keys read are counted only once `record.unread`, a bound on the unread ones, says
     that a twentieth may be.
     """
     table = record.keys
-    names = table.names()
-    for index in changed:
-        table.digests[names[index]] = digests(names[index])
-    record.outlines = digests.kept_outlines()
-    record.world = digests.world()
     if record.unread <= len(table) // 20:
         return
     read = set(unpack(b"".join(packed for _, packed in record.outputs.values())))

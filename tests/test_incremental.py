@@ -474,3 +474,20 @@ def test_a_date_moved_within_its_year_leaves_the_neighbouring_years_pages_and_th
     assert year.index("Talks") > year.index("Macron draws a red line")
     assert "2017/index.html" in made and "events/talks/index.html" in made
     assert not {"2016/index.html", "2018/index.html", "sitemap.xml"} & set(made), made
+
+
+def test_a_build_that_fails_once_its_outputs_are_made_leaves_the_kept_record_to_the_next_build(tmp_path: Path):
+    """The keys' new digests are worked out while the search index is finished, but noted only
+    once it is: after a build that fails there, serve's next build still re-makes the edited pages."""
+    site, warm, cold = initial_site(), tmp_path / "warm", tmp_path / "cold"
+    sync(warm, site.files())
+    memory = Memory(env=make_environment(warm))
+    built(warm, memory=memory)
+    name = sorted(site.events)[0]
+    site.events[name]["title"] = "A title saved while the index failed"
+    sync(warm, site.files())
+    with mock.patch("generator.build._SearchIndex.finish", side_effect=RuntimeError("the index failed")):
+        with pytest.raises(RuntimeError):
+            build_site(warm, search=False, memory=memory)
+    sync(cold, site.files())
+    assert built(warm, memory=memory) == built(cold)
