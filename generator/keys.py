@@ -214,7 +214,11 @@ class Digests:
 
         Every event's outline and summary digests are made in one loop first: they are nearly
         half the keys, and asked for one at a time they cost more in calls than in digests.
+        An empty table (a cold build) holds nothing to compare: nothing is digested yet, and
+        the keys are digested once the outputs are made, while Pagefind finishes the index.
         """
+        if not table:
+            return set()
         known = self._known
         known.update(zip(self._outline_keys, self._outline_digests))
         known.update((summary(event.id), self._summary_digest(event)) for event in self.timeline.events)
