@@ -37,7 +37,9 @@ from generator.record import (
     CACHE_DIR, Inputs, KeyTable, Pieces, Record, code_version, pieces_store, read_head, read_inputs, read_record, restamp,
     unchanged_build, unpack, write_record,
 )
-from generator.render import Markdown, Renderer, compile_ahead, finish_compiling, make_environment, wait_for_compiled
+from generator.render import (
+    Markdown, Renderer, compile_ahead, finish_compiling, forget_other_code, make_environment, wait_for_compiled,
+)
 from generator.theme import builtin_dir
 from generator.views import Views
 from generator.search import (
@@ -535,12 +537,11 @@ class Makers:
         markdown = Markdown(self.markdown_store)
         self.renderer = Renderer(self.timeline, self.site_root, self.env, markdown, self.views)
         wait_for_compiled(self.renderer.env)
-        templates = templates_digest(self.renderer.env)
+        env = self.renderer.env
+        templates = templates_digest(env)
+        forget_other_code(env, templates)
         if templates != self.templates:  # compiled and checked last time as they are now: not again
-            # A kept environment (serve's) would go on using a theme template that a new site template now overrides.
-            if self.renderer.env.cache is not None:
-                self.renderer.env.cache.clear()
-            check_templates(self.renderer.env, self.site_root)  # with the renderer's filters known
+            check_templates(env, self.site_root)  # with the renderer's filters known
             self.templates = templates
         self.renderer.cards = self.pieces.group(CARDS)
         self.tools = ExportTools(markdown, self.page_paths, self.pieces, self.site_root)

@@ -60,7 +60,11 @@ class TrackingEnvironment(jinja2.Environment):
 
     Jinja routes every `a.b` and `a[b]` of a template through `getattr` and `getitem`,
     and every template it looks up (extends, include, import) through `_load_template`.
+    `compiled_from` is the digest of the templates' sources its compiled ones were made
+    from (`template_errors.templates_digest`; empty before the first build).
     """
+
+    compiled_from = ""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) in TRACKED:
@@ -88,7 +92,7 @@ def make_environment(site_root: Path) -> jinja2.Environment:
     code read back from the site's folder). Jinja does not look at a template's file
     again once it is compiled (at every page, that cost 1.5 % of a cold build's CPU):
     a long-lived process (serve) keeps one environment, whose compiled templates a
-    build drops when their sources changed (`Makers._set_up`).
+    build drops when the sources are not those they were made from (`compiled_from`).
     """
     return TrackingEnvironment(
         auto_reload=False,
@@ -98,6 +102,16 @@ def make_environment(site_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def forget_other_code(env: jinja2.Environment, templates: str) -> None:
+    """Drop what a kept environment (serve's) compiled from other sources than those whose digest is
+    `templates`: a theme template that a new site template now overrides, or one saved since a build
+    that failed compiled it."""
+    if isinstance(env, TrackingEnvironment) and env.compiled_from != templates:
+        if env.cache is not None:
+            env.cache.clear()
+        env.compiled_from = templates
 
 
 def install_filters(env: jinja2.Environment, markdown: Markdown) -> None:

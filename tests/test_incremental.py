@@ -27,6 +27,7 @@ from generator import charts, plan, timeview
 from generator.build import Makers, Memory, build_site
 from generator.record import CACHE_DIR, read_record, unpack, write_record
 from generator.render import builtin_dir, make_environment
+from generator.template_errors import TemplateFailure
 
 settings.register_profile("default-incremental", max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("long", max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -489,5 +490,26 @@ def test_a_build_that_fails_once_its_outputs_are_made_leaves_the_kept_record_to_
     with mock.patch("generator.build._SearchIndex.finish", side_effect=RuntimeError("the index failed")):
         with pytest.raises(RuntimeError):
             build_site(warm, search=False, memory=memory)
+    sync(cold, site.files())
+    assert built(warm, memory=memory) == built(cold)
+
+
+def test_a_template_restored_after_a_failed_build_is_the_one_serve_renders_with(tmp_path: Path):
+    """serve keeps its compiled templates between builds: after a build that failed on a broken
+    site template, the template saved back as it was is used again, not the broken one compiled."""
+    site, warm, cold = initial_site(), tmp_path / "warm", tmp_path / "cold"
+    theme = (builtin_dir("templates") / "event.html").read_text()
+    site.template = theme.replace("{% block main %}", "{% block main %}<p>Own template</p>", 1)
+    sync(warm, site.files())
+    memory = Memory(env=make_environment(warm))
+    built(warm, memory=memory)
+    good = site.template
+    site.template = good.replace("<p>Own template</p>", "{{ no_such_thing.name }}")
+    site.events["first"]["title"] = "Saved with a broken template"
+    sync(warm, site.files())
+    with pytest.raises(TemplateFailure):
+        build_site(warm, search=False, memory=memory)
+    site.template = good
+    sync(warm, site.files())
     sync(cold, site.files())
     assert built(warm, memory=memory) == built(cold)
