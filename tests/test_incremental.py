@@ -262,6 +262,9 @@ def _edit_and_compare(data, site: Site, warm: Path, memory: Memory | None, tmp_p
     for step in range(data.draw(st.integers(1, 5), label="edits")):
         done.append(edit(data.draw, site))
         files = site.files()
+        if data.draw(st.booleans(), label="a build fails on a broken template first"):
+            _fail_once(warm, files, memory)
+            done.append("a failed build")
         sync(warm, files)
         cold = tmp_path_factory.mktemp("cold")
         sync(cold, files)
@@ -270,6 +273,14 @@ def _edit_and_compare(data, site: Site, warm: Path, memory: Memory | None, tmp_p
         stale = sorted(path for path in reference if incremental[path] != reference[path])
         assert not stale, (done, stale)
         shutil.rmtree(cold)
+
+
+def _fail_once(warm: Path, files: dict[str, str], memory: Memory | None) -> None:
+    """A build of the edited sources with an event template that fails while the event pages are made."""
+    theme = (builtin_dir("templates") / "event.html").read_text(encoding="utf-8")
+    sync(warm, {**files, "templates/event.html": theme.replace("{% block main %}", "{% block main %}{{ no_such_thing.name }}", 1)})
+    with pytest.raises(TemplateFailure):
+        build_site(warm, search=False, memory=memory)
 
 
 @pytest.mark.parametrize("before, after", [("notes/a.txt", "notes"), ("notes", "notes/a.txt")])
