@@ -400,10 +400,10 @@ class Digests:
         if last.partition("/")[0] == listed and not self._moved(term):
             return last
         events, known = self.timeline.events_by_id, self._outline_by_id if kind == "outlines" else self._frame_by_id
-        digests = [known.get(p) or self._frame(p, kind) for entry in term.entries for p in placed_by(entry.event, events)]
+        digests = [known.get(p) or self._outline_or_frame(p, kind) for entry in term.entries for p in placed_by(entry.event, events)]
         return f"{listed}/{digest_text(''.join(digests))}"
 
-    def _frame(self, event_id: str, kind: str) -> str:
+    def _outline_or_frame(self, event_id: str, kind: str) -> str:
         """An event's outline digest, or with `kind` "frames" its frame."""
         found = self(outline(event_id))
         return found if kind == "outlines" else found.partition("/")[2]
