@@ -262,9 +262,10 @@ def _edit_and_compare(data, site: Site, warm: Path, memory: Memory | None, tmp_p
     for step in range(data.draw(st.integers(1, 5), label="edits")):
         done.append(edit(data.draw, site))
         files = site.files()
-        if data.draw(st.booleans(), label="a build fails on a broken template first"):
-            _fail_once(warm, files, memory)
-            done.append("a failed build")
+        failure = data.draw(st.sampled_from([None, "template", "content"]), label="a build that fails first, on a broken")
+        if failure:
+            _fail_once(warm, files, memory, failure)
+            done.append(f"a build failed on a broken {failure}")
         sync(warm, files)
         cold = tmp_path_factory.mktemp("cold")
         sync(cold, files)
@@ -275,12 +276,18 @@ def _edit_and_compare(data, site: Site, warm: Path, memory: Memory | None, tmp_p
         shutil.rmtree(cold)
 
 
-def _fail_once(warm: Path, files: dict[str, str], memory: Memory | None) -> None:
-    """A build of the edited sources with an event template that fails while the event pages are made."""
-    theme = (builtin_dir("templates") / "event.html").read_text(encoding="utf-8")
-    sync(warm, {**files, "templates/event.html": theme.replace("{% block main %}", "{% block main %}{{ no_such_thing.name }}", 1)})
-    with pytest.raises(TemplateFailure):
-        build_site(warm, search=False, memory=memory)
+def _fail_once(warm: Path, files: dict[str, str], memory: Memory | None, broken: str) -> None:
+    """A build of the edited sources that fails: on an event template that fails while the event
+    pages are made, or on an event file that does not parse (the checker reports it, nothing is made)."""
+    if broken == "template":
+        theme = (builtin_dir("templates") / "event.html").read_text(encoding="utf-8")
+        sync(warm, {**files, "templates/event.html": theme.replace("{% block main %}", "{% block main %}{{ no_such_thing.name }}", 1)})
+        with pytest.raises(TemplateFailure):
+            build_site(warm, search=False, memory=memory)
+        return
+    event = min(name for name in files if name.startswith("content/events/"))
+    sync(warm, {**files, event: files[event] + "title: [not closed\n"})
+    assert build_site(warm, search=False, memory=memory).written is None
 
 
 @pytest.mark.parametrize("before, after", [("notes/a.txt", "notes"), ("notes", "notes/a.txt")])
