@@ -13,9 +13,11 @@ import io
 import re
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlsplit
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
 
 MEDIA_FOLDER = "content/media"
 OUTPUT_FOLDER = "media"
@@ -39,6 +41,9 @@ def image_size(path: Path) -> tuple[int, int]:
 
 
 def _open(path: Path) -> Image.Image:
+    # Pillow is imported when an image is read: most builds read none (10 ms of every build's start).
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -75,6 +80,8 @@ def published_path(file: str) -> str:
 
 def resized_bytes(path: Path, width: int) -> bytes:
     """The image at `path` made `width` pixels wide, in its own format, without its metadata; the same bytes every time."""
+    from PIL import Image, ImageOps
+
     with _open(path) as image:
         target = FORMATS[image.format]
         upright = ImageOps.exif_transpose(image)

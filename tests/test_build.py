@@ -362,3 +362,24 @@ def test_loading_runs_no_collection_and_the_build_leaves_the_collector_as_it_fou
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_build_that_reads_no_image_and_no_written_date_does_not_import_their_libraries(minimal_site: Path):
+    """Pillow and dateutil's parser are imported by what uses them: an edit without an image or a date
+    written with a month's name does not pay for them at its start."""
+    import subprocess
+    import sys
+
+    told = "import sys\nfrom generator.cli import main\nmain(sys.argv[1:])\nprint(sorted(m for m in ('PIL', 'dateutil.parser') if m in sys.modules))\n"
+    repo = Path(__file__).resolve().parents[1]
+    event = minimal_site / "content/events/red-line.yml"
+
+    def build(date: str) -> str:
+        event.write_text(event.read_text().replace(event.read_text().split("date: ", 1)[1].split("\n", 1)[0], date, 1))
+        done = subprocess.run([sys.executable, "-c", told, "build", "--site", str(minimal_site), "--no-search", "-q"],
+                              cwd=repo, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert build("2013-08-21") == "[]\n"
+    assert build("21 August 2013") == "['dateutil.parser']\n"  # the date's file is checked again: the parser is needed
