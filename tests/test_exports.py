@@ -446,3 +446,32 @@ def test_default_site_exports_parse(monkeypatch):
     assert len(list(csv.reader(io.StringIO(files["events.csv"].decode(), newline="")))) == count + 1
     locations = [loc.text for loc in ET.fromstring(files["sitemap.xml"]).iter(f"{SITEMAP_NS}loc")]
     assert len(locations) > count and all(location.startswith(BASE) for location in locations)
+
+
+def test_feed_entries_written_as_text_read_back_as_elementtree_writes_them(minimal_site):
+    """Entries are written as text, not through a tree: characters XML escapes, in text and in
+    attributes, read back whole, and the file is the one ElementTree writes for the same entries
+    (the checker refuses the characters XML cannot hold)."""
+    odd = 'Quotes " & <b>tags</b> > all'
+    write_files(minimal_site, {"content/actors/odd.yml": yaml.safe_dump({"name": 'A & "B" <c>', "kind": "organization"})})
+    add_event(minimal_site, "odd", "2019-02-03", title=odd, actors=["odd", "france"], tags=['R&D "lab"'], key=True)
+    text = made(minimal_site)["feed.xml"]
+    root = ET.fromstring(text)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = next(e for e in root.iter(f"{atom}entry") if e.find(f"{atom}title").text.startswith("Quotes"))
+    assert entry.find(f"{atom}title").text == odd
+    assert [c.find(f"{atom}name").text for c in entry.iter(f"{atom}contributor")] == ['A & "B" <c>', "France"]
+    assert [(c.get("term"), c.get("label")) for c in entry.iter(f"{atom}category")] == [("key-event", "Key event"), ("r-d-lab", 'R&D "lab"')]
+    # Written again through ElementTree, the parsed document gives the same bytes.
+    for element in root.iter():
+        element.tag = element.tag.replace(atom, "")
+    root.set("xmlns", "http://www.w3.org/2005/Atom")
+    lang = root.attrib.pop("{http://www.w3.org/XML/1998/namespace}lang")
+    attributes = dict(root.attrib)
+    root.attrib.clear()
+    root.attrib.update({"xmlns": attributes.pop("xmlns"), "xml:lang": lang, **attributes})
+    for element in root.iter():
+        element.text = None if element.text is None or not element.text.strip() else element.text
+        element.tail = None
+    ET.indent(root)
+    assert ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n" == text

@@ -11,7 +11,9 @@ from typing import Sequence
 
 from markupsafe import Markup
 
-from generator.exports.common import ExportTools, SiteLinks, event_path, event_updated, iso, newest, text_element, xml_bytes
+from generator.exports.common import (
+    XML_INVALID, ExportTools, SiteLinks, event_path, event_updated, iso, newest, text_element, xml_bytes,
+)
 from generator.model import Event, Timeline
 from generator.urls import KIND_BY_SINGULAR
 from generator.reads import record, record_event_whole
@@ -55,27 +57,63 @@ def _feed(timeline: Timeline, markdown: Markdown, path: str, title: str, page: s
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=links.link(page, path))
     text_element(ET.SubElement(feed, "author"), "name", timeline.config.title)
     text_element(feed, "generator", "timeline")
-    for event in latest:
-        feed.append(_entry(event, timeline, links, path, markdown))
-    return xml_bytes(feed)
+    if not latest:
+        return xml_bytes(feed)
+    # The entries are written as text, each where an empty <entry /> stands in the indented tree:
+    # built as elements, they took 0.9 of 26 CPU-s of a cold 10,000-event build.
+    ET.SubElement(feed, "entry")
+    head, tail = xml_bytes(feed).split(b"<entry />", 1)
+    entries = "\n  ".join(_entry(event, timeline, links, path, markdown) for event in latest)
+    return head + entries.encode("utf-8") + tail
 
 
-def _entry(event: Event, timeline: Timeline, links: SiteLinks, feed_path: str, markdown: Markdown) -> ET.Element:
-    entry = ET.Element("entry")
-    text_element(entry, "id", links.id(event_path(event)))
-    text_element(entry, "title", event.title)
-    text_element(entry, "updated", iso(event_updated(event, timeline)))
-    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=links.link(event_path(event), feed_path))
+def _entry(event: Event, timeline: Timeline, links: SiteLinks, feed_path: str, markdown: Markdown) -> str:
+    """An entry as the feed holds it, one level in: the text ElementTree writes for it once indented."""
+    page = event_path(event)
+    lines = [
+        "<entry>",
+        _element("id", links.id(page)),
+        _element("title", event.title),
+        _element("updated", iso(event_updated(event, timeline))),
+        f'<link rel="alternate" type="text/html" href="{_attribute(links.link(page, feed_path))}" />',
+    ]
     for actor_id in event.actors:
-        contributor = ET.SubElement(entry, "contributor")
-        text_element(contributor, "name", timeline.actors[actor_id].name)
-        text_element(contributor, "uri", links.link(KIND_BY_SINGULAR["actor"].path(actor_id), feed_path))
+        lines += [
+            "<contributor>",
+            "  " + _element("name", timeline.actors[actor_id].name),
+            "  " + _element("uri", links.link(KIND_BY_SINGULAR["actor"].path(actor_id), feed_path)),
+            "</contributor>",
+        ]
     if event.key:
-        ET.SubElement(entry, "category", term="key-event", label="Key event")
-    for tag in event.tags:
-        ET.SubElement(entry, "category", term=tag.slug, label=tag.label)
-    text_element(entry, "content", _content_html(event, markdown), type="html")
-    return entry
+        lines.append('<category term="key-event" label="Key event" />')
+    lines += [f'<category term="{_attribute(tag.slug)}" label="{_attribute(tag.label)}" />' for tag in event.tags]
+    lines.append(_element("content", _content_html(event, markdown), ' type="html"'))
+    return "\n    ".join(lines) + "\n  </entry>"
+
+
+def _element(tag: str, text: str, attributes: str = "") -> str:
+    """An element holding `text` as ElementTree writes it: less what XML cannot hold, escaped, and empty as <tag />."""
+    text = XML_INVALID.sub("", text)
+    if not text:
+        return f"<{tag}{attributes} />"
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return f"<{tag}{attributes}>{text}</{tag}>"
+
+
+def _attribute(value: str) -> str:
+    """An attribute's value as ElementTree writes it between double quotes."""
+    for character, reference in _ATTRIBUTE_REFERENCES:
+        if character in value:
+            value = value.replace(character, reference)
+    return value
+
+
+_ATTRIBUTE_REFERENCES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
 
 
 def _content_html(event: Event, markdown: Markdown) -> str:

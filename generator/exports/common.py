@@ -39,7 +39,7 @@ from generator.schema import slugify
 TAG_AUTHORITY = "tag:timeline,2000:"
 DEFAULT_HOST = "timeline"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|blockquote|pre|tr)>", re.IGNORECASE)
 
 
@@ -181,5 +181,5 @@ def xml_bytes(root: ET.Element) -> bytes:
 def text_element(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
     """A child element holding `text`, less any character XML cannot hold."""
     element = ET.SubElement(parent, tag, attributes)
-    element.text = _XML_INVALID.sub("", text)
+    element.text = XML_INVALID.sub("", text)
     return element
