@@ -163,6 +163,7 @@ class Drawer:
         # what does not depend on the page is worked out once.
         self._marks: dict[str, tuple[Mark, str, str]] = {}  # event id: mark, classes, title
         self._axes: dict[int, tuple[Any, Axis | None]] = {}  # id of a list: the list, its axis
+        self._lists: dict[int, tuple[Any, list[Event]]] = {}  # id of a term's list (a tuple): the list, its events
         self._bins: dict[tuple[int, float, float], tuple[Any, list[Bin]]] = {}
 
     # --- template globals ---------------------------------------------------------------
@@ -234,10 +235,17 @@ class Drawer:
     # --- drawing ------------------------------------------------------------------------
 
     def _events(self, entries: Iterable[Entry] | None) -> list[Event]:
+        """The events of a list; those of a term's list (a tuple of the model, drawn on each of its
+        pages) looked up once: a year of 6,000 events has 60 pages."""
         if entries is None:
             return list(self._timeline.events)
-        by_id = self._timeline.events_by_id
-        return [by_id[entry.event] for entry in entries]
+        known = self._lists.get(id(entries)) if type(entries) is tuple else None
+        if known is None or known[0] is not entries:
+            by_id = self._timeline.events_by_id
+            known = (entries, [by_id[entry.event] for entry in entries])
+            if type(entries) is tuple:
+                self._lists[id(entries)] = known
+        return known[1]
 
     def _axis(self, entries: Any, events: list[Event]) -> Axis | None:
         if entries is None:

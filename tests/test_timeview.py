@@ -148,3 +148,30 @@ def test_the_default_timeline_exports_key_events_and_eras_to_timelinejs_and_feed
     feed = feedparser.parse(files["feed.xml"])
     flags = [any(tag.term == "key-event" for tag in entry.get("tags", [])) for entry in feed.entries]
     assert flags == sorted(flags, reverse=True) and sum(flags) == len(keys)
+
+
+class _CountingEvents(dict):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.looked_up = 0
+
+    def __getitem__(self, key):
+        self.looked_up += 1
+        return super().__getitem__(key)
+
+
+def test_a_terms_list_drawn_on_each_of_its_pages_has_its_events_looked_up_once():
+    """A year of 6,000 events has 60 pages, each drawing the year's list: its events are found once;
+    a list a page makes for itself is not kept."""
+    timeline = timeline_of(*(event(f"e{n}", f"2017-{n % 12 + 1:02d}-{n % 28 + 1:02d}") for n in range(500)))
+    counting = _CountingEvents(timeline.events_by_id)
+    object.__setattr__(timeline, "events_by_id", counting)
+    year = timeline.taxonomies["years"].terms["2017"].entries
+    env = jinja2.Environment(autoescape=True)
+    env.globals.update(timeview.template_globals(timeline))
+    drawn = [env.from_string("{{ time_view(entries) }}").render(root="../", entries=year) for _ in range(3)]
+    assert drawn[0] == drawn[1] == drawn[2] and "tv-bin" in drawn[0]
+    assert counting.looked_up == 500
+    as_list = list(year)
+    env.from_string("{{ time_view(entries) }}").render(root="../", entries=as_list)
+    assert counting.looked_up == 1000  # a list is looked up each time, and not kept
