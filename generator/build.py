@@ -398,9 +398,12 @@ def _make_files(
     # Every output is made: while Pagefind finishes the index (at a cold build, seconds
     # with this thread idle), the keys they read are digested; the record takes them
     # once the index is done (a build that fails leaves it as it was).
-    fresh = _fresh_digests(table, digests, [*stale, *range(known_before, len(table))])
+    changed = [*stale, *range(known_before, len(table))]
+    fresh = _fresh_digests(table, digests, changed)
     notes = index.finish(record)
-    table.digests.update(fresh)
+    names = table.names()
+    for index, found in zip(changed, fresh):
+        table.digests[names[index]] = found
     record.outlines, record.world = digests.kept_outlines(), digests.world()
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
     record.unread += record.pieces.released + sum(
@@ -418,10 +421,11 @@ def _released(old: bytes, new: bytes | None) -> int:
     return len(set(unpack(old)).difference(unpack(new))) if new is not None else len(old) // 4
 
 
-def _fresh_digests(table: KeyTable, digests: Digests, changed: list[int]) -> dict[str, str]:
-    """The digests this build leaves to the keys at `changed` (the positions of those that changed or are new)."""
+def _fresh_digests(table: KeyTable, digests: Digests, changed: list[int]) -> list[str]:
+    """The digests this build leaves to the keys at `changed` (the positions of those that changed or are
+    new), in that order: a list, not a dict, for the 430,000 keys of a cold 100,000-event build."""
     names = table.names()
-    fresh = {names[index]: digests(names[index]) for index in changed}
+    fresh = [digests(names[index]) for index in changed]
     digests.world()  # digested now too, for the record
     return fresh
 
