@@ -389,7 +389,9 @@ def _make_files(
     made = makers.make_all(event_pages, writer, cards=bool(others))
     index = _SearchIndex(writer, record.search, search)
     index.start()
-    if len(others) < index.sending:  # few: Pagefind reads its pages first, then writes its index while they render
+    # Fewer than the pages to index (an edit, and a cold build too: its term pages and exports are
+    # fewer than its events): Pagefind reads its first shards' pages first, then writes their index while these render.
+    if len(others) < index.sending:
         index.wait_fed()
     made.update(makers.make_all(others, writer))
     record.pieces.flush(CARDS)  # every page that shows a card is made: the cards are kept for the next build only
@@ -402,8 +404,8 @@ def _make_files(
     fresh = _fresh_digests(table, digests, changed)
     notes = index.finish(record)
     names = table.names()
-    for index, found in zip(changed, fresh):
-        table.digests[names[index]] = found
+    for position, found in zip(changed, fresh):
+        table.digests[names[position]] = found
     record.outlines, record.world = digests.kept_outlines(), digests.world()
     # Keys only a re-made or dropped output or piece read may be read by nothing now.
     record.unread += record.pieces.released + sum(
@@ -568,7 +570,7 @@ class _SearchIndex:
     leaves the site without search (a partial index would silently miss events).
 
     The pages are read, cut and sent by this process: when the other outputs are fewer
-    than the pages to index (an edit), the build waits until the first shards' pages
+    than the pages to index (an edit, but also a cold build), the build waits until the first shards' pages
     are sent (`wait_fed`), so that its threads do not take turns with the rendering for
     the interpreter, then renders them while Pagefind writes the index (at 10,000
     events, 0.3 s of rendering beside 0.5 s of Pagefind's).

@@ -129,6 +129,11 @@ def _entries_text(value: tuple | list) -> str | None:
     return "\n".join(lines)
 
 
+def _frame(outline_digest: str) -> str:
+    """The frame's part of an event's outline digest (the outline but its title)."""
+    return outline_digest.partition("/")[2]
+
+
 def shape_digest(value: Any, seen: dict[int, str] | None = None) -> str:
     """The digest of a value's shape; pass one `seen` to shape many values that share parts."""
     return digest_text(repr(shape(value, {} if seen is None else seen)))
@@ -406,7 +411,7 @@ class Digests:
     def _outline_or_frame(self, event_id: str, kind: str) -> str:
         """An event's outline digest, or with `kind` "frames" its frame."""
         found = self(outline(event_id))
-        return found if kind == "outlines" else found.partition("/")[2]
+        return found if kind == "outlines" else _frame(found)
 
     def _term_frames(self, rest: str) -> str:
         return self._term_outlines(rest, "frames")
@@ -441,7 +446,7 @@ class Digests:
 
     @cached_property
     def _frame_digests(self) -> list[str]:
-        return [found.partition("/")[2] for found in self._outline_digests]
+        return [_frame(found) for found in self._outline_digests]
 
     # By event id, for the terms' lists (600,000 entries at 100,000 events, each asked for twice).
     @cached_property

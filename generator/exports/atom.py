@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import Sequence
+from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -94,26 +95,16 @@ def _entry(event: Event, timeline: Timeline, links: SiteLinks, feed_path: str, m
 def _element(tag: str, text: str, attributes: str = "") -> str:
     """An element holding `text` as ElementTree writes it: less what XML cannot hold, escaped, and empty as <tag />."""
     text = XML_INVALID.sub("", text)
-    if not text:
-        return f"<{tag}{attributes} />"
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return f"<{tag}{attributes}>{text}</{tag}>"
+    return f"<{tag}{attributes}>{escape(text)}</{tag}>" if text else f"<{tag}{attributes} />"
 
 
 def _attribute(value: str) -> str:
     """An attribute's value as ElementTree writes it between double quotes."""
-    for character, reference in _ATTRIBUTE_REFERENCES:
-        if character in value:
-            value = value.replace(character, reference)
-    return value
+    return escape(value, _ATTRIBUTE_REFERENCES)
 
 
-_ATTRIBUTE_REFERENCES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+# Beyond & < >, which `escape` always replaces.
+_ATTRIBUTE_REFERENCES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
 def _content_html(event: Event, markdown: Markdown) -> str:
