@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from generator.dates import EDTF, MAX_YEAR, MONTH_NAMES, UTC, Precision
 from generator.model import Actor, Entry, Event, Term, Timeline
@@ -174,27 +174,33 @@ def month_anchor(year: int, month: int | None) -> str:
     return f"month-{year}-{month:02d}" if month else f"year-{year}-only"
 
 
+class AxisPart(NamedTuple):
+    """What one date adds to an axis: its first and last instants on the site's clock, each
+    among `given` only if its end gives a month (a year alone widens no axis that has months)."""
+
+    given: tuple[dt.datetime, ...]
+    earliest: dt.datetime
+    latest: dt.datetime
+    zone: dt.tzinfo
+
+
+def axis_part(date: EDTF) -> AxisPart:
+    given = tuple(moment for end, moment in ((date.start, date.local_earliest), (date.end, date.local_latest)) if end.precision >= Precision.MONTH)
+    return AxisPart(given, date.local_earliest, date.local_latest, date.start.tz)
+
+
 def axis_of(events: Iterable[Event]) -> Axis | None:
     """The axis covering every month the events touch (see the module's note); None when there are none."""
-    dates = [e.date for e in events]
-    if not dates:
+    return axis_over([axis_part(e.date) for e in events])
+
+
+def axis_over(parts: Sequence[AxisPart]) -> Axis | None:
+    """The axis of the dates whose parts these are, in order (`axis_of`)."""
+    if not parts:
         return None
-    moments = [moment for date in dates for moment in _months_given(date)] or [
-        moment for date in dates for moment in (date.local_earliest, date.local_latest)
-    ]
-    first, last = min(moments), max(moments)
-    zone = dates[0].start.tz
+    moments = [moment for part in parts for moment in part.given] or [moment for part in parts for moment in (part.earliest, part.latest)]
+    first, last, zone = min(moments), max(moments), parts[0].zone
     return Axis(dt.datetime(first.year, first.month, 1, tzinfo=zone), _next_month(dt.datetime(last.year, last.month, 1, tzinfo=zone)))
-
-
-def _months_given(date: EDTF) -> list[dt.datetime]:
-    """A date's first and last instants on the site's clock, each only if its end gives a month."""
-    moments = []
-    if date.start.precision >= Precision.MONTH:
-        moments.append(date.local_earliest)
-    if date.end.precision >= Precision.MONTH:
-        moments.append(date.local_latest)
-    return moments
 
 
 def month_histogram(events: Iterable[Event], axis: Axis | None = None) -> Histogram | None:

@@ -17,9 +17,9 @@ from typing import Any, Callable, Mapping
 
 import jinja2
 
-from generator import charts
+from generator import charts, timeview
 from generator.media import MEDIA_FOLDER
-from generator.model import Actor, Event, Source, Taxonomy, Term, Timeline
+from generator.model import Actor, Entry, Event, Source, Taxonomy, Term, Timeline
 from generator.plan import Listing, Page
 from generator.reads import outline, summary
 from generator.views import FACTS, Views, placed_by
@@ -27,7 +27,7 @@ from generator.views import FACTS, Views, placed_by
 OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "summary")
 FRAME_FIELDS = tuple(name for name in OUTLINE_FIELDS if name != "title")  # an outline but its title
 ABSENT = "-"
-WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines", "frames"))  # kinds of keys made of the world alone (see `Digests.world`)
+WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines", "bins"))  # kinds of keys made of the world alone (see `Digests.world`)
 # Facts that hold no event's title (tests/test_keys.py checks them against a retitled timeline):
 # while the frame is the same (the world but titles), they keep their digests too. So do the
 # swim lanes ("lanes") when every lane is drawn as counts by month (`charts.lanes_counted`).
@@ -73,8 +73,13 @@ class Seen:
     summaries: dict[str, tuple[str, str]] = field(default_factory=dict)  # by event file: the summary digested, and its digest
 
 
-def shape(value: Any, seen: dict[int, str]) -> Any:
-    """A value as plain data for a digest: model items by their ids, other records by their repr (once each, in `seen`)."""
+def shape(value: Any, seen: dict[int, str], plan: bool = False) -> Any:
+    """A value as plain data for a digest: model items by their ids, other records by their repr (once each, in `seen`).
+
+    With `plan` (what a plan hands a page), a term stands for its label and number of
+    events: its list is read through `reads.TrackedEntries` or drawn by a helper, each
+    recording what it reads; and a stretch of its list for the entries in it.
+    """
     kind = type(value)
     if kind is str or kind is int or value is None:
         return value
@@ -82,21 +87,21 @@ def shape(value: Any, seen: dict[int, str]) -> Any:
         return (kind.__name__, value.id)
     if kind is tuple or kind is list:
         entries = _entries_text(value)
-        return [shape(item, seen) for item in value] if entries is None else ("Entries", entries)
-    if kind is Term:  # a term's list holds thousands of entries: one line each (ids and vias hold no line break)
+        return [shape(item, seen, plan) for item in value] if entries is None else ("Entries", entries)
+    if kind is Term:
+        if plan:
+            return ("Term", value.taxonomy, value.slug, value.label, len(value.entries))
         found = seen.get(id(value))
         if found is None:
-            entries = "\n".join([entry.event if entry.via is None else f"{entry.event}\t{entry.via}" for entry in value.entries])
-            found = seen[id(value)] = digest_text(repr(("Term", value.slug, value.label)) + entries)
+            found = seen[id(value)] = digest_text(repr(("Term", value.slug, value.label)) + _entry_lines(value.entries))
         return found
-    if kind is Listing:  # a stretch of a term's list: the term (shaped once) and where it begins and ends
-        return ("Listing", shape(value.term, seen), value.start, value.stop)
+    if kind is Listing:  # a stretch of a term's list: the entries in it, and where it begins and ends
+        term = value.term
+        return ("Listing", term.taxonomy, term.slug, value.start, value.stop, _entry_lines(term.entries[value.start:value.stop]))
     if kind is Taxonomy:
         return ("Taxonomy", value.name, [shape(term, seen) for term in value.terms.values()])
-    if kind is dict:
-        return [(key, shape(item, seen)) for key, item in value.items()]
-    if isinstance(value, Mapping):
-        return [(key, shape(item, seen)) for key, item in value.items()]
+    if kind is dict or isinstance(value, Mapping):
+        return [(key, shape(item, seen, plan)) for key, item in value.items()]
     found = seen.get(id(value))
     if found is None:  # a term, a chart: shared by many pages, and holding no model item but by id
         found = seen[id(value)] = digest_text(repr(value))
@@ -134,9 +139,14 @@ def _frame(outline_digest: str) -> str:
     return outline_digest.partition("/")[2]
 
 
-def shape_digest(value: Any, seen: dict[int, str] | None = None) -> str:
-    """The digest of a value's shape; pass one `seen` to shape many values that share parts."""
-    return digest_text(repr(shape(value, {} if seen is None else seen)))
+def shape_digest(value: Any, seen: dict[int, str] | None = None, plan: bool = False) -> str:
+    """The digest of a value's shape (of a plan's, with `plan`); pass one `seen` to shape many values that share parts."""
+    return digest_text(repr(shape(value, {} if seen is None else seen, plan)))
+
+
+def _entry_lines(entries: tuple[Entry, ...]) -> str:
+    """A term's entries, one line each (ids and vias hold no line break): thousands in a long list."""
+    return "\n".join([entry.event if entry.via is None else f"{entry.event}\t{entry.via}" for entry in entries])
 
 
 # An event's outline is made of its file's check result and of what other files resolve
@@ -193,7 +203,7 @@ class Digests:
             "count": lambda _: str(len(timeline.events)),
             "actors": lambda _: digest_text("\n".join(timeline.actors)),
             "sources": lambda _: digest_text("\n".join(timeline.sources)),
-            "terms": self._terms, "term": self._term, "outlines": self._term_outlines, "frames": self._term_frames,
+            "terms": self._terms, "term": self._term, "outlines": self._term_outlines, "bins": self._term_bins,
             "all": self._all, "fact": self._fact,
             "template": self._template, "plan": self._plan,
             "pages": lambda _: digest_text("\n".join(sorted(pages))),  # the set: only the sitemap lists them
@@ -304,7 +314,7 @@ class Digests:
         if kind == "fact":
             name = rest.partition(":")[0]
             return name in TITLE_FREE_FACTS or (name == "lanes" and self._lanes_counted)
-        return kind == "terms" or kind == "term" or kind == "frames"
+        return kind == "terms" or kind == "term" or kind == "bins"
 
     @cached_property
     def _lanes_counted(self) -> bool:
@@ -320,7 +330,7 @@ class Digests:
         if plain is not None and seen is not None and seen[0] == plain:
             return seen[1]
         if plain is None:
-            return shape_digest((page.templates, page.context), self._shared)
+            return shape_digest((page.templates, page.context), self._shared, plan=True)
         found = digest_text(repr(plain))  # plain values: their repr is their shape, without shaping them first
         self.seen.plans[path] = (plain, found)
         return found
@@ -389,9 +399,8 @@ class Digests:
         term = taxonomy.terms.get(slug) if taxonomy else None
         return shape_digest(term, self._shared) if term else ABSENT
 
-    def _term_outlines(self, rest: str, kind: str = "outlines") -> str:
-        """A term's list and the outlines of its events, and of those that place them (`after`);
-        with `kind` "frames", their frames (the outlines but titles).
+    def _term_outlines(self, rest: str) -> str:
+        """A term's list and the outlines of its events, and of those that place them (`after`).
 
         Kept from the last build when the list is the same and none of those outlines changed.
         """
@@ -401,20 +410,22 @@ class Digests:
         if term is None:
             return ABSENT
         # The digest begins with the list's own, so that the next build can tell whether the list is the same.
-        listed, last = self(f"term:{rest}"), self.last.get(f"{kind}:{rest}", "")
+        listed, last = self(f"term:{rest}"), self.last.get(f"outlines:{rest}", "")
         if last.partition("/")[0] == listed and not self._moved(term):
             return last
-        events, known = self.timeline.events_by_id, self._outline_by_id if kind == "outlines" else self._frame_by_id
-        digests = [known.get(p) or self._outline_or_frame(p, kind) for entry in term.entries for p in placed_by(entry.event, events)]
+        events, known = self.timeline.events_by_id, self._outline_by_id
+        digests = [known.get(p) or self(outline(p)) for entry in term.entries for p in placed_by(entry.event, events)]
         return f"{listed}/{digest_text(''.join(digests))}"
 
-    def _outline_or_frame(self, event_id: str, kind: str) -> str:
-        """An event's outline digest, or with `kind` "frames" its frame."""
-        found = self(outline(event_id))
-        return found if kind == "outlines" else _frame(found)
-
-    def _term_frames(self, rest: str) -> str:
-        return self._term_outlines(rest, "frames")
+    def _term_bins(self, rest: str) -> str:
+        """What a view of a term's list drawn as counts by month is made of (`timeview.binned_shape`)."""
+        name, _, slug = rest.partition(":")
+        taxonomy = self.timeline.taxonomies.get(name)
+        term = taxonomy.terms.get(slug) if taxonomy else None
+        if term is None:
+            return ABSENT
+        parts = self._facts.binned_parts
+        return digest_text(repr(timeview.binned_shape([parts[entry.event] for entry in term.entries])))
 
     def _moved(self, term: Term) -> bool:
         """Whether the outline of an event of the term changed since the last build, or of one that places it."""
@@ -448,14 +459,10 @@ class Digests:
     def _frame_digests(self) -> list[str]:
         return [_frame(found) for found in self._outline_digests]
 
-    # By event id, for the terms' lists (600,000 entries at 100,000 events, each asked for twice).
+    # By event id, for the terms' lists (600,000 entries at 100,000 events).
     @cached_property
     def _outline_by_id(self) -> dict[str, str]:
         return {event.id: found for event, found in zip(self.timeline.events, self._outline_digests)}
-
-    @cached_property
-    def _frame_by_id(self) -> dict[str, str]:
-        return {event.id: found for event, found in zip(self.timeline.events, self._frame_digests)}
 
     def _changed(self, event_id: str) -> bool:
         key = outline(event_id)
@@ -479,9 +486,14 @@ class Digests:
         compute = FACTS.get(name)
         if compute is None:
             return f"unknown fact {name}"
+        return shape_digest(compute(self._facts, argument))
+
+    @property
+    def _facts(self) -> Views:
+        """The derived facts, made when first asked for (shared with the pages, when given)."""
         if self._views is None:
             self._views = Views(self.timeline)
-        return shape_digest(compute(self._views, argument))
+        return self._views
 
     def _related(self, event_id: str) -> str:
         """The digest of `fact:related:<event_id>`: that of the fact's shape, a list of events by id,

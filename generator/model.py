@@ -188,6 +188,7 @@ class Term:
     slug: str
     label: str
     entries: tuple[Entry, ...]  # in chronological order
+    taxonomy: str = ""  # the name of its Taxonomy ("actors", "tags", …)
 
 
 @dataclass(frozen=True)
@@ -440,7 +441,7 @@ def _taxonomy(name: str, events: tuple[Event, ...], entry: Mapping[str, Entry], 
         for slug, label in terms_of(event):
             labels.setdefault(slug, label)
             entries.setdefault(slug, []).append(entry[event.id])
-    return Taxonomy(name, {slug: Term(slug, labels[slug], tuple(entries[slug])) for slug in sorted(entries)})
+    return Taxonomy(name, {slug: Term(slug, labels[slug], tuple(entries[slug]), name) for slug in sorted(entries)})
 
 
 def _actor_taxonomy(events: tuple[Event, ...], actors: Mapping[str, Actor], entry: Mapping[str, Entry]) -> Taxonomy:
@@ -464,7 +465,7 @@ def _actor_taxonomy(events: tuple[Event, ...], actors: Mapping[str, Actor], entr
             entries[actor_id].append(entry[event.id])
         for parent, via in reached.items():
             entries[parent].append(Entry(event.id, via))
-    terms = {actor_id: Term(actor_id, actors[actor_id].name, tuple(entries[actor_id])) for actor_id in sorted(actors)}
+    terms = {actor_id: Term(actor_id, actors[actor_id].name, tuple(entries[actor_id]), "actors") for actor_id in sorted(actors)}
     return Taxonomy("actors", terms)
 
 
@@ -552,5 +553,5 @@ def _reordered(taxonomy: Taxonomy, event_id: str, position: Mapping[str, int], e
             label = term.label
             if taxonomy.name == "tags":  # a tag's label is the one its first event gives it
                 label = next(tag.label for tag in events_by_id[entries[0].event].tags if tag.slug == slug)
-            terms[slug] = Term(slug, label, entries)
+            terms[slug] = Term(slug, label, entries, taxonomy.name)
     return Taxonomy(taxonomy.name, terms)

@@ -10,9 +10,11 @@ model records a key in it:
   `actors`, `sources` the ids of all of them; `terms:<kind>` a taxonomy's terms;
 - `all:events`, `all:actors`, `all:sources` every one of them, whole (exports that hold all);
   `all:outlines` every event's outline, in order (a view of all of them);
+  `term:<taxonomy>:<slug>` a term's list of events, in order (a template that goes through it);
   `outlines:<taxonomy>:<slug>` the outlines of a term's events, with its list (a view of the term);
-  `all:frames`, `frames:<taxonomy>:<slug>` the same but without titles (a view drawn as counts
-  by month, which shows no event's title);
+  `all:frames` every event's outline but its title (a view of all of them drawn as counts by
+  month, which shows no title); `bins:<taxonomy>:<slug>` what a view of a long term's list drawn
+  as counts by month is made of (its axis and its counts), which a date edit within a month keeps;
 - `timeline:<field>` any other field of the Timeline as a whole, `pl:<id>` a place; `volatile` made every build;
 - `fact:<name>:<argument>` a fact a helper computed (its digest is that of its value);
 - `media:<file>` a file under content/media/ (its digest is that of its bytes);
@@ -30,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
-from generator.model import Actor, Event, Place, SiteConfig, Source, Timeline, cited_sources
+from generator.model import Actor, Event, Place, SiteConfig, Source, Term, Timeline, cited_sources
 
 
 class ReadSet(set):
@@ -135,8 +137,8 @@ def terms_outlines(taxonomy: str, slug: str) -> str:
     return f"outlines:{taxonomy}:{slug}"
 
 
-def terms_frames(taxonomy: str, slug: str) -> str:
-    return f"frames:{taxonomy}:{slug}"
+def terms_bins(taxonomy: str, slug: str) -> str:
+    return f"bins:{taxonomy}:{slug}"
 
 
 def fact(name: str, argument: str = "") -> str:
@@ -172,6 +174,12 @@ def _item_read(prefix: str) -> Any:
     return read
 
 
+def _term_read(term: Term, name: str) -> Any:
+    # A term's label and its number of events are in the plan of each page handed it (and in the
+    # digest of every other way to it: a taxonomy, a fact); its list is read as its own key.
+    return TrackedEntries(term) if name == "entries" else None
+
+
 def _config_read(config: SiteConfig, name: str) -> None:
     record("config")
 
@@ -196,7 +204,7 @@ def _timeline_part(timeline: Timeline, name: str) -> Any:
 
 _READERS = {
     Event: _event_read, Actor: _item_read("a:"), Source: _item_read("s:"), Place: _item_read("pl:"), SiteConfig: _config_read,
-    Timeline: lambda timeline, name: _timeline_part(timeline, name),
+    Timeline: lambda timeline, name: _timeline_part(timeline, name), Term: _term_read,
 }
 
 TRACKED = frozenset(_READERS)  # the types whose attributes a template's reads are recorded for
@@ -223,6 +231,30 @@ class TrackedEvents(Sequence):
     def __reversed__(self) -> Iterator[Event]:
         record("order")
         return reversed(self._events)
+
+
+class TrackedEntries(Sequence):
+    """A term's list of events as a template sees it: its length is known from what handed it
+    the term; going through it, or into it, records the list (`term:<taxonomy>:<slug>`).
+    A drawing helper is handed the list itself (`entries`) and records what it draws."""
+
+    def __init__(self, term: Term):
+        self.entries, self._key = term.entries, f"term:{term.taxonomy}:{term.slug}"
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index: Any) -> Any:
+        record(self._key)
+        return self.entries[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        record(self._key)
+        return iter(self.entries)
+
+    def __reversed__(self) -> Iterator[Any]:
+        record(self._key)
+        return reversed(self.entries)
 
 
 class TrackedMapping(Mapping):

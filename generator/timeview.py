@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of, busiest, pack_rows
+from generator.charts import MAX_TICKS, TICK_YEARS, Axis, AxisPart, axis_of, axis_over, axis_part, busiest, pack_rows
 from generator.dates import MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
@@ -381,6 +381,22 @@ def _mark(mark: Mark, classes: str, title: str, row: int, start: float, end: flo
         fill = f' fill="url(#fade-{fade})"' if fade and mark.shape == "span" else ""
         shape = f'<rect x="{x}%" y="{middle - height // 2}" width="{width}%" height="{height}" rx="2"{fill}/>'
     return f'<a class="{classes}" href="{escape(links.event(event.id))}" data-id="{event.id}" data-s="{mark.start}" data-e="{mark.end}"><title>{title}</title>{shape}</a>'
+
+
+def binned_part(event: Event) -> tuple[AxisPart, tuple[int, int]]:
+    """What an event adds to a view drawn as counts: to its axis, and to the count of its month (`binned_shape`)."""
+    moment = event.date.local_earliest
+    return axis_part(event.date), (moment.year, moment.month)
+
+
+def binned_shape(parts: Sequence[tuple[AxisPart, tuple[int, int]]]) -> tuple:
+    """All that a view of some events drawn as counts (past MAX_MARKS) is made of but the page's own
+    settings, from their `binned_part`s in order: their axis, how many begin in each month of the
+    site's calendar, and their number. Counts by year, and on a year page's own axis, follow from the months."""
+    counts: dict[tuple[int, int], int] = {}
+    for _, month in parts:
+        counts[month] = counts.get(month, 0) + 1
+    return (axis_over([axis for axis, _ in parts]), sorted(counts.items()), len(parts))
 
 
 def _bins(events: list[Event], axis: Axis) -> list[Bin]:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
-from generator.reads import fact, outline, record, record_all, record_outlines, summary, terms_frames, terms_outlines
+from generator.reads import TrackedEntries, fact, outline, record, record_all, record_outlines, summary, terms_bins, terms_outlines
 from generator.model import (
     Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
@@ -147,19 +147,20 @@ class _HandedEvents:
         self._known: dict[int, tuple[Any, frozenset[str]]] = {  # id of a list: the list (so the id stays its own), its keys
             id(entries): (entries, frozenset((terms_outlines(name, slug),))) for entries, name, slug in lists
         }
-        self._frames = {id(entries): (entries, frozenset((terms_frames(name, slug),))) for entries, name, slug in lists}
+        self._bins = {id(entries): (entries, frozenset((terms_bins(name, slug),))) for entries, name, slug in lists}
 
     def drawn(self, entries: Any, axis_only: bool = False) -> frozenset[str]:
         """What a time view of `entries` (of every event, for None) reads of them.
 
-        A list longer than `timeview.MAX_MARKS` is drawn as counts by month: of a term's
-        list, or of every event, that reads their frames (outlines but titles), so a
-        title edit leaves it as it is. `axis_only`: only the whole timeline's axis.
+        A list longer than `timeview.MAX_MARKS` is drawn as counts by month: of every event,
+        that reads their frames (outlines but titles), so a title edit leaves it as it is;
+        of a term's list, only its axis and counts (`bins:`), so does a date edit within
+        a month. `axis_only`: only the whole timeline's axis.
         """
         if entries is None:
             return frozenset(("all:frames" if axis_only or len(self._events) > timeview.MAX_MARKS else "all:outlines",))
         if type(entries) is tuple and len(entries) > timeview.MAX_MARKS:
-            known = self._frames.get(id(entries))
+            known = self._bins.get(id(entries))
             if known is not None and known[0] is entries:
                 return known[1]
         return self.outlines(entries)
@@ -190,7 +191,10 @@ def placed_by(event_id: str, events: Mapping[str, Event]) -> list[str]:
 
 
 def _listed(value: Any) -> Any:
-    """A one-pass iterable (a Jinja `map`) made a list, so that its events can be noted and still drawn."""
+    """A one-pass iterable (a Jinja `map`) made a list, so that its events can be noted and still drawn;
+    a term's list as templates see it, the list itself (the helper records what it draws of it)."""
+    if type(value) is TrackedEntries:
+        return value.entries
     return list(value) if isinstance(value, Iterator) else value
 
 
@@ -302,7 +306,12 @@ class Views:
     @cached_property
     def whole_axis(self) -> charts.Axis | None:
         """The axis of every event, which the charts and time views of the whole timeline share."""
-        return charts.axis_of(self._timeline.events)
+        return charts.axis_over([axis for axis, _ in self.binned_parts.values()])
+
+    @cached_property
+    def binned_parts(self) -> dict[str, tuple[charts.AxisPart, tuple[int, int]]]:
+        """Each event's `timeview.binned_part` by id, in order: what it adds to the axis and counts of a view of a list."""
+        return {event.id: timeview.binned_part(event) for event in self._timeline.events}
 
     def activity(self, actor_id: str) -> charts.Strip | None:
         """The actor's events, its members' included, along the timeline."""

@@ -39,6 +39,8 @@ TIMELINE_TEMPLATE = (
     '{% extends "base.html" %}{% block main %}<h1>{{ event.title }}</h1>'
     "<p>latest: {{ timeline.events[-1].title }} of {{ timeline.events|length }}</p>{% endblock %}\n"
 )
+# A site template that goes through an actor's whole list on each of its pages, printing only the events' ids.
+TERM_TEMPLATE = '{% extends "term.html" %}{% block before %}<p>{% for entry in term.entries %}{{ entry.event }} {% endfor %}</p>{% endblock %}\n'
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Site:
     sources: dict[str, dict] = field(default_factory=dict)
     template: str | None = None
     card: str | None = None  # a site's own event card
+    actor: str | None = None  # a site's own actor page
     static: dict[str, str] = field(default_factory=dict)
 
     def files(self) -> dict[str, str]:
@@ -67,6 +70,8 @@ class Site:
             files["templates/event.html"] = self.template
         if self.card is not None:
             files["templates/_event_card.html"] = self.card
+        if self.actor is not None:
+            files["templates/actor.html"] = self.actor
         for name, text in self.static.items():
             files[f"static/{name}"] = text
         return files
@@ -141,7 +146,7 @@ def edit(draw, site: Site) -> str:
         "date-same-year", "date-other-year", "title", "summary", "event-actors", "event-sources",
         "add-event", "delete-event", "rename-event", "add-actor", "delete-actor", "rename-actor", "actor-name",
         "add-source", "delete-source", "rename-source", "source-title", "site-title", "site-base-url",
-        "template", "card-template", "static",
+        "template", "card-template", "actor-template", "static",
     ]))
     word = draw(st.sampled_from(WORDS))
     if choice.startswith("date"):
@@ -201,6 +206,8 @@ def edit(draw, site: Site) -> str:
     elif choice == "card-template":
         builtin = (builtin_dir("templates") / "_event_card.html").read_text(encoding="utf-8")
         site.card = draw(st.sampled_from([None, builtin.replace("<article", f'<article data-{word}="1"', 1)]))
+    elif choice == "actor-template":
+        site.actor = draw(st.sampled_from([None, TERM_TEMPLATE, TERM_TEMPLATE.replace("<p>", f"<p>{word}: ")]))
     elif choice == "static":
         name = draw(st.sampled_from(["extra.css", "notes/a.txt", "notes"]))  # notes: a file where a folder was, or back
         if name in site.static and draw(st.booleans()):
@@ -413,6 +420,56 @@ def test_a_title_edit_leaves_the_swim_lanes_when_they_show_counts_only(minimal_s
     assert ("Renamed" in index.read_text()) is (marks == 250)
     assert (index.stat().st_ino == before) is (marks == 0)
     assert bool(drawn) is (marks == 250)  # counts only: the lanes are not even drawn again to be digested
+
+
+def _long_actor_list(site: Path, monkeypatch) -> list[Path]:
+    """Five more events of France's (drawn as counts by month, two a page); the paths of its three pages."""
+    monkeypatch.setattr(timeview, "MAX_MARKS", 2)
+    monkeypatch.setattr(plan, "PER_PAGE", 2)
+    for day in range(1, 6):
+        (site / f"content/events/talks-{day}.yml").write_text(
+            f"title: Talks {day}\ndate: 2017-06-0{day}\nactors: [emmanuel-macron]\nsummary: S.\nsources: [afp-red-line]\n")
+    return [site / "_site/actors/france" / page / "index.html" for page in ("", "page/2", "page/3")]
+
+
+def _moved(site: Path, name: str, old: str, new: str) -> list[str]:
+    """The event `name` moved from date `old` to `new`, and the site built again: the outputs it made again."""
+    event = site / f"content/events/{name}.yml"
+    event.write_text(event.read_text().replace(old, new))
+    made: list[str] = []
+    with mock.patch.object(Makers, "make", lambda self, path, job, make=Makers.make: made.append(path) or make(self, path, job)):
+        assert build_site(site, search=False).written is not None
+    return made
+
+
+def test_a_date_moved_within_its_month_leaves_the_pages_of_a_long_list_whose_events_stay(minimal_site: Path, monkeypatch):
+    """A long list's time view, drawn as counts by month, reads only its axis and counts (`bins:`), and
+    each page's plan holds only its own stretch of the list: a move within a month re-makes the pages it
+    moves between, not the others (all of them showed the whole list's time view, which is the same)."""
+    pages = _long_actor_list(minimal_site, monkeypatch)  # red-line talks-1 | talks-2 talks-3 | talks-4 talks-5
+    assert build_site(minimal_site, search=False).written is not None
+    assert pages[1].read_text().index("Talks 2") < pages[1].read_text().index("Talks 3")
+    made = _moved(minimal_site, "talks-2", "2017-06-02", "2017-06-04")  # after talks-3 (before talks-4, by id), on the same page
+    assert "actors/france/page/2/index.html" in made
+    assert not {"actors/france/index.html", "actors/france/page/3/index.html"} & set(made), made
+    assert pages[1].read_text().index("Talks 2") > pages[1].read_text().index("Talks 3")
+    made = _moved(minimal_site, "talks-5", "2017-06-05", "2017-07-05")  # still last, but in another month
+    assert {"actors/france/index.html", "actors/france/page/2/index.html", "actors/france/page/3/index.html"} <= set(made)
+    assert 'href="../../2017/index.html#month-2017-07"' in pages[0].read_text()
+
+
+def test_a_site_template_that_goes_through_a_terms_list_sees_a_date_edit_on_every_page(minimal_site: Path, monkeypatch):
+    """A page's plan holds its term's label and length, not its list: a template that reads the list records it."""
+    pages = _long_actor_list(minimal_site, monkeypatch)
+    (minimal_site / "templates").mkdir(exist_ok=True)
+    (minimal_site / "templates/actor.html").write_text(
+        '{% extends "term.html" %}{% block before %}<p id="order">{% for entry in term.entries %}{{ entry.event }} {% endfor %}'
+        "({{ term.entries|length }})</p>{% endblock %}\n")
+    assert build_site(minimal_site, search=False).written is not None
+    assert "talks-1 talks-2" in pages[2].read_text()
+    made = _moved(minimal_site, "talks-1", "2017-06-01", "2017-06-04")  # after talks-3, before talks-4 (by id)
+    assert "actors/france/page/3/index.html" in made  # its own stretch of the list is the same
+    assert "talks-2 talks-3 talks-1" in pages[2].read_text()
 
 
 def _outlines_digest(site: Path, key: str) -> str:

@@ -189,7 +189,7 @@ def _every_key(timeline, pages) -> list[str]:
     found += [f"fact:{fact}:{argument}" for fact in FACTS for argument in _arguments(fact, timeline)]
     for name, taxonomy in timeline.taxonomies.items():
         found.append(f"terms:{name}")
-        found += [f"{kind}:{name}:{slug}" for slug in taxonomy.terms for kind in ("term", "outlines", "frames")]
+        found += [f"{kind}:{name}:{slug}" for slug in taxonomy.terms for kind in ("term", "outlines", "bins")]
     events = [key for event in timeline.events for key in (outline(event.id), summary(event.id))]
     return found + events + ["all:outlines", "all:events", "order", "config"]
 
