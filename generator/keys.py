@@ -418,13 +418,15 @@ class Digests:
         return f"{listed}/{digest_text(''.join(digests))}"
 
     def _term_bins(self, rest: str) -> str:
-        """What a view of a term's list drawn as counts by month is made of (`timeview.binned_shape`)."""
+        """What a view of a term's list (of every event: "all") drawn as counts by month is made of (`timeview.binned_shape`)."""
+        parts = self._facts.binned_parts
+        if rest == "all":
+            return digest_text(repr(timeview.binned_shape(list(parts.values()))))
         name, _, slug = rest.partition(":")
         taxonomy = self.timeline.taxonomies.get(name)
         term = taxonomy.terms.get(slug) if taxonomy else None
         if term is None:
             return ABSENT
-        parts = self._facts.binned_parts
         return digest_text(repr(timeview.binned_shape([parts[entry.event] for entry in term.entries])))
 
     def _moved(self, term: Term) -> bool:
@@ -471,8 +473,6 @@ class Digests:
     def _all(self, what: str) -> str:
         if what == "outlines":
             return digest_text("".join(self._outline_digests))
-        if what == "frames":
-            return digest_text("".join(self._frame_digests))
         if what == "events":
             return digest_text("".join(found + self(summary(e.id)) for e, found in zip(self.timeline.events, self._outline_digests)))
         if what == "actors":

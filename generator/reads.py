@@ -12,9 +12,9 @@ model records a key in it:
   `all:outlines` every event's outline, in order (a view of all of them);
   `term:<taxonomy>:<slug>` a term's list of events, in order (a template that goes through it);
   `outlines:<taxonomy>:<slug>` the outlines of a term's events, with its list (a view of the term);
-  `all:frames` every event's outline but its title (a view of all of them drawn as counts by
-  month, which shows no title); `bins:<taxonomy>:<slug>` what a view of a long term's list drawn
-  as counts by month is made of (its axis and its counts), which a date edit within a month keeps;
+  `bins:<taxonomy>:<slug>` what a view of a long term's list drawn as counts by month is made
+  of (its axis and its counts, no title), which a date edit within a month keeps; `bins:all`
+  the same of every event;
 - `timeline:<field>` any other field of the Timeline as a whole, `pl:<id>` a place; `volatile` made every build;
 - `fact:<name>:<argument>` a fact a helper computed (its digest is that of its value);
 - `media:<file>` a file under content/media/ (its digest is that of its bytes);
@@ -135,6 +135,9 @@ def summary(event_id: str) -> str:
 
 def terms_outlines(taxonomy: str, slug: str) -> str:
     return f"outlines:{taxonomy}:{slug}"
+
+
+ALL_BINS = "bins:all"  # a `bins:` key of every event (a taxonomy's name holds no colon)
 
 
 def terms_bins(taxonomy: str, slug: str) -> str:

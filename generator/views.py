@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
-from generator.reads import TrackedEntries, fact, outline, record, record_all, record_outlines, summary, terms_bins, terms_outlines
+from generator.reads import ALL_BINS, TrackedEntries, fact, outline, record, record_all, record_outlines, summary, terms_bins, terms_outlines
 from generator.model import (
     Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
@@ -152,13 +152,13 @@ class _HandedEvents:
     def drawn(self, entries: Any, axis_only: bool = False) -> frozenset[str]:
         """What a time view of `entries` (of every event, for None) reads of them.
 
-        A list longer than `timeview.MAX_MARKS` is drawn as counts by month: of every event,
-        that reads their frames (outlines but titles), so a title edit leaves it as it is;
-        of a term's list, only its axis and counts (`bins:`), so does a date edit within
-        a month. `axis_only`: only the whole timeline's axis.
+        A list longer than `timeview.MAX_MARKS` is drawn as counts by month: that reads only
+        its axis and counts (`bins:`; of every event, `bins:all`), so a title edit leaves it
+        as it is, and so does a date edit within a month. `axis_only`: only the whole
+        timeline's axis (with its counts: one key).
         """
         if entries is None:
-            return frozenset(("all:frames" if axis_only or len(self._events) > timeview.MAX_MARKS else "all:outlines",))
+            return frozenset((ALL_BINS if axis_only or len(self._events) > timeview.MAX_MARKS else "all:outlines",))
         if type(entries) is tuple and len(entries) > timeview.MAX_MARKS:
             known = self._bins.get(id(entries))
             if known is not None and known[0] is entries:

@@ -458,6 +458,23 @@ def test_a_date_moved_within_its_month_leaves_the_pages_of_a_long_list_whose_eve
     assert 'href="../../2017/index.html#month-2017-07"' in pages[0].read_text()
 
 
+def test_a_date_moved_within_its_month_and_place_leaves_the_home_page_whose_time_view_shows_counts(minimal_site: Path, monkeypatch):
+    """Drawn as counts by month, the time view of every event reads `bins:all`: a day corrected
+    within its month, the order kept, leaves the home page (which shows the latest events) as it was."""
+    monkeypatch.setattr(timeview, "MAX_MARKS", 2)
+    monkeypatch.setattr(plan, "HOME_LIMIT", 2)
+    for number, day in enumerate(("08", "15", "22"), start=1):
+        (minimal_site / f"content/events/talks-{number}.yml").write_text(
+            f"title: Talks {number}\ndate: 2017-06-{day}\nactors: [emmanuel-macron]\nsummary: S.\nsources: [afp-red-line]\n")
+    assert build_site(minimal_site, search=False).written is not None
+    assert 'class="tv-bins"' in (minimal_site / "_site/index.html").read_text()
+    made = _moved(minimal_site, "talks-1", "2017-06-08", "2017-06-09")
+    assert "events/talks-1/index.html" in made and "index.html" not in made, made
+    made = _moved(minimal_site, "talks-1", "2017-06-09", "2017-07-09")  # into another month, and after the others
+    assert "index.html" in made
+    assert "2017-07" in (minimal_site / "_site/index.html").read_text()
+
+
 def test_a_site_template_that_goes_through_a_terms_list_sees_a_date_edit_on_every_page(minimal_site: Path, monkeypatch):
     """A page's plan holds its term's label and length, not its list: a template that reads the list records it."""
     pages = _long_actor_list(minimal_site, monkeypatch)
