@@ -190,6 +190,9 @@ class Term:
     entries: tuple[Entry, ...]  # in chronological order
     taxonomy: str = ""  # the name of its Taxonomy ("actors", "tags", …)
 
+    def __str__(self) -> str:  # a template that prints a term shows its label (its list is `entries`)
+        return self.label
+
 
 @dataclass(frozen=True)
 class Taxonomy:

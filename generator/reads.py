@@ -235,6 +235,10 @@ class TrackedEvents(Sequence):
         record("order")
         return reversed(self._events)
 
+    def __repr__(self) -> str:  # printed whole by a template: every event's every field
+        record("all:events")
+        return repr(self._events)
+
 
 class TrackedEntries(Sequence):
     """A term's list of events as a template sees it: its length is known from what handed it
@@ -259,6 +263,10 @@ class TrackedEntries(Sequence):
         record(self._key)
         return reversed(self.entries)
 
+    def __repr__(self) -> str:
+        record(self._key)
+        return repr(self.entries)
+
 
 class TrackedMapping(Mapping):
     """A mapping of the model: reading one entry records its key, listing them records `whole`."""
@@ -281,3 +289,11 @@ class TrackedMapping(Mapping):
     def __len__(self) -> int:
         record(self._whole)
         return len(self._items)
+
+    def __repr__(self) -> str:  # printed whole by a template: every entry's every field
+        record(self._whole)
+        if self._prefix:
+            record_all(f"{self._prefix}{key}" for key in self._items)
+        else:  # the events by id
+            record("all:events")
+        return repr(dict(self._items))

@@ -489,6 +489,30 @@ def test_a_site_template_that_goes_through_a_terms_list_sees_a_date_edit_on_ever
     assert "talks-2 talks-3 talks-1" in pages[2].read_text()
 
 
+def test_a_template_that_prints_the_models_collections_as_they_are_gets_the_same_bytes_every_time(tmp_path: Path):
+    """Printed whole, the wrapped events, actors and a term's list are what they wrap, and say what they
+    read: two cold builds give the same bytes (an object's address once made every build differ), and an
+    incremental build after an edit those prints show gives a cold build's."""
+    site = initial_site()
+    site.template = '{% extends "base.html" %}{% block main %}<pre>{{ timeline.events }} {{ timeline.actors }}</pre>{% endblock %}\n'
+    site.actor = '{% extends "term.html" %}{% block before %}<pre>{{ term }}: {{ term.entries }}</pre>{% endblock %}\n'
+    warm = tmp_path / "warm"
+    sync(warm, site.files())
+    first = built(warm)
+    assert "France: (Entry(event=" in first["actors/france/index.html"].decode()
+    for name, edit in (("ana", lambda: site.actors["ana"].update(name="Ana Maria")),
+                       ("first", lambda: site.events["first"].update(summary="Retold."))):
+        again = tmp_path / f"cold-{name}"
+        sync(again, site.files())
+        assert built(again) == built(warm)  # as they were: the same bytes
+        edit()
+        sync(warm, site.files())
+        cold = tmp_path / f"cold-after-{name}"
+        sync(cold, site.files())
+        assert built(warm) == built(cold)
+    assert "Ana Maria" in built(warm)["events/second/index.html"].decode() and "Retold." in built(warm)["events/fourth/index.html"].decode()
+
+
 def _outlines_digest(site: Path, key: str) -> str:
     assert build_site(site, search=False).written is not None
     return read_record(site / CACHE_DIR).keys.digests[key]
