@@ -185,8 +185,12 @@ class AxisPart(NamedTuple):
 
 
 def axis_part(date: EDTF) -> AxisPart:
-    given = tuple(moment for end, moment in ((date.start, date.local_earliest), (date.end, date.local_latest)) if end.precision >= Precision.MONTH)
-    return AxisPart(given, date.local_earliest, date.local_latest, date.start.tz)
+    earliest, latest = date.local_earliest, date.local_latest
+    if date.start.precision >= Precision.MONTH:
+        given = (earliest, latest) if date.end.precision >= Precision.MONTH else (earliest,)
+    else:
+        given = (latest,) if date.end.precision >= Precision.MONTH else ()
+    return AxisPart(given, earliest, latest, date.start.tz)
 
 
 def axis_of(events: Iterable[Event]) -> Axis | None:

@@ -73,12 +73,13 @@ class Seen:
     summaries: dict[str, tuple[str, str]] = field(default_factory=dict)  # by event file: the summary digested, and its digest
 
 
-def shape(value: Any, seen: dict[int, str], plan: bool = False) -> Any:
+def shape(value: Any, seen: dict[int, str], listless: bool = False) -> Any:
     """A value as plain data for a digest: model items by their ids, other records by their repr (once each, in `seen`).
 
-    With `plan` (what a plan hands a page), a term stands for its label and number of
-    events: its list is read through `reads.TrackedEntries` or drawn by a helper, each
-    recording what it reads; and a stretch of its list for the entries in it.
+    With `listless` (what a plan hands a page, a taxonomy as templates see it), a term stands
+    for its label and number of events: a template reads its list through
+    `reads.TrackedEntries`, and a helper that draws it records what it draws, each on its
+    own; and a stretch of a term's list stands for the entries in it.
     """
     kind = type(value)
     if kind is str or kind is int or value is None:
@@ -87,9 +88,9 @@ def shape(value: Any, seen: dict[int, str], plan: bool = False) -> Any:
         return (kind.__name__, value.id)
     if kind is tuple or kind is list:
         entries = _entries_text(value)
-        return [shape(item, seen, plan) for item in value] if entries is None else ("Entries", entries)
+        return [shape(item, seen, listless) for item in value] if entries is None else ("Entries", entries)
     if kind is Term:
-        if plan:
+        if listless:
             return ("Term", value.taxonomy, value.slug, value.label, len(value.entries))
         found = seen.get(id(value))
         if found is None:
@@ -99,9 +100,9 @@ def shape(value: Any, seen: dict[int, str], plan: bool = False) -> Any:
         term = value.term
         return ("Listing", term.taxonomy, term.slug, value.start, value.stop, _entry_lines(term.entries[value.start:value.stop]))
     if kind is Taxonomy:
-        return ("Taxonomy", value.name, [shape(term, seen) for term in value.terms.values()])
+        return ("Taxonomy", value.name, [shape(term, seen, listless) for term in value.terms.values()])
     if kind is dict or isinstance(value, Mapping):
-        return [(key, shape(item, seen, plan)) for key, item in value.items()]
+        return [(key, shape(item, seen, listless)) for key, item in value.items()]
     found = seen.get(id(value))
     if found is None:  # a term, a chart: shared by many pages, and holding no model item but by id
         found = seen[id(value)] = digest_text(repr(value))
@@ -139,9 +140,9 @@ def _frame(outline_digest: str) -> str:
     return outline_digest.partition("/")[2]
 
 
-def shape_digest(value: Any, seen: dict[int, str] | None = None, plan: bool = False) -> str:
-    """The digest of a value's shape (of a plan's, with `plan`); pass one `seen` to shape many values that share parts."""
-    return digest_text(repr(shape(value, {} if seen is None else seen, plan)))
+def shape_digest(value: Any, seen: dict[int, str] | None = None, listless: bool = False) -> str:
+    """The digest of a value's shape (see `shape`); pass one `seen` to shape many values that share parts."""
+    return digest_text(repr(shape(value, {} if seen is None else seen, listless)))
 
 
 def _entry_lines(entries: tuple[Entry, ...]) -> str:
@@ -330,7 +331,7 @@ class Digests:
         if plain is not None and seen is not None and seen[0] == plain:
             return seen[1]
         if plain is None:
-            return shape_digest((page.templates, page.context), self._shared, plan=True)
+            return shape_digest((page.templates, page.context), self._shared, listless=True)
         found = digest_text(repr(plain))  # plain values: their repr is their shape, without shaping them first
         self.seen.plans[path] = (plain, found)
         return found
@@ -391,7 +392,7 @@ class Digests:
         if not name:
             return digest_text("\n".join(self.timeline.taxonomies))
         taxonomy = self.timeline.taxonomies.get(name)
-        return shape_digest(taxonomy, self._shared) if taxonomy else ABSENT
+        return shape_digest(taxonomy, self._shared, listless=True) if taxonomy else ABSENT
 
     def _term(self, rest: str) -> str:
         name, _, slug = rest.partition(":")

@@ -137,6 +137,11 @@ def terms_outlines(taxonomy: str, slug: str) -> str:
     return f"outlines:{taxonomy}:{slug}"
 
 
+def term_list(term: Term) -> str:
+    """The key of a term's list, in order."""
+    return f"term:{term.taxonomy}:{term.slug}"
+
+
 ALL_BINS = "bins:all"  # a `bins:` key of every event (a taxonomy's name holds no colon)
 
 
@@ -180,7 +185,7 @@ def _item_read(prefix: str) -> Any:
 def _term_read(term: Term, name: str) -> Any:
     # A term's label and its number of events are in the plan of each page handed it (and in the
     # digest of every other way to it: a taxonomy, a fact); its list is read as its own key.
-    return TrackedEntries(term) if name == "entries" else None
+    return TrackedEntries(term.entries, term_list(term)) if name == "entries" else None
 
 
 def _config_read(config: SiteConfig, name: str) -> None:
@@ -241,12 +246,12 @@ class TrackedEvents(Sequence):
 
 
 class TrackedEntries(Sequence):
-    """A term's list of events as a template sees it: its length is known from what handed it
-    the term; going through it, or into it, records the list (`term:<taxonomy>:<slug>`).
+    """A term's list of events (or its events) as a template sees it: its length is known from
+    what handed it the term; going through it, or into it, records the list (`term_list`).
     A drawing helper is handed the list itself (`entries`) and records what it draws."""
 
-    def __init__(self, term: Term):
-        self.entries, self._key = term.entries, f"term:{term.taxonomy}:{term.slug}"
+    def __init__(self, entries: Sequence[Any], key: str):
+        self.entries, self._key = entries, key
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import jinja2
 from markupsafe import Markup, escape
@@ -40,6 +40,9 @@ LABEL_SHARE = 0.011  # share of the width a period's name takes per character, f
 LABEL_ROW = 16  # pixels of a row of period names, and of a lane's name
 AXIS_HEIGHT = 22
 POINT, KEY_POINT, BAR = 5, 7, 8  # radii and bar height, in pixels
+
+
+BinnedPart = tuple[AxisPart, tuple[int, int]]  # what an event adds to a view's axis, and the month it counts in
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,12 @@ class Tick:
     major: bool
 
 
-def template_globals(timeline: Timeline, whole_axis: Callable[[], Axis | None] | None = None) -> dict[str, Callable[..., Any]]:
-    """`time_view`, `lane_view` and the period helpers, bound to this Timeline (`whole_axis` gives its axis, when known)."""
-    drawer = Drawer(timeline, whole_axis)
+def template_globals(
+    timeline: Timeline, whole_axis: Callable[[], Axis | None] | None = None, parts: Callable[[], Mapping[str, BinnedPart]] | None = None,
+) -> dict[str, Callable[..., Any]]:
+    """`time_view`, `lane_view` and the period helpers, bound to this Timeline (`whole_axis` gives its axis,
+    and `parts` each event's `binned_part` by id, when known)."""
+    drawer = Drawer(timeline, whole_axis, parts)
     return {
         "time_view": drawer.time_view,
         "lane_view": drawer.lane_view,
@@ -155,9 +161,12 @@ def _new_year(year: int, zone: dt.tzinfo) -> dt.datetime:
 class Drawer:
     """Draws the time views of one Timeline's lists (a page has at most one of each kind)."""
 
-    def __init__(self, timeline: Timeline, whole_axis: Callable[[], Axis | None] | None = None) -> None:
+    def __init__(
+        self, timeline: Timeline, whole_axis: Callable[[], Axis | None] | None = None, parts: Callable[[], Mapping[str, BinnedPart]] | None = None,
+    ) -> None:
         self._timeline = timeline
         self._whole_axis = whole_axis or cache(lambda: axis_of(timeline.events))  # shared with the charts, when they are drawn too
+        self._parts = parts or cache(lambda: {event.id: binned_part(event) for event in timeline.events})  # an event is on many lists
         self._periods = tuple(sorted(timeline.config.periods, key=lambda p: p.date.sort_key))
         # A build draws many views of the same lists (each page of a long one) and events:
         # what does not depend on the page is worked out once.
@@ -252,7 +261,8 @@ class Drawer:
             return self._whole_axis()
         known = self._axes.get(id(entries))
         if known is None:
-            known = self._axes[id(entries)] = (entries, axis_of(events))  # the list is kept, so its id stays its own
+            parts = self._parts()
+            known = self._axes[id(entries)] = (entries, axis_over([parts[event.id][0] for event in events]))  # the list is kept, so its id stays its own
         return known[1]
 
     def _layer(self, events: list[Event], axis: Axis, links: "_Links", max_rows: int, top: int, key: Any = None) -> tuple[str, int]:
@@ -383,13 +393,13 @@ def _mark(mark: Mark, classes: str, title: str, row: int, start: float, end: flo
     return f'<a class="{classes}" href="{escape(links.event(event.id))}" data-id="{event.id}" data-s="{mark.start}" data-e="{mark.end}"><title>{title}</title>{shape}</a>'
 
 
-def binned_part(event: Event) -> tuple[AxisPart, tuple[int, int]]:
+def binned_part(event: Event) -> BinnedPart:
     """What an event adds to a view drawn as counts: to its axis, and to the count of its month (`binned_shape`)."""
     moment = event.date.local_earliest
     return axis_part(event.date), (moment.year, moment.month)
 
 
-def binned_shape(parts: Sequence[tuple[AxisPart, tuple[int, int]]]) -> tuple:
+def binned_shape(parts: Sequence[BinnedPart]) -> tuple:
     """All that a view of some events drawn as counts (past MAX_MARKS) is made of but the page's own
     settings, from their `binned_part`s in order: their axis, how many begin in each month of the
     site's calendar, and their number. Counts by year, and on a year page's own axis, follow from the months."""

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
-from generator.reads import ALL_BINS, TrackedEntries, fact, outline, record, record_all, record_outlines, summary, terms_bins, terms_outlines
+from generator.reads import ALL_BINS, TrackedEntries, fact, outline, record, record_all, record_outlines, summary, term_list, terms_bins, terms_outlines
 from generator.model import (
     Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
@@ -88,7 +88,7 @@ def template_globals(timeline: Timeline, views: Views | None = None) -> dict[str
     """Functions made available to every template, bound to this Timeline (and to its `views`, when given)."""
     views = views or Views(timeline)
     helpers = {name: getattr(views, name) for name in HELPERS}
-    drawings = {**timeview.template_globals(timeline, lambda: views.whole_axis), **maps.template_globals(timeline)}
+    drawings = {**timeview.template_globals(timeline, lambda: views.whole_axis, lambda: views.binned_parts), **maps.template_globals(timeline)}
     handed = _HandedEvents(timeline)  # shared: a term's list is handed to several of them on each of its pages
     return {**helpers, **{name: _reading(helper, DRAWING_READS[name], handed) for name, helper in drawings.items()}}
 
@@ -125,6 +125,8 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...], handed: _Handed
             record_all(handed.drawn(None, axis_only=True))
             for term in helper.__self__.lane_terms():  # type: ignore[attr-defined]
                 record_all(handed.drawn(term.entries))
+        elif helper.__name__ == "lane_choices":  # chosen by their number of events and labels (`terms:actors`)
+            return [(term, TrackedEntries(events, term_list(term))) for term, events in helper(*args, **kwargs)]
         else:
             for value in (*args, *kwargs.values()):
                 record_all(handed.outlines(value))
@@ -309,7 +311,7 @@ class Views:
         return charts.axis_over([axis for axis, _ in self.binned_parts.values()])
 
     @cached_property
-    def binned_parts(self) -> dict[str, tuple[charts.AxisPart, tuple[int, int]]]:
+    def binned_parts(self) -> dict[str, timeview.BinnedPart]:
         """Each event's `timeview.binned_part` by id, in order: what it adds to the axis and counts of a view of a list."""
         return {event.id: timeview.binned_part(event) for event in self._timeline.events}
 

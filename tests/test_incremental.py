@@ -39,6 +39,11 @@ TIMELINE_TEMPLATE = (
     '{% extends "base.html" %}{% block main %}<h1>{{ event.title }}</h1>'
     "<p>latest: {{ timeline.events[-1].title }} of {{ timeline.events|length }}</p>{% endblock %}\n"
 )
+# The same, reaching every year's list through the taxonomies (as the home page reads their lengths).
+YEARS_TEMPLATE = (
+    '{% extends "base.html" %}{% block main %}<h1>{{ event.title }}</h1><p>{% for year in timeline.taxonomies.years.terms.values() %}'
+    "{{ year }}: {% for entry in year.entries %}{{ entry.event }} {% endfor %}{% endfor %}</p>{% endblock %}\n"
+)
 # A site template that goes through an actor's whole list on each of its pages, printing only the events' ids.
 TERM_TEMPLATE = '{% extends "term.html" %}{% block before %}<p>{% for entry in term.entries %}{{ entry.event }} {% endfor %}</p>{% endblock %}\n'
 
@@ -202,7 +207,7 @@ def edit(draw, site: Site) -> str:
     elif choice == "site-base-url":
         site.base_url = draw(st.sampled_from(["", "https://example.org/", f"https://{word}.example/sub/"]))
     elif choice == "template":
-        site.template = draw(st.sampled_from([None, TIMELINE_TEMPLATE, TIMELINE_TEMPLATE.replace("latest", word)]))
+        site.template = draw(st.sampled_from([None, TIMELINE_TEMPLATE, TIMELINE_TEMPLATE.replace("latest", word), YEARS_TEMPLATE]))
     elif choice == "card-template":
         builtin = (builtin_dir("templates") / "_event_card.html").read_text(encoding="utf-8")
         site.card = draw(st.sampled_from([None, builtin.replace("<article", f'<article data-{word}="1"', 1)]))
@@ -463,14 +468,17 @@ def test_a_date_moved_within_its_month_and_place_leaves_the_home_page_whose_time
     within its month, the order kept, leaves the home page (which shows the latest events) as it was."""
     monkeypatch.setattr(timeview, "MAX_MARKS", 2)
     monkeypatch.setattr(plan, "HOME_LIMIT", 2)
-    for number, day in enumerate(("08", "15", "22"), start=1):
+    for number, day in enumerate(("08", "15", "22", "29"), start=1):
         (minimal_site / f"content/events/talks-{number}.yml").write_text(
             f"title: Talks {number}\ndate: 2017-06-{day}\nactors: [emmanuel-macron]\nsummary: S.\nsources: [afp-red-line]\n")
     assert build_site(minimal_site, search=False).written is not None
     assert 'class="tv-bins"' in (minimal_site / "_site/index.html").read_text()
     made = _moved(minimal_site, "talks-1", "2017-06-08", "2017-06-09")
     assert "events/talks-1/index.html" in made and "index.html" not in made, made
-    made = _moved(minimal_site, "talks-1", "2017-06-09", "2017-07-09")  # into another month, and after the others
+    # After talks-2 now: the year's list changes order, not its length, which is all the home page shows of it.
+    made = _moved(minimal_site, "talks-1", "2017-06-09", "2017-06-16")
+    assert "2017/index.html" in made and "index.html" not in made, made
+    made = _moved(minimal_site, "talks-1", "2017-06-16", "2017-07-09")  # into another month, and after the others
     assert "index.html" in made
     assert "2017-07" in (minimal_site / "_site/index.html").read_text()
 
@@ -511,6 +519,17 @@ def test_a_template_that_prints_the_models_collections_as_they_are_gets_the_same
         sync(cold, site.files())
         assert built(warm) == built(cold)
     assert "Ana Maria" in built(warm)["events/second/index.html"].decode() and "Retold." in built(warm)["events/fourth/index.html"].decode()
+
+
+def test_a_template_that_goes_through_the_years_lists_sees_their_new_order(tmp_path: Path):
+    """A taxonomy as templates see it holds its terms' labels and lengths; a list gone through is recorded on its own."""
+    site = initial_site()
+    site.template = YEARS_TEMPLATE
+    sync(tmp_path, site.files())
+    assert "2017: first second" in built(tmp_path)["events/fourth/index.html"].decode()
+    site.events["first"]["date"] = "2017-12-01"
+    sync(tmp_path, site.files())
+    assert "2017: second first" in built(tmp_path)["events/fourth/index.html"].decode()
 
 
 def _outlines_digest(site: Path, key: str) -> str:
