@@ -78,7 +78,7 @@ def shape(value: Any, seen: dict[int, str], listless: bool = False) -> Any:
 
     With `listless` (what a plan hands a page, a taxonomy as templates see it), a term stands
     for its label and number of events: a template reads its list through
-    `reads.TrackedEntries`, and a helper that draws it records what it draws, each on its
+    `reads.TrackedList`, and a helper that draws it records what it draws, each on its
     own; and a stretch of a term's list stands for the entries in it.
     """
     kind = type(value)

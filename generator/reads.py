@@ -185,7 +185,7 @@ def _item_read(prefix: str) -> Any:
 def _term_read(term: Term, name: str) -> Any:
     # A term's label and its number of events are in the plan of each page handed it (and in the
     # digest of every other way to it: a taxonomy, a fact); its list is read as its own key.
-    return TrackedEntries(term.entries, term_list(term)) if name == "entries" else None
+    return TrackedList(term.entries, term_list(term)) if name == "entries" else None
 
 
 def _config_read(config: SiteConfig, name: str) -> None:
@@ -194,7 +194,7 @@ def _config_read(config: SiteConfig, name: str) -> None:
 
 def _timeline_part(timeline: Timeline, name: str) -> Any:
     if name == "events":
-        return TrackedEvents(timeline.events)
+        return TrackedList(timeline.events, "order", "count", "all:events")  # printed: every event's every field
     if name == "events_by_id":
         return TrackedMapping(timeline.events_by_id, "order", None)
     if name == "actors":
@@ -218,59 +218,36 @@ _READERS = {
 TRACKED = frozenset(_READERS)  # the types whose attributes a template's reads are recorded for
 
 
-class TrackedEvents(Sequence):
-    """The events in order, as a template sees them: their number or their order is recorded."""
+class TrackedList(Sequence):
+    """A list of the model as a template sees it (the events in order, a term's list): going
+    through it, or into it, records `key`; its length records `length_key` (None: the length is
+    known from what handed the list, a plan or a taxonomy); printed whole, it records `printed_key`.
+    A drawing helper is handed the list itself (`items`) and records what it draws."""
 
-    def __init__(self, events: tuple[Event, ...]):
-        self._events = events
-
-    def __len__(self) -> int:
-        record("count")
-        return len(self._events)
-
-    def __getitem__(self, index: Any) -> Any:
-        record("order")
-        return self._events[index]
-
-    def __iter__(self) -> Iterator[Event]:
-        record("order")
-        return iter(self._events)
-
-    def __reversed__(self) -> Iterator[Event]:
-        record("order")
-        return reversed(self._events)
-
-    def __repr__(self) -> str:  # printed whole by a template: every event's every field
-        record("all:events")
-        return repr(self._events)
-
-
-class TrackedEntries(Sequence):
-    """A term's list of events (or its events) as a template sees it: its length is known from
-    what handed it the term; going through it, or into it, records the list (`term_list`).
-    A drawing helper is handed the list itself (`entries`) and records what it draws."""
-
-    def __init__(self, entries: Sequence[Any], key: str):
-        self.entries, self._key = entries, key
+    def __init__(self, items: Sequence[Any], key: str, length_key: str | None = None, printed_key: str | None = None):
+        self.items, self._key, self._length_key, self._printed_key = items, key, length_key, printed_key or key
 
     def __len__(self) -> int:
-        return len(self.entries)
+        if self._length_key:
+            record(self._length_key)
+        return len(self.items)
 
     def __getitem__(self, index: Any) -> Any:
-        record(self._key)
-        return self.entries[index]
+        return self._read()[index]
 
     def __iter__(self) -> Iterator[Any]:
-        record(self._key)
-        return iter(self.entries)
+        return iter(self._read())
 
     def __reversed__(self) -> Iterator[Any]:
-        record(self._key)
-        return reversed(self.entries)
+        return reversed(self._read())
 
     def __repr__(self) -> str:
+        record(self._printed_key)
+        return repr(self.items)
+
+    def _read(self) -> Sequence[Any]:
         record(self._key)
-        return repr(self.entries)
+        return self.items
 
 
 class TrackedMapping(Mapping):

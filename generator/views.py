@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
-from generator.reads import ALL_BINS, TrackedEntries, fact, outline, record, record_all, record_outlines, summary, term_list, terms_bins, terms_outlines
+from generator.reads import ALL_BINS, TrackedList, fact, outline, record, record_all, record_outlines, summary, term_list, terms_bins, terms_outlines
 from generator.model import (
     Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
@@ -126,7 +126,7 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...], handed: _Handed
             for term in helper.__self__.lane_terms():  # type: ignore[attr-defined]
                 record_all(handed.drawn(term.entries))
         elif helper.__name__ == "lane_choices":  # chosen by their number of events and labels (`terms:actors`)
-            return [(term, TrackedEntries(events, term_list(term))) for term, events in helper(*args, **kwargs)]
+            return [(term, TrackedList(events, term_list(term))) for term, events in helper(*args, **kwargs)]
         else:
             for value in (*args, *kwargs.values()):
                 record_all(handed.outlines(value))
@@ -194,9 +194,9 @@ def placed_by(event_id: str, events: Mapping[str, Event]) -> list[str]:
 
 def _listed(value: Any) -> Any:
     """A one-pass iterable (a Jinja `map`) made a list, so that its events can be noted and still drawn;
-    a term's list as templates see it, the list itself (the helper records what it draws of it)."""
-    if type(value) is TrackedEntries:
-        return value.entries
+    a list of the model as templates see it (`TrackedList`), the list itself (the helper records what it draws)."""
+    if type(value) is TrackedList:
+        return value.items
     return list(value) if isinstance(value, Iterator) else value
 
 
