@@ -46,7 +46,7 @@ from generator.search import (
     EVENT_PAGE, SERVICES, SHARDS_FILE, SearchUnavailable, facet_counts, indexed_part, page_language, pagefind_binary,
     part_digest, shard_count, shard_files, shard_key, shards_file, split_pages,
 )
-from generator.template_errors import check_templates, rendering_failure, templates_digest
+from generator.template_errors import check_templates, helper_failure, rendering_failure, templates_digest
 from generator.write import (
     Content, Kept, SiteWriter, WriteError, WriteResult, check_output_folder, collect_static, digest, manifest_digest, replace_files,
     refuse_links_leaving,
@@ -478,6 +478,11 @@ class Makers:
                     data = job.make(self.timeline, self.tools)
         except jinja2.TemplateError as err:
             raise rendering_failure(err, job.path, self.site_root) from None
+        except Exception as err:  # from a helper a site's template called
+            failure = helper_failure(err, job.path, self.site_root)
+            if failure is None:
+                raise
+            raise failure from None
         return data, (frozenset(reads), b"".join(reads.packed))
 
     def make_all(self, todo: list[tuple[str, Page | Export]], writer: SiteWriter, cards: bool = False) -> dict[str, tuple[str, bytes]]:

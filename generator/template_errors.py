@@ -66,6 +66,21 @@ def rendering_failure(err: jinja2.TemplateError, page: str, site_root: Path) -> 
     return TemplateFailure([f"{where}: {err.message or type(err).__name__} (while making {page or 'the home page'})"])
 
 
+def helper_failure(err: Exception, page: str, site_root: Path) -> TemplateFailure | None:
+    """The failure of a site's own template that handed a helper (or a filter) what it cannot use,
+    placed at that template's line; None when no template of the site's is where it happened
+    (a failure of the generator's own, left to show as one)."""
+    own = (site_root / "templates").resolve()
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES) and Path(f.filename).resolve().is_relative_to(own)]
+    if not frames:
+        return None
+    where = f"{_shown(frames[-1].filename, site_root)}:{frames[-1].lineno}"
+    return TemplateFailure([
+        f"{where}: {type(err).__name__}: {err} (while making {page or 'the home page'}); a function or filter used on this line"
+        " was given something it cannot take (see the built-in templates for how they call it)"
+    ])
+
+
 def _shown(filename: str, site_root: Path) -> str:
     """A template's file as the author knows it: relative to the site, or the built-in theme's."""
     path = Path(filename)
