@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from generator.dates import EDTF, MAX_YEAR, MONTH_NAMES, UTC, Precision
 from generator.model import Actor, Entry, Event, Term, Timeline
@@ -174,23 +174,22 @@ def month_anchor(year: int, month: int | None) -> str:
     return f"month-{year}-{month:02d}" if month else f"year-{year}-only"
 
 
-class AxisPart(NamedTuple):
-    """What one date adds to an axis: its first and last instants on the site's clock, each
-    among `given` only if its end gives a month (a year alone widens no axis that has months)."""
-
-    given: tuple[dt.datetime, ...]
-    earliest: dt.datetime
-    latest: dt.datetime
-    zone: dt.tzinfo
+# What one date adds to an axis, as a plain tuple (the garbage collector leaves those of atoms
+# alone; a build keeps one for each event): the first and the last of its instants on the site's
+# clock whose end gives a month (None when neither does: a year alone widens no axis that has
+# months), then its first and last instants, then its zone.
+AxisPart = tuple[dt.datetime | None, dt.datetime | None, dt.datetime, dt.datetime, dt.tzinfo]
 
 
 def axis_part(date: EDTF) -> AxisPart:
     earliest, latest = date.local_earliest, date.local_latest
     if date.start.precision >= Precision.MONTH:
-        given = (earliest, latest) if date.end.precision >= Precision.MONTH else (earliest,)
+        first, last = earliest, (latest if date.end.precision >= Precision.MONTH else earliest)
+    elif date.end.precision >= Precision.MONTH:
+        first = last = latest
     else:
-        given = (latest,) if date.end.precision >= Precision.MONTH else ()
-    return AxisPart(given, earliest, latest, date.start.tz)
+        first = last = None
+    return first, last, earliest, latest, date.start.tz
 
 
 def axis_of(events: Iterable[Event]) -> Axis | None:
@@ -198,12 +197,16 @@ def axis_of(events: Iterable[Event]) -> Axis | None:
     return axis_over([axis_part(e.date) for e in events])
 
 
-def axis_over(parts: Sequence[AxisPart]) -> Axis | None:
-    """The axis of the dates whose parts these are, in order (`axis_of`)."""
+def axis_over(parts: Sequence[Sequence]) -> Axis | None:
+    """The axis of the dates whose parts (`axis_part`, maybe with more after) these are, in order (`axis_of`)."""
     if not parts:
         return None
-    moments = [moment for part in parts for moment in part.given] or [moment for part in parts for moment in (part.earliest, part.latest)]
-    first, last, zone = min(moments), max(moments), parts[0].zone
+    firsts = [part[0] for part in parts if part[0] is not None]
+    if firsts:
+        first, last = min(firsts), max(part[1] for part in parts if part[1] is not None)
+    else:
+        first, last = min(min(part[2], part[3]) for part in parts), max(max(part[2], part[3]) for part in parts)
+    zone = parts[0][4]
     return Axis(dt.datetime(first.year, first.month, 1, tzinfo=zone), _next_month(dt.datetime(last.year, last.month, 1, tzinfo=zone)))
 
 

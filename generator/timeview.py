@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.charts import MAX_TICKS, TICK_YEARS, Axis, AxisPart, axis_of, axis_over, axis_part, busiest, pack_rows
+from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of, axis_over, axis_part, busiest, pack_rows
 from generator.dates import MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
@@ -42,7 +42,7 @@ AXIS_HEIGHT = 22
 POINT, KEY_POINT, BAR = 5, 7, 8  # radii and bar height, in pixels
 
 
-BinnedPart = tuple[AxisPart, tuple[int, int]]  # what an event adds to a view's axis, and the month it counts in
+BinnedPart = tuple  # `charts.AxisPart`'s five, then the month the event counts in (year * 12 + month - 1): one plain tuple
 
 
 @dataclass(frozen=True)
@@ -262,7 +262,7 @@ class Drawer:
         known = self._axes.get(id(entries))
         if known is None:
             parts = self._parts()
-            known = self._axes[id(entries)] = (entries, axis_over([parts[event.id][0] for event in events]))  # the list is kept, so its id stays its own
+            known = self._axes[id(entries)] = (entries, axis_over([parts[event.id] for event in events]))  # the list is kept, so its id stays its own
         return known[1]
 
     def _layer(self, events: list[Event], axis: Axis, links: "_Links", max_rows: int, top: int, key: Any = None) -> tuple[str, int]:
@@ -396,17 +396,17 @@ def _mark(mark: Mark, classes: str, title: str, row: int, start: float, end: flo
 def binned_part(event: Event) -> BinnedPart:
     """What an event adds to a view drawn as counts: to its axis, and to the count of its month (`binned_shape`)."""
     moment = event.date.local_earliest
-    return axis_part(event.date), (moment.year, moment.month)
+    return (*axis_part(event.date), moment.year * 12 + moment.month - 1)
 
 
 def binned_shape(parts: Sequence[BinnedPart]) -> tuple:
     """All that a view of some events drawn as counts (past MAX_MARKS) is made of but the page's own
     settings, from their `binned_part`s in order: their axis, how many begin in each month of the
     site's calendar, and their number. Counts by year, and on a year page's own axis, follow from the months."""
-    counts: dict[tuple[int, int], int] = {}
-    for _, month in parts:
-        counts[month] = counts.get(month, 0) + 1
-    return (axis_over([axis for axis, _ in parts]), sorted(counts.items()), len(parts))
+    counts: dict[int, int] = {}
+    for part in parts:
+        counts[part[5]] = counts.get(part[5], 0) + 1
+    return (axis_over(parts), sorted(counts.items()), len(parts))
 
 
 def _bins(events: list[Event], axis: Axis) -> list[Bin]:

@@ -308,7 +308,7 @@ class Views:
     @cached_property
     def whole_axis(self) -> charts.Axis | None:
         """The axis of every event, which the charts and time views of the whole timeline share."""
-        return charts.axis_over([axis for axis, _ in self.binned_parts.values()])
+        return charts.axis_over(list(self.binned_parts.values()))
 
     @cached_property
     def binned_parts(self) -> dict[str, timeview.BinnedPart]:
