@@ -395,19 +395,21 @@ class Digests:
         return shape_digest(taxonomy, self._shared, listless=True) if taxonomy else ABSENT
 
     def _term(self, rest: str) -> str:
+        term = self._term_of(rest)
+        return shape_digest(term, self._shared) if term else ABSENT
+
+    def _term_of(self, rest: str) -> Term | None:
+        """The term a key names after its kind ("<taxonomy>:<slug>"), if there is one."""
         name, _, slug = rest.partition(":")
         taxonomy = self.timeline.taxonomies.get(name)
-        term = taxonomy.terms.get(slug) if taxonomy else None
-        return shape_digest(term, self._shared) if term else ABSENT
+        return taxonomy.terms.get(slug) if taxonomy else None
 
     def _term_outlines(self, rest: str) -> str:
         """A term's list and the outlines of its events, and of those that place them (`after`).
 
         Kept from the last build when the list is the same and none of those outlines changed.
         """
-        name, _, slug = rest.partition(":")
-        taxonomy = self.timeline.taxonomies.get(name)
-        term = taxonomy.terms.get(slug) if taxonomy else None
+        term = self._term_of(rest)
         if term is None:
             return ABSENT
         # The digest begins with the list's own, so that the next build can tell whether the list is the same.
@@ -423,9 +425,7 @@ class Digests:
         parts = self._facts.binned_parts
         if rest == "all":
             return digest_text(repr(timeview.binned_shape(list(parts.values()))))
-        name, _, slug = rest.partition(":")
-        taxonomy = self.timeline.taxonomies.get(name)
-        term = taxonomy.terms.get(slug) if taxonomy else None
+        term = self._term_of(rest)
         if term is None:
             return ABSENT
         return digest_text(repr(timeview.binned_shape([parts[entry.event] for entry in term.entries])))

@@ -61,9 +61,9 @@ def rendering_failure(err: jinja2.TemplateError, page: str, site_root: Path) -> 
     if isinstance(err, jinja2.TemplateSyntaxError):
         where = f"{_shown(err.filename or err.name or '?', site_root)}:{err.lineno}"
     else:
-        frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
+        frames = _template_frames(err)
         where = f"{_shown(frames[-1].filename, site_root)}:{frames[-1].lineno}" if frames else "a template"
-    return TemplateFailure([f"{where}: {err.message or type(err).__name__} (while making {page or 'the home page'})"])
+    return TemplateFailure([f"{where}: {err.message or type(err).__name__} {_making(page)}"])
 
 
 def helper_failure(err: Exception, page: str, site_root: Path) -> TemplateFailure | None:
@@ -71,14 +71,23 @@ def helper_failure(err: Exception, page: str, site_root: Path) -> TemplateFailur
     placed at that template's line; None when no template of the site's is where it happened
     (a failure of the generator's own, left to show as one)."""
     own = (site_root / "templates").resolve()
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES) and Path(f.filename).resolve().is_relative_to(own)]
+    frames = [f for f in _template_frames(err) if Path(f.filename).resolve().is_relative_to(own)]
     if not frames:
         return None
     where = f"{_shown(frames[-1].filename, site_root)}:{frames[-1].lineno}"
     return TemplateFailure([
-        f"{where}: {type(err).__name__}: {err} (while making {page or 'the home page'}); a function or filter used on this line"
+        f"{where}: {type(err).__name__}: {err} {_making(page)}; a function or filter used on this line"
         " was given something it cannot take (see the built-in templates for how they call it)"
     ])
+
+
+def _template_frames(err: BaseException) -> list[traceback.FrameSummary]:
+    """The frames of `err`'s traceback that ran a template (Jinja compiles them with their file's name)."""
+    return [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
+
+
+def _making(page: str) -> str:
+    return f"(while making {page or 'the home page'})"
 
 
 def _shown(filename: str, site_root: Path) -> str:
