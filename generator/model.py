@@ -7,10 +7,29 @@ all "a term with a list of events": one `Taxonomy` of `Term`s serves all five.
 from __future__ import annotations
 
 import bisect
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from generator.dates import EDTF
+
+# Told of each model item printed whole (its repr: `{{ event }}`, `{{ [term] }}`, `|pprint`) while it is
+# set: what is being made then reads what the print shows (`generator.reads` sets it while it records).
+PRINTED: ContextVar[Callable[[Any], None] | None] = ContextVar("printed", default=None)
+_Item = TypeVar("_Item", bound=type)
+
+
+def _tells_when_printed(cls: _Item) -> _Item:
+    plain = cls.__repr__
+
+    def __repr__(self: Any) -> str:
+        told = PRINTED.get()
+        if told is not None:
+            told(self)
+        return plain(self)
+
+    cls.__repr__ = __repr__  # type: ignore[method-assign]
+    return cls
 
 
 @dataclass(frozen=True)
@@ -21,6 +40,7 @@ class Role:
     end: EDTF | None = None
 
 
+@_tells_when_printed
 @dataclass(frozen=True)
 class Actor:
     id: str
@@ -61,6 +81,7 @@ class LinkState:
     reason: str = ""  # why a page is dead, in words
 
 
+@_tells_when_printed
 @dataclass(frozen=True)
 class Source:
     id: str
@@ -76,6 +97,7 @@ class Source:
     link: LinkState | None = None
 
 
+@_tells_when_printed
 @dataclass(frozen=True)
 class Place:
     id: str
@@ -151,6 +173,7 @@ class History:
     updated: str  # of the last commit that changed it
 
 
+@_tells_when_printed
 @dataclass(frozen=True)
 class Event:
     id: str
@@ -183,6 +206,7 @@ class Entry:
     via: str | None = None
 
 
+@_tells_when_printed
 @dataclass(frozen=True)
 class Term:
     slug: str
@@ -194,6 +218,7 @@ class Term:
         return self.label
 
 
+@_tells_when_printed
 @dataclass(frozen=True)
 class Taxonomy:
     """A kind of term (actors, tags, years, sources) and its terms, by slug."""
@@ -211,6 +236,7 @@ class Period:
     description: str = ""
 
 
+@_tells_when_printed
 @dataclass(frozen=True)
 class SiteConfig:
     title: str
@@ -228,6 +254,7 @@ class SiteConfig:
         object.__setattr__(self, "periods", tuple(p if isinstance(p, Period) else Period(**p) for p in self.periods))
 
 
+@_tells_when_printed
 @dataclass(frozen=True)
 class Timeline:
     config: SiteConfig

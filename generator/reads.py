@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
-from generator.model import Actor, Event, Place, SiteConfig, Source, Term, Timeline, cited_sources
+from generator.model import PRINTED, Actor, Event, Place, SiteConfig, Source, Taxonomy, Term, Timeline, cited_sources
 
 
 class ReadSet(set):
@@ -68,9 +68,11 @@ def recording() -> Iterator[ReadSet]:
     outer = _open.get()
     reads = ReadSet()
     token = _open.set(reads)
+    told = PRINTED.set(_record_printed)
     try:
         yield reads
     finally:
+        PRINTED.reset(told)
         _open.reset(token)
         if outer is not None:
             outer.update(reads)
@@ -216,6 +218,23 @@ _READERS = {
 }
 
 TRACKED = frozenset(_READERS)  # the types whose attributes a template's reads are recorded for
+
+
+def _record_printed(item: Any) -> None:
+    """What a model item printed whole shows (the items it holds tell of themselves as they are printed)."""
+    keys = _PRINTED_KEYS.get(type(item))
+    if keys is not None:
+        record_all(keys(item))
+
+
+_TIMELINE_OWN = ("order", "count", "actors", "sources", "config", *(
+    f"timeline:{name}" for name in Timeline.__dataclass_fields__ if name not in ("events", "actors", "sources", "config")))
+_PRINTED_KEYS: dict[type, Callable[[Any], Iterable[str]]] = {
+    Event: lambda event: (outline(event.id), summary(event.id)),
+    Actor: lambda actor: ("a:" + actor.id,), Source: lambda source: ("s:" + source.id,), Place: lambda place: ("pl:" + place.id,),
+    Term: lambda term: (term_list(term),), Taxonomy: lambda taxonomy: ("terms:" + taxonomy.name,),
+    SiteConfig: lambda config: ("config",), Timeline: lambda timeline: _TIMELINE_OWN,
+}
 
 
 class TrackedList(Sequence):

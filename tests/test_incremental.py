@@ -46,6 +46,9 @@ YEARS_TEMPLATE = (
 )
 # A site template that goes through an actor's whole list on each of its pages, printing only the events' ids.
 TERM_TEMPLATE = '{% extends "term.html" %}{% block before %}<p>{% for entry in term.entries %}{{ entry.event }} {% endfor %}</p>{% endblock %}\n'
+# Site templates that print model items whole: every field of the first event, a term with its list.
+PRINTING_TEMPLATE = '{% extends "base.html" %}{% block main %}<pre>{{ event.title }} {{ timeline.events[0] }}</pre>{% endblock %}\n'
+PRINTING_TERM_TEMPLATE = '{% extends "term.html" %}{% block before %}<pre>{{ [term] }}</pre>{% endblock %}\n'
 
 
 @dataclass
@@ -207,12 +210,12 @@ def edit(draw, site: Site) -> str:
     elif choice == "site-base-url":
         site.base_url = draw(st.sampled_from(["", "https://example.org/", f"https://{word}.example/sub/"]))
     elif choice == "template":
-        site.template = draw(st.sampled_from([None, TIMELINE_TEMPLATE, TIMELINE_TEMPLATE.replace("latest", word), YEARS_TEMPLATE]))
+        site.template = draw(st.sampled_from([None, TIMELINE_TEMPLATE, TIMELINE_TEMPLATE.replace("latest", word), YEARS_TEMPLATE, PRINTING_TEMPLATE]))
     elif choice == "card-template":
         builtin = (builtin_dir("templates") / "_event_card.html").read_text(encoding="utf-8")
         site.card = draw(st.sampled_from([None, builtin.replace("<article", f'<article data-{word}="1"', 1)]))
     elif choice == "actor-template":
-        site.actor = draw(st.sampled_from([None, TERM_TEMPLATE, TERM_TEMPLATE.replace("<p>", f"<p>{word}: ")]))
+        site.actor = draw(st.sampled_from([None, TERM_TEMPLATE, TERM_TEMPLATE.replace("<p>", f"<p>{word}: "), PRINTING_TERM_TEMPLATE]))
     elif choice == "static":
         name = draw(st.sampled_from(["extra.css", "notes/a.txt", "notes"]))  # notes: a file where a folder was, or back
         if name in site.static and draw(st.booleans()):
@@ -519,6 +522,28 @@ def test_a_template_that_prints_the_models_collections_as_they_are_gets_the_same
         sync(cold, site.files())
         assert built(warm) == built(cold)
     assert "Ana Maria" in built(warm)["events/second/index.html"].decode() and "Retold." in built(warm)["events/fourth/index.html"].decode()
+
+
+def test_a_template_that_prints_a_model_item_whole_reads_what_the_print_shows(tmp_path: Path):
+    """`{{ event }}`, `{{ [actor] }}`, `{{ [term] }}` and `term|pprint` print an item's every field: the
+    page reads them all, so an edit of any of them re-makes it (before, the summary and the term's list
+    went unread and the incremental pages kept the old print)."""
+    site = initial_site()
+    site.template = '{% extends "base.html" %}{% block main %}<pre>{{ timeline.events[0] }} {{ [timeline.actors["ana"]] }}</pre>{% endblock %}\n'
+    site.actor = '{% extends "term.html" %}{% block before %}<pre>{{ [term] }} {{ term|pprint }}</pre>{% endblock %}\n'
+    warm = tmp_path / "warm"
+    sync(warm, site.files())
+    assert "summary=&#39;What happened: first.&#39;" in built(warm)["events/fourth/index.html"].decode()
+    edits = (("summary", lambda: site.events["first"].update(summary="Retold."), "summary=&#39;Retold.&#39;"),
+             ("actor", lambda: site.actors["ana"].update(name="Ana Maria"), "name=&#39;Ana Maria&#39;"),
+             ("date", lambda: site.events["second"].update(date="2017-01-02"), "Event(id=&#39;second&#39;"))
+    for name, edit, shown in edits:
+        edit()
+        sync(warm, site.files())
+        cold = tmp_path / f"cold-after-{name}"
+        sync(cold, site.files())
+        assert built(warm) == built(cold), name
+        assert shown in built(warm)["events/fourth/index.html"].decode()
 
 
 def test_a_template_that_goes_through_the_years_lists_sees_their_new_order(tmp_path: Path):
