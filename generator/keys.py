@@ -27,7 +27,7 @@ from generator.views import FACTS, Views, placed_by
 OUTLINE_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "summary")
 FRAME_FIELDS = tuple(name for name in OUTLINE_FIELDS if name != "title")  # an outline but its title
 ABSENT = "-"
-WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines", "bins"))  # kinds of keys made of the world alone (see `Digests.world`)
+WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines", "bins", "mbins"))  # kinds of keys made of the world alone (see `Digests.world`)
 # Facts that hold no event's title (tests/test_keys.py checks them against a retitled timeline):
 # while the frame is the same (the world but titles), they keep their digests too. So do the
 # swim lanes ("lanes") when every lane is drawn as counts by month (`charts.lanes_counted`).
@@ -205,6 +205,7 @@ class Digests:
             "actors": lambda _: digest_text("\n".join(timeline.actors)),
             "sources": lambda _: digest_text("\n".join(timeline.sources)),
             "terms": self._terms, "term": self._term, "outlines": self._term_outlines, "bins": self._term_bins,
+            "mbins": lambda rest: self._term_bins(rest, by_month=True),
             "all": self._all, "fact": self._fact,
             "template": self._template, "plan": self._plan,
             "pages": lambda _: digest_text("\n".join(sorted(pages))),  # the set: only the sitemap lists them
@@ -315,7 +316,7 @@ class Digests:
         if kind == "fact":
             name = rest.partition(":")[0]
             return name in TITLE_FREE_FACTS or (name == "lanes" and self._lanes_counted)
-        return kind == "terms" or kind == "term" or kind == "bins"
+        return kind == "terms" or kind == "term" or kind == "bins" or kind == "mbins"
 
     @cached_property
     def _lanes_counted(self) -> bool:
@@ -420,15 +421,15 @@ class Digests:
         digests = [known.get(p) or self(outline(p)) for entry in term.entries for p in placed_by(entry.event, events)]
         return f"{listed}/{digest_text(''.join(digests))}"
 
-    def _term_bins(self, rest: str) -> str:
-        """What a view of a term's list (of every event: "all") drawn as counts by month is made of (`timeview.binned_shape`)."""
+    def _term_bins(self, rest: str, by_month: bool = False) -> str:
+        """What a view of a term's list (of every event: "all") drawn as counts is made of (`timeview.binned_shape`)."""
         parts = self._facts.binned_parts
         if rest == "all":
-            return digest_text(repr(timeview.binned_shape(list(parts.values()))))
+            return digest_text(repr(timeview.binned_shape(list(parts.values()), by_month)))
         term = self._term_of(rest)
         if term is None:
             return ABSENT
-        return digest_text(repr(timeview.binned_shape([parts[entry.event] for entry in term.entries])))
+        return digest_text(repr(timeview.binned_shape([parts[entry.event] for entry in term.entries], by_month)))
 
     def _moved(self, term: Term) -> bool:
         """Whether the outline of an event of the term changed since the last build, or of one that places it."""

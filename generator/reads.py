@@ -12,9 +12,10 @@ model records a key in it:
   `all:outlines` every event's outline, in order (a view of all of them);
   `term:<taxonomy>:<slug>` a term's list of events, in order (a template that goes through it);
   `outlines:<taxonomy>:<slug>` the outlines of a term's events, with its list (a view of the term);
-  `bins:<taxonomy>:<slug>` what a view of a long term's list drawn as counts by month is made
-  of (its axis and its counts, no title), which a date edit within a month keeps; `bins:all`
-  the same of every event;
+  `bins:<taxonomy>:<slug>` what a view of a long term's list drawn as counts is made of (its
+  axis and its counts by month, or by year on an axis that counts by year; no title), which a
+  date edit within a month (or a year) keeps; `mbins:<taxonomy>:<slug>` the same counted by month
+  (a view on a year's axis); `bins:all`, `mbins:all` the same of every event;
 - `timeline:<field>` any other field of the Timeline as a whole, `pl:<id>` a place; `volatile` made every build;
 - `fact:<name>:<argument>` a fact a helper computed (its digest is that of its value);
 - `media:<file>` a file under content/media/ (its digest is that of its bytes);
@@ -145,10 +146,11 @@ def term_list(term: Term) -> str:
 
 
 ALL_BINS = "bins:all"  # a `bins:` key of every event (a taxonomy's name holds no colon)
+ALL_MONTH_BINS = "mbins:all"
 
 
-def terms_bins(taxonomy: str, slug: str) -> str:
-    return f"bins:{taxonomy}:{slug}"
+def terms_bins(taxonomy: str, slug: str, by_month: bool = False) -> str:
+    return f"{'mbins' if by_month else 'bins'}:{taxonomy}:{slug}"
 
 
 def fact(name: str, argument: str = "") -> str:

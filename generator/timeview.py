@@ -399,23 +399,35 @@ def binned_part(event: Event) -> BinnedPart:
     return (*axis_part(event.date), moment.year * 12 + moment.month - 1)
 
 
-def binned_shape(parts: Sequence[BinnedPart]) -> tuple:
+def binned_shape(parts: Sequence[BinnedPart], by_month: bool = False) -> tuple:
     """All that a view of some events drawn as counts (past MAX_MARKS) is made of but the page's own
     settings, from their `binned_part`s in order: their axis, how many begin in each month of the
-    site's calendar, and their number. Counts by year, and on a year page's own axis, follow from the months."""
+    site's calendar (each year, on an axis that counts by year), and their number.
+
+    On a wider axis (the whole timeline's) a list is counted by the same bins or by years, which
+    follow from them; on a year's axis (`by_month`) it is counted by month, whatever its own span.
+    """
+    axis = axis_over(parts)
+    by_year = not by_month and axis is not None and counts_by_year(axis)
     counts: dict[int, int] = {}
     for part in parts:
-        counts[part[5]] = counts.get(part[5], 0) + 1
-    return (axis_over(parts), sorted(counts.items()), len(parts))
+        counted = part[5] // 12 if by_year else part[5]
+        counts[counted] = counts.get(counted, 0) + 1
+    return (axis, by_year, sorted(counts.items()), len(parts))
+
+
+def counts_by_year(axis: Axis) -> bool:
+    """Whether a view on `axis` counts its events by year (over MAX_MONTH_BINS months), not by month."""
+    return (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month > MAX_MONTH_BINS
 
 
 def _bins(events: list[Event], axis: Axis) -> list[Bin]:
     """Events counted by the month (or, over long spans, the year) of the site's calendar they begin in."""
-    months = (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month
+    by_year = counts_by_year(axis)
     counts: dict[tuple[int, int], int] = {}
     for event in events:
         moment = event.date.local_earliest
-        key = (moment.year, moment.month if months <= MAX_MONTH_BINS else 0)
+        key = (moment.year, 0 if by_year else moment.month)
         counts[key] = counts.get(key, 0) + 1
     bins = []
     for (year, month), number in sorted(counts.items()):

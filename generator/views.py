@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator import charts, exports, maps, timeview
 from generator.dates import EDTF, MONTH_NAMES, PartialDate, Precision, year_of
-from generator.reads import ALL_BINS, TrackedList, fact, outline, record, record_all, record_outlines, summary, term_list, terms_bins, terms_outlines
+from generator.reads import ALL_BINS, ALL_MONTH_BINS, TrackedList, fact, outline, record, record_all, record_outlines, summary, term_list, terms_bins, terms_outlines
 from generator.model import (
     Actor, Entry, Event, Quote, Source, Tag, Timeline, cited_sources,
 )
@@ -119,8 +119,9 @@ def _reading(helper: Callable[..., Any], reads: tuple[str, ...], handed: _Handed
         record_all(reads)
         # (context, entries, on_page…): of `on_page`, a stretch of the list drawn (of every event,
         # for none), they read only the ids, which that list's key covers: not recorded again.
-        if helper.__name__ == "time_view":
-            record_all(handed.drawn(args[1] if len(args) > 1 else kwargs.get("entries")))
+        if helper.__name__ == "time_view":  # (context, entries, on_page, year)
+            year = args[3] if len(args) > 3 else kwargs.get("year")
+            record_all(handed.drawn(args[1] if len(args) > 1 else kwargs.get("entries"), on_a_year=bool(year)))
         elif helper.__name__ == "lane_view":
             record_all(handed.drawn(None, axis_only=True))
             for term in helper.__self__.lane_terms():  # type: ignore[attr-defined]
@@ -149,22 +150,28 @@ class _HandedEvents:
         self._known: dict[int, tuple[Any, frozenset[str]]] = {  # id of a list: the list (so the id stays its own), its keys
             id(entries): (entries, frozenset((terms_outlines(name, slug),))) for entries, name, slug in lists
         }
-        self._bins = {id(entries): (entries, frozenset((terms_bins(name, slug),))) for entries, name, slug in lists}
+        self._bins = {
+            id(entries): (entries, frozenset((terms_bins(name, slug),)), frozenset((terms_bins(name, slug, by_month=True),)))
+            for entries, name, slug in lists
+        }
 
-    def drawn(self, entries: Any, axis_only: bool = False) -> frozenset[str]:
+    def drawn(self, entries: Any, axis_only: bool = False, on_a_year: bool = False) -> frozenset[str]:
         """What a time view of `entries` (of every event, for None) reads of them.
 
-        A list longer than `timeview.MAX_MARKS` is drawn as counts by month: that reads only
-        its axis and counts (`bins:`; of every event, `bins:all`), so a title edit leaves it
-        as it is, and so does a date edit within a month. `axis_only`: only the whole
-        timeline's axis (with its counts: one key).
+        A list longer than `timeview.MAX_MARKS` is drawn as counts by month (by year over
+        long spans): that reads only its axis and counts (`bins:`; of every event,
+        `bins:all`), so a title edit leaves it as it is, and so does a date edit within a
+        month (a year). `on_a_year`: drawn on a year's axis, it counts by month (`mbins:`).
+        `axis_only`: only the whole timeline's axis (with its counts: one key).
         """
         if entries is None:
-            return frozenset((ALL_BINS if axis_only or len(self._events) > timeview.MAX_MARKS else "all:outlines",))
+            if axis_only or len(self._events) > timeview.MAX_MARKS:
+                return frozenset((ALL_MONTH_BINS if on_a_year else ALL_BINS,))
+            return frozenset(("all:outlines",))
         if type(entries) is tuple and len(entries) > timeview.MAX_MARKS:
             known = self._bins.get(id(entries))
             if known is not None and known[0] is entries:
-                return known[1]
+                return known[2] if on_a_year else known[1]
         return self.outlines(entries)
 
     def outlines(self, value: Any) -> frozenset[str]:

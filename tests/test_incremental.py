@@ -466,6 +466,30 @@ def test_a_date_moved_within_its_month_leaves_the_pages_of_a_long_list_whose_eve
     assert 'href="../../2017/index.html#month-2017-07"' in pages[0].read_text()
 
 
+def test_a_date_moved_within_its_year_leaves_the_pages_of_a_long_list_counted_by_year(minimal_site: Path, monkeypatch):
+    """Over a span that a time view counts by year, a move into another month of the same year leaves
+    the pages whose own stretch of the list is the same; a site template that draws the list on a year's
+    axis (counted by month) sees the move on every page."""
+    pages = _long_actor_list(minimal_site, monkeypatch)
+    monkeypatch.setattr(timeview, "MAX_MONTH_BINS", 12)
+    (minimal_site / "content/events/talks-6.yml").write_text(
+        "title: Talks 6\ndate: 2019-01-10\nactors: [emmanuel-macron]\nsummary: S.\nsources: [afp-red-line]\n")
+    pages.append(minimal_site / "_site/actors/france/page/4/index.html")  # red-line talks-1 | 2 3 | 4 5 | 6
+    assert build_site(minimal_site, search=False).written is not None
+    assert 'href="../../2017/index.html"' in pages[0].read_text() and "#month-2017" not in pages[0].read_text()
+    made = _moved(minimal_site, "talks-4", "2017-06-04", "2017-08-04")  # after talks-5 now: page 3 alone changes
+    assert "actors/france/page/3/index.html" in made
+    assert not {"actors/france/index.html", "actors/france/page/2/index.html", "actors/france/page/4/index.html"} & set(made), made
+    (minimal_site / "templates").mkdir(exist_ok=True)
+    (minimal_site / "templates/actor.html").write_text(
+        '{% extends "term.html" %}{% block before %}<div id="year">{{ time_view(term.entries, year=2017) }}</div>{% endblock %}\n')
+    assert build_site(minimal_site, search=False).written is not None
+    assert "#month-2017-08" in pages[3].read_text()
+    made = _moved(minimal_site, "talks-4", "2017-08-04", "2017-09-04")
+    assert {str(page.relative_to(minimal_site / "_site")) for page in pages} <= set(made)
+    assert "#month-2017-09" in pages[3].read_text() and "#month-2017-08" not in pages[3].read_text()
+
+
 def test_a_date_moved_within_its_month_and_place_leaves_the_home_page_whose_time_view_shows_counts(minimal_site: Path, monkeypatch):
     """Drawn as counts by month, the time view of every event reads `bins:all`: a day corrected
     within its month, the order kept, leaves the home page (which shows the latest events) as it was."""

@@ -189,9 +189,9 @@ def _every_key(timeline, pages) -> list[str]:
     found += [f"fact:{fact}:{argument}" for fact in FACTS for argument in _arguments(fact, timeline)]
     for name, taxonomy in timeline.taxonomies.items():
         found.append(f"terms:{name}")
-        found += [f"{kind}:{name}:{slug}" for slug in taxonomy.terms for kind in ("term", "outlines", "bins")]
+        found += [f"{kind}:{name}:{slug}" for slug in taxonomy.terms for kind in ("term", "outlines", "bins", "mbins")]
     events = [key for event in timeline.events for key in (outline(event.id), summary(event.id))]
-    return found + events + ["all:outlines", "all:events", "bins:all", "order", "config"]
+    return found + events + ["all:outlines", "all:events", "bins:all", "mbins:all", "order", "config"]
 
 
 @pytest.mark.parametrize("edit", [_retitled, lambda text: re.sub(r"^summary: ", "summary: Retold. ", text, count=1, flags=re.M)])
