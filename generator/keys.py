@@ -131,7 +131,7 @@ def _entries_text(value: tuple | list) -> str | None:
         event, via = item
         if type(event) is not Event or not (via is None or type(via) is str):
             return None
-        lines.append(event.id if via is None else f"{event.id}\t{via}")
+        lines.append(_entry_line(event.id, via))
     return "\n".join(lines)
 
 
@@ -146,8 +146,13 @@ def shape_digest(value: Any, seen: dict[int, str] | None = None, listless: bool 
 
 
 def _entry_lines(entries: tuple[Entry, ...]) -> str:
-    """A term's entries, one line each (ids and vias hold no line break): thousands in a long list."""
-    return "\n".join([entry.event if entry.via is None else f"{entry.event}\t{entry.via}" for entry in entries])
+    """A term's entries, one line each: thousands in a long list."""
+    return "\n".join([_entry_line(entry.event, entry.via) for entry in entries])
+
+
+def _entry_line(event_id: str, via: str | None) -> str:
+    """One entry of a list, as (event, via) pairs and a term's entries are shaped alike (ids and vias hold no line break)."""
+    return event_id if via is None else f"{event_id}\t{via}"
 
 
 # An event's outline is made of its file's check result and of what other files resolve
