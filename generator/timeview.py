@@ -271,7 +271,8 @@ class Drawer:
         if len(events) > MAX_MARKS:
             known = self._bins.get((id(key), start, end)) if key is not None else None
             if known is None:
-                known = (key, _bins(events, axis))
+                parts = self._parts()
+                known = (key, _bins([parts[event.id][5] for event in events], axis))
                 if key is not None:
                     self._bins[(id(key), start, end)] = known
             bins = known[1]
@@ -409,11 +410,7 @@ def binned_shape(parts: Sequence[BinnedPart], by_month: bool = False) -> tuple:
     """
     axis = axis_over(parts)
     by_year = not by_month and axis is not None and counts_by_year(axis)
-    counts: dict[int, int] = {}
-    for part in parts:
-        counted = part[5] // 12 if by_year else part[5]
-        counts[counted] = counts.get(counted, 0) + 1
-    return (axis, by_year, sorted(counts.items()), len(parts))
+    return (axis, by_year, sorted(_counted([part[5] for part in parts], by_year).items()), len(parts))
 
 
 def counts_by_year(axis: Axis) -> bool:
@@ -421,16 +418,21 @@ def counts_by_year(axis: Axis) -> bool:
     return (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month > MAX_MONTH_BINS
 
 
-def _bins(events: list[Event], axis: Axis) -> list[Bin]:
-    """Events counted by the month (or, over long spans, the year) of the site's calendar they begin in."""
+def _counted(months: Iterable[int], by_year: bool) -> dict[int, int]:
+    """How many of the months (year * 12 + month - 1, as `binned_part` gives them) fall in each month, or each year."""
+    counts: dict[int, int] = {}
+    for month in months:
+        counted = month // 12 if by_year else month
+        counts[counted] = counts.get(counted, 0) + 1
+    return counts
+
+
+def _bins(months: Iterable[int], axis: Axis) -> list[Bin]:
+    """Events, by the month they begin in (`binned_part`), counted by month (or, over long spans, year) of the site's calendar."""
     by_year = counts_by_year(axis)
-    counts: dict[tuple[int, int], int] = {}
-    for event in events:
-        moment = event.date.local_earliest
-        key = (moment.year, 0 if by_year else moment.month)
-        counts[key] = counts.get(key, 0) + 1
     bins = []
-    for (year, month), number in sorted(counts.items()):
+    for counted, number in sorted(_counted(months, by_year).items()):
+        year, month = (counted, 0) if by_year else (counted // 12, counted % 12 + 1)
         first = dt.datetime(year, month or 1, 1, tzinfo=axis.start.tzinfo)
         after = _new_year(year + 1, first.tzinfo) if not month else first.replace(year=year + month // 12, month=month % 12 + 1)
         label = f"{MONTH_NAMES[month - 1]} {year}" if month else str(year)
