@@ -27,7 +27,8 @@ MIN_LABELLED_YEAR = 5.0  # a year narrower than this (percent) gets a tick but n
 LANES = 10  # actors in the swim-lane chart
 MARK_GAP = 0.3  # percent kept free between two marks on one row
 ROWS, LANE_ROWS = 8, 3  # most rows of marks on an actor's strip, and on a swim lane
-MAX_MARKS = 250  # a longer list is drawn as one mark per month, so pages stay small
+MAX_MARKS = 250  # a longer list is drawn as one mark per month (or year), so pages stay small
+MAX_MONTH_BINS = 240  # beyond 20 years of months, counts go by year
 ROW_HEIGHT, SINGLE_ROW_HEIGHT = 10, 20  # pixels
 MAX_TICKS = 20  # most year ticks on an axis; a tick stands for several years when needed
 TICK_YEARS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
@@ -146,6 +147,7 @@ class Mark:
     via: str | None = None  # the member actor it came through
     year: int | None = None  # a month's mark links to its year page…
     anchor: str = ""  # …at this month
+    count: int = 0  # the events a month's or year's mark stands for
     row: int = 0
     y: int = 0
     height: int = SINGLE_ROW_HEIGHT
@@ -158,6 +160,11 @@ class Strip:
     marks: tuple[Mark, ...]
     ticks: tuple[Tick, ...]
     height: int = SINGLE_ROW_HEIGHT  # pixels taken by the rows of marks
+
+    @property
+    def counted(self) -> bool:
+        """Whether the strip counts its events by month or year (a long list), not one mark an event."""
+        return any(mark.count for mark in self.marks)
 
 
 @dataclass(frozen=True)
@@ -239,14 +246,23 @@ def activity_strip(timeline: Timeline, entries: Iterable[Entry], axis: Axis | No
         return None
     entries = list(entries)
     if len(entries) > MAX_MARKS:
-        marks = _month_marks(axis, [timeline.events_by_id[entry.event] for entry in entries])
+        marks = _count_marks(axis, [timeline.events_by_id[entry.event] for entry in entries])
     else:
         marks = [_mark(axis, timeline.events_by_id[entry.event], entry.via, timeline.actors) for entry in entries]
     rows = pack_rows(((mark.x, mark.x + mark.width) for mark in marks), max_rows, MARK_GAP)
     count = max(rows, default=0) + 1
     height = SINGLE_ROW_HEIGHT if count == 1 else ROW_HEIGHT
-    placed = tuple(replace(mark, row=row, y=row * height, height=height - 2) for mark, row in zip(marks, rows))
+    tallest = max((mark.count for mark in marks), default=0)
+    placed = tuple(_placed(mark, row * height, height - 2, tallest) for mark, row in zip(marks, rows))
     return Strip(placed, tuple(axis.ticks()), count * height)
+
+
+def _placed(mark: Mark, y: int, height: int, tallest: int) -> Mark:
+    """The mark in its row; a month's or year's as tall as its count against the strip's largest, on the row's floor."""
+    if not mark.count:
+        return replace(mark, y=y, height=height)
+    tall = max(2, round(height * mark.count / tallest))
+    return replace(mark, y=y + height - tall, height=tall)
 
 
 def swimlanes(timeline: Timeline, limit: int = LANES, axis: Axis | None = None) -> list[Lane]:
@@ -264,7 +280,7 @@ def busiest(timeline: Timeline, limit: int = LANES) -> list[Term]:
 
 
 def lanes_counted(timeline: Timeline, limit: int = LANES) -> bool:
-    """Whether every swim lane is drawn as counts by month, so that no event's title is on the chart."""
+    """Whether every swim lane is drawn as counts (by month or year), so that no event's title is on the chart."""
     return all(len(term.entries) > MAX_MARKS for term in busiest(timeline, limit))
 
 
@@ -306,16 +322,42 @@ def _mark(axis: Axis, event: Event, via: str | None, actors: Mapping[str, Actor]
     return Mark(event.id, round(left, 3), round(width, 3), label, via)
 
 
-def _month_marks(axis: Axis, events: list[Event]) -> list[Mark]:
-    """One mark per month in which some of the events begin, labelled with their number."""
+def counts_by_year(axis: Axis) -> bool:
+    """Whether a chart on `axis` counts its events by year (over MAX_MONTH_BINS months), not by month."""
+    return (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month > MAX_MONTH_BINS
+
+
+def _count_marks(axis: Axis, events: list[Event]) -> list[Mark]:
+    """One mark per month in which some of the events begin, labelled with their number; per year on a long axis."""
+    if counts_by_year(axis):
+        return _year_marks(axis, events)
     marks = []
     for (year, month), count in sorted(_counts_by_month(events).items()):
         first = dt.datetime(year, month, 1, tzinfo=axis.start.tzinfo)
-        left = axis.x(first)
-        width = max(MIN_MARK, axis.x(_next_month(first)) - left)
-        label = f"{MONTH_NAMES[month - 1]} {year}: {count} event{'s' if count != 1 else ''}"
-        marks.append(Mark("", round(min(left, 100 - width), 3), round(width, 3), label, year=year, anchor=month_anchor(year, month)))
+        label = f"{MONTH_NAMES[month - 1]} {year}: {_events(count)}"
+        marks.append(_count_mark(axis, first, _next_month(first), count, label, year, month_anchor(year, month)))
     return marks
+
+
+def _year_marks(axis: Axis, events: list[Event]) -> list[Mark]:
+    """One mark per year in which some of the events begin, labelled with their number, linking to the year's page."""
+    counts: dict[int, int] = {}
+    for event in events:
+        year = event.date.local_earliest.year
+        counts[year] = counts.get(year, 0) + 1
+    zone = axis.start.tzinfo
+    return [
+        _count_mark(axis, dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone), count, f"{year}: {_events(count)}", year)
+        for year, count in sorted(counts.items())
+    ]
+
+
+def _count_mark(axis: Axis, first: dt.datetime, end: dt.datetime, count: int, label: str, year: int, anchor: str = "") -> Mark:
+    """A month's or year's mark, MARK_GAP narrower than its span, so that the next one fits on the same row
+    (a little more: positions are rounded to thousandths before the rows are packed)."""
+    left = axis.x(first)
+    width = max(MIN_MARK, axis.x(end) - left - MARK_GAP - 0.002)
+    return Mark("", round(min(left, 100 - width), 3), round(width, 3), label, year=year, anchor=anchor, count=count)
 
 
 def _next_month(moment: dt.datetime) -> dt.datetime:

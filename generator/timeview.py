@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of, axis_over, axis_part, busiest, pack_rows
+from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of, axis_over, axis_part, busiest, counts_by_year, pack_rows
 from generator.dates import MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
@@ -34,7 +34,6 @@ MAX_ROWS, LANE_ROWS = 6, 2
 MIN_GAP = 1.6  # percent of the width two marks on one row keep apart
 MIN_WIDTH = 0.8  # narrowest window or bar, in percent
 MAX_MARKS = 400  # a longer list is drawn as counts per month or year
-MAX_MONTH_BINS = 240  # beyond 20 years of months, counts go by year
 LANES = 8
 LABEL_SHARE = 0.011  # share of the width a period's name takes per character, for laying names out
 LABEL_ROW = 16  # pixels of a row of period names, and of a lane's name
@@ -411,11 +410,6 @@ def binned_shape(parts: Sequence[BinnedPart], by_month: bool = False) -> tuple:
     axis = axis_over(parts)
     by_year = not by_month and axis is not None and counts_by_year(axis)
     return (axis, by_year, sorted(_counted([part[5] for part in parts], by_year).items()), len(parts))
-
-
-def counts_by_year(axis: Axis) -> bool:
-    """Whether a view on `axis` counts its events by year (over MAX_MONTH_BINS months), not by month."""
-    return (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month > MAX_MONTH_BINS
 
 
 def _counted(months: Iterable[int], by_year: bool) -> dict[int, int]:

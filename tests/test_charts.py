@@ -91,6 +91,25 @@ def test_a_long_list_is_drawn_as_one_mark_per_month(monkeypatch):
     ]
 
 
+def test_a_long_list_on_an_axis_of_over_twenty_years_is_drawn_as_one_mark_per_year(monkeypatch):
+    """Months would be thinner than a mark there: the lanes count by year, as the time view does."""
+    monkeypatch.setattr(charts, "MAX_MARKS", 3)
+    days = ["2001-01-03", "2001-11-20", "2002-12-28", "2024-03-05"]
+    timeline = timeline_of(*(event(f"e{n}", day) for n, day in enumerate(days)))
+    strip = charts.activity_strip(timeline, [Entry(f"e{n}") for n in range(len(days))])
+    assert [(m.label, m.year, m.anchor) for m in strip.marks] == [
+        ("2001: 2 events", 2001, ""), ("2002: 1 event", 2002, ""), ("2024: 1 event", 2024, ""),
+    ]
+    first, second, last = strip.marks
+    assert first.x == 0 and first.width == pytest.approx(100 * 12 / (23 * 12 + 3) - charts.MARK_GAP, abs=0.01)  # of January 2001 to March 2024
+    assert first.row == second.row == last.row == 0  # a year's mark leaves room for the next on its row
+    assert [(m.y, m.height) for m in strip.marks] == [(0, 18), (9, 9), (9, 9)]  # as tall as its count, on the row's floor
+    assert last.x + last.width <= 100  # the year past the axis's end is drawn at its edge
+    short = charts.activity_strip(timeline_of(*(event(f"e{n}", day) for n, day in enumerate(days[:3]))), [Entry(f"e{n}") for n in range(3)])
+    assert [m.event for m in short.marks] == ["e0", "e1", "e2"]  # three: each event's own mark
+    assert strip.counted and not short.counted
+
+
 def test_year_only_dates_do_not_widen_an_axis_of_months():
     axis = charts.axis_of([event("a", "2017-05-29"), event("b", "2012"), event("c", "2010/2017-08")])
     assert (axis.start, axis.end) == (dt.datetime(2017, 5, 1, tzinfo=UTC), dt.datetime(2017, 9, 1, tzinfo=UTC))

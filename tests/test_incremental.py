@@ -430,6 +430,20 @@ def test_a_title_edit_leaves_the_swim_lanes_when_they_show_counts_only(minimal_s
     assert bool(drawn) is (marks == 250)  # counts only: the lanes are not even drawn again to be digested
 
 
+def test_a_date_moved_within_its_year_leaves_the_swim_lanes_counted_by_year(minimal_site: Path, monkeypatch):
+    """Lanes drawn as counts by year (an axis over MAX_MONTH_BINS months) are the same after a move into
+    another month of the same year: the actors' index is not made again; a move into another year re-makes it."""
+    _long_actor_list(minimal_site, monkeypatch)
+    monkeypatch.setattr(charts, "MAX_MARKS", 0)
+    monkeypatch.setattr(charts, "MAX_MONTH_BINS", 0)  # the site spans two months
+    assert build_site(minimal_site, search=False).written is not None
+    index = minimal_site / "_site/actors/index.html"
+    assert 'href="../2017/index.html" aria-label="2017: ' in index.read_text()
+    assert "actors/index.html" not in _moved(minimal_site, "talks-4", "2017-06-04", "2017-08-04")
+    assert "actors/index.html" in _moved(minimal_site, "talks-4", "2017-08-04", "2016-08-04")
+    assert 'aria-label="2016: 1 event"' in index.read_text()
+
+
 def _long_actor_list(site: Path, monkeypatch) -> list[Path]:
     """Five more events of France's (drawn as counts by month, two a page); the paths of its three pages."""
     monkeypatch.setattr(timeview, "MAX_MARKS", 2)
@@ -471,7 +485,7 @@ def test_a_date_moved_within_its_year_leaves_the_pages_of_a_long_list_counted_by
     the pages whose own stretch of the list is the same; a site template that draws the list on a year's
     axis (counted by month) sees the move on every page."""
     pages = _long_actor_list(minimal_site, monkeypatch)
-    monkeypatch.setattr(timeview, "MAX_MONTH_BINS", 12)
+    monkeypatch.setattr(charts, "MAX_MONTH_BINS", 12)
     (minimal_site / "content/events/talks-6.yml").write_text(
         "title: Talks 6\ndate: 2019-01-10\nactors: [emmanuel-macron]\nsummary: S.\nsources: [afp-red-line]\n")
     pages.append(minimal_site / "_site/actors/france/page/4/index.html")  # red-line talks-1 | 2 3 | 4 5 | 6
