@@ -102,35 +102,38 @@ class Axis:
 
 @dataclass(frozen=True)
 class Bar:
-    """A month of the histogram; `count` events begin in it."""
+    """A month (or, over a long span, a year) of the histogram; `count` events begin in it."""
 
     year: int
-    month: int
+    month: int | None  # None: the bar is the whole year's
     count: int
     x: float
     width: float
     height: float  # pixels
-    slot_x: float  # the whole month's column, which takes clicks too
+    slot_x: float  # the whole month's (year's) column, which takes clicks too
     slot_width: float
 
     @property
     def label(self) -> str:
-        return f"{MONTH_NAMES[self.month - 1]} {self.year}: {_events(self.count)}"
+        when = str(self.year) if self.month is None else f"{MONTH_NAMES[self.month - 1]} {self.year}"
+        return f"{when}: {_events(self.count)}"
 
     @property
     def anchor(self) -> str:
-        return month_anchor(self.year, self.month)
+        """The month's section on the year's page ("" for a year's bar: the page itself)."""
+        return "" if self.month is None else month_anchor(self.year, self.month)
 
 
 @dataclass(frozen=True)
 class Histogram:
-    """Events per month, each counted in the month it begins."""
+    """Events per month, each counted in the month it begins; per year over more than MAX_MONTH_BINS months."""
 
     bars: tuple[Bar, ...]
     ticks: tuple[Tick, ...]
     tallest: int
-    year_only: int  # events dated to a year only, which no month can show
+    year_only: int  # events dated to a year only, which no month can show (counted by year, none)
     height: int = BAR_AREA
+    by_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,16 +221,30 @@ def axis_over(parts: Sequence[Sequence]) -> Axis | None:
 
 
 def month_histogram(events: Iterable[Event], axis: Axis | None = None) -> Histogram | None:
-    """How many events begin in each month of the axis (by default, the events' own)."""
+    """How many events begin in each month of the axis (by default, the events' own), or each year on a long axis."""
     events = list(events)
     axis = axis or axis_of(events)
     if axis is None:
         return None
+    if counts_by_year(axis):
+        by_year = _counts_by_year(events)
+        tallest = max(by_year.values(), default=0)
+        bars = tuple(_bar(axis, year, None, count, tallest) for year, count in sorted(by_year.items()))
+        return Histogram(bars, tuple(axis.ticks()), tallest, 0, by_year=True)
     month_dated = [e for e in events if e.date.start.precision >= Precision.MONTH]
     counts = _counts_by_month(month_dated)
     tallest = max(counts.values(), default=0)
     bars = tuple(_bar(axis, year, month, count, tallest) for (year, month), count in sorted(counts.items()))
     return Histogram(bars, tuple(axis.ticks()), tallest, len(events) - len(month_dated))
+
+
+def _counts_by_year(events: Iterable[Event]) -> dict[int, int]:
+    """How many of the events begin in each year of the site's calendar."""
+    counts: dict[int, int] = {}
+    for event in events:
+        year = event.date.local_earliest.year
+        counts[year] = counts.get(year, 0) + 1
+    return counts
 
 
 def _counts_by_month(events: Iterable[Event]) -> dict[tuple[int, int], int]:
@@ -304,9 +321,9 @@ def pack_rows(spans: Iterable[tuple[float, float]], max_rows: int, gap: float = 
     return rows
 
 
-def _bar(axis: Axis, year: int, month: int, count: int, tallest: int) -> Bar:
-    first = dt.datetime(year, month, 1, tzinfo=axis.start.tzinfo)
-    left, right = axis.x(first), axis.x(_next_month(first))
+def _bar(axis: Axis, year: int, month: int | None, count: int, tallest: int) -> Bar:
+    first = dt.datetime(year, month or 1, 1, tzinfo=axis.start.tzinfo)
+    left, right = axis.x(first), axis.x(_next_month(first) if month else _next_year(first))
     gap = (right - left) * 0.15
     height = round(max(2.0, BAR_AREA * count / tallest), 1)
     return Bar(year, month, count, round(left + gap / 2, 3), round(right - left - gap, 3), height, left, round(right - left, 3))
@@ -341,15 +358,8 @@ def _count_marks(axis: Axis, events: list[Event]) -> list[Mark]:
 
 def _year_marks(axis: Axis, events: list[Event]) -> list[Mark]:
     """One mark per year in which some of the events begin, labelled with their number, linking to the year's page."""
-    counts: dict[int, int] = {}
-    for event in events:
-        year = event.date.local_earliest.year
-        counts[year] = counts.get(year, 0) + 1
-    zone = axis.start.tzinfo
-    return [
-        _count_mark(axis, dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone), count, f"{year}: {_events(count)}", year)
-        for year, count in sorted(counts.items())
-    ]
+    firsts = ((dt.datetime(year, 1, 1, tzinfo=axis.start.tzinfo), count) for year, count in sorted(_counts_by_year(events).items()))
+    return [_count_mark(axis, first, _next_year(first), count, f"{first.year}: {_events(count)}", first.year) for first, count in firsts]
 
 
 def _count_mark(axis: Axis, first: dt.datetime, end: dt.datetime, count: int, label: str, year: int, anchor: str = "") -> Mark:
@@ -358,6 +368,12 @@ def _count_mark(axis: Axis, first: dt.datetime, end: dt.datetime, count: int, la
     left = axis.x(first)
     width = max(MIN_MARK, axis.x(end) - left - MARK_GAP - 0.002)
     return Mark("", round(min(left, 100 - width), 3), round(width, 3), label, year=year, anchor=anchor, count=count)
+
+
+def _next_year(first: dt.datetime) -> dt.datetime:
+    """The first instant of the next year (the last of the calendar's last year: a moment late in 9998
+    somewhere west of UTC is in 9999 on the site's clock, and Python has no year 10000)."""
+    return first.replace(year=first.year + 1) if first.year < dt.MAXYEAR else dt.datetime.max.replace(tzinfo=first.tzinfo)
 
 
 def _next_month(moment: dt.datetime) -> dt.datetime:

@@ -308,7 +308,7 @@ class Views:
         return charts.month_histogram(self._timeline.events, self.whole_axis)
 
     def overview_chart(self) -> charts.Histogram | None:
-        """Events per month across the whole timeline."""
+        """Events per month (per year over twenty years) across the whole timeline."""
         record(fact("overview_chart"))
         return self._histogram
 

@@ -57,6 +57,18 @@ def test_histogram_counts_events_in_the_month_they_begin():
     assert may.slot_x <= may.x and may.x + may.width <= may.slot_x + may.slot_width
 
 
+def test_a_histogram_over_twenty_years_counts_events_in_the_year_they_begin():
+    chart = charts.month_histogram([event("a", "2001-05-29"), event("b", "2001"), event("c", "2001-12-31"), event("d", "2024-03~")])
+    assert chart.by_year and chart.year_only == 0  # an event dated to a year alone counts in it too
+    assert [(b.year, b.month, b.count, b.label, b.anchor) for b in chart.bars] == [
+        (2001, None, 3, "2001: 3 events", ""), (2024, None, 1, "2024: 1 event", ""),
+    ]
+    first, last = chart.bars
+    assert first.slot_x == 0 and first.slot_width == pytest.approx(100 * 245 / 8371, abs=0.01)  # May to December 2001, of May 2001 to March 2024
+    assert first.height == charts.BAR_AREA and last.height == pytest.approx(charts.BAR_AREA / 3, abs=0.1)
+    assert not charts.month_histogram([event("a", "2001-05-29"), event("d", "2021-04")]).by_year  # 240 months: by month
+
+
 def test_month_anchor_names_months_and_years_alone():
     assert charts.month_anchor(2017, 5) == "month-2017-05"
     assert charts.month_anchor(2017, None) == "year-2017-only"
