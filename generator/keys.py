@@ -30,7 +30,7 @@ ABSENT = "-"
 WORLDLY = frozenset(("fact", "terms", "term", "plan", "outlines", "bins", "mbins"))  # kinds of keys made of the world alone (see `Digests.world`)
 # Facts that hold no event's title (tests/test_keys.py checks them against a retitled timeline):
 # while the frame is the same (the world but titles), they keep their digests too. So do the
-# swim lanes ("lanes") when every lane is drawn as counts by month (`charts.lanes_counted`).
+# swim lanes ("lanes") when every lane is drawn as counts, by month or year (`charts.lanes_counted`).
 TITLE_FREE_FACTS = frozenset(("span_text", "overview_chart", "actors_by_kind", "members", "companions", "quotes_by", "related", "exports"))
 # Facts made of the cast alone: the actors, and which actors each event names (not when
 # nor in what order); tests/test_keys.py checks them against a timeline whose events

@@ -92,11 +92,15 @@ def test_swimlanes_show_the_busiest_actors_first_with_members_events():
     assert all(lane.strip.ticks == lanes[0].strip.ticks for lane in lanes)
 
 
+def _strip_of(days: list[str]) -> charts.Strip:
+    """The activity strip of one event on each day, in order."""
+    timeline = timeline_of(*(event(f"e{n}", day) for n, day in enumerate(days)))
+    return charts.activity_strip(timeline, [Entry(f"e{n}") for n in range(len(days))])
+
+
 def test_a_long_list_is_drawn_as_one_mark_per_month(monkeypatch):
     monkeypatch.setattr(charts, "MAX_MARKS", 3)
-    days = ["2017-01-03", "2017-01-20", "2017-01-28", "2017-03-05"]
-    timeline = timeline_of(*(event(f"e{n}", day) for n, day in enumerate(days)))
-    strip = charts.activity_strip(timeline, [Entry(f"e{n}") for n in range(len(days))])
+    strip = _strip_of(["2017-01-03", "2017-01-20", "2017-01-28", "2017-03-05"])
     assert [(m.label, m.year, m.anchor) for m in strip.marks] == [
         ("January 2017: 3 events", 2017, "month-2017-01"),
         ("March 2017: 1 event", 2017, "month-2017-03"),
@@ -107,8 +111,7 @@ def test_a_long_list_on_an_axis_of_over_twenty_years_is_drawn_as_one_mark_per_ye
     """Months would be thinner than a mark there: the lanes count by year, as the time view does."""
     monkeypatch.setattr(charts, "MAX_MARKS", 3)
     days = ["2001-01-03", "2001-11-20", "2002-12-28", "2024-03-05"]
-    timeline = timeline_of(*(event(f"e{n}", day) for n, day in enumerate(days)))
-    strip = charts.activity_strip(timeline, [Entry(f"e{n}") for n in range(len(days))])
+    strip = _strip_of(days)
     assert [(m.label, m.year, m.anchor) for m in strip.marks] == [
         ("2001: 2 events", 2001, ""), ("2002: 1 event", 2002, ""), ("2024: 1 event", 2024, ""),
     ]
@@ -117,7 +120,7 @@ def test_a_long_list_on_an_axis_of_over_twenty_years_is_drawn_as_one_mark_per_ye
     assert first.row == second.row == last.row == 0  # a year's mark leaves room for the next on its row
     assert [(m.y, m.height) for m in strip.marks] == [(0, 18), (9, 9), (9, 9)]  # as tall as its count, on the row's floor
     assert last.x + last.width <= 100  # the year past the axis's end is drawn at its edge
-    short = charts.activity_strip(timeline_of(*(event(f"e{n}", day) for n, day in enumerate(days[:3]))), [Entry(f"e{n}") for n in range(3)])
+    short = _strip_of(days[:3])
     assert [m.event for m in short.marks] == ["e0", "e1", "e2"]  # three: each event's own mark
     assert strip.counted and not short.counted
 
