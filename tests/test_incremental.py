@@ -260,12 +260,14 @@ def test_an_incremental_build_gives_the_bytes_of_a_cold_build(tmp_path_factory, 
     sync(warm, site.files())
     memory = Memory(env=make_environment(warm)) if data.draw(st.booleans(), label="kept in memory, as serve does") else None
     # Small limits put a small site on the paths of a large one: lists paginated, the home
-    # page showing only the latest events, time views and swim lanes drawn as counts by month (no titles).
-    marks, lane_marks, per_page, home = (data.draw(st.sampled_from([default, 2]), label=name) for name, default in (
+    # page showing only the latest events, time views, swim lanes and the home page's chart drawn as
+    # counts by month or, over a long span, by year (no titles).
+    marks, lane_marks, per_page, home, months = (data.draw(st.sampled_from([default, 2]), label=name) for name, default in (
         ("time views' marks at most", timeview.MAX_MARKS), ("swim lanes' marks at most", charts.MAX_MARKS),
-        ("events a page", plan.PER_PAGE), ("events at home", plan.HOME_LIMIT)))
+        ("events a page", plan.PER_PAGE), ("events at home", plan.HOME_LIMIT), ("months before counts go by year", charts.MAX_MONTH_BINS)))
     with mock.patch.object(timeview, "MAX_MARKS", marks), mock.patch.object(charts, "MAX_MARKS", lane_marks), \
-            mock.patch.object(plan, "PER_PAGE", per_page), mock.patch.object(plan, "HOME_LIMIT", home):
+            mock.patch.object(plan, "PER_PAGE", per_page), mock.patch.object(plan, "HOME_LIMIT", home), \
+            mock.patch.object(charts, "MAX_MONTH_BINS", months):
         _edit_and_compare(data, site, warm, memory, tmp_path_factory)
 
 
