@@ -77,7 +77,7 @@ class Axis:
         months, moment = [], self.start
         while moment < self.end:
             months.append((moment.year, moment.month))
-            moment = _next_month(moment)
+            moment = next_month(moment)
         return months
 
     def ticks(self) -> list[Tick]:
@@ -217,7 +217,7 @@ def axis_over(parts: Sequence[Sequence]) -> Axis | None:
     else:
         first, last = min(min(part[2], part[3]) for part in parts), max(max(part[2], part[3]) for part in parts)
     zone = parts[0][4]
-    return Axis(dt.datetime(first.year, first.month, 1, tzinfo=zone), _next_month(dt.datetime(last.year, last.month, 1, tzinfo=zone)))
+    return Axis(dt.datetime(first.year, first.month, 1, tzinfo=zone), next_month(dt.datetime(last.year, last.month, 1, tzinfo=zone)))
 
 
 def month_histogram(events: Iterable[Event], axis: Axis | None = None) -> Histogram | None:
@@ -323,7 +323,7 @@ def pack_rows(spans: Iterable[tuple[float, float]], max_rows: int, gap: float = 
 
 def _bar(axis: Axis, year: int, month: int | None, count: int, tallest: int) -> Bar:
     first = dt.datetime(year, month or 1, 1, tzinfo=axis.start.tzinfo)
-    left, right = axis.x(first), axis.x(_next_month(first) if month else _next_year(first))
+    left, right = axis.x(first), axis.x(next_month(first) if month else new_year(year + 1, first.tzinfo))
     gap = (right - left) * 0.15
     height = round(max(2.0, BAR_AREA * count / tallest), 1)
     return Bar(year, month, count, round(left + gap / 2, 3), round(right - left - gap, 3), height, left, round(right - left, 3))
@@ -352,14 +352,17 @@ def _count_marks(axis: Axis, events: list[Event]) -> list[Mark]:
     for (year, month), count in sorted(_counts_by_month(events).items()):
         first = dt.datetime(year, month, 1, tzinfo=axis.start.tzinfo)
         label = f"{MONTH_NAMES[month - 1]} {year}: {_events(count)}"
-        marks.append(_count_mark(axis, first, _next_month(first), count, label, year, month_anchor(year, month)))
+        marks.append(_count_mark(axis, first, next_month(first), count, label, year, month_anchor(year, month)))
     return marks
 
 
 def _year_marks(axis: Axis, events: list[Event]) -> list[Mark]:
     """One mark per year in which some of the events begin, labelled with their number, linking to the year's page."""
-    firsts = ((dt.datetime(year, 1, 1, tzinfo=axis.start.tzinfo), count) for year, count in sorted(_counts_by_year(events).items()))
-    return [_count_mark(axis, first, _next_year(first), count, f"{first.year}: {_events(count)}", first.year) for first, count in firsts]
+    zone = axis.start.tzinfo
+    return [
+        _count_mark(axis, new_year(year, zone), new_year(year + 1, zone), count, f"{year}: {_events(count)}", year)
+        for year, count in sorted(_counts_by_year(events).items())
+    ]
 
 
 def _count_mark(axis: Axis, first: dt.datetime, end: dt.datetime, count: int, label: str, year: int, anchor: str = "") -> Mark:
@@ -370,13 +373,14 @@ def _count_mark(axis: Axis, first: dt.datetime, end: dt.datetime, count: int, la
     return Mark("", round(min(left, 100 - width), 3), round(width, 3), label, year=year, anchor=anchor, count=count)
 
 
-def _next_year(first: dt.datetime) -> dt.datetime:
-    """The first instant of the next year (the last of the calendar's last year: a moment late in 9998
-    somewhere west of UTC is in 9999 on the site's clock, and Python has no year 10000)."""
-    return first.replace(year=first.year + 1) if first.year < dt.MAXYEAR else dt.datetime.max.replace(tzinfo=first.tzinfo)
+def new_year(year: int, zone: dt.tzinfo | None) -> dt.datetime:
+    """1 January of `year` in `zone`; past the calendar's last year, its last instant (a moment late in
+    9998 somewhere west of UTC is in 9999 on the site's clock, and Python has no year 10000)."""
+    return dt.datetime(year, 1, 1, tzinfo=zone) if year <= dt.MAXYEAR else dt.datetime.max.replace(tzinfo=zone)
 
 
-def _next_month(moment: dt.datetime) -> dt.datetime:
+def next_month(moment: dt.datetime) -> dt.datetime:
+    """The first instant of the month after `moment`'s."""
     return moment.replace(year=moment.year + moment.month // 12, month=moment.month % 12 + 1, day=1)
 
 

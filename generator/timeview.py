@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of, axis_over, axis_part, busiest, counts_by_year, pack_rows
+from generator.charts import MAX_TICKS, TICK_YEARS, Axis, axis_of, axis_over, axis_part, busiest, counts_by_year, new_year, next_month, pack_rows
 from generator.dates import MONTH_NAMES, UTC, Precision
 from generator.model import Entry, Event, Period, Timeline
 
@@ -150,11 +150,7 @@ def ticks_of(start: float, end: float) -> list[Tick]:
 
 def _year_axis(year: int, zone: dt.tzinfo) -> Axis:
     """One year of the site's calendar (`zone`); the last year a datetime can hold ends at its last instant."""
-    return Axis(dt.datetime(year, 1, 1, tzinfo=zone), _new_year(year + 1, zone))
-
-
-def _new_year(year: int, zone: dt.tzinfo) -> dt.datetime:
-    return dt.datetime(year, 1, 1, tzinfo=zone) if year <= dt.MAXYEAR else dt.datetime.max.replace(tzinfo=zone)
+    return Axis(dt.datetime(year, 1, 1, tzinfo=zone), new_year(year + 1, zone))
 
 
 class Drawer:
@@ -428,7 +424,7 @@ def _bins(months: Iterable[int], axis: Axis) -> list[Bin]:
     for counted, number in sorted(_counted(months, by_year).items()):
         year, month = (counted, 0) if by_year else (counted // 12, counted % 12 + 1)
         first = dt.datetime(year, month or 1, 1, tzinfo=axis.start.tzinfo)
-        after = _new_year(year + 1, first.tzinfo) if not month else first.replace(year=year + month // 12, month=month % 12 + 1)
+        after = next_month(first) if month else new_year(year + 1, first.tzinfo)
         label = f"{MONTH_NAMES[month - 1]} {year}" if month else str(year)
         anchor = f"#month-{year}-{month:02d}" if month else ""
         bins.append(Bin(days(first), days(after), number, f"{label}: {number} event{'s' if number != 1 else ''}", f"{year}/index.html{anchor}"))
